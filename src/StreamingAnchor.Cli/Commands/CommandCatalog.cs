@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace StreamingAnchor.Cli.Commands;
+
+/// <summary>Every top-level `sal` command, one factory per file in this folder.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return InfoCommand.Create();
+    }
+}
