@@ -26,12 +26,20 @@ internal static class TtsAudio
             {
                 samples[i] = BitConverter.ToInt16(raw, 2 * i) / 32768f;
             }
-            return samples;
+            return Trim(samples);
         }
         finally
         {
             File.Delete(wav);
         }
+    }
+
+    /// <summary>Cuts the engine's leading and trailing silence (TTS engines pad both), so the clip ends where the speech ends.</summary>
+    public static float[] Trim(float[] clip, float level = 1e-3f)
+    {
+        var first = Array.FindIndex(clip, x => Math.Abs(x) > level);
+        var last = Array.FindLastIndex(clip, x => Math.Abs(x) > level);
+        return first < 0 ? [] : clip[first..(last + 1)];
     }
 
     /// <summary><paramref name="lead"/> s of silence, the clip, then <paramref name="tail"/> s of silence.</summary>

