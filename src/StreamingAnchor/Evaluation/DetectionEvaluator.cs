@@ -46,7 +46,7 @@ public static class DetectionEvaluator
         {
             var top = curve.OrderByDescending(p => p.Threshold).First();
             var empty = LatencyStats.From([]);
-            return top with { Threshold = double.PositiveInfinity, Hits = 0, FalseAlarms = 0, Ignored = 0, StreamsWithFalseAlarm = 0, Latency = empty };
+            return top with { Threshold = double.PositiveInfinity, Hits = 0, FalseAlarms = 0, Ignored = 0, StreamsWithFalseAlarm = 0, Latency = empty, Latencies = [] };
         }
         return admissible.OrderBy(p => p.Frr).ThenBy(p => p.FalseAlarms).ThenBy(p => p.Threshold).First();
     }
@@ -110,7 +110,7 @@ public static class DetectionEvaluator
             seconds += traces[i].DurationSeconds;
         }
         return new OperatingPoint(threshold, events, hits, falseAlarms, ignored, seconds / 3600.0, traces.Count, streamsWithFa,
-            LatencyStats.From(latencies));
+            LatencyStats.From(latencies)) { Latencies = latencies };
     }
 
     private static FrameMetrics FrameLevel(IReadOnlyList<PosteriorTrace> traces, double[][] smoothed, double threshold)

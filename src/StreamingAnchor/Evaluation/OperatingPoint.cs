@@ -15,6 +15,9 @@ public sealed record OperatingPoint(
     int StreamsWithFalseAlarm,
     LatencyStats Latency)
 {
+    /// <summary>Latency of every hit in seconds (for histograms; metrics files keep them at the reported points only).</summary>
+    public IReadOnlyList<double> Latencies { get; init; } = [];
+
     public int Misses => Events - Hits;
 
     /// <summary>False-reject rate: missed events over events (0 when there are no events).</summary>
