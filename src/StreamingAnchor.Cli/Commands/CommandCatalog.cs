@@ -11,5 +11,6 @@ internal static class CommandCatalog
         yield return BenchCommand.Create();
         yield return DataCommand.Create();
         yield return ModelCommand.Create();
+        yield return PeersCommand.Create();
     }
 }
