@@ -10,5 +10,7 @@ internal static class CommandCatalog
         yield return InfoCommand.Create();
         yield return BenchCommand.Create();
         yield return ModelCommand.Create();
+        yield return TrainCommand.Create();
+        yield return EvalCommand.Create();
     }
 }
