@@ -1,0 +1,139 @@
+namespace StreamingAnchor.Evaluation;
+
+/// <summary>
+/// Exact evaluation of posterior traces: every threshold replays the same smoothing, threshold and refractory logic as
+/// <see cref="StreamingDetector"/>, then matches detections to events.
+/// </summary>
+public static class DetectionEvaluator
+{
+    /// <summary>Detections of one trace at one threshold, exactly what a <see cref="StreamingDetector"/> would emit.</summary>
+    public static List<Detection> Detect(PosteriorTrace trace, DetectorConfig detector, double threshold) =>
+        DetectionTrigger.Run(PosteriorSmoother.SmoothTrace(trace.Posteriors, trace.Classes, detector.SmoothingFrames),
+            trace.Classes, threshold, detector);
+
+    /// <summary>Performance of the detector at one threshold.</summary>
+    public static OperatingPoint Evaluate(IReadOnlyList<PosteriorTrace> traces, EvaluationConfig config, double threshold)
+    {
+        var smoothed = Smooth(traces, config.Detector);
+        return EvaluateSmoothed(traces, smoothed, config, threshold);
+    }
+
+    /// <summary>The full evaluation: sweep, operating points, EER and frame metrics.</summary>
+    public static EvaluationResult Run(IReadOnlyList<PosteriorTrace> traces, EvaluationConfig config)
+    {
+        if (traces.Count == 0)
+        {
+            throw new ArgumentException("nothing to evaluate: no streams");
+        }
+        config.Detector.Validate();
+        config.Match.Validate();
+        var smoothed = Smooth(traces, config.Detector);
+        var thresholds = (config.Thresholds ?? EvaluationConfig.DefaultThresholds).Distinct().OrderBy(t => t).ToArray();
+        var curve = thresholds.Select(t => EvaluateSmoothed(traces, smoothed, config, t)).ToList();
+        var atThreshold = EvaluateSmoothed(traces, smoothed, config, config.Detector.Threshold);
+        var targets = config.FaPerHourTargets.Select(target => new TargetOperatingPoint(target, BestUnder(curve, target))).ToList();
+        var frame = traces.All(t => t.FrameTargets is not null)
+            ? FrameLevel(traces, smoothed, config.Detector.Threshold)
+            : null;
+        return new EvaluationResult(curve, atThreshold, targets, EqualErrorRate(curve), frame);
+    }
+
+    /// <summary>Lowest FRR among points within the false-alarm budget (fewest false alarms on ties).</summary>
+    public static OperatingPoint BestUnder(IReadOnlyList<OperatingPoint> curve, double faPerHour)
+    {
+        var admissible = curve.Where(p => p.FaPerHour <= faPerHour + 1e-12).ToList();
+        if (admissible.Count == 0)
+        {
+            var top = curve.OrderByDescending(p => p.Threshold).First();
+            var empty = LatencyStats.From([]);
+            return top with { Threshold = double.PositiveInfinity, Hits = 0, FalseAlarms = 0, Ignored = 0, StreamsWithFalseAlarm = 0, Latency = empty, Latencies = [] };
+        }
+        return admissible.OrderBy(p => p.Frr).ThenBy(p => p.FalseAlarms).ThenBy(p => p.Threshold).First();
+    }
+
+    /// <summary>
+    /// Where event FRR meets the share of streams with a false alarm: FRR rises and the false-alarm share falls with the
+    /// threshold, so the crossing is interpolated linearly between the two sweep points around it.
+    /// </summary>
+    public static double EqualErrorRate(IReadOnlyList<OperatingPoint> curve)
+    {
+        if (curve.Count == 0 || curve[0].Events == 0)
+        {
+            return double.NaN;
+        }
+        var prev = curve[0];
+        var prevDiff = prev.Frr - prev.ClipFalseAlarmRate;
+        if (prevDiff >= 0)
+        {
+            return (prev.Frr + prev.ClipFalseAlarmRate) / 2;
+        }
+        foreach (var p in curve.Skip(1))
+        {
+            var diff = p.Frr - p.ClipFalseAlarmRate;
+            if (diff >= 0)
+            {
+                var w = -prevDiff / (diff - prevDiff);
+                return prev.Frr + w * (p.Frr - prev.Frr);
+            }
+            prev = p;
+            prevDiff = diff;
+        }
+        return (prev.Frr + prev.ClipFalseAlarmRate) / 2;
+    }
+
+    private static double[][] Smooth(IReadOnlyList<PosteriorTrace> traces, DetectorConfig detector)
+    {
+        var smoothed = new double[traces.Count][];
+        for (var i = 0; i < traces.Count; i++)
+        {
+            traces[i].Validate();
+            smoothed[i] = PosteriorSmoother.SmoothTrace(traces[i].Posteriors, traces[i].Classes, detector.SmoothingFrames);
+        }
+        return smoothed;
+    }
+
+    private static OperatingPoint EvaluateSmoothed(IReadOnlyList<PosteriorTrace> traces, double[][] smoothed, EvaluationConfig config, double threshold)
+    {
+        int events = 0, hits = 0, falseAlarms = 0, ignored = 0, streamsWithFa = 0;
+        double seconds = 0;
+        var latencies = new List<double>();
+        for (var i = 0; i < traces.Count; i++)
+        {
+            var detections = DetectionTrigger.Run(smoothed[i], traces[i].Classes, threshold, config.Detector);
+            var m = DetectionMatcher.Match(detections, traces[i].Events, config.Match);
+            events += m.Events;
+            hits += m.Hits;
+            falseAlarms += m.FalseAlarms;
+            ignored += m.Ignored;
+            streamsWithFa += m.FalseAlarms > 0 ? 1 : 0;
+            latencies.AddRange(m.Latencies);
+            seconds += traces[i].DurationSeconds;
+        }
+        return new OperatingPoint(threshold, events, hits, falseAlarms, ignored, seconds / 3600.0, traces.Count, streamsWithFa,
+            LatencyStats.From(latencies)) { Latencies = latencies };
+    }
+
+    private static FrameMetrics FrameLevel(IReadOnlyList<PosteriorTrace> traces, double[][] smoothed, double threshold)
+    {
+        long tp = 0, fp = 0, fn = 0, tn = 0;
+        for (var i = 0; i < traces.Count; i++)
+        {
+            var k = traces[i].Classes;
+            var targets = traces[i].FrameTargets!;
+            for (var t = 0; t < targets.Length; t++)
+            {
+                var predicted = false;
+                for (var c = 0; c < k; c++)
+                {
+                    predicted |= smoothed[i][t * k + c] >= threshold;
+                }
+                var actual = targets[t] > 0;
+                if (predicted && actual) tp++;
+                else if (predicted) fp++;
+                else if (actual) fn++;
+                else tn++;
+            }
+        }
+        return new FrameMetrics(threshold, tp + fp + fn + tn, tp, fp, fn, tn);
+    }
+}

@@ -1,0 +1,48 @@
+namespace StreamingAnchor.Evaluation;
+
+/// <summary>Everything a streaming evaluation depends on: the detector, the hit rule, the sweep and the reported targets.</summary>
+public sealed record EvaluationConfig
+{
+    public DetectorConfig Detector { get; init; } = new();
+
+    public MatchConfig Match { get; init; } = new();
+
+    /// <summary>False alarms (or false onsets) per hour at which FRR (miss rate) and latency are reported.</summary>
+    public IReadOnlyList<double> FaPerHourTargets { get; init; } = [0.5, 1.0];
+
+    /// <summary>Thresholds of the DET sweep; null = <see cref="DefaultThresholds"/>.</summary>
+    public IReadOnlyList<double>? Thresholds { get; init; }
+
+    /// <summary>
+    /// A uniform grid plus finer steps near 0 and 1, where well-trained detectors put their posteriors, plus one
+    /// threshold above 1 (the silent detector) so every false-alarm target has an admissible point.
+    /// </summary>
+    public static IReadOnlyList<double> DefaultThresholds { get; } = BuildDefaultThresholds();
+
+    /// <summary>Defaults per task: onset counts the first detection after the onset, and ignores re-triggers inside speech.</summary>
+    public static EvaluationConfig ForTask(string task) => task.ToLowerInvariant() switch
+    {
+        "onset" => new EvaluationConfig
+        {
+            Detector = new DetectorConfig { SmoothingFrames = 5, RefractorySeconds = 0.5 },
+            Match = new MatchConfig { BeforeSeconds = 0, AfterSeconds = 1.0, IgnoreInsideEvents = true },
+            FaPerHourTargets = [1.0, 10.0],
+        },
+        _ => new EvaluationConfig(),
+    };
+
+    private static double[] BuildDefaultThresholds()
+    {
+        var list = new SortedSet<double>();
+        for (var i = 1; i < 100; i++)
+        {
+            list.Add(i / 100.0);
+        }
+        foreach (var x in new[] { 1e-4, 1e-3, 3e-3, 5e-3, 0.995, 0.998, 0.999, 0.9995, 0.9999, 0.99999 })
+        {
+            list.Add(x);
+        }
+        list.Add(1.0 + 1e-9);
+        return list.ToArray();
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace StreamingAnchor.Evaluation;
+
+/// <summary>
+/// What `eval/metrics.json` holds: the run's name, the task, how the detector and the matching were set up, the test
+/// set's size and the evaluation itself. It is read back by comparisons, so the DET curve is kept in full.
+/// </summary>
+public sealed record EvaluationSummary(string Name, string Task, string Data, EvaluationConfig Config, EvaluationResult Result)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    public bool IsOnset => string.Equals(Task, "onset", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Writes the summary atomically; latencies of every hit are kept only at the reported operating points.</summary>
+    public void Save(string path)
+    {
+        var slim = this with
+        {
+            Result = Result with
+            {
+                Curve = Result.Curve.Select(p => p with { Latencies = [] }).ToList(),
+                AtThreshold = Result.AtThreshold with { Latencies = [] },
+            },
+        };
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(slim, Json));
+    }
+
+    public static EvaluationSummary Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no evaluation metrics (run `sal eval` first)", path);
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<EvaluationSummary>(File.ReadAllText(path), Json)
+                   ?? throw new FormatException($"{path}: empty metrics file");
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"{path}: unreadable metrics ({ex.Message.Split('.')[0]})", ex);
+        }
+    }
+
+    /// <summary>A short Markdown report of one evaluation.</summary>
+    public string ToMarkdown()
+    {
+        var r = Result;
+        var first = r.AtThreshold;
+        var fa = IsOnset ? "false onsets/h" : "FA/h";
+        var frr = IsOnset ? "miss rate" : "FRR";
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"# Streaming evaluation: {Name}\n\n");
+        sb.Append(CultureInfo.InvariantCulture,
+            $"Task `{Task}`, data `{Data}`: {first.Streams} streams, {first.Hours * 60:0.0} min of audio, {first.Events} events. ");
+        sb.Append(CultureInfo.InvariantCulture,
+            $"Detector: moving average over {Config.Detector.SmoothingFrames} frames, refractory {Config.Detector.RefractorySeconds:0.###} s; ");
+        sb.Append(CultureInfo.InvariantCulture,
+            $"a detection is a hit within [{-Config.Match.BeforeSeconds:0.###}, +{Config.Match.AfterSeconds:0.###}] s of an event's anchor. ");
+        sb.Append("Latency = detection time (end of the frame that fired) minus anchor.\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| operating point | threshold | {frr} | {fa} | hits | false alarms | latency mean | median | p90 |\n");
+        sb.Append("|---|---|---|---|---|---|---|---|---|\n");
+        foreach (var t in r.Targets)
+        {
+            sb.Append(Row($"{fa} <= {t.FaPerHourTarget:0.##}", t.Point));
+        }
+        sb.Append(Row($"threshold {Config.Detector.Threshold:0.###}", first));
+        sb.Append('\n');
+        if (!double.IsNaN(r.Eer))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"EER (event {frr} = share of streams with a false alarm): {100 * r.Eer:0.0}%\n\n");
+        }
+        if (r.Frame is { } f)
+        {
+            sb.Append(CultureInfo.InvariantCulture,
+                $"Frames at threshold {f.Threshold:0.###}: accuracy {100 * f.Accuracy:0.0}%, precision {100 * f.Precision:0.0}%, recall {100 * f.Recall:0.0}%, F1 {100 * f.F1:0.0}%\n\n");
+        }
+        sb.Append("Figures: `det.png` (DET curve), `latency.png` (latency histograms), `trace.png` (one stream).\n");
+        return sb.ToString();
+    }
+
+    /// <summary>One Markdown table comparing several evaluations at their shared targets.</summary>
+    public static string ComparisonMarkdown(IReadOnlyList<EvaluationSummary> runs)
+    {
+        var targets = runs.SelectMany(r => r.Result.Targets.Select(t => t.FaPerHourTarget)).Distinct().OrderBy(x => x).ToList();
+        var sb = new StringBuilder();
+        sb.Append("| run |");
+        foreach (var t in targets)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" FRR @{t:0.##} FA/h | median latency @{t:0.##} |");
+        }
+        sb.Append(" EER |\n|---|");
+        sb.Append(string.Concat(Enumerable.Repeat("---|---|", targets.Count)));
+        sb.Append("---|\n");
+        foreach (var run in runs)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"| {run.Name} |");
+            foreach (var t in targets)
+            {
+                var p = run.Result.Targets.FirstOrDefault(x => x.FaPerHourTarget == t)?.Point;
+                sb.Append(p is null ? " - | - |" : $" {Pct(p.Frr)} | {Ms(p.Latency.Median)} |");
+            }
+            sb.Append(CultureInfo.InvariantCulture, $" {(double.IsNaN(run.Result.Eer) ? "-" : Pct(run.Result.Eer))} |\n");
+        }
+        return sb.ToString();
+    }
+
+    public static string Pct(double x) => string.Create(CultureInfo.InvariantCulture, $"{100 * x:0.0}%");
+
+    public static string Ms(double seconds) =>
+        double.IsNaN(seconds) ? "-" : string.Create(CultureInfo.InvariantCulture, $"{1000 * seconds:0} ms");
+
+    private static string Row(string name, OperatingPoint p) => string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {p.Threshold:0.####} | {Pct(p.Frr)} | {p.FaPerHour:0.##} | {p.Hits}/{p.Events} | {p.FalseAlarms} | {Ms(p.Latency.Mean)} | {Ms(p.Latency.Median)} | {Ms(p.Latency.P90)} |\n");
+}

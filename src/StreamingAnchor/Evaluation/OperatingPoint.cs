@@ -1,0 +1,29 @@
+namespace StreamingAnchor.Evaluation;
+
+/// <summary>
+/// Detector performance at one threshold over a test set. <see cref="ClipFalseAlarmRate"/> (share of streams with at
+/// least one false alarm) is the false-accept side of the EER.
+/// </summary>
+public sealed record OperatingPoint(
+    double Threshold,
+    int Events,
+    int Hits,
+    int FalseAlarms,
+    int Ignored,
+    double Hours,
+    int Streams,
+    int StreamsWithFalseAlarm,
+    LatencyStats Latency)
+{
+    /// <summary>Latency of every hit in seconds (for histograms; metrics files keep them at the reported points only).</summary>
+    public IReadOnlyList<double> Latencies { get; init; } = [];
+
+    public int Misses => Events - Hits;
+
+    /// <summary>False-reject rate: missed events over events (0 when there are no events).</summary>
+    public double Frr => Events == 0 ? 0 : (double)Misses / Events;
+
+    public double FaPerHour => Hours > 0 ? FalseAlarms / Hours : 0;
+
+    public double ClipFalseAlarmRate => Streams == 0 ? 0 : (double)StreamsWithFalseAlarm / Streams;
+}

@@ -1,0 +1,43 @@
+namespace StreamingAnchor.Evaluation;
+
+/// <summary>
+/// A model's class posteriors over one stream (row-major [Frames, Classes], background excluded) with the stream's
+/// ground truth. <paramref name="FrameTargets"/> (0 background, 1..K) is optional and only feeds frame metrics.
+/// </summary>
+public sealed record PosteriorTrace(
+    string Id,
+    float[] Posteriors,
+    int Classes,
+    double DurationSeconds,
+    IReadOnlyList<EvalEvent> Events,
+    int[]? FrameTargets = null)
+{
+    public int Frames => Posteriors.Length / Classes;
+
+    public void Validate()
+    {
+        if (Classes < 1 || Posteriors.Length % Classes != 0)
+        {
+            throw new ArgumentException($"{Id}: posterior trace of length {Posteriors.Length} does not hold {Classes} classes per frame");
+        }
+        if (!(DurationSeconds > 0) || !double.IsFinite(DurationSeconds))
+        {
+            throw new ArgumentException($"{Id}: duration must be positive, got {DurationSeconds}");
+        }
+        if (FrameTargets is { } targets && targets.Length != Frames)
+        {
+            throw new ArgumentException($"{Id}: {targets.Length} frame targets for {Frames} frames");
+        }
+        foreach (var e in Events)
+        {
+            if (e.Label < 1 || e.Label > Classes)
+            {
+                throw new ArgumentException($"{Id}: event label {e.Label} outside 1..{Classes}");
+            }
+            if (!double.IsFinite(e.Anchor))
+            {
+                throw new ArgumentException($"{Id}: event anchor is not finite");
+            }
+        }
+    }
+}
