@@ -16,6 +16,52 @@ public static class CorpusGenerator
     public static SynthResult Generate(SynthConfig config, IProgress<SynthProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        var prepared = Prepare(config, progress, cancellationToken);
+        var (plans, renderer, output, warnings) = (prepared.Plans, prepared.Renderer, prepared.OutputDirectory, prepared.Warnings);
+        var work = Path.Combine(output, ".work");
+        var clipsDir = Path.Combine(work, "clips");
+        Directory.CreateDirectory(clipsDir);
+        var done = 0;
+        var reused = 0;
+        progress?.Report(new SynthProgress("render", 0, plans.Count));
+        Parallel.ForEach(plans, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, config.Workers), CancellationToken = cancellationToken },
+            plan =>
+            {
+                var sidecar = Path.Combine(clipsDir, plan.Id + ".json");
+                if (File.Exists(sidecar))
+                {
+                    Interlocked.Increment(ref reused);
+                }
+                else
+                {
+                    var clip = renderer.Render(plan, cancellationToken);
+                    WavFile.Write(Path.Combine(output, clip.Entry.Audio), clip.Audio, SpeechCut.Rate);
+                    if (clip.Accelerometer is { } accel && clip.Entry.Streams is { } streams)
+                    {
+                        var path = Path.Combine(output, streams["accel"]);
+                        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                        FrameStreamFile.Write(path, accel);
+                    }
+                    AtomicFile.WriteAllText(sidecar, Manifest.FormatLine(clip.Entry));
+                }
+                var now = Interlocked.Increment(ref done);
+                progress?.Report(new SynthProgress("render", now, plans.Count));
+            });
+
+        var entries = plans.Select(p => Manifest.ParseLine(File.ReadAllText(Path.Combine(clipsDir, p.Id + ".json")), p.Id + ".json", 1)).ToList();
+        var manifestPath = Path.Combine(output, ManifestName);
+        Manifest.Save(manifestPath, entries);
+        progress?.Report(new SynthProgress("manifest", 1, 1, manifestPath));
+        return new SynthResult(manifestPath, entries.Count, reused, entries.Sum(e => e.Duration) / 3600, warnings);
+    }
+
+    /// <summary>
+    /// Everything up to rendering: engines, voices, sources, splits, plans and the filled TTS cache. Tests render
+    /// single plans from it to inspect the layers behind the labels.
+    /// </summary>
+    public static PreparedCorpus Prepare(SynthConfig config, IProgress<SynthProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
         Validate(config);
         var output = Path.GetFullPath(config.OutputDirectory);
         var work = Path.Combine(output, ".work");
@@ -114,41 +160,7 @@ public static class CorpusGenerator
         cache.Fill(plans.SelectMany(p => p.Items).Where(i => i.Tts is not null).Select(i => i.Tts!), config.Workers, progress,
             cancellationToken);
 
-        var renderer = new ClipRenderer(config, cache, fetcher);
-        var clipsDir = Path.Combine(work, "clips");
-        Directory.CreateDirectory(clipsDir);
-        var done = 0;
-        var reused = 0;
-        progress?.Report(new SynthProgress("render", 0, plans.Count));
-        Parallel.ForEach(plans, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, config.Workers), CancellationToken = cancellationToken },
-            plan =>
-            {
-                var sidecar = Path.Combine(clipsDir, plan.Id + ".json");
-                if (File.Exists(sidecar))
-                {
-                    Interlocked.Increment(ref reused);
-                }
-                else
-                {
-                    var clip = renderer.Render(plan, cancellationToken);
-                    WavFile.Write(Path.Combine(output, clip.Entry.Audio), clip.Audio, SpeechCut.Rate);
-                    if (clip.Accelerometer is { } accel && clip.Entry.Streams is { } streams)
-                    {
-                        var path = Path.Combine(output, streams["accel"]);
-                        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                        FrameStreamFile.Write(path, accel);
-                    }
-                    AtomicFile.WriteAllText(sidecar, Manifest.FormatLine(clip.Entry));
-                }
-                var now = Interlocked.Increment(ref done);
-                progress?.Report(new SynthProgress("render", now, plans.Count));
-            });
-
-        var entries = plans.Select(p => Manifest.ParseLine(File.ReadAllText(Path.Combine(clipsDir, p.Id + ".json")), p.Id + ".json", 1)).ToList();
-        var manifestPath = Path.Combine(output, ManifestName);
-        Manifest.Save(manifestPath, entries);
-        progress?.Report(new SynthProgress("manifest", 1, 1, manifestPath));
-        return new SynthResult(manifestPath, entries.Count, reused, entries.Sum(e => e.Duration) / 3600, warnings);
+        return new PreparedCorpus(output, plans, new ClipRenderer(config, cache, fetcher), warnings);
     }
 
     private static void Validate(SynthConfig config)
