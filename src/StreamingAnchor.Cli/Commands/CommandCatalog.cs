@@ -8,6 +8,8 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
+        yield return BenchCommand.Create();
+        yield return ModelCommand.Create();
         yield return SynthCommand.Create();
     }
 }

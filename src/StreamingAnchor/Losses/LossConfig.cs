@@ -1,0 +1,89 @@
+using StreamingAnchor.Anchors;
+
+namespace StreamingAnchor.Losses;
+
+/// <summary>
+/// Every option of the loss family with its default (docs/losses.md has the formulas). Spreads are in frames:
+/// the decay constant tau for "exp", the standard deviation for "gaussian", the half-width W for "triangular"/"box".
+/// </summary>
+public sealed record LossConfig
+{
+    /// <summary>ce | focal | sal | sa+fl | safl | maxpool.</summary>
+    public string Kind { get; init; } = "sal";
+
+    /// <summary>Temporal-significance kernel: exp | gaussian | triangular | box.</summary>
+    public string Kernel { get; init; } = "exp";
+
+    /// <summary>Kernel spread on both sides of the anchor, in frames.</summary>
+    public double Tau { get; init; } = 8;
+
+    /// <summary>Spread for frames before the anchor (overrides <see cref="Tau"/>); 0 makes the kernel zero before it.</summary>
+    public double? TauBefore { get; init; }
+
+    /// <summary>Spread for frames after the anchor (overrides <see cref="Tau"/>); 0 makes the kernel zero after it.</summary>
+    public double? TauAfter { get; init; }
+
+    /// <summary>When set, frames farther than this many frames from every anchor have significance 0.</summary>
+    public double? MaxDistance { get; init; }
+
+    /// <summary>Anchor emphasis: the weight (1 + Lambda s) of sal and sa+fl (and safl with <see cref="SaflAnchorWeight"/>).</summary>
+    public double Lambda { get; init; } = 4;
+
+    /// <summary>Focal exponent of focal and sa+fl; the exponent of safl is Gamma * s.</summary>
+    public double Gamma { get; init; } = 2;
+
+    /// <summary>safl only: also multiply by (1 + Lambda s).</summary>
+    public bool SaflAnchorWeight { get; init; }
+
+    /// <summary>mean (over valid frames) | weight-sum (normalised by the sum of the frames' weights).</summary>
+    public string Reduction { get; init; } = "mean";
+
+    /// <summary>Per-class weights indexed by target (length 2 for a one-logit binary model, else C); null means all 1.</summary>
+    public double[]? ClassWeights { get; init; }
+
+    /// <summary>maxpool only: where a positive sequence looks for its peak: targets (frames labelled with the class) | sequence.</summary>
+    public string MaxPoolRegion { get; init; } = "targets";
+
+    /// <summary>The kernel these options describe.</summary>
+    public SignificanceKernel SignificanceKernel() =>
+        new(Anchors.SignificanceKernel.ParseShape(Kernel), TauBefore ?? Tau, TauAfter ?? Tau, MaxDistance);
+
+    public LossKind ParsedKind() => LossKinds.Parse(Kind);
+
+    public LossReduction ParsedReduction() => Reduction.Trim().ToLowerInvariant() switch
+    {
+        "mean" => LossReduction.Mean,
+        "weight-sum" or "weightsum" or "sum-of-weights" => LossReduction.WeightSum,
+        _ => throw new ArgumentException($"unknown loss reduction '{Reduction}' (expected mean or weight-sum)"),
+    };
+
+    /// <summary>Throws a one-line ArgumentException naming the first bad option.</summary>
+    public void Validate()
+    {
+        ParsedKind();
+        ParsedReduction();
+        SignificanceKernel().Validate();
+        if (!double.IsFinite(Lambda) || Lambda < 0)
+        {
+            throw new ArgumentException($"loss lambda must be finite and >= 0, got {Lambda}");
+        }
+        if (!double.IsFinite(Gamma) || Gamma < 0)
+        {
+            throw new ArgumentException($"loss gamma must be finite and >= 0, got {Gamma}");
+        }
+        if (ClassWeights is not null)
+        {
+            for (var i = 0; i < ClassWeights.Length; i++)
+            {
+                if (!double.IsFinite(ClassWeights[i]) || ClassWeights[i] < 0)
+                {
+                    throw new ArgumentException($"class weight {i} must be finite and >= 0, got {ClassWeights[i]}");
+                }
+            }
+        }
+        if (MaxPoolRegion.Trim().ToLowerInvariant() is not ("targets" or "sequence"))
+        {
+            throw new ArgumentException($"unknown maxpool region '{MaxPoolRegion}' (expected targets or sequence)");
+        }
+    }
+}

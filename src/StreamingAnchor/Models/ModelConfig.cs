@@ -1,0 +1,35 @@
+namespace StreamingAnchor.Models;
+
+/// <summary>
+/// What to build: a family (gru, lstm, tcn, dscnn, crnn), a size preset (small, medium, large) and optional overrides.
+/// Null overrides take the preset's value, so a config stays short in JSON and meaningful if presets are retuned.
+/// </summary>
+public sealed record ModelConfig
+{
+    /// <summary>gru | lstm | tcn | dscnn | crnn.</summary>
+    public string Family { get; init; } = "gru";
+
+    /// <summary>small (about 30k parameters at 40 inputs) | medium (about 100k) | large (about 300k).</summary>
+    public string Preset { get; init; } = "small";
+
+    /// <summary>Recurrent width (gru, lstm, crnn) or conv channels (tcn, dscnn).</summary>
+    public int? Hidden { get; init; }
+
+    /// <summary>Recurrent layers (gru, lstm, crnn: 1-3) or residual conv blocks (tcn, dscnn).</summary>
+    public int? Layers { get; init; }
+
+    /// <summary>Channels of the crnn conv front end.</summary>
+    public int? Channels { get; init; }
+
+    /// <summary>Temporal kernel size of the conv layers.</summary>
+    public int? Kernel { get; init; }
+
+    /// <summary>
+    /// Frames of future context. The network itself stays causal; the output for frame t is read off after
+    /// frame t + LookAhead has been seen, so streaming outputs arrive LookAhead frames late (see StreamingModel).
+    /// </summary>
+    public int LookAhead { get; init; }
+
+    /// <summary>Dropout between layers while training; inactive in eval mode, so streaming stays exact.</summary>
+    public double Dropout { get; init; }
+}

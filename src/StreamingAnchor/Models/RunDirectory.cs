@@ -1,0 +1,172 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TorchSharp;
+
+namespace StreamingAnchor.Models;
+
+/// <summary>
+/// A run folder, loadable from the folder alone: model.json (config, input width, classes, format version),
+/// weights.dat (TorchSharp state dict), normalizer.json and frontend.json (feature statistics and front-end
+/// config of the data the model was trained on) and training.json (summary written by training).
+/// Every file is written atomically, so a crash leaves the previous version in place.
+/// </summary>
+public sealed class RunDirectory
+{
+    /// <summary>Version written by this code; older versions it can still read are listed in ReadModelSpec.</summary>
+    public const int CurrentFormatVersion = 1;
+
+    public const string ModelFile = "model.json";
+    public const string WeightsFile = "weights.dat";
+    public const string NormalizerFile = "normalizer.json";
+    public const string FrontEndFile = "frontend.json";
+    public const string TrainingSummaryFile = "training.json";
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public RunDirectory(string path)
+    {
+        Root = System.IO.Path.GetFullPath(path);
+    }
+
+    public string Root { get; }
+
+    public string PathOf(string file) => System.IO.Path.Combine(Root, file);
+
+    /// <summary>Writes model.json and the weights of <paramref name="model"/>.</summary>
+    public void SaveModel(StreamingModel model, IReadOnlyList<string>? labels = null)
+    {
+        Directory.CreateDirectory(Root);
+        AtomicFile.Write(PathOf(WeightsFile), tmp => model.save(tmp));
+        var spec = new RunModelSpec(CurrentFormatVersion, model.Config, model.InputDim, model.NumClasses, labels ?? []);
+        AtomicFile.WriteAllText(PathOf(ModelFile), JsonSerializer.Serialize(spec, Json));
+    }
+
+    /// <summary>Reads model.json; a missing, corrupt or unsupported file fails with a message naming it.</summary>
+    public RunModelSpec ReadModelSpec()
+    {
+        var path = PathOf(ModelFile);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: not found (is {Root} a run directory?)", path);
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
+        }
+
+        var version = node?["formatVersion"]?.GetValueKind() == JsonValueKind.Number ? node["formatVersion"]!.GetValue<int>() : 0;
+        if (version < 1)
+        {
+            throw new InvalidDataException($"{path}: no formatVersion; this is not a model.json written by sal");
+        }
+
+        if (version > CurrentFormatVersion)
+        {
+            throw new InvalidDataException(
+                $"{path}: format version {version} is newer than this sal understands ({CurrentFormatVersion}); update sal to load it");
+        }
+
+        RunModelSpec? spec;
+        try
+        {
+            spec = node.Deserialize<RunModelSpec>(Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+
+        if (spec?.Model is null || spec.InputDim < 1 || spec.NumClasses < 1)
+        {
+            throw new InvalidDataException($"{path}: missing model config, input width or number of classes");
+        }
+
+        return spec with { Labels = spec.Labels ?? [] };
+    }
+
+    /// <summary>Rebuilds the model from model.json and loads its weights, in eval mode.</summary>
+    public StreamingModel LoadModel()
+    {
+        var spec = ReadModelSpec();
+        StreamingModel model;
+        try
+        {
+            model = ModelFactory.Create(spec.Model, spec.InputDim, spec.NumClasses);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{PathOf(ModelFile)}: {e.Message}", e);
+        }
+
+        var weights = PathOf(WeightsFile);
+        if (!File.Exists(weights))
+        {
+            model.Dispose();
+            throw new FileNotFoundException($"{weights}: not found", weights);
+        }
+
+        try
+        {
+            model.load(weights, strict: true);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"{weights}: cannot load the weights of a {spec.Model.Family}/{spec.Model.Preset} model ({e.Message.Split('\n')[0]})", e);
+        }
+
+        model.eval();
+        return model;
+    }
+
+    /// <summary>Feature normalisation statistics, stored as the JSON document the data code writes.</summary>
+    public void SaveNormalizer(JsonNode document) => WriteJson(NormalizerFile, document);
+
+    public JsonNode? ReadNormalizer() => ReadJson(NormalizerFile);
+
+    /// <summary>Front-end (filterbank) configuration, stored as the JSON document the data code writes.</summary>
+    public void SaveFrontEnd(JsonNode document) => WriteJson(FrontEndFile, document);
+
+    public JsonNode? ReadFrontEnd() => ReadJson(FrontEndFile);
+
+    /// <summary>Training summary written by the training loop.</summary>
+    public void SaveTrainingSummary(JsonNode document) => WriteJson(TrainingSummaryFile, document);
+
+    public JsonNode? ReadTrainingSummary() => ReadJson(TrainingSummaryFile);
+
+    public void WriteJson(string file, JsonNode document)
+    {
+        Directory.CreateDirectory(Root);
+        AtomicFile.WriteAllText(PathOf(file), document.ToJsonString(Json));
+    }
+
+    /// <summary>The JSON document in <paramref name="file"/>, or null when the run has none.</summary>
+    public JsonNode? ReadJson(string file)
+    {
+        var path = PathOf(file);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty JSON document");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using StreamingAnchor.Losses;
+
+namespace StreamingAnchor.Tests.Losses;
+
+/// <summary>The family's special cases collapse to cross entropy, and batching follows the reduction.</summary>
+public class LossIdentityTests
+{
+    private static LossCase Case(int classes, int seed = 5) => LossCase.Random(new Random(seed), batch: 3, frames: 9, classes: classes);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void LambdaZeroGivesCrossEntropy(int classes)
+    {
+        var data = Case(classes);
+        var ce = data.Loss(new LossConfig { Kind = "ce" });
+        Assert.True(ce > 0);
+        Assert.Equal(ce, data.Loss(new LossConfig { Kind = "sal", Lambda = 0 }), 12);
+        Assert.Equal(ce, data.Loss(new LossConfig { Kind = "sa+fl", Lambda = 0, Gamma = 0 }), 12);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void GammaZeroGivesCrossEntropy(int classes)
+    {
+        var data = Case(classes);
+        var ce = data.Loss(new LossConfig { Kind = "ce" });
+        Assert.Equal(ce, data.Loss(new LossConfig { Kind = "focal", Gamma = 0 }), 12);
+        Assert.Equal(ce, data.Loss(new LossConfig { Kind = "safl", Gamma = 0 }), 12);
+        Assert.Equal(data.Loss(new LossConfig { Kind = "sal" }), data.Loss(new LossConfig { Kind = "sa+fl", Gamma = 0 }), 12);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void NoAnchorsGivesCrossEntropy(int classes)
+    {
+        var data = Case(classes) with { Anchors = [[], [], []] };
+        var ce = data.Loss(new LossConfig { Kind = "ce" });
+        Assert.Equal(ce, data.Loss(new LossConfig { Kind = "sal" }), 12);
+        Assert.Equal(ce, data.Loss(new LossConfig { Kind = "safl", SaflAnchorWeight = true }), 12);
+        Assert.Equal(data.Loss(new LossConfig { Kind = "focal" }), data.Loss(new LossConfig { Kind = "sa+fl" }), 12);
+    }
+
+    [Fact]
+    public void AnchorsRaiseTheLossOnlyThroughTheirFrames()
+    {
+        var data = Case(3) with { Anchors = [[4.0], [], [-100.0]] };
+        var sal = data.Loss(new LossConfig { Kind = "sal" });
+        var ce = data.Loss(new LossConfig { Kind = "ce" });
+        Assert.True(sal > ce, $"sal {sal} should exceed ce {ce} when an anchor lies inside a sequence");
+    }
+
+    [Theory]
+    [InlineData("ce", "mean", 1)]
+    [InlineData("sal", "mean", 1)]
+    [InlineData("sal", "weight-sum", 3)]
+    [InlineData("sa+fl", "mean", 3)]
+    [InlineData("safl", "weight-sum", 1)]
+    [InlineData("focal", "mean", 3)]
+    public void BatchOfTwoCombinesTheSequencesPerReduction(string kind, string reduction, int classes)
+    {
+        var data = LossCase.Random(new Random(23), batch: 2, frames: 8, classes: classes);
+        data.Lengths[0] = 8;
+        data.Lengths[1] = 5;
+        data.Anchors[0] = [3.5];
+        data.Anchors[1] = [1.0, 9.0];
+        var config = new LossConfig { Kind = kind, Reduction = reduction, ClassWeights = classes == 3 ? [0.5, 1.5, 2] : null };
+        var first = data.Sequence(0);
+        var second = data.Sequence(1);
+        // Each sequence's share of the normaliser: its valid frames (mean) or the sum of its constant frame weights
+        // alpha_y (1 + lambda s) (weight-sum), which are sal's frame weights for sal and sa+fl and ce's otherwise.
+        var constantKind = kind is "sal" or "sa+fl" ? "sal" : "ce";
+        double Share(LossCase one) => reduction == "mean"
+            ? one.Lengths[0]
+            : Sum(one.FrameWeights(config with { Kind = constantKind }));
+        var expected = (Share(first) * first.Loss(config) + Share(second) * second.Loss(config)) / (Share(first) + Share(second));
+        Assert.Equal(expected, data.Loss(config), 12);
+    }
+
+    [Fact]
+    public void MaxPoolBatchIsTheMeanOfItsSequences()
+    {
+        var data = LossCase.Random(new Random(29), batch: 2, frames: 7, classes: 3);
+        data.Lengths[0] = 7;
+        data.Lengths[1] = 3;
+        var config = new LossConfig { Kind = "maxpool" };
+        var expected = (data.Sequence(0).Loss(config) + data.Sequence(1).Loss(config)) / 2;
+        Assert.Equal(expected, data.Loss(config), 12);
+    }
+
+    [Fact]
+    public void EmptyBatchGivesZeroLoss()
+    {
+        var data = Case(2);
+        Array.Fill(data.Lengths, 0L);
+        foreach (var kind in LossKinds.All)
+        {
+            var (loss, gradient) = data.LossAndGradient(new LossConfig { Kind = LossKinds.Name(kind) });
+            Assert.Equal(0.0, loss);
+            Assert.All(gradient, g => Assert.Equal(0.0, g));
+        }
+    }
+
+    private static double Sum(double[,] values)
+    {
+        var sum = 0.0;
+        foreach (var v in values)
+        {
+            sum += v;
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,67 @@
+using StreamingAnchor.Models;
+using TorchSharp;
+
+namespace StreamingAnchor.Tests.Models;
+
+public class ModelInfoTests
+{
+    [Theory]
+    [MemberData(nameof(StreamingEquivalenceTests.FamiliesAndPresets), MemberType = typeof(StreamingEquivalenceTests))]
+    public void PresetsHaveTheAdvertisedSize(string family, string preset)
+    {
+        using var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = preset }, 40, 1);
+        var info = ModelInfo.Of(model);
+        var target = preset switch { "small" => 30_000, "medium" => 100_000, _ => 300_000 };
+        Assert.InRange(info.Parameters, (long)(target * 0.8), (long)(target * 1.2));
+        Assert.True(info.MacsPerFrame > 0.8 * info.Parameters && info.MacsPerFrame < 5 * info.Parameters);
+        Assert.True(info.StateFloats > 0);
+    }
+
+    [Theory]
+    [InlineData("tcn")]
+    [InlineData("dscnn")]
+    public void ConvReceptiveFieldMatchesTheFramesThatMatter(string family)
+    {
+        torch.manual_seed(3);
+        using var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = "small", LookAhead = 1 }, 40, 1);
+        model.eval();
+        var rf = ModelInfo.Of(model).ReceptiveField!.Value;
+        var frames = rf + 10;
+        using var x = StreamingHarness.Features(1, frames, 40);
+        using var baseline = StreamingHarness.Offline(model, x);
+        var t = frames - 3;
+        var oldest = t + 1 - (rf - 2); // output t sees rf frames: oldest..t+1 (look-ahead 1)
+
+        using var before = x.clone();
+        before[0, oldest - 1] = torch.randn(40) * 3;
+        using var outBefore = StreamingHarness.Offline(model, before);
+        Assert.Equal(0.0, StreamingHarness.MaxAbsDiff(baseline.narrow(1, t, 1), outBefore.narrow(1, t, 1)));
+
+        using var inside = x.clone();
+        inside[0, oldest] = torch.randn(40) * 3;
+        using var outInside = StreamingHarness.Offline(model, inside);
+        Assert.True(StreamingHarness.MaxAbsDiff(baseline.narrow(1, t, 1), outInside.narrow(1, t, 1)) > 0);
+    }
+
+    [Fact]
+    public void RecurrentModelsHaveAnUnboundedReceptiveFieldAndCountTheirState()
+    {
+        using var model = ModelFactory.Create(new ModelConfig { Family = "lstm", Hidden = 32, Layers = 2 }, 40, 1);
+        var info = ModelInfo.Of(model);
+        Assert.Null(info.ReceptiveField);
+        Assert.Equal(2 * 2 * 32, info.StateFloats);
+        Assert.Equal(4L * 32 * (40 + 32) + 4L * 32 * (32 + 32) + 32, info.MacsPerFrame);
+        Assert.Equal(4L * 32 * (40 + 32 + 2) + 4L * 32 * (32 + 32 + 2) + 33, info.Parameters);
+    }
+
+    [Fact]
+    public void BadConfigsFailWithAClearMessage()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new ModelConfig { Family = "transformer" }, 40, 1));
+        Assert.Contains("transformer", e.Message);
+        e = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new ModelConfig { Preset = "huge" }, 40, 1));
+        Assert.Contains("huge", e.Message);
+        e = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new ModelConfig { Family = "gru", Layers = 4 }, 40, 1));
+        Assert.Contains("1-3", e.Message);
+    }
+}

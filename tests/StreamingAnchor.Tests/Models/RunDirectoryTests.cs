@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using StreamingAnchor.Models;
+using TorchSharp;
+
+namespace StreamingAnchor.Tests.Models;
+
+public class RunDirectoryTests
+{
+    [Theory]
+    [InlineData("gru")]
+    [InlineData("lstm")]
+    [InlineData("tcn")]
+    [InlineData("dscnn")]
+    [InlineData("crnn")]
+    public void ARunReloadsFromItsFolderAloneWithIdenticalOutputs(string family)
+    {
+        using var folder = new TempFolder();
+        torch.manual_seed(5);
+        using var model = ModelFactory.Create(new ModelConfig { Family = family, Hidden = 24, LookAhead = 1 }, 44, 2);
+        model.eval();
+        var run = new RunDirectory(folder.Combine("run"));
+        run.SaveModel(model, ["hey", "stop"]);
+
+        torch.manual_seed(99); // a different init, so equal outputs can only come from the loaded weights
+        using var loaded = new RunDirectory(folder.Combine("run")).LoadModel();
+        Assert.Equal(model.Config, loaded.Config);
+        Assert.Equal(44, loaded.InputDim);
+        Assert.Equal(2, loaded.NumClasses);
+        Assert.Equal(["hey", "stop"], run.ReadModelSpec().Labels);
+        using var x = StreamingHarness.Features(1, 20, 44);
+        using var a = StreamingHarness.Offline(model, x);
+        using var b = StreamingHarness.Offline(loaded, x);
+        Assert.Equal(0.0, StreamingHarness.MaxAbsDiff(a, b));
+        Assert.Empty(Directory.GetFiles(run.Root, "*.tmp"));
+    }
+
+    [Fact]
+    public void SideDocumentsRoundTripAndAreOptional()
+    {
+        using var folder = new TempFolder();
+        var run = new RunDirectory(folder.Path);
+        Assert.Null(run.ReadNormalizer());
+        Assert.Null(run.ReadTrainingSummary());
+        run.SaveNormalizer(new JsonObject { ["mean"] = new JsonArray(1.5, -2.0), ["std"] = new JsonArray(0.5, 3.0) });
+        run.SaveFrontEnd(new JsonObject { ["melBins"] = 40 });
+        run.SaveTrainingSummary(new JsonObject { ["epochs"] = 3 });
+        Assert.Equal(-2.0, run.ReadNormalizer()!["mean"]![1]!.GetValue<double>());
+        Assert.Equal(40, run.ReadFrontEnd()!["melBins"]!.GetValue<int>());
+        Assert.Equal(3, run.ReadTrainingSummary()!["epochs"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void ANewerFormatVersionFailsNamingTheFile()
+    {
+        using var folder = new TempFolder();
+        using var model = ModelFactory.Create(new ModelConfig { Family = "gru", Hidden = 8 }, 40, 1);
+        var run = new RunDirectory(folder.Path);
+        run.SaveModel(model);
+        var path = run.PathOf(RunDirectory.ModelFile);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"formatVersion\": 1", "\"formatVersion\": 7"));
+        var e = Assert.Throws<InvalidDataException>(() => run.LoadModel());
+        Assert.Contains(path, e.Message);
+        Assert.Contains("version 7", e.Message);
+    }
+
+    [Fact]
+    public void MissingVersionCorruptJsonAndMissingFolderFailClearly()
+    {
+        using var folder = new TempFolder();
+        var run = new RunDirectory(folder.Path);
+        var missing = Assert.Throws<FileNotFoundException>(() => run.LoadModel());
+        Assert.Contains(RunDirectory.ModelFile, missing.Message);
+
+        File.WriteAllText(run.PathOf(RunDirectory.ModelFile), "{\"model\": {\"family\": \"gru\"}, \"inputDim\": 40, \"numClasses\": 1}");
+        Assert.Contains("formatVersion", Assert.Throws<InvalidDataException>(() => run.ReadModelSpec()).Message);
+
+        File.WriteAllText(run.PathOf(RunDirectory.ModelFile), "{ not json");
+        Assert.Contains(run.PathOf(RunDirectory.ModelFile), Assert.Throws<InvalidDataException>(() => run.ReadModelSpec()).Message);
+    }
+
+    [Fact]
+    public void WeightsOfAnotherShapeOrCorruptWeightsFailNamingTheWeightsFile()
+    {
+        using var folder = new TempFolder();
+        var run = new RunDirectory(folder.Path);
+        using (var model = ModelFactory.Create(new ModelConfig { Family = "gru", Hidden = 8 }, 40, 1))
+        {
+            run.SaveModel(model);
+        }
+
+        var path = run.PathOf(RunDirectory.ModelFile);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"hidden\": 8", "\"hidden\": 9"));
+        var e = Assert.Throws<InvalidDataException>(() => run.LoadModel());
+        Assert.Contains(run.PathOf(RunDirectory.WeightsFile), e.Message);
+
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"hidden\": 9", "\"hidden\": 8"));
+        File.WriteAllBytes(run.PathOf(RunDirectory.WeightsFile), [1, 2, 3]);
+        e = Assert.Throws<InvalidDataException>(() => run.LoadModel());
+        Assert.Contains(run.PathOf(RunDirectory.WeightsFile), e.Message);
+    }
+}
