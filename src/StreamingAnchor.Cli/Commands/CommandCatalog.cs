@@ -9,7 +9,10 @@ internal static class CommandCatalog
     {
         yield return InfoCommand.Create();
         yield return BenchCommand.Create();
+        yield return DataCommand.Create();
         yield return ModelCommand.Create();
+        yield return PeersCommand.Create();
+        yield return SynthCommand.Create();
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
     }
