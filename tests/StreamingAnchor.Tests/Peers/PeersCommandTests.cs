@@ -40,7 +40,7 @@ public sealed class PeersCommandTests : IDisposable
         var json = Path.Combine(_dir, "peers-onset.json");
         var (code, stdout, stderr) = Sal("peers", "--task", "onset", "--data", manifest, "--phases", "1", "--out", json);
         Assert.True(code == 0, stderr);
-        Assert.Contains("Silero VAD", stdout);
+        Assert.Contains("Silero VAD (silero v5)", stdout);
         Assert.Contains("miss @10 FO/h", stdout);
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var at = doc.RootElement.GetProperty("rows")[0].GetProperty("Result").GetProperty("AtThreshold");
