@@ -9,6 +9,7 @@ internal static class CommandCatalog
     {
         yield return InfoCommand.Create();
         yield return BenchCommand.Create();
+        yield return DataCommand.Create();
         yield return ModelCommand.Create();
         yield return PeersCommand.Create();
     }
