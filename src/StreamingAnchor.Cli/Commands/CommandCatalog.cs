@@ -12,5 +12,8 @@ internal static class CommandCatalog
         yield return DataCommand.Create();
         yield return ModelCommand.Create();
         yield return PeersCommand.Create();
+        yield return SynthCommand.Create();
+        yield return TrainCommand.Create();
+        yield return EvalCommand.Create();
     }
 }
