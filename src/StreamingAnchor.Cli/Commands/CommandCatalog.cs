@@ -10,6 +10,8 @@ internal static class CommandCatalog
         yield return InfoCommand.Create();
         yield return BenchCommand.Create();
         yield return ModelCommand.Create();
+        yield return StreamCommand.Create();
+        yield return ExportCommand.Create();
         yield return PeersCommand.Create();
     }
 }
