@@ -9,9 +9,11 @@ internal static class CommandCatalog
     {
         yield return InfoCommand.Create();
         yield return BenchCommand.Create();
+        yield return DataCommand.Create();
         yield return ModelCommand.Create();
         yield return StreamCommand.Create();
         yield return ExportCommand.Create();
         yield return PeersCommand.Create();
+        yield return SynthCommand.Create();
     }
 }
