@@ -15,5 +15,7 @@ internal static class CommandCatalog
         yield return ExportCommand.Create();
         yield return PeersCommand.Create();
         yield return SynthCommand.Create();
+        yield return TrainCommand.Create();
+        yield return EvalCommand.Create();
     }
 }
