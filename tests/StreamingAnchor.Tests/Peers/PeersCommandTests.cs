@@ -15,10 +15,13 @@ public sealed class PeersCommandTests : IDisposable
     {
         var manifest = WriteManifest();
         var json = Path.Combine(_dir, "peers-kws.json");
-        var (code, stdout, stderr) = SalProcess.Run("peers", "--task", "kws", "--keyword", "hey jarvis", "--data", manifest, "--phases", "2", "--out", json);
+        var (code, stdout, stderr) = SalProcess.Run("peers", "--task", "kws", "--keyword", "hey jarvis", "--data", manifest, "--phases", "2", "--out", json,
+            "--plots", Path.Combine(_dir, "plots"));
         Assert.True(code == 0, stderr);
         Assert.Contains("openWakeWord hey_jarvis_v0.1", stdout);
         Assert.Contains("FRR @1 FA/h", stdout);
+        Assert.True(new FileInfo(Path.Combine(_dir, "plots", "det.png")).Length > 1000);
+        Assert.True(new FileInfo(Path.Combine(_dir, "plots", "latency.png")).Length > 1000);
 
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var row = doc.RootElement.GetProperty("rows")[0];
