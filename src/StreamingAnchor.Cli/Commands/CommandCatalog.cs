@@ -13,5 +13,7 @@ internal static class CommandCatalog
         yield return ModelCommand.Create();
         yield return PeersCommand.Create();
         yield return SynthCommand.Create();
+        yield return TrainCommand.Create();
+        yield return EvalCommand.Create();
     }
 }
