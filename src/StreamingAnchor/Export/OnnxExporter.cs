@@ -28,14 +28,15 @@ public static class OnnxExporter
             [OnnxMetadata.ModelJson] = File.ReadAllText(run.PathOf(RunDirectory.ModelFile)),
             [OnnxMetadata.Labels] = JsonSerializer.Serialize(spec.Labels),
         };
-        if (run.ReadNormalizer() is { } normalizer)
+        // Stored verbatim (after a validating load), so the ONNX file carries exactly what the run used.
+        if (run.LoadNormalizer() is not null)
         {
-            metadata[OnnxMetadata.Normalizer] = normalizer.ToJsonString();
+            metadata[OnnxMetadata.Normalizer] = File.ReadAllText(run.PathOf(RunDirectory.NormalizerFile));
         }
 
-        if (run.ReadFrontEnd() is { } frontEnd)
+        if (run.LoadFrontEnd() is not null)
         {
-            metadata[OnnxMetadata.FrontEnd] = frontEnd.ToJsonString();
+            metadata[OnnxMetadata.FrontEnd] = File.ReadAllText(run.PathOf(RunDirectory.FrontEndFile));
         }
 
         Export(model, onnxPath, metadata);

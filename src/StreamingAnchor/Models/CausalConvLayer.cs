@@ -82,21 +82,41 @@ public sealed class CausalConvLayer : StreamingLayer
 
     public override (Tensor Output, IReadOnlyList<Tensor> State) Step(Tensor chunk, IReadOnlyList<Tensor> state)
     {
-        var x = chunk.transpose(1, 2);
+        // conv1d's CPU kernels carry a large fixed cost for a handful of frames, so a step computes the same sums
+        // as one matmul over the kernel taps (or a per-channel weighted sum when depthwise).
+        Tensor y;
         Tensor[] next = [];
+        if (Context == 0 && Groups == 1)
+        {
+            using var w = Weight.squeeze(2);
+            y = nn.functional.linear(chunk, w, Bias);
+            return (Relu ? nn.functional.relu(y) : y, next);
+        }
+
+        var x = chunk.transpose(1, 2);
         if (Context > 0)
         {
             x = torch.cat([state[0], x], 2);
             next = [x.narrow(2, x.shape[2] - Context, Context)];
         }
 
-        var y = conv.call(x);
-        if (Relu)
+        var n = chunk.shape[1];
+        var taps = torch.stack(Enumerable.Range(0, Kernel).Select(k => x.narrow(2, k * Dilation, n)).ToArray(), 2); // [B,in,K,n]
+        if (Groups == 1)
         {
-            y = nn.functional.relu(y);
+            using var w = Weight.reshape(OutputDim, InputDim * Kernel);
+            y = torch.matmul(w, taps.reshape(chunk.shape[0], InputDim * Kernel, n)).transpose(1, 2) + Bias; // [B,n,out]
+        }
+        else if (Groups == InputDim && Groups == OutputDim)
+        {
+            y = (taps * Weight.reshape(InputDim, Kernel, 1)).sum(2).transpose(1, 2) + Bias;
+        }
+        else
+        {
+            y = conv.call(x).transpose(1, 2);
         }
 
-        return (y.transpose(1, 2), next);
+        return (Relu ? nn.functional.relu(y) : y, next);
     }
 
     public override string Describe() =>
