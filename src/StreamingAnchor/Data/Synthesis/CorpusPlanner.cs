@@ -177,7 +177,8 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
                 items.Add(Wearer(rng.NextDouble() < 0.5 ? ItemKind.Confusable : ItemKind.Sentence));
                 break;
         }
-        if (rng.NextDouble() < 0.4)
+        // Other talk around the phrase; motion-only negatives keep the wearer silent.
+        if (type != "motion" && rng.NextDouble() < 0.4)
         {
             items.Add(Wearer(ItemKind.Sentence));
         }
