@@ -39,10 +39,11 @@ internal static class PeersCommand
             Description = $"Folder for the peers' models (default ${PeerModelCache.CacheEnvironmentVariable} or ~/.cache/streaminganchor/peers)",
         };
         var seed = new Option<int>("--seed") { Description = "Seed of openWakeWord's initial noise embeddings", DefaultValueFactory = _ => 0 };
+        var silero = new Option<int>("--silero") { Description = "Silero VAD version for onset: 4, 5 or 6", DefaultValueFactory = _ => 5 };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the rows (with the full DET sweeps) as JSON here" };
 
         var command = new Command("peers", "Score an off-the-shelf detector (openWakeWord, Silero VAD) on the same test streams as our models");
-        foreach (var option in new Option[] { task, keyword, data, split, phases, limit, cache, seed, output })
+        foreach (var option in new Option[] { task, keyword, data, split, phases, limit, cache, seed, silero, output })
         {
             command.Options.Add(option);
         }
@@ -52,7 +53,7 @@ internal static class PeersCommand
             {
                 return Run(parse.GetValue(task)!, parse.GetValue(keyword)!, parse.GetValue(data)!.FullName, parse.GetValue(split)!,
                     parse.GetValue(phases), parse.GetValue(limit), parse.GetValue(cache)?.FullName, parse.GetValue(seed),
-                    parse.GetValue(output)?.FullName);
+                    parse.GetValue(silero), parse.GetValue(output)?.FullName);
             }
             catch (Exception ex) when (ex is PeerModelUnavailableException or FormatException or InvalidDataException
                                            or IOException or ArgumentException or UnauthorizedAccessException)
@@ -65,7 +66,7 @@ internal static class PeersCommand
     }
 
     private static int Run(string task, string keyword, string dataPath, string split, int phases, int? limit,
-        string? cacheRoot, int seed, string? outPath)
+        string? cacheRoot, int seed, int sileroVersion, string? outPath)
     {
         var status = new Progress<string>(m => Console.Error.WriteLine(m));
         var manifest = Manifest.Load(dataPath);
@@ -84,7 +85,7 @@ internal static class PeersCommand
                 $"note: {testSet.EarlyEvents} of {testSet.EventCount} events start before {PeerTestSet.WarmupSeconds} s, where a cold openWakeWord cannot fire yet");
         }
 
-        using var peer = PeerFactory.Create(task, keyword, new PeerModelCache(cacheRoot), seed, status);
+        using var peer = PeerFactory.Create(task, keyword, new PeerModelCache(cacheRoot), seed, sileroVersion, status);
         var row = WithProgress($"scoring {peer.Name} x {phases} offsets", p => PeerEvaluation.Run(peer, testSet, config, phases, p));
         var rows = new List<DetectorComparisonRow> { row };
 
@@ -94,7 +95,11 @@ internal static class PeersCommand
         Render(rows, config, task);
         if (outPath is not null)
         {
-            var report = new { task, keyword = task == "kws" ? keyword : null, data = dataPath, split, phases, seed, config, rows };
+            var report = new
+            {
+                task, keyword = task == "kws" ? keyword : null, silero = task == "onset" ? sileroVersion : (int?)null,
+                data = dataPath, split, phases, seed, config, rows,
+            };
             AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(report, Json));
             Console.Error.WriteLine($"wrote {outPath}");
         }

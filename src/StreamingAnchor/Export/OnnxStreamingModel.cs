@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
+using StreamingAnchor.Audio;
 
 namespace StreamingAnchor.Export;
 
@@ -79,6 +81,47 @@ public sealed class OnnxStreamingModel : IDisposable
     public string? FrontEndJson { get; }
 
     public string? ModelJson { get; }
+
+    /// <summary>The front-end config carried in the metadata; fails naming the file when it is absent or invalid.</summary>
+    public FbankConfig FrontEnd()
+    {
+        if (FrontEndJson is null)
+        {
+            throw new InvalidDataException($"{Path}: no front-end config in the metadata (export it from a run that has {Models.RunDirectory.FrontEndFile})");
+        }
+
+        try
+        {
+            var config = FbankConfig.FromJson(FrontEndJson);
+            config.Validate();
+            return config;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or ArgumentException)
+        {
+            throw new InvalidDataException($"{Path}: invalid front-end config in the metadata ({e.Message})", e);
+        }
+    }
+
+    /// <summary>The feature normaliser carried in the metadata; fails naming the file when it is absent or invalid.</summary>
+    public FeatureNormalizer Normalizer()
+    {
+        if (NormalizerJson is null)
+        {
+            throw new InvalidDataException($"{Path}: no normaliser in the metadata (export it from a run that has {Models.RunDirectory.NormalizerFile})");
+        }
+
+        try
+        {
+            var node = JsonNode.Parse(NormalizerJson, new JsonNodeOptions { PropertyNameCaseInsensitive = true });
+            var mean = node?["mean"]?.AsArray().Select(v => v!.GetValue<float>()).ToArray() ?? [];
+            var std = node?["std"]?.AsArray().Select(v => v!.GetValue<float>()).ToArray() ?? [];
+            return new FeatureNormalizer(mean, std);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{Path}: invalid normaliser in the metadata ({e.Message})", e);
+        }
+    }
 
     public IReadOnlyList<long[]> StateShapes => stateShapes;
 

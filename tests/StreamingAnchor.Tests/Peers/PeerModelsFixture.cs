@@ -9,16 +9,21 @@ public sealed class PeerModelsFixture : IDisposable
     {
         Cache = new PeerModelCache();
         Jarvis = OpenWakeWordModel.FromCache(Cache, "hey_jarvis_v0.1.onnx");
-        Silero = SileroVadModel.FromCache(Cache);
+        Silero = SileroVadModel.FromCache(Cache, 4);
+        SileroV5 = SileroVadModel.FromCache(Cache, 5);
     }
 
     public PeerModelCache Cache { get; }
     public OpenWakeWordModel Jarvis { get; }
     public SileroVadModel Silero { get; }
+    public SileroVadModel SileroV5 { get; }
+
+    public SileroVadModel SileroVersion(int version) => version == 4 ? Silero : SileroV5;
 
     public void Dispose()
     {
         Jarvis.Dispose();
         Silero.Dispose();
+        SileroV5.Dispose();
     }
 }

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
+using StreamingAnchor.Tests.Data;
 
 namespace StreamingAnchor.Tests.Peers;
 
@@ -15,7 +15,7 @@ public sealed class PeersCommandTests : IDisposable
     {
         var manifest = WriteManifest();
         var json = Path.Combine(_dir, "peers-kws.json");
-        var (code, stdout, stderr) = Sal("peers", "--task", "kws", "--keyword", "hey jarvis", "--data", manifest, "--phases", "2", "--out", json);
+        var (code, stdout, stderr) = SalProcess.Run("peers", "--task", "kws", "--keyword", "hey jarvis", "--data", manifest, "--phases", "2", "--out", json);
         Assert.True(code == 0, stderr);
         Assert.Contains("openWakeWord hey_jarvis_v0.1", stdout);
         Assert.Contains("FRR @1 FA/h", stdout);
@@ -38,9 +38,9 @@ public sealed class PeersCommandTests : IDisposable
     {
         var manifest = WriteManifest();
         var json = Path.Combine(_dir, "peers-onset.json");
-        var (code, stdout, stderr) = Sal("peers", "--task", "onset", "--data", manifest, "--phases", "1", "--out", json);
+        var (code, stdout, stderr) = SalProcess.Run("peers", "--task", "onset", "--data", manifest, "--phases", "1", "--out", json);
         Assert.True(code == 0, stderr);
-        Assert.Contains("Silero VAD", stdout);
+        Assert.Contains("Silero VAD (silero v5)", stdout);
         Assert.Contains("miss @10 FO/h", stdout);
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var at = doc.RootElement.GetProperty("rows")[0].GetProperty("Result").GetProperty("AtThreshold");
@@ -53,7 +53,7 @@ public sealed class PeersCommandTests : IDisposable
     public void AMissingManifestIsAOneLineError()
     {
         var missing = Path.Combine(_dir, "nope.jsonl");
-        var (code, _, stderr) = Sal("peers", "--task", "kws", "--data", missing);
+        var (code, _, stderr) = SalProcess.Run("peers", "--task", "kws", "--data", missing);
         Assert.Equal(1, code);
         Assert.StartsWith("error: ", stderr);
         Assert.Contains("nope.jsonl", stderr);
@@ -92,21 +92,6 @@ public sealed class PeersCommandTests : IDisposable
         var path = Path.Combine(_dir, "manifest.jsonl");
         Manifest.Save(path, entries);
         return path;
-    }
-
-    private static (int Code, string Stdout, string Stderr) Sal(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sal.dll"));
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout, stderr.Result);
     }
 
     public void Dispose()

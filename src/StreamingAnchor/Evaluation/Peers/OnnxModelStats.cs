@@ -6,7 +6,8 @@ namespace StreamingAnchor.Evaluation.Peers;
 /// Size of an ONNX model as a user would compare it with ours: the weights a 16 kHz stream actually runs
 /// through, and the file size.
 /// </summary>
-/// <param name="Parameters">Elements of the float initializers the model uses. Of an <c>If</c> node only the
+/// <param name="Parameters">Elements of the float weights the model uses (initializers, and the tensors of
+/// <c>Constant</c> nodes, where some exporters put every weight). Of an <c>If</c> node only the
 /// heavier branch counts (Silero ships its 8 kHz and 16 kHz networks side by side and runs one), and
 /// initializers whose name contains one of the excluded fragments (fixed DSP buffers such as an STFT basis,
 /// the counterpart of our parameter-free front end) do not count.</param>
@@ -50,6 +51,17 @@ public sealed record OnnxModelStats(long Parameters, long Bytes)
         var used = new HashSet<TensorProto>(ReferenceEqualityComparer.Instance);
         foreach (var node in graph.Node)
         {
+            if (node.OpType == "Constant")
+            {
+                foreach (var a in node.Attribute.Where(a => a.T is not null))
+                {
+                    if (string.IsNullOrEmpty(a.T.Name) && node.Output.Count > 0)
+                    {
+                        a.T.Name = node.Output[0]; // so the name filter can still see what it is
+                    }
+                    used.Add(a.T);
+                }
+            }
             foreach (var input in node.Input)
             {
                 if (scope.TryGetValue(input, out var t))

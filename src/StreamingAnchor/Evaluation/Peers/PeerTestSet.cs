@@ -5,8 +5,8 @@ namespace StreamingAnchor.Evaluation.Peers;
 
 /// <summary>
 /// The streams of one manifest split, read at 16 kHz, with the events a peer is judged on: for <c>kws</c> the
-/// events labelled with the keyword (anchor = keyword end), for <c>onset</c> every event (anchor = its start).
-/// Explicit manifest anchors override the rule, one per selected event in order.
+/// keyword's events (anchor = keyword end, see <see cref="IsJudged"/>), for <c>onset</c> every event (anchor = its
+/// start). Explicit manifest anchors override the rule, paired with the entry's events by position as in <c>sal eval</c>.
 /// </summary>
 public sealed class PeerTestSet
 {
@@ -27,6 +27,25 @@ public sealed class PeerTestSet
     public int EventCount => Clips.Sum(c => c.Events.Count);
 
     public double Hours => Clips.Sum(c => c.DurationSeconds) / 3600.0;
+
+    /// <summary>
+    /// kws: an event labelled with the keyword itself, or labelled <c>keyword</c> in a clip whose
+    /// <c>meta.keyword</c> (as <c>sal synth</c> writes it) is absent or names the same keyword. onset: every event.
+    /// </summary>
+    public static bool IsJudged(Data.ManifestEntry entry, Data.ManifestEvent e, string task, string? normalizedKeyword)
+    {
+        if (task == "onset")
+        {
+            return true;
+        }
+        var label = NormalizeLabel(e.Label);
+        if (label == normalizedKeyword)
+        {
+            return true;
+        }
+        return label == "keyword"
+               && (entry.Meta is null || !entry.Meta.TryGetValue("keyword", out var k) || NormalizeLabel(k) == normalizedKeyword);
+    }
 
     /// <summary>Keyword labels compare without case, and with '_' or '-' read as spaces ("hey_jarvis" = "Hey Jarvis").</summary>
     public static string NormalizeLabel(string label) =>
@@ -63,20 +82,18 @@ public sealed class PeerTestSet
             {
                 throw new InvalidDataException($"{path}: clip '{entry.Id}' is shorter than one 25 ms frame");
             }
-            var selected = entry.Events
-                .Where(e => task == "onset" || NormalizeLabel(e.Label) == wanted)
-                .OrderBy(e => e.Start)
-                .ToList();
-            if (entry.Anchors is { } anchors && anchors.Count != selected.Count)
+            var events = new List<EvalEvent>();
+            for (var i = 0; i < entry.Events.Count; i++)
             {
-                throw new FormatException(
-                    $"{manifest.Path}: clip '{entry.Id}' has {anchors.Count} explicit anchors for {selected.Count} {task} events");
-            }
-            var events = new List<EvalEvent>(selected.Count);
-            for (var i = 0; i < selected.Count; i++)
-            {
-                var e = selected[i];
-                var anchor = entry.Anchors?[i] ?? (task == "kws" ? e.End : e.Start);
+                var e = entry.Events[i];
+                if (!IsJudged(entry, e, task, wanted))
+                {
+                    continue;
+                }
+                // As in `sal eval`: explicit anchors pair with the entry's events by position.
+                var anchor = entry.Anchors is { } explicitAnchors && i < explicitAnchors.Count
+                    ? explicitAnchors[i]
+                    : task == "kws" ? e.End : e.Start;
                 if (anchor < 0 || anchor > audio.DurationSeconds + 1e-3)
                 {
                     throw new FormatException(

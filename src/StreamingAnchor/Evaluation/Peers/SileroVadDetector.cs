@@ -1,11 +1,11 @@
 namespace StreamingAnchor.Evaluation.Peers;
 
-/// <summary>Silero VAD v4 as a peer: one speech probability per 512-sample (32 ms) window, state carried across windows.</summary>
+/// <summary>Silero VAD as a peer: one speech probability per 512-sample (32 ms) window, state carried across windows.</summary>
 public sealed class SileroVadDetector(SileroVadModel model) : IPeerDetector
 {
     public SileroVadModel Model { get; } = model;
 
-    public string Name => $"Silero VAD ({Model.Name}, v4)";
+    public string Name => $"Silero VAD ({Model.Name})";
 
     public int HopSamples => SileroVadModel.WindowSamples;
 
@@ -19,8 +19,7 @@ public sealed class SileroVadDetector(SileroVadModel model) : IPeerDetector
         var times = new double[steps];
         var scores = new float[steps];
         var window = new float[hop];
-        var h = new float[SileroVadModel.StateSize];
-        var c = new float[SileroVadModel.StateSize];
+        var state = Model.InitialState();
         for (var k = 0; k < steps; k++)
         {
             for (var i = 0; i < hop; i++)
@@ -28,7 +27,7 @@ public sealed class SileroVadDetector(SileroVadModel model) : IPeerDetector
                 var s = k * hop + i - offsetSamples;
                 window[i] = s < 0 ? 0f : samples[s];
             }
-            scores[k] = Model.Step(window, h, c);
+            scores[k] = Model.Step(window, state);
             times[k] = ((k + 1) * (double)hop - offsetSamples) / 16000.0;
         }
         return new PeerTrace(times, scores);
