@@ -9,5 +9,6 @@ internal static class CommandCatalog
     {
         yield return InfoCommand.Create();
         yield return ModelCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace StreamingAnchor.Cli.Commands;
+
+/// <summary>`sal bench ...`: throughput benchmarks, each printing ratios measured side by side in one run.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Throughput benchmarks (ratios measured side by side in one run)");
+        command.Subcommands.Add(BenchLossCommand.Create());
+        return command;
+    }
+}
