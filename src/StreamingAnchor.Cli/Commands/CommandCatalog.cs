@@ -8,7 +8,14 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
-        yield return ModelCommand.Create();
         yield return BenchCommand.Create();
+        yield return DataCommand.Create();
+        yield return ModelCommand.Create();
+        yield return StreamCommand.Create();
+        yield return ExportCommand.Create();
+        yield return PeersCommand.Create();
+        yield return SynthCommand.Create();
+        yield return TrainCommand.Create();
+        yield return EvalCommand.Create();
     }
 }

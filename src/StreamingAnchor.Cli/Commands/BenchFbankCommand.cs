@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Diagnostics;
+using NWaves.FeatureExtractors;
+using NWaves.FeatureExtractors.Options;
+using NWaves.Filters.Fda;
+using NWaves.Windows;
+using Spectre.Console;
+using StreamingAnchor.Audio;
+
+namespace StreamingAnchor.Cli.Commands;
+
+/// <summary>
+/// `sal bench fbank`: real-time factor of the log-mel front end on one core (offline, streaming in 10 ms chunks, and
+/// NWaves' own filterbank extractor as a reference), all on the same synthetic audio in one run.
+/// </summary>
+internal static class BenchFbankCommand
+{
+    public static Command Create()
+    {
+        var seconds = new Option<int>("--seconds") { Description = "Seconds of synthetic audio per pass", DefaultValueFactory = _ => 60 };
+        var repeats = new Option<int>("--repeats") { Description = "Timed passes per method (best is reported)", DefaultValueFactory = _ => 5 };
+        var command = new Command("fbank", "Real-time factor of the log-mel front end on one core");
+        command.Options.Add(seconds);
+        command.Options.Add(repeats);
+        command.SetAction(parse =>
+        {
+            var secs = parse.GetValue(seconds);
+            var reps = parse.GetValue(repeats);
+            if (secs <= 0 || reps <= 0)
+            {
+                Console.Error.WriteLine("error: --seconds and --repeats must be positive");
+                return 1;
+            }
+            Run(secs, reps);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Run(int seconds, int repeats)
+    {
+        var config = new FbankConfig();
+        var audio = SyntheticAudio(seconds * config.SampleRate);
+        var offline = new FbankExtractor(config);
+        var streaming = new StreamingFbank(config);
+        var nwaves = new FilterbankExtractor(new FilterbankOptions
+        {
+            SamplingRate = config.SampleRate,
+            FrameSize = config.WindowSamples,
+            HopSize = config.HopSamples,
+            FftSize = config.FftSize,
+            FilterBank = FilterBanks.Triangular(config.FftSize, config.SampleRate,
+                FilterBanks.MelBands(config.MelBins, config.SampleRate, config.LowFreq, config.EffectiveHighFreq)),
+            PreEmphasis = config.PreEmphasis,
+            Window = WindowType.Hamming,
+            NonLinearity = NonLinearityType.LogE,
+            LogFloor = config.LogFloor,
+        });
+
+        var rows = new List<(string Name, double Seconds, int Frames)>
+        {
+            Measure("fbank offline (FbankExtractor)", repeats, () => offline.Compute(audio).Frames),
+            Measure("fbank streaming, 160-sample chunks", repeats, () =>
+            {
+                streaming.Reset();
+                var frames = 0;
+                for (var i = 0; i < audio.Length; i += 160)
+                {
+                    frames += streaming.Push(audio.AsSpan(i, Math.Min(160, audio.Length - i))).Count;
+                }
+                return frames;
+            }),
+            Measure("NWaves FilterbankExtractor (reference)", repeats, () => nwaves.ComputeFrom(audio).Count),
+        };
+
+        var plain = Console.IsOutputRedirected;
+        Console.WriteLine($"fbank benchmark: {seconds} s of 16 kHz audio, {config.MelBins} mel bins, best of {repeats}, one thread, {Environment.ProcessorCount} cores");
+        var baseline = rows[^1].Seconds;
+        if (plain)
+        {
+            foreach (var r in rows)
+            {
+                Console.WriteLine($"{r.Name,-42} frames {r.Frames,7}  {r.Seconds * 1000,9:F1} ms  {seconds / r.Seconds,8:F0}x real time  {baseline / r.Seconds,5:F2}x vs NWaves");
+            }
+            return;
+        }
+        var table = new Table().AddColumns("method", "frames", "ms", "x real time", "x vs NWaves");
+        foreach (var r in rows)
+        {
+            table.AddRow(r.Name, r.Frames.ToString(), $"{r.Seconds * 1000:F1}", $"{seconds / r.Seconds:F0}", $"{baseline / r.Seconds:F2}");
+        }
+        AnsiConsole.Write(table);
+    }
+
+    private static (string, double, int) Measure(string name, int repeats, Func<int> work)
+    {
+        var frames = work(); // warm-up: JIT and caches
+        var best = double.MaxValue;
+        for (var r = 0; r < repeats; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            frames = work();
+            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+        }
+        return (name, best, frames);
+    }
+
+    private static float[] SyntheticAudio(int n)
+    {
+        var rng = new Random(1234);
+        var x = new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            x[i] = (float)((0.2 * Math.Sin(2 * Math.PI * 440 * i / 16000)) + (0.05 * ((rng.NextDouble() * 2) - 1)));
+        }
+        return x;
+    }
+}

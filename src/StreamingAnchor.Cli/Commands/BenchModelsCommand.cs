@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Spectre.Console;
+using StreamingAnchor.Export;
+using StreamingAnchor.Models;
+
+namespace StreamingAnchor.Cli.Commands;
+
+/// <summary>`sal bench models`: per-frame streaming cost of every preset, TorchSharp and ONNX Runtime side by side.</summary>
+internal static class BenchModelsCommand
+{
+    public static Command Create()
+    {
+        var family = new Option<string>("--model") { Description = "Family, or 'all'", DefaultValueFactory = _ => "all" };
+        var preset = new Option<string>("--preset") { Description = "Preset, or 'all'", DefaultValueFactory = _ => "all" };
+        var frames = new Option<int>("--frames") { Description = "Timed frames per model and runtime (after 50 warm-up frames)", DefaultValueFactory = _ => 2000 };
+        var inputDim = new Option<int>("--input-dim") { Description = "Features per frame", DefaultValueFactory = _ => 40 };
+        var command = new Command("models", "Per-frame streaming cost (µs per 10 ms frame, real-time factor) on one thread, TorchSharp vs ONNX Runtime");
+        command.Options.Add(family);
+        command.Options.Add(preset);
+        command.Options.Add(frames);
+        command.Options.Add(inputDim);
+        command.SetAction(parse =>
+        {
+            var families = parse.GetValue(family) is { } f && f != "all" ? [f] : ModelPreset.Families;
+            var presets = parse.GetValue(preset) is { } p && p != "all" ? [p] : ModelPreset.Names;
+            var configs = families.SelectMany(fam => presets.Select(pre => new ModelConfig { Family = fam, Preset = pre })).ToArray();
+            var count = parse.GetValue(frames);
+            if (count < 1)
+            {
+                Console.Error.WriteLine("error: --frames: must be at least 1");
+                return 1;
+            }
+
+            var scratch = Path.Combine(Path.GetTempPath(), $"sal-bench-{Environment.ProcessId}");
+            IReadOnlyList<RuntimeBenchmarkRow> rows;
+            try
+            {
+                rows = RuntimeBenchmark.Run(configs, parse.GetValue(inputDim), count, scratch, new SyncProgress(m => Console.Error.WriteLine($"bench: {m}")));
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"error: model: {e.Message}");
+                return 1;
+            }
+            finally
+            {
+                if (Directory.Exists(scratch))
+                {
+                    Directory.Delete(scratch, recursive: true);
+                }
+            }
+
+            Console.WriteLine($"{Environment.ProcessorCount} cores, 1 thread per runtime, {count} frames of 1 x {parse.GetValue(inputDim)} each, batch 1; RTF = CPU time of the streaming thread per frame / 10 ms; wall time also counts waiting for a core");
+            string[] header = ["model", "preset", "params", "MACs/frame", "torch µs/frame", "onnx µs/frame", "torch RTF", "onnx RTF", "torch/onnx", "torch wall µs", "onnx wall µs"];
+            var cells = rows.Select(r => new[]
+            {
+                r.Family, r.Preset, r.Parameters.ToString("N0"), r.MacsPerFrame.ToString("N0"), r.TorchCpuMicroseconds.ToString("F1"),
+                r.OnnxCpuMicroseconds.ToString("F1"), r.TorchRealTimeFactor.ToString("F4"), r.OnnxRealTimeFactor.ToString("F4"),
+                (r.TorchCpuMicroseconds / r.OnnxCpuMicroseconds).ToString("F1") + "x", r.TorchWallMicroseconds.ToString("F1"),
+                r.OnnxWallMicroseconds.ToString("F1"),
+            }).ToArray();
+            if (Console.IsOutputRedirected)
+            {
+                Console.WriteLine(string.Join('\t', header));
+                foreach (var row in cells)
+                {
+                    Console.WriteLine(string.Join('\t', row));
+                }
+            }
+            else
+            {
+                var table = new Table();
+                foreach (var h in header)
+                {
+                    table.AddColumn(h);
+                }
+
+                foreach (var row in cells)
+                {
+                    table.AddRow(row.Select(Markup.Escape).ToArray());
+                }
+
+                AnsiConsole.Write(table);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Reports on the calling thread, so progress lines interleave in order with the table.</summary>
+    private sealed class SyncProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+}

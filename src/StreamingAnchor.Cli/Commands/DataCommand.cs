@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace StreamingAnchor.Cli.Commands;
+
+/// <summary>`sal data ...`: manifest checks and corpus importers.</summary>
+internal static class DataCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("data", "Check manifests and import corpora into manifests");
+        command.Subcommands.Add(DataCheckCommand.Create());
+        return command;
+    }
+}

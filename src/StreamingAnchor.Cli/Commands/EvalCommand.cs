@@ -1,0 +1,121 @@
+using System.CommandLine;
+using Spectre.Console;
+using StreamingAnchor.Evaluation;
+
+namespace StreamingAnchor.Cli.Commands;
+
+/// <summary>`sal eval`: stream a run's model over test clips like a device; `--compare` puts several runs side by side.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("eval", "Evaluate a run in streaming mode (DET curve, FRR at 0.5 and 1 FA/h, latency, plots)");
+        var run = new Option<string>("--run") { Description = "Run folder written by sal train" };
+        var data = new Option<string>("--data") { Description = "Manifest with the clips to evaluate" };
+        var split = new Option<string>("--split") { Description = "Split to evaluate", DefaultValueFactory = _ => "test" };
+        var smoothing = new Option<int?>("--smoothing") { Description = "Moving-average window in frames" };
+        var refractory = new Option<double?>("--refractory") { Description = "Refractory period in seconds" };
+        var before = new Option<double?>("--hit-before") { Description = "Hit window start, seconds before the anchor" };
+        var after = new Option<double?>("--hit-after") { Description = "Hit window end, seconds after the anchor" };
+        var compare = new Option<string[]>("--compare") { Description = "Run folders (already evaluated) to compare", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string>("--out") { Description = "Folder for --compare figures and report", DefaultValueFactory = _ => "runs/compare" };
+        foreach (var o in new Option[] { run, data, split, smoothing, refractory, before, after, compare, output })
+        {
+            command.Options.Add(o);
+        }
+        command.SetAction(parse =>
+        {
+            try
+            {
+                if (parse.GetValue(compare) is { Length: > 0 } runs)
+                {
+                    var summaries = runs.Select(r => EvaluationSummary.Load(Path.Combine(r, RunEvaluator.EvalFolder, "metrics.json"))).ToList();
+                    var folder = parse.GetValue(output)!;
+                    RunEvaluator.Compare(summaries, folder);
+                    PrintTable(summaries);
+                    Console.WriteLine($"comparison written to {Path.GetFullPath(folder)} (report.md, det.png, latency.png)");
+                    return 0;
+                }
+                var runDir = parse.GetValue(run) ?? throw new ArgumentException("--run is required (or --compare)");
+                var manifest = parse.GetValue(data) ?? throw new ArgumentException("--data is required");
+                EvaluationConfig? config = null;
+                if (parse.GetValue(smoothing) is not null || parse.GetValue(refractory) is not null || parse.GetValue(before) is not null || parse.GetValue(after) is not null)
+                {
+                    var task = File.Exists(Path.Combine(runDir, Training.TrainingRun.ConfigFile))
+                        ? Training.TrainingRun.ReadConfig(Path.Combine(runDir, Training.TrainingRun.ConfigFile)).Task
+                        : "kws";
+                    var d = EvaluationConfig.ForTask(task);
+                    config = d with
+                    {
+                        Detector = d.Detector with
+                        {
+                            SmoothingFrames = parse.GetValue(smoothing) ?? d.Detector.SmoothingFrames,
+                            RefractorySeconds = parse.GetValue(refractory) ?? d.Detector.RefractorySeconds,
+                        },
+                        Match = d.Match with
+                        {
+                            BeforeSeconds = parse.GetValue(before) ?? d.Match.BeforeSeconds,
+                            AfterSeconds = parse.GetValue(after) ?? d.Match.AfterSeconds,
+                        },
+                    };
+                }
+                var summary = Evaluate(runDir, manifest, parse.GetValue(split)!, null, config);
+                PrintTable([summary]);
+                Console.WriteLine($"report: {Path.GetFullPath(Path.Combine(runDir, RunEvaluator.EvalFolder, "report.md"))}");
+                return 0;
+            }
+            catch (Exception ex) when (ex is IOException or FormatException or ArgumentException or InvalidDataException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    public static EvaluationSummary Evaluate(string runDir, string manifest, string split, string? name, EvaluationConfig? config = null)
+    {
+        var label = name ?? Path.GetFileName(Path.GetFullPath(runDir));
+        var last = -1;
+        return RunEvaluator.Evaluate(runDir, manifest, split, name, config, new Output.TrainConsole.Inline<(int Done, int Total)>(p =>
+        {
+            var quarter = p.Done * 4 / p.Total;
+            if (quarter != last)
+            {
+                last = quarter;
+                Console.WriteLine($"{label}: streamed {p.Done}/{p.Total} clips");
+            }
+        }));
+    }
+
+    /// <summary>The comparison table: FRR and median latency at each target, EER, and the detector's frame cost.</summary>
+    public static void PrintTable(IReadOnlyList<EvaluationSummary> runs)
+    {
+        var targets = runs.SelectMany(r => r.Result.Targets.Select(t => t.FaPerHourTarget)).Distinct().OrderBy(x => x).ToList();
+        if (Console.IsOutputRedirected)
+        {
+            Console.WriteLine(EvaluationSummary.ComparisonMarkdown(runs));
+            return;
+        }
+        var table = new Table().AddColumn("run");
+        foreach (var t in targets)
+        {
+            table.AddColumn(FormattableString.Invariant($"FRR @{t:0.##} FA/h"));
+            table.AddColumn(FormattableString.Invariant($"median latency @{t:0.##}"));
+        }
+        table.AddColumn("EER");
+        foreach (var r in runs)
+        {
+            var cells = new List<string> { Markup.Escape(r.Name) };
+            foreach (var t in targets)
+            {
+                var p = r.Result.Targets.FirstOrDefault(x => x.FaPerHourTarget == t)?.Point;
+                cells.Add(p is null ? "-" : EvaluationSummary.Pct(p.Frr));
+                cells.Add(p is null ? "-" : EvaluationSummary.Ms(p.Latency.Median));
+            }
+            cells.Add(double.IsNaN(r.Result.Eer) ? "-" : EvaluationSummary.Pct(r.Result.Eer));
+            table.AddRow(cells.ToArray());
+        }
+        AnsiConsole.Write(table);
+    }
+}

@@ -1,0 +1,203 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+using StreamingAnchor.Data;
+using StreamingAnchor.Evaluation;
+using StreamingAnchor.Evaluation.Peers;
+
+namespace StreamingAnchor.Cli.Commands;
+
+/// <summary>
+/// `sal peers`: openWakeWord (kws) or Silero VAD (onset) on the same test streams, with the same detection rules
+/// and metrics as `sal eval`, printed as one table row per detector.
+/// </summary>
+internal static class PeersCommand
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static Command Create()
+    {
+        var task = new Option<string>("--task") { Description = "kws (openWakeWord) or onset (Silero VAD)", Required = true };
+        task.AcceptOnlyFromAmong("kws", "onset");
+        var keyword = new Option<string>("--keyword") { Description = "Wake word (kws): hey jarvis, alexa or hey mycroft", DefaultValueFactory = _ => "hey jarvis" };
+        var data = new Option<FileInfo>("--data") { Description = "Manifest (JSONL) holding the test streams", Required = true };
+        var split = new Option<string>("--split") { Description = "Manifest split to score", DefaultValueFactory = _ => "test" };
+        var phases = new Option<int>("--phases")
+        {
+            Description = "Offsets of the peer's step grid to average over (each scored as its own pass)",
+            DefaultValueFactory = _ => 4,
+        };
+        var limit = new Option<int?>("--limit") { Description = "Score only the first N streams of the split" };
+        var cache = new Option<DirectoryInfo?>("--cache")
+        {
+            Description = $"Folder for the peers' models (default ${PeerModelCache.CacheEnvironmentVariable} or ~/.cache/streaminganchor/peers)",
+        };
+        var seed = new Option<int>("--seed") { Description = "Seed of openWakeWord's initial noise embeddings", DefaultValueFactory = _ => 0 };
+        var silero = new Option<int>("--silero") { Description = "Silero VAD version for onset: 4, 5 or 6", DefaultValueFactory = _ => 5 };
+        var output = new Option<FileInfo?>("--out") { Description = "Also write the rows (with the full DET sweeps) as JSON here" };
+
+        var command = new Command("peers", "Score an off-the-shelf detector (openWakeWord, Silero VAD) on the same test streams as our models");
+        foreach (var option in new Option[] { task, keyword, data, split, phases, limit, cache, seed, silero, output })
+        {
+            command.Options.Add(option);
+        }
+        command.SetAction(parse =>
+        {
+            try
+            {
+                return Run(parse.GetValue(task)!, parse.GetValue(keyword)!, parse.GetValue(data)!.FullName, parse.GetValue(split)!,
+                    parse.GetValue(phases), parse.GetValue(limit), parse.GetValue(cache)?.FullName, parse.GetValue(seed),
+                    parse.GetValue(silero), parse.GetValue(output)?.FullName);
+            }
+            catch (Exception ex) when (ex is PeerModelUnavailableException or FormatException or InvalidDataException
+                                           or IOException or ArgumentException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static int Run(string task, string keyword, string dataPath, string split, int phases, int? limit,
+        string? cacheRoot, int seed, int sileroVersion, string? outPath)
+    {
+        var status = new Progress<string>(m => Console.Error.WriteLine(m));
+        var manifest = Manifest.Load(dataPath);
+        var config = EvaluationConfig.ForTask(task);
+        var testSet = WithProgress("reading streams", p =>
+            PeerTestSet.Load(manifest, split, task, task == "kws" ? keyword : null, limit, p));
+        if (testSet.EventCount == 0)
+        {
+            Console.Error.WriteLine(task == "kws"
+                ? $"warning: {dataPath}: no \"{keyword}\" events in split '{split}': only false alarms can be measured"
+                : $"warning: {dataPath}: no events in split '{split}': only false onsets can be measured");
+        }
+        if (task == "kws" && testSet.EarlyEvents > 0)
+        {
+            Console.Error.WriteLine(
+                $"note: {testSet.EarlyEvents} of {testSet.EventCount} events start before {PeerTestSet.WarmupSeconds} s, where a cold openWakeWord cannot fire yet");
+        }
+
+        using var peer = PeerFactory.Create(task, keyword, new PeerModelCache(cacheRoot), seed, sileroVersion, status);
+        var row = WithProgress($"scoring {peer.Name} x {phases} offsets", p => PeerEvaluation.Run(peer, testSet, config, phases, p));
+        var rows = new List<DetectorComparisonRow> { row };
+
+        Console.WriteLine($"{task} on {dataPath} [{split}]: {testSet.Clips.Count} streams, {testSet.Hours:0.###} h, " +
+                          $"{testSet.EventCount} events; peer pooled over {phases} step offsets " +
+                          $"(smoothing {config.Detector.SmoothingFrames} frames, refractory {config.Detector.RefractorySeconds} s)");
+        Render(rows, config, task);
+        if (outPath is not null)
+        {
+            var report = new
+            {
+                task, keyword = task == "kws" ? keyword : null, silero = task == "onset" ? sileroVersion : (int?)null,
+                data = dataPath, split, phases, seed, config, rows,
+            };
+            AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(report, Json));
+            Console.Error.WriteLine($"wrote {outPath}");
+        }
+        return 0;
+    }
+
+    private static void Render(IReadOnlyList<DetectorComparisonRow> rows, EvaluationConfig config, string task)
+    {
+        var rate = task == "onset" ? "FO/h" : "FA/h";
+        var miss = task == "onset" ? "miss" : "FRR";
+        var headers = new List<string> { "detector", "params", "bytes", "RTF (1 thread)" };
+        foreach (var t in config.FaPerHourTargets)
+        {
+            headers.Add($"{miss} @{Num(t)} {rate}");
+            headers.Add($"latency med/p90 @{Num(t)} {rate} (ms)");
+        }
+        headers.Add($"{miss} / {rate} @{Num(config.Detector.Threshold)}");
+        headers.Add("EER");
+
+        var lines = rows.Select(r =>
+        {
+            var cells = new List<string>
+            {
+                r.Name,
+                r.Parameters.ToString("N0", CultureInfo.InvariantCulture),
+                r.Bytes.ToString("N0", CultureInfo.InvariantCulture),
+                r.RealTimeFactor.ToString("0.0000", CultureInfo.InvariantCulture),
+            };
+            foreach (var t in config.FaPerHourTargets)
+            {
+                var p = r.At(t);
+                cells.Add(p is null ? "-" : Pct(p.Frr));
+                cells.Add(p is null || p.Latency.Count == 0 ? "-" : $"{p.Latency.Median * 1000:0}/{p.Latency.P90 * 1000:0}");
+            }
+            var a = r.Result.AtThreshold;
+            cells.Add($"{Pct(a.Frr)} / {a.FaPerHour:0.##}");
+            cells.Add(double.IsNaN(r.Result.Eer) ? "-" : Pct(r.Result.Eer));
+            return cells;
+        }).ToList();
+
+        if (Console.IsOutputRedirected)
+        {
+            Console.WriteLine(string.Join(" | ", headers));
+            foreach (var line in lines)
+            {
+                Console.WriteLine(string.Join(" | ", line));
+            }
+            return;
+        }
+        var table = new Table();
+        foreach (var h in headers)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(h)));
+        }
+        foreach (var line in lines)
+        {
+            table.AddRow(line.Select(Markup.Escape).ToArray());
+        }
+        AnsiConsole.Write(table);
+    }
+
+    private static string Num(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string Pct(double x) => (100 * x).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>A live bar on a terminal; a line per 10% when stderr is redirected (CI logs stay readable).</summary>
+    private static T WithProgress<T>(string label, Func<IProgress<(int Done, int Total)>, T> work)
+    {
+        if (Console.IsErrorRedirected || Console.IsOutputRedirected)
+        {
+            var lastDecile = -1;
+            return work(new SyncProgress<(int Done, int Total)>(p =>
+            {
+                var decile = p.Total == 0 ? 10 : 10 * p.Done / p.Total;
+                if (decile != lastDecile)
+                {
+                    lastDecile = decile;
+                    Console.Error.WriteLine($"{label}: {p.Done}/{p.Total}");
+                }
+            }));
+        }
+        T result = default!;
+        AnsiConsole.Progress().Start(ctx =>
+        {
+            var bar = ctx.AddTask(Markup.Escape(label));
+            result = work(new SyncProgress<(int Done, int Total)>(p =>
+            {
+                bar.MaxValue = Math.Max(1, p.Total);
+                bar.Value = p.Done;
+            }));
+            bar.Value = bar.MaxValue;
+        });
+        return result;
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and race the output).</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

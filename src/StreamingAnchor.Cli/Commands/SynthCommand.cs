@@ -1,0 +1,91 @@
+using System.CommandLine;
+using Spectre.Console;
+using StreamingAnchor.Data.Synthesis;
+
+namespace StreamingAnchor.Cli.Commands;
+
+/// <summary>`sal synth kws|onset|trigger`: generates a corpus from local TTS, real speech and real noise.</summary>
+internal static class SynthCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("synth", "Generate a task corpus (16 kHz WAV streams + JSONL manifest) from local TTS, real speech and noise");
+        command.Subcommands.Add(Task("kws", SynthTask.Kws, "keyword spotting: the keyword in streams of other speech, confusables and noise"));
+        command.Subcommands.Add(Task("onset", SynthTask.Onset, "speech onset: noise or silence then speech segments; anchor = first phone"));
+        command.Subcommands.Add(Task("trigger", SynthTask.Trigger, "multi-modal trigger: wearer's phrase with an accelerometer stream; bystanders and motion are negatives"));
+        return command;
+    }
+
+    private static Command Task(string name, SynthTask task, string description)
+    {
+        var defaults = new SynthConfig { OutputDirectory = "" };
+        var outOpt = new Option<string>("--out") { Description = "output folder", Required = true };
+        var hours = new Option<double>("--hours") { Description = "approximate hours of audio", DefaultValueFactory = _ => 0.2 };
+        var clips = new Option<int?>("--clips") { Description = "exact number of streams (overrides --hours)" };
+        var seed = new Option<int>("--seed") { Description = "random seed (same seed, same bytes)", DefaultValueFactory = _ => 1 };
+        var keyword = new Option<string>("--keyword") { Description = "keyword / trigger phrase", DefaultValueFactory = _ => defaults.Keyword };
+        var confusable = new Option<string[]>("--confusable") { Description = "confusable negative phrase (repeatable; default derived from the keyword)", AllowMultipleArgumentsPerToken = false };
+        var clipSeconds = new Option<double>("--clip-seconds") { Description = "target stream length, seconds", DefaultValueFactory = _ => defaults.ClipSeconds };
+        var positive = new Option<double>("--positive-fraction") { Description = "share of streams with the keyword / wearer's phrase", DefaultValueFactory = _ => defaults.PositiveFraction };
+        var engines = new Option<string>("--engines") { Description = "TTS engines, comma separated", DefaultValueFactory = _ => string.Join(',', defaults.Engines) };
+        var sources = new Option<string>("--sources") { Description = "real sources, comma separated, or 'none' (known: " + string.Join(", ", RealSourceCatalog.All.Select(s => s.Name)) + ")", DefaultValueFactory = _ => "all" };
+        var cache = new Option<string>("--cache") { Description = "download/extract/decode cache for real sources", DefaultValueFactory = _ => defaults.SourceCacheDirectory };
+        var snr = new Option<string>("--snr") { Description = "SNR range in dB, MIN:MAX", DefaultValueFactory = _ => $"{defaults.MinSnrDb:0.#}:{defaults.MaxSnrDb:0.#}" };
+        var workers = new Option<int>("--workers") { Description = "parallel workers (does not change the output)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command(name, description);
+        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, engines, sources, cache, snr, workers })
+        {
+            command.Options.Add(o);
+        }
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var snrParts = parse.GetValue(snr)!.Split(':');
+                if (snrParts.Length != 2 || !double.TryParse(snrParts[0], System.Globalization.CultureInfo.InvariantCulture, out var snrMin)
+                    || !double.TryParse(snrParts[1], System.Globalization.CultureInfo.InvariantCulture, out var snrMax))
+                {
+                    throw new SynthesisException($"--snr must look like MIN:MAX, got '{parse.GetValue(snr)}'");
+                }
+                var sourceText = parse.GetValue(sources)!.Trim();
+                var sourceList = sourceText.Equals("all", StringComparison.OrdinalIgnoreCase) ? defaults.Sources
+                    : sourceText.Equals("none", StringComparison.OrdinalIgnoreCase) ? []
+                    : sourceText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var conf = parse.GetValue(confusable);
+                var config = new SynthConfig
+                {
+                    Task = task,
+                    OutputDirectory = parse.GetValue(outOpt)!,
+                    Hours = parse.GetValue(hours),
+                    Clips = parse.GetValue(clips),
+                    Seed = parse.GetValue(seed),
+                    Keyword = parse.GetValue(keyword)!,
+                    Confusables = conf is { Length: > 0 } ? conf : null,
+                    ClipSeconds = parse.GetValue(clipSeconds),
+                    PositiveFraction = parse.GetValue(positive),
+                    Engines = parse.GetValue(engines)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    Sources = sourceList,
+                    SourceCacheDirectory = parse.GetValue(cache)!,
+                    MinSnrDb = snrMin,
+                    MaxSnrDb = snrMax,
+                    Workers = Math.Max(1, parse.GetValue(workers)),
+                };
+                var started = System.Diagnostics.Stopwatch.StartNew();
+                var result = SynthProgressView.Run(progress => CorpusGenerator.Generate(config, progress));
+                Console.WriteLine($"wrote {result.ManifestPath}: {result.Clips} clips ({result.ClipsReused} reused), " +
+                    $"{result.Hours * 60:F1} min of audio in {started.Elapsed.TotalSeconds:F1} s");
+                foreach (var w in result.Warnings)
+                {
+                    Console.WriteLine($"warning: {w}");
+                }
+                return 0;
+            }
+            catch (SynthesisException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+}

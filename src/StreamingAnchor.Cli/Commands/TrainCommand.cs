@@ -1,0 +1,140 @@
+using System.CommandLine;
+using StreamingAnchor.Cli.Output;
+using StreamingAnchor.Losses;
+using StreamingAnchor.Models;
+using StreamingAnchor.Training;
+
+namespace StreamingAnchor.Cli.Commands;
+
+/// <summary>`sal train`: train a streaming detector with any loss of the family; `--resume` continues a run.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("train", "Train a streaming detector (checkpoints every epoch; --resume continues after a crash)");
+        var data = new Option<string>("--data") { Description = "Manifest (JSONL) with train and dev splits" };
+        var config = new Option<string>("--config") { Description = "JSON file with the same settings as the flags (flags given override it)" };
+        var resume = new Option<string>("--resume") { Description = "Run folder to continue from its last checkpoint" };
+        var output = new Option<string>("--out") { Description = "Run folder to create", DefaultValueFactory = _ => "runs/train" };
+        var task = new Option<string>("--task") { Description = "kws | onset | trigger" };
+        var model = new Option<string>("--model") { Description = "gru | lstm | tcn | dscnn | crnn" };
+        var preset = new Option<string>("--preset") { Description = "small | medium | large" };
+        var hidden = new Option<int?>("--hidden") { Description = "Override the preset's width" };
+        var layers = new Option<int?>("--layers") { Description = "Override the preset's depth" };
+        var lookAhead = new Option<int?>("--lookahead") { Description = "Frames of look-ahead" };
+        var dropout = new Option<double?>("--dropout") { Description = "Dropout between layers" };
+        var loss = new Option<string>("--loss") { Description = "ce | focal | sal | sa+fl | safl | maxpool" };
+        var kernel = new Option<string>("--kernel") { Description = "exp | gaussian | triangular | box" };
+        var tau = new Option<double?>("--tau") { Description = "Kernel spread in frames" };
+        var tauBefore = new Option<double?>("--tau-before") { Description = "Spread before the anchor (frames)" };
+        var tauAfter = new Option<double?>("--tau-after") { Description = "Spread after the anchor (frames)" };
+        var maxDistance = new Option<double?>("--max-distance") { Description = "Significance 0 beyond this many frames from every anchor" };
+        var lambda = new Option<double?>("--lambda") { Description = "Anchor emphasis of sal / sa+fl" };
+        var gamma = new Option<double?>("--gamma") { Description = "Focal exponent" };
+        var saflWeight = new Option<bool?>("--safl-anchor-weight") { Description = "safl: also weight by (1 + lambda s)" };
+        var reduction = new Option<string>("--reduction") { Description = "mean | weight-sum" };
+        var classWeights = new Option<double[]>("--class-weights") { Description = "Per-class weights", AllowMultipleArgumentsPerToken = true };
+        var maxPoolRegion = new Option<string>("--maxpool-region") { Description = "targets | sequence" };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs" };
+        var batch = new Option<int?>("--batch-size") { Description = "Clips per batch" };
+        var window = new Option<double?>("--window") { Description = "Training window in seconds for long streams" };
+        var lr = new Option<double?>("--lr") { Description = "Peak learning rate (AdamW)" };
+        var weightDecay = new Option<double?>("--weight-decay") { Description = "AdamW weight decay" };
+        var warmup = new Option<double?>("--warmup") { Description = "Share of steps spent warming up" };
+        var clip = new Option<double?>("--clip") { Description = "Gradient-norm clip (0 = off)" };
+        var patience = new Option<int?>("--patience") { Description = "Early stopping after this many epochs without dev improvement (0 = off)" };
+        var devMetric = new Option<string>("--dev-metric") { Description = "eer | frr | loss" };
+        var seed = new Option<int?>("--seed") { Description = "Seed (same seed, same model on the same machine)" };
+        var threads = new Option<int?>("--threads") { Description = "Torch threads (default: all cores)" };
+        foreach (var o in new Option[] { data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
+                     tauBefore, tauAfter, maxDistance, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window,
+                     lr, weightDecay, warmup, clip, patience, devMetric, seed, threads })
+        {
+            command.Options.Add(o);
+        }
+
+        command.SetAction(parse =>
+        {
+            try
+            {
+                string runDir;
+                TrainConfig c;
+                if (parse.GetValue(resume) is { } resumeDir)
+                {
+                    runDir = resumeDir;
+                    var path = Path.Combine(runDir, TrainingRun.ConfigFile);
+                    c = TrainingRun.ReadConfig(path);
+                    if (!File.Exists(Path.Combine(runDir, Trainer.LastCheckpoint)))
+                    {
+                        throw new FileNotFoundException($"{Path.Combine(runDir, Trainer.LastCheckpoint)}: no checkpoint to resume from");
+                    }
+                    c = c with { Threads = parse.GetValue(threads) ?? c.Threads };
+                }
+                else
+                {
+                    runDir = parse.GetValue(output)!;
+                    c = parse.GetValue(config) is { } file ? TrainingRun.ReadConfig(file) : new TrainConfig();
+                    var m = c.Model;
+                    m = m with
+                    {
+                        Family = parse.GetValue(model) ?? m.Family,
+                        Preset = parse.GetValue(preset) ?? m.Preset,
+                        Hidden = parse.GetValue(hidden) ?? m.Hidden,
+                        Layers = parse.GetValue(layers) ?? m.Layers,
+                        LookAhead = parse.GetValue(lookAhead) ?? m.LookAhead,
+                        Dropout = parse.GetValue(dropout) ?? m.Dropout,
+                    };
+                    var l = c.Loss;
+                    l = l with
+                    {
+                        Kind = parse.GetValue(loss) ?? l.Kind,
+                        Kernel = parse.GetValue(kernel) ?? l.Kernel,
+                        Tau = parse.GetValue(tau) ?? l.Tau,
+                        TauBefore = parse.GetValue(tauBefore) ?? l.TauBefore,
+                        TauAfter = parse.GetValue(tauAfter) ?? l.TauAfter,
+                        MaxDistance = parse.GetValue(maxDistance) ?? l.MaxDistance,
+                        Lambda = parse.GetValue(lambda) ?? l.Lambda,
+                        Gamma = parse.GetValue(gamma) ?? l.Gamma,
+                        SaflAnchorWeight = parse.GetValue(saflWeight) ?? l.SaflAnchorWeight,
+                        Reduction = parse.GetValue(reduction) ?? l.Reduction,
+                        ClassWeights = parse.GetValue(classWeights) is { Length: > 0 } w ? w : l.ClassWeights,
+                        MaxPoolRegion = parse.GetValue(maxPoolRegion) ?? l.MaxPoolRegion,
+                    };
+                    c = c with
+                    {
+                        Data = parse.GetValue(data) is { } d ? Path.GetFullPath(d) : c.Data,
+                        Task = parse.GetValue(task) ?? c.Task,
+                        Model = m,
+                        Loss = l,
+                        Epochs = parse.GetValue(epochs) ?? c.Epochs,
+                        BatchSize = parse.GetValue(batch) ?? c.BatchSize,
+                        WindowSeconds = parse.GetValue(window) ?? c.WindowSeconds,
+                        LearningRate = parse.GetValue(lr) ?? c.LearningRate,
+                        WeightDecay = parse.GetValue(weightDecay) ?? c.WeightDecay,
+                        WarmupFraction = parse.GetValue(warmup) ?? c.WarmupFraction,
+                        ClipNorm = parse.GetValue(clip) ?? c.ClipNorm,
+                        Patience = parse.GetValue(patience) ?? c.Patience,
+                        DevMetric = parse.GetValue(devMetric) ?? c.DevMetric,
+                        Seed = parse.GetValue(seed) ?? c.Seed,
+                        Threads = parse.GetValue(threads) ?? c.Threads,
+                    };
+                    if (string.IsNullOrEmpty(c.Data))
+                    {
+                        throw new ArgumentException("--data (or data in --config) is required");
+                    }
+                }
+                var state = TrainConsole.Run(Path.GetFileName(Path.GetFullPath(runDir)),
+                    (progress, loading) => TrainingRun.Run(c, runDir, progress, loading));
+                Console.WriteLine($"trained {state.EpochsDone} epochs (best epoch {state.BestEpoch}{(state.Stopped ? ", stopped early" : "")}); run folder: {Path.GetFullPath(runDir)}");
+                return 0;
+            }
+            catch (Exception ex) when (ex is IOException or FormatException or ArgumentException or InvalidDataException
+                                           or InvalidOperationException or NonFiniteLossException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,249 @@
+using System.Globalization;
+
+namespace StreamingAnchor.Data.Synthesis;
+
+/// <summary>
+/// Turns a plan into a stream. Each item's cut speech is levelled (RMS over its speech span), optionally coloured
+/// (loudspeaker) and reverberated, and placed with random gaps; its label is its speech span at the placement offset,
+/// so labels are exact by construction. Noise covers the whole stream at the planned SNR, over a pink floor at
+/// -60..-50 dBFS, so no stretch of the stream is digital silence.
+/// </summary>
+public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher? sources)
+{
+    /// <summary>Speech level at 0 dB item gain, dBFS (RMS over the speech span).</summary>
+    public const double ReferenceLevelDb = -20;
+
+    /// <summary>Longest real-speech excerpt, seconds.</summary>
+    public const double MaxRealSeconds = 8;
+
+    public static string EventLabel(SynthTask task) => task switch
+    {
+        SynthTask.Kws => "keyword",
+        SynthTask.Onset => "speech",
+        _ => "trigger",
+    };
+
+    public RenderedClip Render(ClipPlan plan, CancellationToken cancellationToken)
+    {
+        var rng = new Random(plan.Seed);
+        const int rate = SpeechCut.Rate;
+
+        // Speech items, levelled and with their effects; the span [Margin, Margin + speech) is the label.
+        var prepared = new List<(PlannedItem Item, float[] Audio, int SpeechStart, int SpeechLength)>();
+        foreach (var item in plan.Items)
+        {
+            var cut = item.Tts is { } request ? tts.Load(request) : LoadReal(item.Real!, cancellationToken);
+            var speechLength = cut.Length - 2 * SpeechCut.Margin;
+            if (speechLength <= 0)
+            {
+                continue;
+            }
+            var level = Rms(cut.AsSpan(SpeechCut.Margin, speechLength));
+            var gain = level > 0 ? (float)(Math.Pow(10, (ReferenceLevelDb + item.GainDb) / 20) / level) : 0f;
+            var audio = cut.Select(v => v * gain).ToArray();
+            if (item.Role == SpeakerRole.Loudspeaker)
+            {
+                audio = SoxEffects.Loudspeaker(audio, cancellationToken);
+            }
+            var reverb = item.Reverb || item.Role == SpeakerRole.Loudspeaker || (item.Role == SpeakerRole.Bystander && rng.NextDouble() < 0.7);
+            if (reverb)
+            {
+                audio = SoxEffects.Reverb(audio, 20 + 70 * rng.NextDouble(), 20 + 60 * rng.NextDouble(), 30 + 70 * rng.NextDouble(),
+                    -6 * rng.NextDouble(), 0.6, cancellationToken);
+            }
+            prepared.Add((item, audio, SpeechCut.Margin, speechLength));
+        }
+
+        // Layout: lead, items with gaps, tail. The cursor advances by the dry length; reverb tails overlap the gap.
+        var onset = config.Task == SynthTask.Onset;
+        var cursor = (int)(rate * (onset ? 0.5 + 2.5 * rng.NextDouble() : 0.3 + 1.2 * rng.NextDouble()));
+        var offsets = new List<int>();
+        var end = 0;
+        foreach (var p in prepared)
+        {
+            offsets.Add(cursor);
+            end = Math.Max(end, cursor + p.Audio.Length);
+            cursor += p.SpeechStart + p.SpeechLength + SpeechCut.Margin
+                + (int)(rate * (onset ? 0.8 + 2.2 * rng.NextDouble() : 0.3 + 0.9 * rng.NextDouble()));
+        }
+        var total = Math.Max(end, cursor) + (int)(rate * (0.5 + 0.5 * rng.NextDouble()));
+        total = Math.Max(total, (int)(rate * Math.Min(plan.TargetSeconds, 2.0)));
+
+        var speech = new float[total];
+        var keywordLayer = new float[total];
+        var wearerLayer = new float[total];
+        var segments = new List<PlacedSegment>();
+        double speechEnergy = 0;
+        long speechSamples = 0;
+        for (var k = 0; k < prepared.Count; k++)
+        {
+            var (item, audio, speechStart, speechLength) = prepared[k];
+            var offset = offsets[k];
+            for (var i = 0; i < audio.Length; i++)
+            {
+                speech[offset + i] += audio[i];
+            }
+            var isLabel = item.Kind == ItemKind.Keyword && item.Role is SpeakerRole.Ambient or SpeakerRole.Wearer;
+            if (isLabel)
+            {
+                for (var i = 0; i < audio.Length; i++)
+                {
+                    keywordLayer[offset + i] += audio[i];
+                }
+            }
+            if (item.Role == SpeakerRole.Wearer)
+            {
+                for (var i = 0; i < audio.Length; i++)
+                {
+                    wearerLayer[offset + i] += audio[i];
+                }
+            }
+            var span = audio.AsSpan(speechStart, speechLength);
+            foreach (var v in span)
+            {
+                speechEnergy += v * v;
+            }
+            speechSamples += speechLength;
+            segments.Add(new PlacedSegment(item, offset + speechStart, offset + speechStart + speechLength));
+        }
+
+        // Noise bed at the planned SNR against the mean speech level (or the reference level when nobody speaks).
+        var speechRms = speechSamples > 0 ? Math.Sqrt(speechEnergy / speechSamples) : Math.Pow(10, ReferenceLevelDb / 20);
+        var mix = new float[total];
+        if (!plan.Noise.Silent)
+        {
+            var bed = NoiseBed(plan.Noise, total, rng, cancellationToken);
+            var target = speechRms / Math.Pow(10, plan.Noise.SnrDb / 20);
+            var bedRms = Rms(bed);
+            var g = bedRms > 0 ? (float)(target / bedRms) : 0f;
+            for (var i = 0; i < total; i++)
+            {
+                mix[i] = bed[i] * g;
+            }
+        }
+        var floorDb = -60 + 10 * rng.NextDouble();
+        var floor = NoiseGenerator.Generate(NoiseColor.Pink, total, SplitAssigner.DeriveSeed(plan.Seed, 0, 3), Math.Pow(10, floorDb / 20));
+        for (var i = 0; i < total; i++)
+        {
+            mix[i] += speech[i] + floor[i];
+        }
+        var peak = mix.Max(Math.Abs);
+        if (peak > 0.95f)
+        {
+            var scale = 0.95f / peak;
+            for (var i = 0; i < total; i++)
+            {
+                mix[i] *= scale;
+                keywordLayer[i] *= scale;
+                wearerLayer[i] *= scale;
+            }
+        }
+
+        Audio.FeatureMatrix? accel = null;
+        if (config.Task == SynthTask.Trigger)
+        {
+            var motion = plan.Motion ?? MotionProfile.Random(rng, total / (double)rate, false);
+            accel = AccelerometerSimulator.Simulate(wearerLayer, motion, 0.3 + 0.3 * rng.NextDouble(), rng);
+        }
+
+        var entry = Entry(plan, total, segments, floorDb);
+        return new RenderedClip(mix, keywordLayer, wearerLayer, segments, accel, entry);
+    }
+
+    private ManifestEntry Entry(ClipPlan plan, int total, IReadOnlyList<PlacedSegment> segments, double floorDb)
+    {
+        var label = EventLabel(config.Task);
+        var labelled = segments.Where(s => config.Task == SynthTask.Onset
+            || (s.Item.Kind == ItemKind.Keyword && s.Item.Role is SpeakerRole.Ambient or SpeakerRole.Wearer)).ToList();
+        var events = labelled.Select(s => new ManifestEvent(label, s.StartSeconds, s.EndSeconds)).ToList();
+        var anchors = config.Task == SynthTask.Onset
+            ? labelled.Select(s => s.StartSeconds).ToList()
+            : labelled.Select(s => s.EndSeconds).ToList();
+        var inv = CultureInfo.InvariantCulture;
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["task"] = config.Task.ToString().ToLowerInvariant(),
+            ["type"] = plan.ClipType,
+            ["voices"] = string.Join(',', plan.Items.Select(i => i.VoiceId).Distinct().Order(StringComparer.Ordinal)),
+            ["speakers"] = string.Join(',', plan.Items.Select(i => i.Speaker).Distinct().Order(StringComparer.Ordinal)),
+            ["noise"] = plan.Noise.Id,
+            ["snr_db"] = plan.Noise.Silent ? "inf" : plan.Noise.SnrDb.ToString("F1", inv),
+            ["floor_dbfs"] = floorDb.ToString("F1", inv),
+            ["texts"] = string.Join('|', plan.Items.Select(i => i.Tts?.Text ?? i.Real!.Id)),
+        };
+        if (config.Task != SynthTask.Onset)
+        {
+            meta["keyword"] = SpeechRequest.CleanText(config.Keyword);
+        }
+        var phrase = segments.FirstOrDefault(s => s.Item.Kind == ItemKind.Keyword && s.Item.Role is SpeakerRole.Bystander or SpeakerRole.Loudspeaker);
+        if (phrase is not null)
+        {
+            meta["phrase_start"] = phrase.StartSeconds.ToString("R", inv);
+            meta["phrase_end"] = phrase.EndSeconds.ToString("R", inv);
+        }
+        return new ManifestEntry
+        {
+            Id = plan.Id,
+            Audio = $"audio/{plan.Split}/{plan.Id}.wav",
+            Duration = (double)total / SpeechCut.Rate,
+            Split = plan.Split,
+            Events = events,
+            Anchors = anchors.Count > 0 ? anchors : null,
+            Streams = config.Task == SynthTask.Trigger
+                ? new Dictionary<string, string> { ["accel"] = $"streams/{plan.Split}/{plan.Id}.accel.npy" }
+                : null,
+            Meta = meta,
+        };
+    }
+
+    private float[] LoadReal(RealFile file, CancellationToken cancellationToken)
+    {
+        if (sources is null)
+        {
+            throw new SynthesisException($"{file.FullPath}: real sources are not enabled");
+        }
+        var x = sources.Load(file, cancellationToken);
+        var (start, end) = SpeechCut.EnergyBounds(x, SpeechCut.Rate, 40);
+        end = Math.Min(end, start + (int)(MaxRealSeconds * SpeechCut.Rate));
+        if (end - start < SpeechCut.Rate / 20)
+        {
+            return [];
+        }
+        return SpeechCut.Cut(new Audio.AudioClip(x, SpeechCut.Rate), start, end);
+    }
+
+    private float[] NoiseBed(NoisePlan noise, int total, Random rng, CancellationToken cancellationToken)
+    {
+        float[]? source = null;
+        if (noise.Real is { } file && sources is not null)
+        {
+            source = sources.Load(file, cancellationToken);
+        }
+        if (source is null || source.Length == 0 || Rms(source) < 1e-5)
+        {
+            var color = noise.Color ?? NoiseColor.Pink;
+            return NoiseGenerator.Generate(color, total, SplitAssigner.DeriveSeed(rng.Next(), noise.GeneratedIndex, (int)color));
+        }
+        var bed = new float[total];
+        var offset = rng.Next(source.Length);
+        for (var i = 0; i < total; i++)
+        {
+            bed[i] = source[(offset + i) % source.Length];
+        }
+        return bed;
+    }
+
+    private static double Rms(ReadOnlySpan<float> x)
+    {
+        if (x.Length == 0)
+        {
+            return 0;
+        }
+        double e = 0;
+        foreach (var v in x)
+        {
+            e += v * v;
+        }
+        return Math.Sqrt(e / x.Length);
+    }
+}

@@ -1,0 +1,217 @@
+using System.Text.Json;
+using StreamingAnchor.Audio;
+
+namespace StreamingAnchor.Data.Synthesis;
+
+/// <summary>
+/// Library entry point of <c>sal synth</c>: sources, voices and splits; plans; TTS (cached per utterance); clips
+/// (each written atomically: audio, stream, then its manifest line); finally the manifest, atomically. A rerun with
+/// the same settings skips everything already on disk, so an interrupted run continues where it stopped; the output
+/// does not depend on the worker count.
+/// </summary>
+public static class CorpusGenerator
+{
+    public const string ManifestName = "manifest.jsonl";
+
+    public static SynthResult Generate(SynthConfig config, IProgress<SynthProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var prepared = Prepare(config, progress, cancellationToken);
+        var (plans, renderer, output, warnings) = (prepared.Plans, prepared.Renderer, prepared.OutputDirectory, prepared.Warnings);
+        var work = Path.Combine(output, ".work");
+        var clipsDir = Path.Combine(work, "clips");
+        Directory.CreateDirectory(clipsDir);
+        var done = 0;
+        var reused = 0;
+        progress?.Report(new SynthProgress("render", 0, plans.Count));
+        Parallel.ForEach(plans, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, config.Workers), CancellationToken = cancellationToken },
+            plan =>
+            {
+                var sidecar = Path.Combine(clipsDir, plan.Id + ".json");
+                if (File.Exists(sidecar))
+                {
+                    Interlocked.Increment(ref reused);
+                }
+                else
+                {
+                    var clip = renderer.Render(plan, cancellationToken);
+                    WavFile.Write(Path.Combine(output, clip.Entry.Audio), clip.Audio, SpeechCut.Rate);
+                    if (clip.Accelerometer is { } accel && clip.Entry.Streams is { } streams)
+                    {
+                        var path = Path.Combine(output, streams["accel"]);
+                        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                        FrameStreamFile.Write(path, accel);
+                    }
+                    AtomicFile.WriteAllText(sidecar, Manifest.FormatLine(clip.Entry));
+                }
+                var now = Interlocked.Increment(ref done);
+                progress?.Report(new SynthProgress("render", now, plans.Count));
+            });
+
+        var entries = plans.Select(p => Manifest.ParseLine(File.ReadAllText(Path.Combine(clipsDir, p.Id + ".json")), p.Id + ".json", 1)).ToList();
+        var manifestPath = Path.Combine(output, ManifestName);
+        Manifest.Save(manifestPath, entries);
+        progress?.Report(new SynthProgress("manifest", 1, 1, manifestPath));
+        return new SynthResult(manifestPath, entries.Count, reused, entries.Sum(e => e.Duration) / 3600, warnings);
+    }
+
+    /// <summary>
+    /// Everything up to rendering: engines, voices, sources, splits, plans and the filled TTS cache. Tests render
+    /// single plans from it to inspect the layers behind the labels.
+    /// </summary>
+    public static PreparedCorpus Prepare(SynthConfig config, IProgress<SynthProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        Validate(config);
+        var output = Path.GetFullPath(config.OutputDirectory);
+        var work = Path.Combine(output, ".work");
+        Directory.CreateDirectory(work);
+        CheckFingerprint(config, work);
+        var warnings = new List<string>();
+        void Warn(string message)
+        {
+            warnings.Add(message);
+            progress?.Report(new SynthProgress("warning", 0, 0, message));
+        }
+
+        // Engines and voices.
+        var engines = new Dictionary<TtsEngineKind, ITtsEngine>();
+        foreach (var name in config.Engines.Select(e => e.Trim().ToLowerInvariant()).Distinct())
+        {
+            ITtsEngine engine = name switch
+            {
+                "espeak" or "espeak-ng" => new EspeakEngine(),
+                "flite" => new FliteEngine(),
+                "festival" => new FestivalEngine(),
+                _ => throw new SynthesisException($"unknown TTS engine '{name}' (known: espeak, flite, festival)"),
+            };
+            if (engine.Unavailable() is { } why)
+            {
+                Warn(why + "; continuing without it");
+                continue;
+            }
+            engines[engine.Kind] = engine;
+        }
+        if (engines.Count == 0)
+        {
+            throw new SynthesisException("no TTS engine is available (run scripts/setup.sh to install espeak-ng, flite, festival)");
+        }
+        var voices = engines.Values.SelectMany(e => e.Voices()).ToList();
+        var speakerSplit = SplitAssigner.AssignSpeakers(voices);
+        var pools = SplitAssigner.Splits.ToDictionary(s => s, _ => new SplitPool());
+        foreach (var v in voices)
+        {
+            var pool = pools[speakerSplit[v.Speaker]];
+            if (!pool.Voices.TryGetValue(v.Engine, out var list))
+            {
+                pool.Voices[v.Engine] = list = [];
+            }
+            list.Add(v);
+        }
+
+        // Real sources (fetched once into the cache) and generated noise "files".
+        SourceFetcher? fetcher = null;
+        var sources = config.Sources.Select(RealSourceCatalog.Get).ToList();
+        if (sources.Count > 0)
+        {
+            fetcher = new SourceFetcher(config.SourceCacheDirectory);
+            for (var i = 0; i < sources.Count; i++)
+            {
+                var source = sources[i];
+                progress?.Report(new SynthProgress("sources", i, sources.Count, source.Name));
+                var (files, problem) = fetcher.Ensure(source, cancellationToken);
+                if (problem is not null)
+                {
+                    Warn(problem);
+                    continue;
+                }
+                if (source.Kind == RealSourceKind.Speech)
+                {
+                    pools[source.Split ?? "train"].Speech.AddRange(files);
+                }
+                else
+                {
+                    var split = SplitAssigner.Assign(files.Select(f => f.Id));
+                    foreach (var f in files)
+                    {
+                        pools[split[f.Id]].Noise.Add(f);
+                    }
+                }
+            }
+            progress?.Report(new SynthProgress("sources", sources.Count, sources.Count));
+        }
+        var generated = Enum.GetValues<NoiseColor>().SelectMany(c => Enumerable.Range(0, 8).Select(i => (c, i))).ToList();
+        var generatedSplit = SplitAssigner.Assign(generated.Select(g => new NoisePlan(null, g.c, g.i, 0, false).Id));
+        foreach (var g in generated)
+        {
+            pools[generatedSplit[new NoisePlan(null, g.c, g.i, 0, false).Id]].Generated.Add(g);
+        }
+        foreach (var (split, pool) in pools)
+        {
+            if (!pool.HasVoices)
+            {
+                throw new SynthesisException($"no TTS voice falls in the {split} split with engines {string.Join(", ", engines.Keys)}");
+            }
+        }
+
+        // Plans, then speech synthesis (cached), then clips.
+        var plans = new CorpusPlanner(config, pools).Plan();
+        var cache = new TtsCache(Path.Combine(work, "tts"), engines);
+        cache.Fill(plans.SelectMany(p => p.Items).Where(i => i.Tts is not null).Select(i => i.Tts!), config.Workers, progress,
+            cancellationToken);
+
+        return new PreparedCorpus(output, plans, new ClipRenderer(config, cache, fetcher), warnings);
+    }
+
+    private static void Validate(SynthConfig config)
+    {
+        if (!(config.Hours > 0) && config.Clips is null)
+        {
+            throw new SynthesisException($"--hours must be positive, got {config.Hours}");
+        }
+        if (config.Clips is <= 0)
+        {
+            throw new SynthesisException($"clip count must be positive, got {config.Clips}");
+        }
+        if (!(config.ClipSeconds >= 1 && config.ClipSeconds <= 600))
+        {
+            throw new SynthesisException($"clip length must be within 1..600 s, got {config.ClipSeconds}");
+        }
+        if (string.IsNullOrWhiteSpace(SpeechRequest.CleanText(config.Keyword)))
+        {
+            throw new SynthesisException("the keyword is empty");
+        }
+        if (config.TrainFraction < 0 || config.DevFraction < 0 || config.TrainFraction + config.DevFraction > 1)
+        {
+            throw new SynthesisException($"split fractions must be >= 0 and sum to at most 1 (train {config.TrainFraction}, dev {config.DevFraction})");
+        }
+        if (config.MinSnrDb > config.MaxSnrDb)
+        {
+            throw new SynthesisException($"SNR range is empty ({config.MinSnrDb} > {config.MaxSnrDb})");
+        }
+    }
+
+    /// <summary>
+    /// Refuses to resume into a folder made with different settings (mixing two configs would corrupt the corpus).
+    /// Workers and folders are not part of the fingerprint: they do not change the output.
+    /// </summary>
+    private static void CheckFingerprint(SynthConfig config, string work)
+    {
+        var fingerprint = JsonSerializer.Serialize(config with
+        {
+            OutputDirectory = "",
+            SourceCacheDirectory = "",
+            Workers = 0,
+        });
+        var path = Path.Combine(work, "config.json");
+        if (File.Exists(path))
+        {
+            if (File.ReadAllText(path) != fingerprint)
+            {
+                throw new SynthesisException($"{Path.GetDirectoryName(work)}: holds a corpus made with other settings; use another --out or delete it");
+            }
+            return;
+        }
+        AtomicFile.WriteAllText(path, fingerprint);
+    }
+}

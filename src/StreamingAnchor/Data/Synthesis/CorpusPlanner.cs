@@ -1,0 +1,192 @@
+using System.Globalization;
+
+namespace StreamingAnchor.Data.Synthesis;
+
+/// <summary>
+/// Chooses the content of every stream from the seed: split, clip type, texts, voices, speeds, pitches, levels,
+/// noise and motion. Each clip draws from its own generator (seed, index), so a clip's plan does not depend on the
+/// others, on the worker count or on which clips were already written.
+/// </summary>
+public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string, SplitPool> pools)
+{
+    private readonly IReadOnlyList<string> sentences = TextBank.SentencesAvoiding(config.Keyword);
+    private readonly IReadOnlyList<string> confusables = config.Confusables ?? TextBank.ConfusablesFor(config.Keyword);
+
+    public int ClipCount => config.Clips ?? Math.Max(3, (int)Math.Ceiling(config.Hours * 3600 / config.ClipSeconds));
+
+    public IReadOnlyList<ClipPlan> Plan()
+    {
+        var n = ClipCount;
+        var splits = ClipSplits(n);
+        var plans = new List<ClipPlan>(n);
+        var prefix = config.Task.ToString().ToLowerInvariant();
+        for (var i = 0; i < n; i++)
+        {
+            var seed = SplitAssigner.DeriveSeed(config.Seed, i, 1);
+            var rng = new Random(seed);
+            var pool = pools[splits[i]];
+            var id = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{config.Seed}-{i:D6}");
+            plans.Add(config.Task switch
+            {
+                SynthTask.Kws => PlanKws(i, id, splits[i], seed, rng, pool),
+                SynthTask.Onset => PlanOnset(i, id, splits[i], seed, rng, pool),
+                _ => PlanTrigger(i, id, splits[i], seed, rng, pool),
+            });
+        }
+        return plans;
+    }
+
+    /// <summary>Exact split counts from the fractions (dev and test get one clip each from three clips up), shuffled by seed.</summary>
+    private string[] ClipSplits(int n)
+    {
+        var nDev = (int)Math.Round(n * config.DevFraction);
+        var nTest = (int)Math.Round(n * Math.Max(0, 1 - config.TrainFraction - config.DevFraction));
+        if (n >= 3)
+        {
+            nDev = Math.Max(1, nDev);
+            nTest = Math.Max(1, nTest);
+        }
+        var nTrain = Math.Max(0, n - nDev - nTest);
+        var list = Enumerable.Repeat("train", nTrain).Concat(Enumerable.Repeat("dev", nDev)).Concat(Enumerable.Repeat("test", nTest))
+            .Take(n).ToArray();
+        new Random(SplitAssigner.DeriveSeed(config.Seed, 0, 2)).Shuffle(list);
+        return list;
+    }
+
+    private static double Uniform(Random rng, double lo, double hi) => lo + (hi - lo) * rng.NextDouble();
+
+    private SpeechRequest Request(Random rng, Voice voice, string text)
+    {
+        var speed = Uniform(rng, 0.8, 1.25);
+        var pitch = voice.Engine == TtsEngineKind.Espeak ? Uniform(rng, 0.6, 1.4) : Uniform(rng, 0.85, 1.15);
+        return new SpeechRequest(voice, text, speed, pitch);
+    }
+
+    /// <summary>Rough spoken length used only to fill a stream to its target length.</summary>
+    private static double Estimate(PlannedItem item) =>
+        item.Tts is { } r ? 0.1 + 0.33 * r.Text.Split(' ').Length / r.Speed : 2.5;
+
+    private PlannedItem TtsItem(Random rng, SplitPool pool, ItemKind kind, SpeakerRole role, double gainDb, Voice? voice = null)
+    {
+        var text = kind switch
+        {
+            ItemKind.Keyword => config.Keyword,
+            ItemKind.Confusable => confusables[rng.Next(confusables.Count)],
+            _ => sentences[rng.Next(sentences.Count)],
+        };
+        var v = voice ?? pool.PickVoice(rng);
+        return new PlannedItem(kind, Request(rng, v, text), null, role, gainDb, rng.NextDouble() < config.ReverbProbability);
+    }
+
+    private PlannedItem? RealItem(Random rng, SplitPool pool, double gainDb) =>
+        pool.Speech.Count == 0
+            ? null
+            : new PlannedItem(ItemKind.RealSpeech, null, pool.Speech[rng.Next(pool.Speech.Count)], SpeakerRole.Ambient, gainDb,
+                rng.NextDouble() < config.ReverbProbability);
+
+    private NoisePlan Noise(Random rng, SplitPool pool, bool allowSilent)
+    {
+        var snr = Uniform(rng, config.MinSnrDb, config.MaxSnrDb);
+        if (allowSilent && rng.NextDouble() < 0.25)
+        {
+            return new NoisePlan(null, null, 0, snr, true);
+        }
+        if (pool.Noise.Count > 0 && rng.NextDouble() < 0.7)
+        {
+            return new NoisePlan(pool.Noise[rng.Next(pool.Noise.Count)], null, 0, snr, false);
+        }
+        var (color, index) = pool.Generated[rng.Next(pool.Generated.Count)];
+        return new NoisePlan(null, color, index, snr, false);
+    }
+
+    private ClipPlan PlanKws(int index, string id, string split, int seed, Random rng, SplitPool pool)
+    {
+        var target = config.ClipSeconds * Uniform(rng, 0.75, 1.25);
+        var positive = rng.NextDouble() < config.PositiveFraction;
+        var items = new List<PlannedItem>();
+        if (positive)
+        {
+            var count = rng.NextDouble() < 0.2 ? 2 : 1;
+            for (var k = 0; k < count; k++)
+            {
+                items.Add(TtsItem(rng, pool, ItemKind.Keyword, SpeakerRole.Ambient, Uniform(rng, -6, 6)));
+            }
+        }
+        else if (rng.NextDouble() < 0.7)
+        {
+            items.Add(TtsItem(rng, pool, ItemKind.Confusable, SpeakerRole.Ambient, Uniform(rng, -6, 6)));
+        }
+        while (items.Sum(Estimate) < 0.55 * target)
+        {
+            var u = rng.NextDouble();
+            var gain = Uniform(rng, -10, 4);
+            var item = u < 0.3 ? TtsItem(rng, pool, ItemKind.Confusable, SpeakerRole.Ambient, gain)
+                : u < 0.7 ? TtsItem(rng, pool, ItemKind.Sentence, SpeakerRole.Ambient, gain)
+                : RealItem(rng, pool, gain) ?? TtsItem(rng, pool, ItemKind.Sentence, SpeakerRole.Ambient, gain);
+            items.Add(item);
+        }
+        rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(items));
+        return new ClipPlan(index, id, split, seed, positive ? "positive" : "negative", target, items, Noise(rng, pool, false), null);
+    }
+
+    private ClipPlan PlanOnset(int index, string id, string split, int seed, Random rng, SplitPool pool)
+    {
+        var target = config.ClipSeconds * Uniform(rng, 0.75, 1.25);
+        var items = new List<PlannedItem>();
+        while (items.Count < 2 || items.Sum(Estimate) < 0.45 * target)
+        {
+            var gain = Uniform(rng, -8, 6);
+            var item = rng.NextDouble() < 0.7
+                ? TtsItem(rng, pool, ItemKind.Sentence, SpeakerRole.Ambient, gain)
+                : RealItem(rng, pool, gain) ?? TtsItem(rng, pool, ItemKind.Sentence, SpeakerRole.Ambient, gain);
+            items.Add(item);
+            if (items.Count >= 6)
+            {
+                break;
+            }
+        }
+        return new ClipPlan(index, id, split, seed, "speech", target, items, Noise(rng, pool, true), null);
+    }
+
+    private ClipPlan PlanTrigger(int index, string id, string split, int seed, Random rng, SplitPool pool)
+    {
+        var target = config.ClipSeconds * Uniform(rng, 0.75, 1.25);
+        var wearer = pool.PickVoice(rng);
+        var other = pool.PickVoice(rng, wearer);
+        var u = rng.NextDouble();
+        var type = u < config.PositiveFraction ? "positive"
+            : u < config.PositiveFraction + (1 - config.PositiveFraction) * 0.3 ? "bystander"
+            : u < config.PositiveFraction + (1 - config.PositiveFraction) * 0.5 ? "loudspeaker"
+            : u < config.PositiveFraction + (1 - config.PositiveFraction) * 0.75 ? "wearer-other"
+            : "motion";
+        var items = new List<PlannedItem>();
+        PlannedItem Wearer(ItemKind kind) => TtsItem(rng, pool, kind, SpeakerRole.Wearer, Uniform(rng, 0, 6), wearer) with { Reverb = false };
+        PlannedItem Bystander(ItemKind kind) => TtsItem(rng, pool, kind, SpeakerRole.Bystander, Uniform(rng, -15, -5), other);
+        switch (type)
+        {
+            case "positive":
+                items.Add(Wearer(ItemKind.Keyword));
+                break;
+            case "bystander":
+                items.Add(Bystander(ItemKind.Keyword));
+                break;
+            case "loudspeaker":
+                items.Add(TtsItem(rng, pool, ItemKind.Keyword, SpeakerRole.Loudspeaker, Uniform(rng, -12, 0), other));
+                break;
+            case "wearer-other":
+                items.Add(Wearer(rng.NextDouble() < 0.5 ? ItemKind.Confusable : ItemKind.Sentence));
+                break;
+        }
+        if (rng.NextDouble() < 0.4)
+        {
+            items.Add(Wearer(ItemKind.Sentence));
+        }
+        if (rng.NextDouble() < 0.4)
+        {
+            items.Add(Bystander(ItemKind.Sentence));
+        }
+        rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(items));
+        var motion = MotionProfile.Random(rng, target, type == "motion");
+        return new ClipPlan(index, id, split, seed, type, target, items, Noise(rng, pool, false), motion);
+    }
+}

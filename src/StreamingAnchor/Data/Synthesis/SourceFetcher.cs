@@ -1,0 +1,119 @@
+using StreamingAnchor.Audio;
+
+namespace StreamingAnchor.Data.Synthesis;
+
+/// <summary>
+/// Makes real sources available without installing them: an installed package is used in place; otherwise
+/// <c>apt-get download</c> + <c>dpkg-deb -x</c> into the cache folder (once). Audio is decoded with ffmpeg (G.722,
+/// Ogg, FLAC, MP3) to mono WAV in the cache, then read through <see cref="WavFile"/> (resampled to 16 kHz).
+/// </summary>
+public sealed class SourceFetcher(string cacheDirectory)
+{
+    public string CacheDirectory { get; } = Path.GetFullPath(cacheDirectory);
+
+    /// <summary>The source's files (sorted), or a one-line reason why the source cannot be had.</summary>
+    public (IReadOnlyList<RealFile> Files, string? Problem) Ensure(RealSource source, CancellationToken cancellationToken)
+    {
+        var root = LocateRoot(source, cancellationToken, out var problem);
+        if (root is null)
+        {
+            return ([], problem);
+        }
+        var exclude = source.Exclude.ToHashSet(StringComparer.Ordinal);
+        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(root, f))
+            .Where(rel => source.Extensions.Contains(Path.GetExtension(rel).ToLowerInvariant()))
+            .Where(rel => !rel.Split(Path.DirectorySeparatorChar).SkipLast(1).Any(exclude.Contains))
+            .Order(StringComparer.Ordinal)
+            .Select(rel => new RealFile(source, rel, Path.Combine(root, rel)))
+            .ToList();
+        return files.Count == 0
+            ? ([], $"source '{source.Name}': no audio files under {root}")
+            : (files, null);
+    }
+
+    private string? LocateRoot(RealSource source, CancellationToken cancellationToken, out string? problem)
+    {
+        problem = null;
+        var installed = "/" + source.Root;
+        if (Directory.Exists(installed))
+        {
+            return installed;
+        }
+        var extracted = Path.Combine(CacheDirectory, source.Package);
+        var marker = Path.Combine(extracted, ".complete");
+        if (File.Exists(marker))
+        {
+            return Path.Combine(extracted, source.Root);
+        }
+        if (!ToolRunner.Exists("apt-get") || !ToolRunner.Exists("dpkg-deb"))
+        {
+            problem = $"source '{source.Name}': package {source.Package} is not installed and apt-get/dpkg-deb are unavailable";
+            return null;
+        }
+        var debs = Path.Combine(CacheDirectory, "debs");
+        Directory.CreateDirectory(debs);
+        var deb = FindDeb(debs, source.Package);
+        if (deb is null)
+        {
+            var download = ToolRunner.Run("apt-get", ["download", "-qq", source.Package], workingDirectory: debs,
+                cancellationToken: cancellationToken);
+            deb = FindDeb(debs, source.Package);
+            if (download.ExitCode != 0 || deb is null)
+            {
+                var why = download.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .FirstOrDefault(l => l.StartsWith("E:", StringComparison.Ordinal)) ?? $"exit code {download.ExitCode}";
+                problem = $"source '{source.Name}': apt-get download {source.Package} failed ({why}); continuing without it";
+                return null;
+            }
+        }
+        var staging = extracted + ".partial";
+        if (Directory.Exists(staging))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+        var unpack = ToolRunner.Run("dpkg-deb", ["-x", deb, staging], cancellationToken: cancellationToken);
+        if (unpack.ExitCode != 0)
+        {
+            problem = $"source '{source.Name}': dpkg-deb -x {Path.GetFileName(deb)} failed ({unpack.Stderr.Trim()}); continuing without it";
+            return null;
+        }
+        if (Directory.Exists(extracted))
+        {
+            Directory.Delete(extracted, recursive: true);
+        }
+        Directory.Move(staging, extracted);
+        File.WriteAllText(marker, source.Package + "\n");
+        return Path.Combine(extracted, source.Root);
+    }
+
+    private static string? FindDeb(string folder, string package) =>
+        Directory.EnumerateFiles(folder, $"{package}_*.deb").Order(StringComparer.Ordinal).FirstOrDefault();
+
+    /// <summary>Decodes (once, cached) and reads a recording as 16 kHz mono.</summary>
+    public float[] Load(RealFile file, CancellationToken cancellationToken)
+    {
+        var decoded = Path.Combine(CacheDirectory, "decoded", file.Source.Name, file.RelativePath + ".wav");
+        if (!File.Exists(decoded))
+        {
+            AtomicFile.Write(decoded, tmp =>
+            {
+                var args = new List<string> { "-nostdin", "-v", "error", "-y" };
+                if (file.FullPath.EndsWith(".g722", StringComparison.OrdinalIgnoreCase))
+                {
+                    args.AddRange(["-f", "g722"]);
+                }
+                args.AddRange(["-i", file.FullPath, "-ac", "1", "-c:a", "pcm_s16le", "-f", "wav", tmp]);
+                ToolRunner.RunChecked("ffmpeg", args, cancellationToken: cancellationToken);
+            });
+        }
+        try
+        {
+            return WavFile.Read(decoded).Samples;
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or InvalidDataException)
+        {
+            throw new SynthesisException($"{file.FullPath}: cannot decode ({ex.Message})", ex);
+        }
+    }
+}

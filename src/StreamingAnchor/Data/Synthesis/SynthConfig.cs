@@ -1,0 +1,69 @@
+namespace StreamingAnchor.Data.Synthesis;
+
+/// <summary>
+/// Everything that decides a generated corpus. The same config (seed included) gives byte-identical files; only
+/// <see cref="Workers"/> and the folders may change without changing the output.
+/// </summary>
+public sealed record SynthConfig
+{
+    public SynthTask Task { get; init; } = SynthTask.Kws;
+
+    /// <summary>Output folder: manifest.jsonl, audio/, streams/ and the resumable work folder .work/.</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Approximate total audio to generate; converted to a clip count through <see cref="ClipSeconds"/>.</summary>
+    public double Hours { get; init; } = 0.2;
+
+    /// <summary>Exact number of clips; overrides <see cref="Hours"/> when set (tests and the demo ask for tiny sets).</summary>
+    public int? Clips { get; init; }
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Keyword (kws) or trigger phrase (trigger).</summary>
+    public string Keyword { get; init; } = "hey jarvis";
+
+    /// <summary>Confusable negatives; null derives them from <see cref="Keyword"/>.</summary>
+    public IReadOnlyList<string>? Confusables { get; init; }
+
+    /// <summary>Target length of a stream in seconds; the realised length follows the synthesised speech.</summary>
+    public double ClipSeconds { get; init; } = 8.0;
+
+    /// <summary>Fraction of kws/trigger streams that contain the keyword or the wearer's trigger phrase.</summary>
+    public double PositiveFraction { get; init; } = 0.5;
+
+    /// <summary>Share of clips in train, dev, test (the rest of 1 goes to test).</summary>
+    public double TrainFraction { get; init; } = 0.8;
+
+    public double DevFraction { get; init; } = 0.1;
+
+    /// <summary>TTS engines to use: espeak, flite, festival. Missing engines are reported and skipped.</summary>
+    public IReadOnlyList<string> Engines { get; init; } = ["espeak", "flite", "festival"];
+
+    /// <summary>Real speech and noise sources to use (names from <see cref="RealSourceCatalog"/>); empty uses generated noise only.</summary>
+    public IReadOnlyList<string> Sources { get; init; } = RealSourceCatalog.All.Select(s => s.Name).ToList();
+
+    /// <summary>Where Debian packages are downloaded, extracted and decoded.</summary>
+    public string SourceCacheDirectory { get; init; } = DefaultSourceCache();
+
+    /// <summary>Signal-to-noise ratio range of the noise bed against the speech, dB.</summary>
+    public double MinSnrDb { get; init; } = 0;
+
+    public double MaxSnrDb { get; init; } = 30;
+
+    /// <summary>Probability that a speech item is reverberated (sox reverb).</summary>
+    public double ReverbProbability { get; init; } = 0.3;
+
+    /// <summary>Parallel workers; does not change the output.</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+
+    public static string DefaultSourceCache()
+    {
+        var env = Environment.GetEnvironmentVariable("STREAMINGANCHOR_SOURCES");
+        if (!string.IsNullOrEmpty(env))
+        {
+            return env;
+        }
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return Path.Combine(home, ".cache", "streaminganchor", "sources");
+    }
+}

@@ -1,0 +1,9 @@
+namespace StreamingAnchor.Data.Synthesis;
+
+/// <summary>The offline TTS engines available as Debian packages.</summary>
+public enum TtsEngineKind
+{
+    Espeak,
+    Flite,
+    Festival,
+}

@@ -1,0 +1,14 @@
+namespace StreamingAnchor.Evaluation.Peers;
+
+/// <summary>A peer scored and evaluated on a test set with the same detection rules and metrics as <c>sal eval</c>.</summary>
+public static class PeerEvaluation
+{
+    public static DetectorComparisonRow Run(IPeerDetector peer, PeerTestSet testSet, EvaluationConfig config, int phases,
+        IProgress<(int Done, int Total)>? progress = null)
+    {
+        var scores = PeerScorer.Score(peer, testSet.Clips, PeerScorer.Offsets(peer.HopSamples, phases), progress);
+        var result = DetectionEvaluator.Run(scores.Traces, config);
+        return new DetectorComparisonRow(peer.Name, "peer", peer.Stats.Parameters, peer.Stats.Bytes, scores.RealTimeFactor,
+            scores.Traces.Count, scores.Traces.Sum(t => t.DurationSeconds) / 3600.0, result);
+    }
+}

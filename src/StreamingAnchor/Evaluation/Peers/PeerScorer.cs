@@ -1,0 +1,54 @@
+using System.Diagnostics;
+
+namespace StreamingAnchor.Evaluation.Peers;
+
+/// <summary>Runs a peer over test clips and turns its scores into the posterior traces our evaluation reads.</summary>
+public static class PeerScorer
+{
+    /// <summary>
+    /// <paramref name="phases"/> offsets spread evenly over one step (4 phases of openWakeWord's 80 ms: 0, 20, 40, 60 ms).
+    /// </summary>
+    public static int[] Offsets(int hopSamples, int phases)
+    {
+        if (phases < 1 || phases > hopSamples)
+        {
+            throw new ArgumentOutOfRangeException(nameof(phases), $"phases must be in 1..{hopSamples}, got {phases}");
+        }
+        return Enumerable.Range(0, phases).Select(i => i * hopSamples / phases).ToArray();
+    }
+
+    /// <summary>Frames of a clip of <paramref name="samples"/> samples (25 ms window, 10 ms hop, snip edges).</summary>
+    public static int FrameCount(int samples) => samples < 400 ? 0 : 1 + (samples - 400) / 160;
+
+    /// <summary>
+    /// Scores every clip at every offset. A peer's score is held on our 10 ms frame grid until its next score
+    /// (<see cref="PeerTrace.OnFrames"/>), so the detector's smoothing, threshold and refractory period, the
+    /// hit windows and the latency all read it exactly as they read our models' posteriors.
+    /// </summary>
+    public static PeerScoreSet Score(IPeerDetector peer, IReadOnlyList<PeerClip> clips, IReadOnlyList<int> offsets,
+        IProgress<(int Done, int Total)>? progress = null)
+    {
+        var traces = new List<PosteriorTrace>(clips.Count * offsets.Count);
+        double audio = 0, compute = 0;
+        var total = clips.Count * offsets.Count;
+        var clock = new Stopwatch();
+        // One untimed pass first: session warm-up and openWakeWord's cached noise prefix are one-off costs, not per-frame ones.
+        peer.Score(new float[2 * peer.HopSamples]);
+        foreach (var clip in clips)
+        {
+            foreach (var offset in offsets)
+            {
+                clock.Restart();
+                var trace = peer.Score(clip.Samples, offset);
+                clock.Stop();
+                compute += clock.Elapsed.TotalSeconds;
+                audio += (offset + clip.Samples.Length) / 16000.0;
+                var posteriors = trace.OnFrames(FrameCount(clip.Samples.Length));
+                var id = offsets.Count == 1 ? clip.Id : $"{clip.Id}@{offset * 1000.0 / 16000:0.#}ms";
+                traces.Add(new PosteriorTrace(id, posteriors, 1, clip.DurationSeconds, clip.Events));
+                progress?.Report((traces.Count, total));
+            }
+        }
+        return new PeerScoreSet(traces, audio, compute, offsets.ToArray());
+    }
+}

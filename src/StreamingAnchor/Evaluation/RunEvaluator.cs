@@ -1,0 +1,137 @@
+using StreamingAnchor.Audio;
+using StreamingAnchor.Data;
+using StreamingAnchor.Models;
+using StreamingAnchor.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace StreamingAnchor.Evaluation;
+
+/// <summary>
+/// `sal eval`: runs a trained model over each test clip the way a device would (audio pushed in 100 ms chunks through
+/// the streaming front end and the model's Step with its carried state), then evaluates the posterior traces and
+/// writes eval/metrics.json, report.md, det.png, latency.png and trace.png into the run folder.
+/// </summary>
+public static class RunEvaluator
+{
+    public const string EvalFolder = "eval";
+
+    /// <summary>Samples per pushed chunk: 100 ms, a typical device audio buffer.</summary>
+    public const int ChunkSamples = 1600;
+
+    public static EvaluationSummary Evaluate(string runPath, string manifestPath, string split = "test", string? name = null,
+        EvaluationConfig? config = null, IProgress<(int Done, int Total)>? progress = null)
+    {
+        var run = new RunDirectory(runPath);
+        var spec = run.ReadModelSpec();
+        var trainConfigPath = Path.Combine(run.Root, TrainingRun.ConfigFile);
+        var task = File.Exists(trainConfigPath) ? TrainingRun.ReadConfig(trainConfigPath).Task : "kws";
+        using var model = run.LoadModel();
+        var fbank = FbankConfig.Load(run.PathOf(RunDirectory.FrontEndFile));
+        var normalizer = FeatureNormalizer.Load(run.PathOf(RunDirectory.NormalizerFile));
+        var manifest = Manifest.Load(manifestPath);
+        var entries = manifest.Split(split);
+        if (entries.Count == 0)
+        {
+            throw new FormatException($"{manifestPath}: no clips in the {split} split");
+        }
+        var labeler = new TaskLabeler(task, spec.Labels);
+        var traces = new List<PosteriorTrace>(entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var clip = WavFile.Read(manifest.Resolve(entry.Audio), fbank.SampleRate);
+            var posteriors = Stream(model, fbank, normalizer, clip.Samples);
+            var frames = posteriors.Length / Math.Max(1, spec.NumClasses == 1 ? 1 : spec.NumClasses - 1);
+            var (targets, _, events) = labeler.Label(entry, frames, manifest.Path);
+            traces.Add(new PosteriorTrace(entry.Id, posteriors, spec.NumClasses == 1 ? 1 : spec.NumClasses - 1, entry.Duration, events,
+                targets.Select(t => (int)t).ToArray()));
+            progress?.Report((i + 1, entries.Count));
+        }
+        config ??= EvaluationConfig.ForTask(task);
+        var result = DetectionEvaluator.Run(traces, config);
+        var summary = new EvaluationSummary(name ?? Path.GetFileName(run.Root.TrimEnd('/')), task, manifestPath, config, result);
+        Write(Path.Combine(run.Root, EvalFolder), summary, traces);
+        return summary;
+    }
+
+    /// <summary>Posteriors (row-major [frames, K]) of one clip, streamed chunk by chunk with the model's state carried over.</summary>
+    public static float[] Stream(StreamingModel model, FbankConfig fbank, FeatureNormalizer normalizer, float[] samples)
+    {
+        var front = new StreamingFbank(fbank);
+        var output = new List<float>();
+        var state = model.InitialState(1);
+        var emitted = 0;
+        try
+        {
+            for (var offset = 0; offset < samples.Length; offset += ChunkSamples)
+            {
+                var n = Math.Min(ChunkSamples, samples.Length - offset);
+                var frames = front.Push(samples.AsSpan(offset, n));
+                if (frames.Count == 0)
+                {
+                    continue;
+                }
+                var dim = frames[0].Length;
+                var x = new float[frames.Count * dim];
+                for (var t = 0; t < frames.Count; t++)
+                {
+                    normalizer.ApplyInPlace(frames[t]);
+                    frames[t].CopyTo(x, t * dim);
+                }
+                using var scope = torch.NewDisposeScope();
+                using var chunk = torch.tensor(x, [1, frames.Count, dim]);
+                var (logits, next) = model.Step(chunk, state);
+                foreach (var t in next.Tensors)
+                {
+                    t.MoveToOuterDisposeScope();
+                }
+                state.Dispose();
+                state = next;
+                var rows = Posteriors.FromLogits(logits).contiguous().data<float>().ToArray();
+                var k = rows.Length / frames.Count;
+                for (var t = 0; t < frames.Count; t++)
+                {
+                    // Look-ahead models emit warm-up rows for frames before the stream: the device sees nothing then.
+                    var warmUp = emitted++ < model.LookAhead;
+                    for (var c = 0; c < k; c++)
+                    {
+                        output.Add(warmUp ? 0f : rows[t * k + c]);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            state.Dispose();
+        }
+        return output.ToArray();
+    }
+
+    /// <summary>Writes the metrics, the report and the three figures; the trace shows the first stream with an event.</summary>
+    public static void Write(string folder, EvaluationSummary summary, IReadOnlyList<PosteriorTrace> traces)
+    {
+        Directory.CreateDirectory(folder);
+        summary.Save(Path.Combine(folder, "metrics.json"));
+        AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), summary.ToMarkdown());
+        var runs = new List<(string, EvaluationResult)> { (summary.Name, summary.Result) };
+        EvaluationPlots.Det(Path.Combine(folder, "det.png"), runs, summary.IsOnset ? "false onsets per hour" : "false alarms per hour");
+        EvaluationPlots.Latency(Path.Combine(folder, "latency.png"), runs);
+        var shown = traces.FirstOrDefault(t => t.Events.Count > 0) ?? traces[0];
+        var threshold = summary.Result.Targets.Select(t => t.Point.Threshold).LastOrDefault(double.IsFinite, summary.Config.Detector.Threshold);
+        EvaluationPlots.Trace(Path.Combine(folder, "trace.png"), shown, summary.Config.Detector, double.IsFinite(threshold) ? threshold : summary.Config.Detector.Threshold);
+    }
+
+    /// <summary>`sal eval --compare`: DET curves and latency histograms of several runs together, and one table.</summary>
+    public static string Compare(IReadOnlyList<EvaluationSummary> runs, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var pairs = runs.Select(r => (r.Name, r.Result)).ToList();
+        EvaluationPlots.Det(Path.Combine(folder, "det.png"), pairs, runs.All(r => r.IsOnset) ? "false onsets per hour" : "false alarms per hour");
+        EvaluationPlots.Latency(Path.Combine(folder, "latency.png"), pairs);
+        var table = EvaluationSummary.ComparisonMarkdown(runs);
+        AtomicFile.WriteAllText(Path.Combine(folder, "report.md"),
+            "# Comparison\n\n" + table + "\nFigures: `det.png` (DET curves), `latency.png` (latency at each operating point).\n");
+        return table;
+    }
+}

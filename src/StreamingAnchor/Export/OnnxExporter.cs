@@ -1,0 +1,259 @@
+using System.Text.Json;
+using Google.Protobuf;
+using Onnx;
+using StreamingAnchor.Models;
+using TorchSharp;
+using static StreamingAnchor.Export.OnnxGraphBuilder;
+using static TorchSharp.torch;
+
+namespace StreamingAnchor.Export;
+
+/// <summary>
+/// Writes the streaming step of a model as an ONNX graph, node by node from the module's weights:
+/// (input [B,n,F], state_in_*) -> (output [B,n,C], state_out_*), the state being the same tensors as StreamState
+/// (conv ring buffers [B,ctx,C], recurrent states [1,B,H]). Outputs are delayed by the look-ahead exactly as Step's.
+/// </summary>
+public static class OnnxExporter
+{
+    public const int Opset = 17;
+    public const int FormatVersion = 1;
+
+    /// <summary>Exports the model of a run directory, with its normaliser and front-end config in the metadata.</summary>
+    public static void ExportRun(RunDirectory run, string onnxPath)
+    {
+        var spec = run.ReadModelSpec();
+        using var model = run.LoadModel();
+        var metadata = new Dictionary<string, string>
+        {
+            [OnnxMetadata.ModelJson] = File.ReadAllText(run.PathOf(RunDirectory.ModelFile)),
+            [OnnxMetadata.Labels] = JsonSerializer.Serialize(spec.Labels),
+        };
+        // Stored verbatim (after a validating load), so the ONNX file carries exactly what the run used.
+        if (run.LoadNormalizer() is not null)
+        {
+            metadata[OnnxMetadata.Normalizer] = File.ReadAllText(run.PathOf(RunDirectory.NormalizerFile));
+        }
+
+        if (run.LoadFrontEnd() is not null)
+        {
+            metadata[OnnxMetadata.FrontEnd] = File.ReadAllText(run.PathOf(RunDirectory.FrontEndFile));
+        }
+
+        Export(model, onnxPath, metadata);
+    }
+
+    /// <summary>Writes the ONNX file atomically.</summary>
+    public static void Export(StreamingModel model, string onnxPath, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var proto = Build(model, metadata);
+        AtomicFile.WriteAllBytes(onnxPath, proto.ToByteArray());
+    }
+
+    public static ModelProto Build(StreamingModel model, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        if (model is not StackedStreamingModel stacked)
+        {
+            throw new NotSupportedException($"ONNX export supports the model zoo's layer stacks, not {model.GetType().Name}");
+        }
+
+        var g = new OnnxGraphBuilder();
+        var shapes = stacked.StateShapes(1);
+        var batchAxes = new List<int>();
+        g.Graph.Input.Add(FloatValue(OnnxMetadata.Input, "batch", "frames", (long)model.InputDim));
+        g.Graph.Output.Add(FloatValue(OnnxMetadata.Output, "batch", "frames", (long)model.NumClasses));
+        var stateIndex = 0;
+        var x = OnnxMetadata.Input;
+        using (torch.no_grad())
+        using (torch.NewDisposeScope())
+        {
+            foreach (var layer in stacked.Layers)
+            {
+                x = Emit(g, layer, x, ref stateIndex, batchAxes);
+            }
+        }
+
+        g.Node("Identity", [x], outputNames: [OnnxMetadata.Output]);
+        for (var i = 0; i < shapes.Count; i++)
+        {
+            var dims = shapes[i].Select((d, axis) => axis == batchAxes[i] ? (object)"batch" : d).ToArray();
+            g.Graph.Input.Add(FloatValue(OnnxMetadata.StateIn(i), dims));
+            g.Graph.Output.Add(FloatValue(OnnxMetadata.StateOut(i), dims));
+        }
+
+        var proto = new ModelProto
+        {
+            IrVersion = 8,
+            ProducerName = "StreamingAnchor",
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0",
+            Graph = g.Graph,
+        };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        var props = new Dictionary<string, string>
+        {
+            [OnnxMetadata.FormatVersion] = FormatVersion.ToString(),
+            [OnnxMetadata.InputDim] = model.InputDim.ToString(),
+            [OnnxMetadata.NumClasses] = model.NumClasses.ToString(),
+            [OnnxMetadata.LookAhead] = model.LookAhead.ToString(),
+            [OnnxMetadata.StateShapes] = JsonSerializer.Serialize(shapes),
+            [OnnxMetadata.StateBatchAxes] = JsonSerializer.Serialize(batchAxes),
+            [OnnxMetadata.ModelJson] = JsonSerializer.Serialize(model.Config),
+        };
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            props[key] = value;
+        }
+
+        foreach (var (key, value) in props.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
+
+        return proto;
+    }
+
+    private static string Emit(OnnxGraphBuilder g, StreamingLayer layer, string x, ref int stateIndex, List<int> batchAxes)
+    {
+        switch (layer)
+        {
+            case DropoutLayer:
+                return x;
+            case LinearLayer linear:
+            {
+                using var wt = linear.Weight.t();
+                var w = g.Floats("linear_w", Data(wt), linear.InputDim, linear.OutputDim);
+                var b = g.Floats("linear_b", Data(linear.Bias), linear.OutputDim);
+                return g.Op("Add", g.Op("MatMul", x, w), b);
+            }
+
+            case ResidualLayer residual:
+            {
+                var y = x;
+                foreach (var inner in residual.Inner)
+                {
+                    y = Emit(g, inner, y, ref stateIndex, batchAxes);
+                }
+
+                return g.Op("Add", x, y);
+            }
+
+            case CausalConvLayer conv:
+                return EmitConv(g, conv, x, ref stateIndex, batchAxes);
+            case GruLayer gru:
+                return EmitGru(g, gru, x, ref stateIndex, batchAxes);
+            case LstmLayer lstm:
+                return EmitLstm(g, lstm, x, ref stateIndex, batchAxes);
+            default:
+                throw new NotSupportedException($"no ONNX export for layer {layer.GetType().Name}");
+        }
+    }
+
+    private static string EmitConv(OnnxGraphBuilder g, CausalConvLayer conv, string x, ref int stateIndex, List<int> batchAxes)
+    {
+        var input = x;
+        if (conv.Context > 0)
+        {
+            // The ring buffer [B, ctx, in]: the last ctx input frames, prepended to the chunk; the new buffer is the tail.
+            input = g.Node("Concat", [OnnxMetadata.StateIn(stateIndex), x], attributes: Int("axis", 1))[0];
+            g.Node("Slice", [input, g.Int64s("start", -conv.Context), g.Int64s("end", long.MaxValue), g.Int64s("axes", 1)],
+                outputNames: [OnnxMetadata.StateOut(stateIndex)]);
+            batchAxes.Add(0);
+            stateIndex++;
+        }
+
+        string y;
+        if (conv.Kernel == 1 && conv.Groups == 1)
+        {
+            using var w1 = conv.Weight.reshape(conv.OutputDim, conv.InputDim).t();
+            y = g.Op("Add", g.Op("MatMul", input, g.Floats("conv_w", Data(w1), conv.InputDim, conv.OutputDim)),
+                g.Floats("conv_b", Data(conv.Bias), conv.OutputDim));
+        }
+        else if (conv.Groups == 1 || (conv.Groups == conv.InputDim && conv.Groups == conv.OutputDim))
+        {
+            // As in the TorchSharp step: the kernel taps side by side, then one MatMul (or a per-channel weighted
+            // sum when depthwise). For a few frames this is much cheaper in ONNX Runtime than Conv.
+            var taps = new string[conv.Kernel];
+            for (var k = 0; k < conv.Kernel; k++)
+            {
+                var start = (long)k * conv.Dilation;
+                var end = start == conv.Context ? long.MaxValue : start - conv.Context;
+                taps[k] = g.Node("Slice", [input, g.Int64s("start", start), g.Int64s("end", end), g.Int64s("axes", 1)])[0];
+            }
+
+            var side = g.Node("Concat", taps, attributes: Int("axis", 2))[0]; // [B, n, K * in], tap-major
+            var bias = g.Floats("conv_b", Data(conv.Bias), conv.OutputDim);
+            if (conv.Groups == 1)
+            {
+                using var w = conv.Weight.permute(2, 1, 0).reshape(conv.Kernel * conv.InputDim, conv.OutputDim);
+                y = g.Op("Add", g.Op("MatMul", side, g.Floats("conv_w", Data(w), conv.Kernel * conv.InputDim, conv.OutputDim)), bias);
+            }
+            else
+            {
+                using var w = conv.Weight.reshape(conv.InputDim, conv.Kernel).t();
+                var grid = g.Op("Reshape", side, g.Int64s("shape", 0, 0, conv.Kernel, conv.InputDim));
+                var weighted = g.Op("Mul", grid, g.Floats("conv_w", Data(w), conv.Kernel, conv.InputDim));
+                var sum = g.Node("ReduceSum", [weighted, g.Int64s("axes", 2)], attributes: Int("keepdims", 0))[0];
+                y = g.Op("Add", sum, bias);
+            }
+        }
+        else
+        {
+            var w = g.Floats("conv_w", Data(conv.Weight), conv.OutputDim, conv.InputDim / conv.Groups, conv.Kernel);
+            var b = g.Floats("conv_b", Data(conv.Bias), conv.OutputDim);
+            var channelsFirst = g.Node("Transpose", [input], attributes: Ints("perm", 0, 2, 1))[0];
+            y = g.Node("Conv", [channelsFirst, w, b], attributes:
+            [
+                Ints("kernel_shape", conv.Kernel), Ints("dilations", conv.Dilation), Int("group", conv.Groups),
+                Ints("pads", 0, 0), Ints("strides", 1),
+            ])[0];
+            y = g.Node("Transpose", [y], attributes: Ints("perm", 0, 2, 1))[0];
+        }
+
+        return conv.Relu ? g.Op("Relu", y) : y;
+    }
+
+    private static string EmitGru(OnnxGraphBuilder g, GruLayer gru, string x, ref int stateIndex, List<int> batchAxes)
+    {
+        var h = gru.Hidden;
+        // PyTorch stacks the gates as [r; z; n], ONNX as [z; r; h]; linear_before_reset=1 is PyTorch's formula.
+        long[] order = [1, 0, 2];
+        var w = g.Floats("gru_w", Data(Reorder(gru.WeightIh, h, order)), 1, 3 * h, gru.InputDim);
+        var r = g.Floats("gru_r", Data(Reorder(gru.WeightHh, h, order)), 1, 3 * h, h);
+        var b = g.Floats("gru_b", [.. Data(Reorder(gru.BiasIh, h, order)), .. Data(Reorder(gru.BiasHh, h, order))], 1, 6 * h);
+        var timeMajor = g.Node("Transpose", [x], attributes: Ints("perm", 1, 0, 2))[0];
+        var outs = g.Node("GRU", [timeMajor, w, r, b, "", OnnxMetadata.StateIn(stateIndex)],
+            outputNames: [g.Fresh("gru_y"), OnnxMetadata.StateOut(stateIndex)],
+            attributes: [Int("hidden_size", h), Int("linear_before_reset", 1)]);
+        batchAxes.Add(1);
+        stateIndex++;
+        var y = g.Op("Squeeze", outs[0], g.Int64s("axes", 1));
+        return g.Node("Transpose", [y], attributes: Ints("perm", 1, 0, 2))[0];
+    }
+
+    private static string EmitLstm(OnnxGraphBuilder g, LstmLayer lstm, string x, ref int stateIndex, List<int> batchAxes)
+    {
+        var h = lstm.Hidden;
+        // PyTorch stacks the gates as [i; f; g; o], ONNX as [i; o; f; c].
+        long[] order = [0, 3, 1, 2];
+        var w = g.Floats("lstm_w", Data(Reorder(lstm.WeightIh, h, order)), 1, 4 * h, lstm.InputDim);
+        var r = g.Floats("lstm_r", Data(Reorder(lstm.WeightHh, h, order)), 1, 4 * h, h);
+        var b = g.Floats("lstm_b", [.. Data(Reorder(lstm.BiasIh, h, order)), .. Data(Reorder(lstm.BiasHh, h, order))], 1, 8 * h);
+        var timeMajor = g.Node("Transpose", [x], attributes: Ints("perm", 1, 0, 2))[0];
+        var outs = g.Node("LSTM", [timeMajor, w, r, b, "", OnnxMetadata.StateIn(stateIndex), OnnxMetadata.StateIn(stateIndex + 1)],
+            outputNames: [g.Fresh("lstm_y"), OnnxMetadata.StateOut(stateIndex), OnnxMetadata.StateOut(stateIndex + 1)],
+            attributes: [Int("hidden_size", h)]);
+        batchAxes.Add(1);
+        batchAxes.Add(1);
+        stateIndex += 2;
+        var y = g.Op("Squeeze", outs[0], g.Int64s("axes", 1));
+        return g.Node("Transpose", [y], attributes: Ints("perm", 1, 0, 2))[0];
+    }
+
+    private static Tensor Reorder(Tensor gates, int hidden, long[] order) =>
+        torch.cat(order.Select(i => gates.narrow(0, i * hidden, hidden)).ToArray(), 0);
+
+    private static float[] Data(Tensor t)
+    {
+        using var c = t.detach().cpu().contiguous();
+        return c.data<float>().ToArray();
+    }
+}

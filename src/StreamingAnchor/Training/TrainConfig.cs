@@ -1,0 +1,85 @@
+using StreamingAnchor.Losses;
+using StreamingAnchor.Models;
+
+namespace StreamingAnchor.Training;
+
+/// <summary>
+/// Everything a training run depends on. `sal train` flags and `--config file.json` fill the same record; the run
+/// folder keeps the resolved one (train.json), which is also what `--resume` reads back.
+/// </summary>
+public sealed record TrainConfig
+{
+    /// <summary>Manifest with train and dev splits.</summary>
+    public string Data { get; init; } = "";
+
+    /// <summary>kws | onset | trigger.</summary>
+    public string Task { get; init; } = "kws";
+
+    public ModelConfig Model { get; init; } = new();
+
+    public LossConfig Loss { get; init; } = new();
+
+    public int Epochs { get; init; } = 10;
+
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Training window length in seconds for long streams (null: whole clips).</summary>
+    public double? WindowSeconds { get; init; }
+
+    /// <summary>Seeded augmentation (noise, gain, shift, SpecAugment) on training batches.</summary>
+    public bool Augment { get; init; }
+
+    public double LearningRate { get; init; } = 3e-3;
+
+    public double WeightDecay { get; init; } = 0.01;
+
+    public double Beta1 { get; init; } = 0.9;
+
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>Share of all optimiser steps spent warming up linearly.</summary>
+    public double WarmupFraction { get; init; } = 0.05;
+
+    /// <summary>Final learning rate as a share of the peak at the end of the cosine.</summary>
+    public double MinLearningRateRatio { get; init; } = 0.05;
+
+    /// <summary>Global gradient-norm clip (0 = off).</summary>
+    public double ClipNorm { get; init; } = 1.0;
+
+    /// <summary>Stop after this many epochs without a better dev metric (0 = never stop early).</summary>
+    public int Patience { get; init; } = 0;
+
+    /// <summary>Dev metric that picks the best checkpoint: eer | frr (at 1 FA/h) | loss. Lower is better.</summary>
+    public string DevMetric { get; init; } = "eer";
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Torch intra-op threads (0 = all cores).</summary>
+    public int Threads { get; init; }
+
+    public int ResolvedThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
+
+    /// <summary>Throws a one-line ArgumentException naming the first bad option.</summary>
+    public void Validate()
+    {
+        if (Task.ToLowerInvariant() is not ("kws" or "onset" or "trigger"))
+        {
+            throw new ArgumentException($"unknown task '{Task}' (expected kws, onset or trigger)");
+        }
+        Loss.Validate();
+        if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
+        if (BatchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
+        if (WeightDecay < 0 || !double.IsFinite(WeightDecay)) throw new ArgumentException($"weight decay must be >= 0, got {WeightDecay}");
+        if (WarmupFraction is < 0 or >= 1) throw new ArgumentException($"warm-up fraction must be in [0,1), got {WarmupFraction}");
+        if (MinLearningRateRatio is < 0 or > 1) throw new ArgumentException($"minimum learning-rate ratio must be in [0,1], got {MinLearningRateRatio}");
+        if (ClipNorm < 0 || !double.IsFinite(ClipNorm)) throw new ArgumentException($"gradient clip must be >= 0, got {ClipNorm}");
+        if (Patience < 0) throw new ArgumentException($"patience must be >= 0, got {Patience}");
+        if (DevMetric.ToLowerInvariant() is not ("eer" or "frr" or "loss"))
+        {
+            throw new ArgumentException($"unknown dev metric '{DevMetric}' (expected eer, frr or loss)");
+        }
+        if (Threads < 0) throw new ArgumentException($"threads must be >= 0, got {Threads}");
+        if (WindowSeconds is { } w && !(w > 0)) throw new ArgumentException($"window must be positive, got {w}");
+    }
+}

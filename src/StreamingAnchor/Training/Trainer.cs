@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using StreamingAnchor.Evaluation;
+using StreamingAnchor.Losses;
+using StreamingAnchor.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace StreamingAnchor.Training;
+
+/// <summary>
+/// The training loop: AdamW, warm-up + cosine schedule, gradient clipping, a dev evaluation and atomic best/last
+/// checkpoints after every epoch, early stopping, exact resume. Torch randomness (dropout) and the data order are
+/// seeded from (seed, epoch), so restarting at an epoch boundary replays exactly what an uninterrupted run does.
+/// </summary>
+public sealed class Trainer
+{
+    public const string LastCheckpoint = "checkpoints/last.ckpt";
+    public const string BestCheckpoint = "checkpoints/best.ckpt";
+    public const string MetricsFile = "metrics.jsonl";
+
+    private static readonly JsonSerializerOptions Jsonl = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    private readonly TrainConfig _config;
+    private readonly StreamingModel _model;
+    private readonly IFrameLoss _loss;
+    private readonly ITrainingData _data;
+    private readonly string _runDirectory;
+
+    public Trainer(TrainConfig config, StreamingModel model, IFrameLoss loss, ITrainingData data, string runDirectory)
+    {
+        config.Validate();
+        _config = config;
+        _model = model;
+        _loss = loss;
+        _data = data;
+        _runDirectory = runDirectory;
+    }
+
+    public string LastCheckpointPath => Path.Combine(_runDirectory, LastCheckpoint);
+
+    public string BestCheckpointPath => Path.Combine(_runDirectory, BestCheckpoint);
+
+    /// <summary>
+    /// Trains until the configured epochs are done or early stopping triggers, continuing from the last checkpoint
+    /// when one exists. Throws <see cref="NonFiniteLossException"/> without touching the checkpoints on a NaN loss.
+    /// </summary>
+    public TrainingState Run(IProgress<TrainProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        torch.set_num_threads(_config.ResolvedThreads);
+        var batchesPerEpoch = Math.Max(1, _data.TrainBatchesPerEpoch);
+        var totalSteps = (long)batchesPerEpoch * _config.Epochs;
+        var schedule = new LearningRateSchedule(_config.LearningRate, totalSteps,
+            (long)Math.Round(_config.WarmupFraction * totalSteps), _config.MinLearningRateRatio);
+        using var optimizer = torch.optim.AdamW(_model.parameters(), _config.LearningRate, _config.Beta1, _config.Beta2,
+            1e-8, _config.WeightDecay);
+
+        var state = new TrainingState(0, 0, double.PositiveInfinity, 0, 0, false);
+        var history = new List<EpochMetrics>();
+        if (File.Exists(LastCheckpointPath))
+        {
+            var header = Checkpoint.Load(LastCheckpointPath, _model, optimizer);
+            state = header.State;
+            history.AddRange(header.History);
+            WriteMetrics(history);
+        }
+
+        for (var epoch = state.EpochsDone + 1; epoch <= _config.Epochs && !state.Stopped; epoch++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            torch.manual_seed(unchecked(_config.Seed * 1_000_003L + epoch));
+            _model.train();
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0;
+            long frames = 0;
+            var batchIndex = 0;
+            var step = state.Step;
+            var lr = schedule.At(step);
+            foreach (var batch in _data.TrainBatches(epoch))
+            {
+                using (batch)
+                using (var scope = torch.NewDisposeScope())
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    lr = schedule.At(step);
+                    foreach (var group in optimizer.ParamGroups)
+                    {
+                        group.LearningRate = lr;
+                    }
+                    optimizer.zero_grad();
+                    var logits = _model.forward(batch.Features);
+                    var loss = _loss.Forward(logits, batch.Targets, batch.Lengths, batch.Anchors);
+                    var value = loss.item<float>();
+                    if (!float.IsFinite(value))
+                    {
+                        throw new NonFiniteLossException(epoch, step, value);
+                    }
+                    loss.backward();
+                    if (_config.ClipNorm > 0)
+                    {
+                        torch.nn.utils.clip_grad_norm_(_model.parameters(), _config.ClipNorm);
+                    }
+                    optimizer.step();
+                    step++;
+                    batchIndex++;
+                    lossSum += value;
+                    frames += batch.ValidFrames;
+                    var elapsed = clock.Elapsed.TotalSeconds;
+                    var eta = TimeSpan.FromSeconds(elapsed / batchIndex * Math.Max(0, batchesPerEpoch - batchIndex));
+                    progress?.Report(new TrainProgress(epoch, _config.Epochs, batchIndex, batchesPerEpoch, lossSum / batchIndex, lr,
+                        frames / Math.Max(elapsed, 1e-9), eta));
+                }
+            }
+            if (batchIndex == 0)
+            {
+                throw new InvalidOperationException("the training split produced no batches");
+            }
+
+            var (devLoss, devMetric) = EvaluateDev();
+            var improved = devMetric < state.BestMetric || state.BestEpoch == 0;
+            var seconds = clock.Elapsed.TotalSeconds;
+            var row = new EpochMetrics(epoch, step, lossSum / batchIndex, lr, devLoss, devMetric, frames / Math.Max(seconds, 1e-9),
+                seconds, improved);
+            var without = improved ? 0 : state.EpochsWithoutImprovement + 1;
+            state = new TrainingState(epoch, step,
+                improved ? devMetric : state.BestMetric,
+                improved ? epoch : state.BestEpoch,
+                without,
+                _config.Patience > 0 && without >= _config.Patience);
+            history.Add(row);
+            var headerNow = new Checkpoint.Header(state, history.ToList());
+            if (improved)
+            {
+                Checkpoint.Save(BestCheckpointPath, headerNow, _model, optimizer);
+            }
+            Checkpoint.Save(LastCheckpointPath, headerNow, _model, optimizer);
+            WriteMetrics(history);
+            progress?.Report(new TrainProgress(epoch, _config.Epochs, batchIndex, batchesPerEpoch, row.TrainLoss, lr,
+                row.FramesPerSecond, TimeSpan.Zero, row));
+        }
+        return state;
+    }
+
+    /// <summary>Dev loss (the training loss) and the configured dev metric, from offline forward passes.</summary>
+    public (double Loss, double Metric) EvaluateDev()
+    {
+        _model.eval();
+        var traces = new List<PosteriorTrace>();
+        double lossSum = 0;
+        var batches = 0;
+        using (torch.no_grad())
+        {
+            foreach (var batch in _data.DevBatches())
+            {
+                using (batch)
+                using (var scope = torch.NewDisposeScope())
+                {
+                    var logits = _model.forward(batch.Features);
+                    lossSum += _loss.Forward(logits, batch.Targets, batch.Lengths, batch.Anchors).item<float>();
+                    batches++;
+                    var posteriors = Posteriors.FromLogits(logits);
+                    var lengths = batch.Lengths.data<long>().ToArray();
+                    for (var b = 0; b < batch.Size; b++)
+                    {
+                        if (!_data.DevTruth.TryGetValue(batch.Ids[b], out var truth))
+                        {
+                            throw new InvalidOperationException($"dev clip '{batch.Ids[b]}' has no ground truth");
+                        }
+                        traces.Add(new PosteriorTrace(batch.Ids[b], Posteriors.Row(posteriors, b, (int)lengths[b]),
+                            (int)posteriors.shape[2], truth.Duration, truth.Events));
+                    }
+                }
+            }
+        }
+        var devLoss = batches == 0 ? double.NaN : lossSum / batches;
+        if (traces.Count == 0)
+        {
+            return (devLoss, devLoss);
+        }
+        var metric = _config.DevMetric.ToLowerInvariant() switch
+        {
+            "loss" => devLoss,
+            "frr" => DevEvaluation(traces, 1.0).Targets[0].Point.Frr,
+            _ => DevEvaluation(traces, 1.0).Eer,
+        };
+        // EER is NaN without events: fall back to the loss rather than never saving a best checkpoint.
+        return (devLoss, double.IsNaN(metric) ? devLoss : metric);
+    }
+
+    private EvaluationResult DevEvaluation(IReadOnlyList<PosteriorTrace> traces, double target) =>
+        DetectionEvaluator.Run(traces, EvaluationConfig.ForTask(_config.Task) with { FaPerHourTargets = [target] });
+
+    private void WriteMetrics(IEnumerable<EpochMetrics> history)
+    {
+        var sb = new StringBuilder();
+        foreach (var row in history)
+        {
+            sb.Append(JsonSerializer.Serialize(row, Jsonl)).Append('\n');
+        }
+        AtomicFile.WriteAllText(Path.Combine(_runDirectory, MetricsFile), sb.ToString());
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using StreamingAnchor.Audio;
+using StreamingAnchor.Data;
+using StreamingAnchor.Tests.Data;
+
+namespace StreamingAnchor.Tests.Peers;
+
+/// <summary>`sal peers` end to end on a handful of TTS streams, run as a user would run it (a separate process).</summary>
+public sealed class PeersCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"sal-peers-e2e-{Guid.NewGuid():N}");
+
+    [Fact]
+    public void KwsScoresOpenWakeWordOnTheTestStreamsWithOurMetrics()
+    {
+        var manifest = WriteManifest();
+        var json = Path.Combine(_dir, "peers-kws.json");
+        var (code, stdout, stderr) = SalProcess.Run("peers", "--task", "kws", "--keyword", "hey jarvis", "--data", manifest, "--phases", "2", "--out", json);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("openWakeWord hey_jarvis_v0.1", stdout);
+        Assert.Contains("FRR @1 FA/h", stdout);
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var row = doc.RootElement.GetProperty("rows")[0];
+        Assert.Equal(4 * 2, row.GetProperty("Streams").GetInt32()); // test clips x offsets; the train clip is left out
+        var at = row.GetProperty("Result").GetProperty("AtThreshold");
+        Assert.Equal(2 * 2, at.GetProperty("Events").GetInt32());
+        Assert.Equal(4, at.GetProperty("Hits").GetInt32());
+        Assert.Equal(0, at.GetProperty("FalseAlarms").GetInt32());
+        var latency = at.GetProperty("Latency").GetProperty("Median").GetDouble();
+        Assert.InRange(latency, 0.0, 1.0);
+        Assert.InRange(row.GetProperty("RealTimeFactor").GetDouble(), 1e-5, 1.0);
+        Assert.True(row.GetProperty("Parameters").GetInt64() > 500_000);
+    }
+
+    [Fact]
+    public void OnsetScoresSileroOnTheSameStreams()
+    {
+        var manifest = WriteManifest();
+        var json = Path.Combine(_dir, "peers-onset.json");
+        var (code, stdout, stderr) = SalProcess.Run("peers", "--task", "onset", "--data", manifest, "--phases", "1", "--out", json);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Silero VAD (silero v5)", stdout);
+        Assert.Contains("miss @10 FO/h", stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var at = doc.RootElement.GetProperty("rows")[0].GetProperty("Result").GetProperty("AtThreshold");
+        Assert.Equal(4, at.GetProperty("Events").GetInt32());
+        Assert.True(at.GetProperty("Hits").GetInt32() >= 3, $"Silero found {at.GetProperty("Hits").GetInt32()} of 4 onsets");
+        Assert.InRange(at.GetProperty("Latency").GetProperty("Median").GetDouble(), 0.0, 0.5);
+    }
+
+    [Fact]
+    public void AMissingManifestIsAOneLineError()
+    {
+        var missing = Path.Combine(_dir, "nope.jsonl");
+        var (code, _, stderr) = SalProcess.Run("peers", "--task", "kws", "--data", missing);
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: ", stderr);
+        Assert.Contains("nope.jsonl", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+    }
+
+    /// <summary>Two "hey jarvis" streams and two other phrases (test split), plus a train clip that must be left out.</summary>
+    private string WriteManifest()
+    {
+        Directory.CreateDirectory(_dir);
+        var entries = new List<ManifestEntry>();
+        var specs = new (string Id, string Voice, string Text, string Split)[]
+        {
+            ("pos-espeak", "espeak:en-us", "hey jarvis", "test"),
+            ("pos-slt", "flite:slt", "hey jarvis", "test"),
+            ("neg-espeak", "espeak:en-us", "what's the weather today", "test"),
+            ("neg-kal", "flite:kal16", "hey marvin", "test"),
+            ("train-jarvis", "flite:kal16", "hey jarvis", "train"),
+        };
+        const double lead = 1.5;
+        foreach (var (id, voice, text, split) in specs)
+        {
+            var speech = TtsAudio.Speak(voice, text);
+            var clip = TtsAudio.Pad(speech, lead, 1.5);
+            WavFile.Write(Path.Combine(_dir, $"{id}.wav"), clip, 16000);
+            var end = lead + speech.Length / 16000.0;
+            entries.Add(new ManifestEntry
+            {
+                Id = id,
+                Audio = $"{id}.wav",
+                Duration = clip.Length / 16000.0,
+                Split = split,
+                Events = [new ManifestEvent(text == "hey jarvis" ? "hey_jarvis" : "speech", lead, end)],
+            });
+        }
+        var path = Path.Combine(_dir, "manifest.jsonl");
+        Manifest.Save(path, entries);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+}

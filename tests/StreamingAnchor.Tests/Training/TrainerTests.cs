@@ -1,0 +1,144 @@
+using StreamingAnchor.Losses;
+using StreamingAnchor.Models;
+using StreamingAnchor.Training;
+using TorchSharp;
+
+namespace StreamingAnchor.Tests.Training;
+
+public class TrainerTests
+{
+    private static TrainConfig Config(int epochs) => new()
+    {
+        Task = "kws",
+        Model = new ModelConfig { Family = "gru", Hidden = 16, Layers = 1 },
+        Loss = new LossConfig { Kind = "sal", Tau = 8, Lambda = 4 },
+        Epochs = epochs,
+        BatchSize = 16,
+        LearningRate = 1e-2,
+        Seed = 5,
+        Threads = 1,
+    };
+
+    private static StreamingModel NewModel(TrainConfig config, ITrainingData data)
+    {
+        torch.manual_seed(config.Seed);
+        return ModelFactory.Create(config.Model, data.InputDim, data.NumClasses);
+    }
+
+    private static string TempRun() => Directory.CreateTempSubdirectory("sal-train-").FullName;
+
+    [Fact]
+    public void TinyModelLossDecreasesAndEveryEpochIsRecorded()
+    {
+        var dir = TempRun();
+        try
+        {
+            var config = Config(4);
+            var data = new GeneratedKwsData(64, 16, 16, seed: 1);
+            var trainer = new Trainer(config, NewModel(config, data), LossFactory.Create(config.Loss), data, dir);
+            var reports = new List<TrainProgress>();
+            var state = trainer.Run(new SyncProgress<TrainProgress>(reports.Add));
+            Assert.Equal(4, state.EpochsDone);
+            Assert.Equal(16, state.Step);
+            var rows = File.ReadAllLines(Path.Combine(dir, Trainer.MetricsFile));
+            Assert.Equal(4, rows.Length);
+            var epochs = reports.Where(r => r.Finished is not null).Select(r => r.Finished!).ToList();
+            Assert.True(epochs[^1].TrainLoss < 0.8 * epochs[0].TrainLoss, $"loss {epochs[0].TrainLoss} -> {epochs[^1].TrainLoss}");
+            Assert.True(File.Exists(trainer.BestCheckpointPath));
+            Assert.True(File.Exists(trainer.LastCheckpointPath));
+            Assert.All(reports, r => Assert.True(r.LearningRate > 0));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void ACrashedRunResumesToTheSameWeightsAsAnUninterruptedOne()
+    {
+        var straight = TempRun();
+        var crashed = TempRun();
+        try
+        {
+            var config = Config(3);
+            var dataA = new GeneratedKwsData(48, 16, 16, seed: 2);
+            var modelA = NewModel(config, dataA);
+            new Trainer(config, modelA, LossFactory.Create(config.Loss), dataA, straight).Run();
+
+            // Crash in the middle of epoch 2: the process dies, nothing of epoch 2 is kept.
+            var dataB = new GeneratedKwsData(48, 16, 16, seed: 2);
+            var crash = new SyncProgress<TrainProgress>(p =>
+            {
+                if (p.Epoch == 2 && p.Batch == 2)
+                {
+                    throw new OperationCanceledException("simulated kill");
+                }
+            });
+            Assert.Throws<OperationCanceledException>(() =>
+                new Trainer(config, NewModel(config, dataB), LossFactory.Create(config.Loss), dataB, crashed).Run(crash));
+            Assert.Equal(1, Checkpoint.ReadHeader(Path.Combine(crashed, Trainer.LastCheckpoint)).State.EpochsDone);
+
+            // A new process: fresh (differently initialised) model, resumed from the last checkpoint.
+            torch.manual_seed(999);
+            var modelB = ModelFactory.Create(config.Model, dataB.InputDim, dataB.NumClasses);
+            var state = new Trainer(config, modelB, LossFactory.Create(config.Loss), dataB, crashed).Run();
+            Assert.Equal(3, state.EpochsDone);
+
+            var a = modelA.state_dict();
+            var b = modelB.state_dict();
+            Assert.Equal(a.Keys, b.Keys);
+            foreach (var key in a.Keys)
+            {
+                Assert.True(a[key].eq(b[key]).all().item<bool>(), $"{key} differs after resume");
+            }
+            Assert.Equal(File.ReadAllText(Path.Combine(straight, Trainer.MetricsFile)).Split('\n').Length,
+                File.ReadAllText(Path.Combine(crashed, Trainer.MetricsFile)).Split('\n').Length);
+        }
+        finally
+        {
+            Directory.Delete(straight, true);
+            Directory.Delete(crashed, true);
+        }
+    }
+
+    [Fact]
+    public void NonFiniteLossStopsNamingTheStepAndKeepsTheLastGoodCheckpoint()
+    {
+        var dir = TempRun();
+        try
+        {
+            var config = Config(3);
+            var data = new GeneratedKwsData(48, 16, 16, seed: 3, nanFromEpoch: 2);
+            var trainer = new Trainer(config, NewModel(config, data), LossFactory.Create(config.Loss), data, dir);
+            var ex = Assert.Throws<NonFiniteLossException>(() => trainer.Run());
+            // Epoch 1 has 3 steps (0-2); the second batch of epoch 2 is step 4.
+            Assert.Equal(4, ex.Step);
+            Assert.Contains("step 4", ex.Message);
+            var header = Checkpoint.ReadHeader(trainer.LastCheckpointPath);
+            Assert.Equal(1, header.State.EpochsDone);
+            Assert.Single(File.ReadAllLines(Path.Combine(dir, Trainer.MetricsFile)));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void ScheduleWarmsUpLinearlyThenDecaysByCosine()
+    {
+        var s = new LearningRateSchedule(1.0, 110, 10, 0.1);
+        Assert.Equal(0.1, s.At(0), 12);
+        Assert.Equal(1.0, s.At(9), 12);
+        Assert.Equal(1.0, s.At(10), 12);
+        Assert.Equal(0.55, s.At(60), 12);
+        Assert.Equal(0.1, s.At(110), 12);
+    }
+
+    /// <summary>Progress<T> posts to the thread pool; tests need the callback inline.</summary>
+    private sealed class SyncProgress<T>(Action<T> action) : IProgress<T>
+    {
+        public void Report(T value) => action(value);
+    }
+}
