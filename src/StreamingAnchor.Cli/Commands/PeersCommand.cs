@@ -153,7 +153,7 @@ internal static class PeersCommand
     {
         var rate = task == "onset" ? "FO/h" : "FA/h";
         var miss = task == "onset" ? "miss" : "FRR";
-        var headers = new List<string> { "detector", "params", "bytes", "RTF (1 thread)" };
+        var headers = new List<string> { "detector", "params", "bytes", "RTF (CPU time, 1 thread)" };
         foreach (var t in config.FaPerHourTargets)
         {
             headers.Add($"{miss} @{Num(t)} {rate}");

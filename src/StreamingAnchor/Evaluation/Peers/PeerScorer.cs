@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace StreamingAnchor.Evaluation.Peers;
 
 /// <summary>Runs a peer over test clips and turns its scores into the posterior traces our evaluation reads.</summary>
@@ -31,17 +29,16 @@ public static class PeerScorer
         var traces = new List<PosteriorTrace>(clips.Count * offsets.Count);
         double audio = 0, compute = 0;
         var total = clips.Count * offsets.Count;
-        var clock = new Stopwatch();
         // One untimed pass first: session warm-up and openWakeWord's cached noise prefix are one-off costs, not per-frame ones.
         peer.Score(new float[2 * peer.HopSamples]);
         foreach (var clip in clips)
         {
             foreach (var offset in offsets)
             {
-                clock.Restart();
+                // CPU time of this thread: on a shared machine wall time would also count the waits for a core.
+                var start = Export.ThreadCpuClock.Now();
                 var trace = peer.Score(clip.Samples, offset);
-                clock.Stop();
-                compute += clock.Elapsed.TotalSeconds;
+                compute += Export.ThreadCpuClock.Now() - start;
                 audio += (offset + clip.Samples.Length) / 16000.0;
                 var posteriors = trace.OnFrames(FrameCount(clip.Samples.Length));
                 var id = offsets.Count == 1 ? clip.Id : $"{clip.Id}@{offset * 1000.0 / 16000:0.#}ms";
