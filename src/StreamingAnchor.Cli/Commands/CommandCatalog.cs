@@ -18,5 +18,6 @@ internal static class CommandCatalog
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
         yield return ExperimentCommand.Create();
+        yield return WeightsCommand.Create();
     }
 }
