@@ -193,6 +193,17 @@ public static class CorpusGenerator
         {
             throw new SynthesisException($"split fractions must be >= 0 and sum to at most 1 (train {config.TrainFraction}, dev {config.DevFraction})");
         }
+        foreach (var name in config.Sources)
+        {
+            RealSourceCatalog.Get(name);
+        }
+        foreach (var name in config.Engines)
+        {
+            if (name.Trim().ToLowerInvariant() is not ("espeak" or "espeak-ng" or "flite" or "festival"))
+            {
+                throw new SynthesisException($"unknown TTS engine '{name}' (known: espeak, flite, festival)");
+            }
+        }
         if (config.MinSnrDb > config.MaxSnrDb)
         {
             throw new SynthesisException($"SNR range is empty ({config.MinSnrDb} > {config.MaxSnrDb})");
