@@ -17,5 +17,6 @@ internal static class CommandCatalog
         yield return SynthCommand.Create();
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
+        yield return WeightsCommand.Create();
     }
 }

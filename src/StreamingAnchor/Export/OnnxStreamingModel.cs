@@ -125,7 +125,7 @@ public sealed class OnnxStreamingModel : IDisposable
 
     public IReadOnlyList<long[]> StateShapes => stateShapes;
 
-    public OnnxStreamState InitialState() => new(stateShapes);
+    public OnnxStreamState InitialState() => new(stateShapes, InputDim, NumClasses);
 
     /// <summary>
     /// Feeds n frames (row-major [n, InputDim]) and returns n rows of logits [n, NumClasses]; updates the state in place.
@@ -138,17 +138,24 @@ public sealed class OnnxStreamingModel : IDisposable
         }
 
         var n = frames.Length / InputDim;
+        if (n == 1)
+        {
+            return state.RunFrame(session, runOptions, frames, inputNames, outputNames).ToArray();
+        }
+
         using var input = OrtValue.CreateTensorValueFromMemory(frames, [1, n, InputDim]);
         var inputs = new OrtValue[1 + state.Values.Length];
         inputs[0] = input;
         state.Values.CopyTo(inputs, 1);
         using var results = session.Run(runOptions, inputNames, inputs, outputNames);
         var logits = results[0].GetTensorDataAsSpan<float>().ToArray();
-        for (var i = 0; i < state.Buffers.Length; i++)
+        var next = state.NextBuffers;
+        for (var i = 0; i < next.Length; i++)
         {
-            results[1 + i].GetTensorDataAsSpan<float>().CopyTo(state.Buffers[i]);
+            results[1 + i].GetTensorDataAsSpan<float>().CopyTo(next[i]);
         }
 
+        state.Current = 1 - state.Current;
         state.FramesSeen += n;
         return logits;
     }
