@@ -10,6 +10,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Throughput benchmarks (ratios measured side by side in one run)");
         command.Subcommands.Add(BenchFbankCommand.Create());
         command.Subcommands.Add(BenchModelsCommand.Create());
+        command.Subcommands.Add(BenchLossCommand.Create());
         return command;
     }
 }

@@ -11,6 +11,8 @@ internal static class CommandCatalog
         yield return BenchCommand.Create();
         yield return DataCommand.Create();
         yield return ModelCommand.Create();
+        yield return StreamCommand.Create();
+        yield return ExportCommand.Create();
         yield return PeersCommand.Create();
         yield return SynthCommand.Create();
         yield return TrainCommand.Create();

@@ -41,9 +41,15 @@ internal static class PeersCommand
         var seed = new Option<int>("--seed") { Description = "Seed of openWakeWord's initial noise embeddings", DefaultValueFactory = _ => 0 };
         var silero = new Option<int>("--silero") { Description = "Silero VAD version for onset: 4, 5 or 6", DefaultValueFactory = _ => 5 };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the rows (with the full DET sweeps) as JSON here" };
+        var runs = new Option<string[]>("--runs")
+        {
+            Description = "Our trained run folders to score on the same streams and print beside the peer",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var plots = new Option<DirectoryInfo?>("--plots") { Description = "Also draw det.png and latency.png of every row into this folder" };
 
         var command = new Command("peers", "Score an off-the-shelf detector (openWakeWord, Silero VAD) on the same test streams as our models");
-        foreach (var option in new Option[] { task, keyword, data, split, phases, limit, cache, seed, silero, output })
+        foreach (var option in new Option[] { task, keyword, data, split, phases, limit, cache, seed, silero, runs, output, plots })
         {
             command.Options.Add(option);
         }
@@ -53,7 +59,7 @@ internal static class PeersCommand
             {
                 return Run(parse.GetValue(task)!, parse.GetValue(keyword)!, parse.GetValue(data)!.FullName, parse.GetValue(split)!,
                     parse.GetValue(phases), parse.GetValue(limit), parse.GetValue(cache)?.FullName, parse.GetValue(seed),
-                    parse.GetValue(silero), parse.GetValue(output)?.FullName);
+                    parse.GetValue(silero), parse.GetValue(runs) ?? [], parse.GetValue(output)?.FullName, parse.GetValue(plots)?.FullName);
             }
             catch (Exception ex) when (ex is PeerModelUnavailableException or FormatException or InvalidDataException
                                            or IOException or ArgumentException or UnauthorizedAccessException)
@@ -66,7 +72,7 @@ internal static class PeersCommand
     }
 
     private static int Run(string task, string keyword, string dataPath, string split, int phases, int? limit,
-        string? cacheRoot, int seed, int sileroVersion, string? outPath)
+        string? cacheRoot, int seed, int sileroVersion, string[] runPaths, string? outPath, string? plotDir)
     {
         var status = new Progress<string>(m => Console.Error.WriteLine(m));
         var manifest = Manifest.Load(dataPath);
@@ -89,16 +95,53 @@ internal static class PeersCommand
         var row = WithProgress($"scoring {peer.Name} x {phases} offsets", p => PeerEvaluation.Run(peer, testSet, config, phases, p));
         var rows = new List<DetectorComparisonRow> { row };
 
+        // Our models on one libtorch thread, as the peers run on one OnnxRuntime thread.
+        TorchRuntime.SetThreads(1);
+        foreach (var runPath in runPaths)
+        {
+            var name = Path.GetFileName(Path.GetFullPath(runPath).TrimEnd('/'));
+            var scored = WithProgress($"scoring {name}", p => RunEvaluator.Score(runPath, dataPath, split, p, limit));
+            if (!string.Equals(scored.Task, task, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"{runPath}: the run was trained for {scored.Task}, not {task}");
+            }
+            var events = scored.Traces.Sum(t => t.Events.Count);
+            if (events != testSet.EventCount)
+            {
+                Console.Error.WriteLine(
+                    $"warning: {runPath}: judged on {events} events, the peer on {testSet.EventCount} (the run's labels differ from the peer's rule)");
+            }
+            rows.Add(new DetectorComparisonRow(name, "ours", scored.Parameters, scored.WeightBytes, scored.RealTimeFactor,
+                scored.Traces.Count, scored.Traces.Sum(t => t.DurationSeconds) / 3600.0, DetectionEvaluator.Run(scored.Traces, config)));
+        }
+
         Console.WriteLine($"{task} on {dataPath} [{split}]: {testSet.Clips.Count} streams, {testSet.Hours:0.###} h, " +
                           $"{testSet.EventCount} events; peer pooled over {phases} step offsets " +
                           $"(smoothing {config.Detector.SmoothingFrames} frames, refractory {config.Detector.RefractorySeconds} s)");
         Render(rows, config, task);
+        if (plotDir is not null)
+        {
+            Directory.CreateDirectory(plotDir);
+            var curves = rows.Select(r => (r.Name, r.Result)).ToList();
+            EvaluationPlots.Det(Path.Combine(plotDir, "det.png"), curves, task == "onset" ? "false onsets per hour" : "false alarms per hour");
+            EvaluationPlots.Latency(Path.Combine(plotDir, "latency.png"), curves);
+            Console.Error.WriteLine($"wrote {Path.Combine(plotDir, "det.png")} and latency.png");
+        }
         if (outPath is not null)
         {
+            // Per-hit latencies stay only at the reported operating points, as in eval/metrics.json.
+            var slim = rows.Select(r => r with
+            {
+                Result = r.Result with
+                {
+                    Curve = r.Result.Curve.Select(p => p with { Latencies = [] }).ToList(),
+                    AtThreshold = r.Result.AtThreshold with { Latencies = [] },
+                },
+            }).ToList();
             var report = new
             {
                 task, keyword = task == "kws" ? keyword : null, silero = task == "onset" ? sileroVersion : (int?)null,
-                data = dataPath, split, phases, seed, config, rows,
+                data = dataPath, split, phases, seed, config, rows = slim,
             };
             AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(report, Json));
             Console.Error.WriteLine($"wrote {outPath}");

@@ -75,6 +75,10 @@ public sealed record SignificanceKernel(KernelShape Shape, double SpreadBefore, 
     /// </summary>
     public double Reach(double spread)
     {
+        if (spread == 0)
+        {
+            return 0; // only the anchor frame itself (distance 0) can score on a zero-spread side
+        }
         var reach = Shape is KernelShape.Triangular or KernelShape.Box ? spread : double.PositiveInfinity;
         return MaxDistance is { } max ? Math.Min(reach, max) : reach;
     }

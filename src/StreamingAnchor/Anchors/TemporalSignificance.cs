@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,9 +9,9 @@ namespace StreamingAnchor.Anchors;
 /// anchors (0 when it has none). Anchors are fractional frame positions and may lie outside [0,T).
 /// </summary>
 /// <remarks>
-/// The [B,T] plane is filled on the CPU in one pass per anchor over the frames the kernel can reach, then copied into
-/// a tensor once: it is B*T values against the B*T*C of the logits, and a handful of libtorch dispatches would cost
-/// more than the arithmetic (see docs/losses.md, "Cost").
+/// The [B,T] plane is filled on the CPU, one multiply-per-frame pass per anchor over the frames its kernel can reach
+/// (compact kernels and clipping shorten the pass), and lands in a tensor with one copy. It is B*T values against the B*T*C
+/// logits, so a dozen libtorch dispatches on [B,K,T] would cost more than the arithmetic (docs/losses.md, "Cost").
 /// </remarks>
 public static class TemporalSignificance
 {
@@ -54,56 +55,131 @@ public static class TemporalSignificance
                 {
                     throw new ArgumentException($"anchor {anchor} of sequence {b} is not a finite frame position");
                 }
-                FillOne(kernel, anchor, reachBefore, reachAfter, row);
+                // One frame of slack on each side of the reach: the per-frame test decides the edges exactly.
+                var first = Math.Max(0.0, Math.Ceiling(anchor - reachBefore) - 1);
+                var last = Math.Min(frames - 1.0, Math.Floor(anchor + reachAfter) + 1);
+                if (first > last)
+                {
+                    continue;
+                }
+                var split = (int)Math.Clamp(Math.Ceiling(anchor), first, last + 1); // first frame with t >= anchor
+                // After the anchor: frames split, split+1, ...; before it: split-1, split-2, ... (distance grows).
+                Walk(kernel, row, split, +1, (int)last - split + 1, anchor, kernel.SpreadAfter);
+                Walk(kernel, row, split - 1, -1, split - (int)first, anchor, kernel.SpreadBefore);
             }
         }
     }
 
-    private static void FillOne(SignificanceKernel kernel, double anchor, double reachBefore, double reachAfter, Span<double> row)
+    /// <summary>
+    /// Raises row[t] to the kernel value for <paramref name="count"/> frames from <paramref name="start"/> in steps of
+    /// <paramref name="step"/>, moving away from the anchor. The smooth kernels advance by multiplication
+    /// (exp(-(u+du)) = exp(-u) exp(-du), and likewise for the gaussian's ratio), exact to ~count ulps, instead of
+    /// one exp per frame.
+    /// </summary>
+    private static void Walk(SignificanceKernel kernel, Span<double> row, int start, int step, int count, double anchor, double spread)
     {
-        var frames = row.Length;
-        var first = Math.Max(0.0, Math.Ceiling(anchor - reachBefore));
-        var last = Math.Min(frames - 1.0, Math.Floor(anchor + reachAfter));
-        if (first > last)
-        {
-            return;
-        }
-        var lo = (int)first;
-        var hi = (int)last;
-        // Before the anchor the distance shrinks frame by frame, after it grows; each side is one tight loop.
-        var split = Math.Clamp((int)Math.Ceiling(anchor), lo, hi + 1); // first frame with t >= anchor
-        FillSide(kernel, row, lo, split, anchor, kernel.SpreadBefore);
-        FillSide(kernel, row, split, hi + 1, anchor, kernel.SpreadAfter);
-    }
-
-    private static void FillSide(SignificanceKernel kernel, Span<double> row, int from, int to, double anchor, double spread)
-    {
-        if (from >= to)
+        if (count <= 0)
         {
             return;
         }
         var max = kernel.MaxDistance ?? double.PositiveInfinity;
-        var inverse = spread > 0 ? 1.0 / spread : 0.0;
-        for (var t = from; t < to; t++)
+        var distance = Math.Abs(start - anchor);
+        if (spread == 0)
         {
-            var distance = Math.Abs(t - anchor);
-            double value;
-            if (distance > max)
+            // A zero spread scores only distance 0, the anchor frame itself.
+            if (distance == 0 && distance <= max)
             {
-                value = 0;
+                row[start] = 1;
             }
-            else if (distance == 0)
-            {
-                value = 1;
-            }
-            else if (spread == 0)
-            {
-                value = 0;
-            }
-            else
-            {
-                value = kernel.Profile(distance * inverse);
-            }
+            return;
+        }
+        switch (kernel.Shape)
+        {
+            case KernelShape.Exponential:
+                WalkExponential(row, start, step, count, anchor, spread, distance, max);
+                break;
+            case KernelShape.Gaussian:
+                WalkGaussian(row, start, step, count, anchor, spread, distance, max);
+                break;
+            default:
+                WalkCompact(kernel, row, start, step, count, anchor, spread, max);
+                break;
+        }
+    }
+
+    // The smooth walks run four interleaved multiply chains (frames k, k+4, k+8, ... in chain k mod 4): one chain
+    // is bound by the multiply's latency, four keep the core busy. Each chain starts from an exact exp.
+    private static void WalkExponential(Span<double> row, int start, int step, int count, double anchor, double spread, double distance, double max)
+    {
+        Span<double> values = stackalloc double[4];
+        for (var j = 0; j < 4; j++)
+        {
+            values[j] = Math.Exp(-(distance + j) / spread);
+        }
+        var ratio = Math.Exp(-4 / spread);
+        Span<double> ratios = [ratio, ratio, ratio, ratio];
+        Chains(row, start, step, count, anchor, max, values, ratios, 1.0);
+    }
+
+    private static void WalkGaussian(Span<double> row, int start, int step, int count, double anchor, double spread, double distance, double max)
+    {
+        // g(u) = exp(-u^2/2) with u = (distance + k) / spread; g(u + 4du) / g(u) = exp(-4 u du - 8 du^2), and that
+        // ratio itself shrinks by exp(-16 du^2) every 4 frames.
+        var du = 1 / spread;
+        Span<double> values = stackalloc double[4];
+        Span<double> ratios = stackalloc double[4];
+        for (var j = 0; j < 4; j++)
+        {
+            var u = (distance + j) / spread;
+            values[j] = Math.Exp(-0.5 * u * u);
+            ratios[j] = Math.Exp(-4 * u * du - 8 * du * du);
+        }
+        Chains(row, start, step, count, anchor, max, values, ratios, Math.Exp(-16 * du * du));
+    }
+
+    private static void Chains(Span<double> row, int start, int step, int count, double anchor, double max,
+        Span<double> values, Span<double> ratios, double shrink)
+    {
+        var (v0, v1, v2, v3) = (values[0], values[1], values[2], values[3]);
+        var (r0, r1, r2, r3) = (ratios[0], ratios[1], ratios[2], ratios[3]);
+        var clip = max < double.PositiveInfinity;
+        var k = 0;
+        for (var t = start; k + 4 <= count; k += 4, t += 4 * step)
+        {
+            Raise(row, t, v0, anchor, max, clip);
+            Raise(row, t + step, v1, anchor, max, clip);
+            Raise(row, t + 2 * step, v2, anchor, max, clip);
+            Raise(row, t + 3 * step, v3, anchor, max, clip);
+            v0 *= r0;
+            v1 *= r1;
+            v2 *= r2;
+            v3 *= r3;
+            r0 *= shrink;
+            r1 *= shrink;
+            r2 *= shrink;
+            r3 *= shrink;
+        }
+        Span<double> tail = [v0, v1, v2, v3];
+        for (var j = 0; k < count; k++, j++)
+        {
+            Raise(row, start + k * step, tail[j], anchor, max, clip);
+        }
+    }
+
+    private static void Raise(Span<double> row, int t, double value, double anchor, double max, bool clip)
+    {
+        if (value > row[t] && (!clip || Math.Abs(t - anchor) <= max))
+        {
+            row[t] = value;
+        }
+    }
+
+    private static void WalkCompact(SignificanceKernel kernel, Span<double> row, int start, int step, int count, double anchor, double spread, double max)
+    {
+        for (int k = 0, t = start; k < count; k++, t += step)
+        {
+            var d = Math.Abs(t - anchor);
+            var value = d <= max ? kernel.Profile(d / spread) : 0;
             if (value > row[t])
             {
                 row[t] = value;
@@ -114,26 +190,30 @@ public static class TemporalSignificance
     /// <summary>Copies a row-major [B,T] plane of doubles into a tensor of the given dtype and device.</summary>
     internal static Tensor TensorFromPlane(double[] values, int batch, int frames, ScalarType dtype, Device? device)
     {
-        var shape = new long[] { batch, frames };
-        Tensor cpu;
-        if (dtype == ScalarType.Float64)
+        var tensor = torch.empty(new long[] { batch, frames }, dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32);
+        if (tensor.dtype == ScalarType.Float64)
         {
-            cpu = torch.tensor(values, shape, ScalarType.Float64);
+            values.AsSpan().CopyTo(MemoryMarshal.Cast<byte, double>(tensor.bytes));
         }
         else
         {
-            var singles = new float[values.Length];
+            var destination = MemoryMarshal.Cast<byte, float>(tensor.bytes);
             for (var i = 0; i < values.Length; i++)
             {
-                singles[i] = (float)values[i];
+                destination[i] = (float)values[i];
             }
-            cpu = torch.tensor(singles, shape, ScalarType.Float32);
-            if (dtype != ScalarType.Float32)
-            {
-                var converted = cpu.to_type(dtype);
-                cpu.Dispose();
-                cpu = converted;
-            }
+        }
+        return Place(tensor, dtype, device);
+    }
+
+    /// <summary>Converts a freshly made CPU tensor to <paramref name="dtype"/> and moves it to <paramref name="device"/>, disposing the original.</summary>
+    internal static Tensor Place(Tensor cpu, ScalarType dtype, Device? device)
+    {
+        if (cpu.dtype != dtype)
+        {
+            var converted = cpu.to_type(dtype);
+            cpu.Dispose();
+            cpu = converted;
         }
         if (device is null || device.type == DeviceType.CPU)
         {

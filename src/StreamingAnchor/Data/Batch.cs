@@ -32,6 +32,14 @@ public sealed class Batch : IDisposable
     public int Size => (int)Features.shape[0];
     public int MaxFrames => (int)Features.shape[1];
 
+    /// <summary>[B,T] bool mask, true on real frames and false on padding (caller disposes).</summary>
+    public Tensor Mask()
+    {
+        using var steps = arange(MaxFrames, dtype: ScalarType.Int64, device: Lengths.device).unsqueeze(0);
+        using var lengths = Lengths.unsqueeze(1);
+        return steps.lt(lengths);
+    }
+
     /// <summary>Number of valid (unpadded) frames in the batch.</summary>
     public long ValidFrames => Lengths.sum().item<long>();
 

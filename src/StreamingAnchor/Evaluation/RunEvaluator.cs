@@ -22,6 +22,23 @@ public static class RunEvaluator
     public static EvaluationSummary Evaluate(string runPath, string manifestPath, string split = "test", string? name = null,
         EvaluationConfig? config = null, IProgress<(int Done, int Total)>? progress = null)
     {
+        var scored = Score(runPath, manifestPath, split, progress);
+        config ??= EvaluationConfig.ForTask(scored.Task);
+        var result = DetectionEvaluator.Run(scored.Traces, config);
+        var run = new RunDirectory(runPath);
+        var summary = new EvaluationSummary(name ?? Path.GetFileName(run.Root.TrimEnd('/')), scored.Task, manifestPath, config, result);
+        Write(Path.Combine(run.Root, EvalFolder), summary, scored.Traces);
+        return summary;
+    }
+
+    /// <summary>
+    /// The run's posterior traces over a manifest split, streamed as a device would, without writing anything; with
+    /// the model's size and the wall time spent in the front end and the model (not in reading WAV files).
+    /// </summary>
+    /// <param name="limit">Only the first N streams of the split (null: all).</param>
+    public static RunTraces Score(string runPath, string manifestPath, string split = "test", IProgress<(int Done, int Total)>? progress = null,
+        int? limit = null)
+    {
         var run = new RunDirectory(runPath);
         var spec = run.ReadModelSpec();
         var trainConfigPath = Path.Combine(run.Root, TrainingRun.ConfigFile);
@@ -35,24 +52,33 @@ public static class RunEvaluator
         {
             throw new FormatException($"{manifestPath}: no clips in the {split} split");
         }
+        if (limit is { } n)
+        {
+            entries = entries.Take(n).ToList();
+        }
         var labeler = new TaskLabeler(task, spec.Labels);
         var traces = new List<PosteriorTrace>(entries.Count);
+        var clock = new System.Diagnostics.Stopwatch();
+        double audioSeconds = 0;
+        Stream(model, fbank, normalizer, new float[fbank.SampleRate / 2]); // untimed warm-up: first-call costs are not per-frame costs
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
             var clip = WavFile.Read(manifest.Resolve(entry.Audio), fbank.SampleRate);
+            clock.Start();
             var posteriors = Stream(model, fbank, normalizer, clip.Samples);
+            clock.Stop();
+            audioSeconds += clip.DurationSeconds;
             var frames = posteriors.Length / Math.Max(1, spec.NumClasses == 1 ? 1 : spec.NumClasses - 1);
             var (targets, _, events) = labeler.Label(entry, frames, manifest.Path);
             traces.Add(new PosteriorTrace(entry.Id, posteriors, spec.NumClasses == 1 ? 1 : spec.NumClasses - 1, entry.Duration, events,
                 targets.Select(t => (int)t).ToArray()));
             progress?.Report((i + 1, entries.Count));
         }
-        config ??= EvaluationConfig.ForTask(task);
-        var result = DetectionEvaluator.Run(traces, config);
-        var summary = new EvaluationSummary(name ?? Path.GetFileName(run.Root.TrimEnd('/')), task, manifestPath, config, result);
-        Write(Path.Combine(run.Root, EvalFolder), summary, traces);
-        return summary;
+        var parameters = model.parameters().Sum(p => p.numel());
+        var weights = run.PathOf(RunDirectory.WeightsFile);
+        return new RunTraces(task, traces, parameters, File.Exists(weights) ? new FileInfo(weights).Length : 0,
+            audioSeconds, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Posteriors (row-major [frames, K]) of one clip, streamed chunk by chunk with the model's state carried over.</summary>

@@ -11,7 +11,7 @@ namespace StreamingAnchor.Export;
 /// <summary>
 /// Writes the streaming step of a model as an ONNX graph, node by node from the module's weights:
 /// (input [B,n,F], state_in_*) -> (output [B,n,C], state_out_*), the state being the same tensors as StreamState
-/// (conv ring buffers [B,C,ctx], recurrent states [1,B,H]). Outputs are delayed by the look-ahead exactly as Step's.
+/// (conv ring buffers [B,ctx,C], recurrent states [1,B,H]). Outputs are delayed by the look-ahead exactly as Step's.
 /// </summary>
 public static class OnnxExporter
 {
@@ -28,14 +28,15 @@ public static class OnnxExporter
             [OnnxMetadata.ModelJson] = File.ReadAllText(run.PathOf(RunDirectory.ModelFile)),
             [OnnxMetadata.Labels] = JsonSerializer.Serialize(spec.Labels),
         };
-        if (run.ReadNormalizer() is { } normalizer)
+        // Stored verbatim (after a validating load), so the ONNX file carries exactly what the run used.
+        if (run.LoadNormalizer() is not null)
         {
-            metadata[OnnxMetadata.Normalizer] = normalizer.ToJsonString();
+            metadata[OnnxMetadata.Normalizer] = File.ReadAllText(run.PathOf(RunDirectory.NormalizerFile));
         }
 
-        if (run.ReadFrontEnd() is { } frontEnd)
+        if (run.LoadFrontEnd() is not null)
         {
-            metadata[OnnxMetadata.FrontEnd] = frontEnd.ToJsonString();
+            metadata[OnnxMetadata.FrontEnd] = File.ReadAllText(run.PathOf(RunDirectory.FrontEndFile));
         }
 
         Export(model, onnxPath, metadata);
@@ -148,32 +149,66 @@ public static class OnnxExporter
 
     private static string EmitConv(OnnxGraphBuilder g, CausalConvLayer conv, string x, ref int stateIndex, List<int> batchAxes)
     {
-        var channelsFirst = g.Node("Transpose", [x], attributes: Ints("perm", 0, 2, 1))[0];
-        var input = channelsFirst;
+        var input = x;
         if (conv.Context > 0)
         {
-            // The ring buffer: the last ctx input frames, prepended to the chunk; the new buffer is the tail.
-            var state = OnnxMetadata.StateIn(stateIndex);
-            input = g.Node("Concat", [state, channelsFirst], attributes: Int("axis", 2))[0];
-            g.Node("Slice", [input, g.Int64s("start", -conv.Context), g.Int64s("end", long.MaxValue), g.Int64s("axes", 2)],
+            // The ring buffer [B, ctx, in]: the last ctx input frames, prepended to the chunk; the new buffer is the tail.
+            input = g.Node("Concat", [OnnxMetadata.StateIn(stateIndex), x], attributes: Int("axis", 1))[0];
+            g.Node("Slice", [input, g.Int64s("start", -conv.Context), g.Int64s("end", long.MaxValue), g.Int64s("axes", 1)],
                 outputNames: [OnnxMetadata.StateOut(stateIndex)]);
             batchAxes.Add(0);
             stateIndex++;
         }
 
-        var w = g.Floats("conv_w", Data(conv.Weight), conv.OutputDim, conv.InputDim / conv.Groups, conv.Kernel);
-        var b = g.Floats("conv_b", Data(conv.Bias), conv.OutputDim);
-        var y = g.Node("Conv", [input, w, b], attributes:
-        [
-            Ints("kernel_shape", conv.Kernel), Ints("dilations", conv.Dilation), Int("group", conv.Groups),
-            Ints("pads", 0, 0), Ints("strides", 1),
-        ])[0];
-        if (conv.Relu)
+        string y;
+        if (conv.Kernel == 1 && conv.Groups == 1)
         {
-            y = g.Op("Relu", y);
+            using var w1 = conv.Weight.reshape(conv.OutputDim, conv.InputDim).t();
+            y = g.Op("Add", g.Op("MatMul", input, g.Floats("conv_w", Data(w1), conv.InputDim, conv.OutputDim)),
+                g.Floats("conv_b", Data(conv.Bias), conv.OutputDim));
+        }
+        else if (conv.Groups == 1 || (conv.Groups == conv.InputDim && conv.Groups == conv.OutputDim))
+        {
+            // As in the TorchSharp step: the kernel taps side by side, then one MatMul (or a per-channel weighted
+            // sum when depthwise). For a few frames this is much cheaper in ONNX Runtime than Conv.
+            var taps = new string[conv.Kernel];
+            for (var k = 0; k < conv.Kernel; k++)
+            {
+                var start = (long)k * conv.Dilation;
+                var end = start == conv.Context ? long.MaxValue : start - conv.Context;
+                taps[k] = g.Node("Slice", [input, g.Int64s("start", start), g.Int64s("end", end), g.Int64s("axes", 1)])[0];
+            }
+
+            var side = g.Node("Concat", taps, attributes: Int("axis", 2))[0]; // [B, n, K * in], tap-major
+            var bias = g.Floats("conv_b", Data(conv.Bias), conv.OutputDim);
+            if (conv.Groups == 1)
+            {
+                using var w = conv.Weight.permute(2, 1, 0).reshape(conv.Kernel * conv.InputDim, conv.OutputDim);
+                y = g.Op("Add", g.Op("MatMul", side, g.Floats("conv_w", Data(w), conv.Kernel * conv.InputDim, conv.OutputDim)), bias);
+            }
+            else
+            {
+                using var w = conv.Weight.reshape(conv.InputDim, conv.Kernel).t();
+                var grid = g.Op("Reshape", side, g.Int64s("shape", 0, 0, conv.Kernel, conv.InputDim));
+                var weighted = g.Op("Mul", grid, g.Floats("conv_w", Data(w), conv.Kernel, conv.InputDim));
+                var sum = g.Node("ReduceSum", [weighted, g.Int64s("axes", 2)], attributes: Int("keepdims", 0))[0];
+                y = g.Op("Add", sum, bias);
+            }
+        }
+        else
+        {
+            var w = g.Floats("conv_w", Data(conv.Weight), conv.OutputDim, conv.InputDim / conv.Groups, conv.Kernel);
+            var b = g.Floats("conv_b", Data(conv.Bias), conv.OutputDim);
+            var channelsFirst = g.Node("Transpose", [input], attributes: Ints("perm", 0, 2, 1))[0];
+            y = g.Node("Conv", [channelsFirst, w, b], attributes:
+            [
+                Ints("kernel_shape", conv.Kernel), Ints("dilations", conv.Dilation), Int("group", conv.Groups),
+                Ints("pads", 0, 0), Ints("strides", 1),
+            ])[0];
+            y = g.Node("Transpose", [y], attributes: Ints("perm", 0, 2, 1))[0];
         }
 
-        return g.Node("Transpose", [y], attributes: Ints("perm", 0, 2, 1))[0];
+        return conv.Relu ? g.Op("Relu", y) : y;
     }
 
     private static string EmitGru(OnnxGraphBuilder g, GruLayer gru, string x, ref int stateIndex, List<int> batchAxes)

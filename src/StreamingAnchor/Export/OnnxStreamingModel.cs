@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
+using StreamingAnchor.Audio;
 
 namespace StreamingAnchor.Export;
 
@@ -80,9 +82,50 @@ public sealed class OnnxStreamingModel : IDisposable
 
     public string? ModelJson { get; }
 
+    /// <summary>The front-end config carried in the metadata; fails naming the file when it is absent or invalid.</summary>
+    public FbankConfig FrontEnd()
+    {
+        if (FrontEndJson is null)
+        {
+            throw new InvalidDataException($"{Path}: no front-end config in the metadata (export it from a run that has {Models.RunDirectory.FrontEndFile})");
+        }
+
+        try
+        {
+            var config = FbankConfig.FromJson(FrontEndJson);
+            config.Validate();
+            return config;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or ArgumentException)
+        {
+            throw new InvalidDataException($"{Path}: invalid front-end config in the metadata ({e.Message})", e);
+        }
+    }
+
+    /// <summary>The feature normaliser carried in the metadata; fails naming the file when it is absent or invalid.</summary>
+    public FeatureNormalizer Normalizer()
+    {
+        if (NormalizerJson is null)
+        {
+            throw new InvalidDataException($"{Path}: no normaliser in the metadata (export it from a run that has {Models.RunDirectory.NormalizerFile})");
+        }
+
+        try
+        {
+            var node = JsonNode.Parse(NormalizerJson, new JsonNodeOptions { PropertyNameCaseInsensitive = true });
+            var mean = node?["mean"]?.AsArray().Select(v => v!.GetValue<float>()).ToArray() ?? [];
+            var std = node?["std"]?.AsArray().Select(v => v!.GetValue<float>()).ToArray() ?? [];
+            return new FeatureNormalizer(mean, std);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{Path}: invalid normaliser in the metadata ({e.Message})", e);
+        }
+    }
+
     public IReadOnlyList<long[]> StateShapes => stateShapes;
 
-    public OnnxStreamState InitialState() => new(stateShapes);
+    public OnnxStreamState InitialState() => new(stateShapes, InputDim, NumClasses);
 
     /// <summary>
     /// Feeds n frames (row-major [n, InputDim]) and returns n rows of logits [n, NumClasses]; updates the state in place.
@@ -95,17 +138,24 @@ public sealed class OnnxStreamingModel : IDisposable
         }
 
         var n = frames.Length / InputDim;
+        if (n == 1)
+        {
+            return state.RunFrame(session, runOptions, frames, inputNames, outputNames).ToArray();
+        }
+
         using var input = OrtValue.CreateTensorValueFromMemory(frames, [1, n, InputDim]);
         var inputs = new OrtValue[1 + state.Values.Length];
         inputs[0] = input;
         state.Values.CopyTo(inputs, 1);
         using var results = session.Run(runOptions, inputNames, inputs, outputNames);
         var logits = results[0].GetTensorDataAsSpan<float>().ToArray();
-        for (var i = 0; i < state.Buffers.Length; i++)
+        var next = state.NextBuffers;
+        for (var i = 0; i < next.Length; i++)
         {
-            results[1 + i].GetTensorDataAsSpan<float>().CopyTo(state.Buffers[i]);
+            results[1 + i].GetTensorDataAsSpan<float>().CopyTo(next[i]);
         }
 
+        state.Current = 1 - state.Current;
         state.FramesSeen += n;
         return logits;
     }

@@ -25,26 +25,26 @@ public static class RuntimeBenchmark
             using var model = ModelFactory.Create(config, inputDim, 1);
             model.eval();
             var info = ModelInfo.Of(model);
-            var torchUs = TimeTorch(model, input, inputDim, frames);
+            var (torchCpu, torchWall) = TimeTorch(model, input, inputDim, frames);
             var path = Path.Combine(scratchDirectory, $"{config.Family}-{config.Preset}.onnx");
             OnnxExporter.Export(model, path);
-            double onnxUs;
+            (double Cpu, double Wall) onnx;
             try
             {
-                onnxUs = TimeOnnx(path, input, inputDim, frames);
+                onnx = TimeOnnx(path, input, inputDim, frames);
             }
             finally
             {
                 File.Delete(path);
             }
 
-            rows.Add(new RuntimeBenchmarkRow(info.Family, info.Preset, info.Parameters, info.MacsPerFrame, torchUs, onnxUs));
+            rows.Add(new RuntimeBenchmarkRow(info.Family, info.Preset, info.Parameters, info.MacsPerFrame, torchCpu, onnx.Cpu, torchWall, onnx.Wall));
         }
 
         return rows;
     }
 
-    private static double TimeTorch(StreamingModel model, float[] input, int dim, int frames)
+    private static (double Cpu, double Wall) TimeTorch(StreamingModel model, float[] input, int dim, int frames)
     {
         using var all = torch.tensor(input, [1, frames, dim]);
         var chunks = Enumerable.Range(0, frames).Select(t => all.narrow(1, t, 1)).ToArray();
@@ -61,19 +61,21 @@ public static class RuntimeBenchmark
         }
 
         Pass(Math.Min(50, frames));
+        var cpu = ThreadCpuClock.Now();
         var watch = Stopwatch.StartNew();
         Pass(frames);
         watch.Stop();
+        cpu = ThreadCpuClock.Now() - cpu;
         state.Dispose();
         foreach (var c in chunks)
         {
             c.Dispose();
         }
 
-        return watch.Elapsed.TotalMicroseconds / frames;
+        return (cpu * 1e6 / frames, watch.Elapsed.TotalMicroseconds / frames);
     }
 
-    private static double TimeOnnx(string path, float[] input, int dim, int frames)
+    private static (double Cpu, double Wall) TimeOnnx(string path, float[] input, int dim, int frames)
     {
         using var onnx = new OnnxStreamingModel(path, intraOpThreads: 1);
         using var state = onnx.InitialState();
@@ -87,9 +89,11 @@ public static class RuntimeBenchmark
         }
 
         Pass(Math.Min(50, frames));
+        var cpu = ThreadCpuClock.Now();
         var watch = Stopwatch.StartNew();
         Pass(frames);
         watch.Stop();
-        return watch.Elapsed.TotalMicroseconds / frames;
+        cpu = ThreadCpuClock.Now() - cpu;
+        return (cpu * 1e6 / frames, watch.Elapsed.TotalMicroseconds / frames);
     }
 }

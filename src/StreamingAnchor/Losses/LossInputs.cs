@@ -1,23 +1,26 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace StreamingAnchor.Losses;
 
 /// <summary>
-/// The checked, CPU-side view of one loss call: sizes, valid lengths and targets (row-major [B,T]), with a one-line
-/// ArgumentException for every malformed input (shape, dtype, length outside [0,T], target outside the classes,
-/// anchor that is NaN or infinite, missing anchor list).
+/// The checked, CPU-side view of one loss call: sizes, valid lengths and the targets (read in place when they are a
+/// contiguous int64 CPU tensor), with a one-line ArgumentException for every malformed input (shape, dtype, length
+/// outside [0,T], target outside the classes on a valid frame, anchor that is NaN or infinite, missing anchor list).
 /// </summary>
-internal sealed class LossInputs
+internal sealed class LossInputs : IDisposable
 {
-    private LossInputs(int batch, int frames, int classes, long[] lengths, long[] targets, bool paddingTargetsInRange)
+    private readonly Tensor _targets;
+
+    private LossInputs(int batch, int frames, int classes, long[] lengths, Tensor targets)
     {
         Batch = batch;
         Frames = frames;
         Classes = classes;
         Lengths = lengths;
-        Targets = targets;
-        PaddingTargetsInRange = paddingTargetsInRange;
+        _targets = targets;
         foreach (var length in lengths)
         {
             ValidFrames += length;
@@ -34,13 +37,13 @@ internal sealed class LossInputs
     public int TargetClasses => Math.Max(Classes, 2);
 
     public long[] Lengths { get; }
-    public long[] Targets { get; }
     public long ValidFrames { get; }
 
     /// <summary>True when padding frames already hold valid class indices (the targets tensor can be used as is).</summary>
-    public bool PaddingTargetsInRange { get; }
+    public bool PaddingTargetsInRange { get; private set; }
 
-    public bool IsValid(int b, int t) => t < Lengths[b];
+    /// <summary>Row-major [B,T] targets (padding frames hold whatever the caller put there).</summary>
+    public ReadOnlySpan<long> Targets => MemoryMarshal.Cast<byte, long>(_targets.bytes);
 
     public static LossInputs Read(Tensor logits, Tensor targets, Tensor lengths, IReadOnlyList<double[]> anchors, double[]? classWeights)
     {
@@ -100,7 +103,11 @@ internal sealed class LossInputs
             throw new ArgumentException($"class weights hold {classWeights.Length} values but the targets have {targetClasses} classes");
         }
 
-        var lengthValues = ReadLongs(lengths);
+        long[] lengthValues;
+        using (var lengthsCpu = CpuInt64(lengths))
+        {
+            lengthValues = MemoryMarshal.Cast<byte, long>(lengthsCpu.bytes).ToArray();
+        }
         for (var b = 0; b < batch; b++)
         {
             if (lengthValues[b] < 0 || lengthValues[b] > frames)
@@ -108,26 +115,65 @@ internal sealed class LossInputs
                 throw new ArgumentException($"length {lengthValues[b]} of sequence {b} is outside [0, {frames}]");
             }
         }
-        var targetValues = ReadLongs(targets);
-        var paddingInRange = true;
-        for (var b = 0; b < batch; b++)
+
+        var inputs = new LossInputs(batch, frames, classes, lengthValues, CpuInt64(targets));
+        try
         {
-            var row = b * frames;
-            for (var t = 0; t < frames; t++)
+            inputs.CheckTargets();
+        }
+        catch
+        {
+            inputs.Dispose();
+            throw;
+        }
+        return inputs;
+    }
+
+    private void CheckTargets()
+    {
+        var targets = Targets;
+        var highest = TargetClasses - 1;
+        var paddingInRange = true;
+        for (var b = 0; b < Batch; b++)
+        {
+            var row = targets.Slice(b * Frames, Frames);
+            var length = (int)Lengths[b];
+            var bad = FirstOutside(row[..length], highest);
+            if (bad >= 0)
             {
-                var y = targetValues[row + t];
-                if ((ulong)y >= (ulong)targetClasses)
+                throw new ArgumentException(
+                    $"target {row[bad]} at sequence {b} frame {bad} is outside [0, {TargetClasses}) for logits with C = {Classes}");
+            }
+            paddingInRange &= FirstOutside(row[length..], highest) < 0;
+        }
+        PaddingTargetsInRange = paddingInRange;
+    }
+
+    /// <summary>Index of the first value outside [0, highest], or -1 (SIMD: this runs over every frame of every call).</summary>
+    private static int FirstOutside(ReadOnlySpan<long> values, long highest)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Signed compares: AVX2 has them for 64-bit lanes, unsigned ones are emulated and slower than scalar code.
+            var highs = Vector256.Create(highest);
+            for (; i + Vector256<long>.Count <= values.Length; i += Vector256<long>.Count)
+            {
+                var lanes = Vector256.Create(values.Slice(i, Vector256<long>.Count));
+                if (Vector256.GreaterThanAny(lanes, highs) || Vector256.LessThanAny(lanes, Vector256<long>.Zero))
                 {
-                    if (t < lengthValues[b])
-                    {
-                        throw new ArgumentException(
-                            $"target {y} at sequence {b} frame {t} is outside [0, {targetClasses}) for logits with C = {classes}");
-                    }
-                    paddingInRange = false;
+                    break;
                 }
             }
         }
-        return new LossInputs(batch, frames, classes, lengthValues, targetValues, paddingInRange);
+        for (; i < values.Length; i++)
+        {
+            if (values[i] < 0 || values[i] > highest)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /// <summary>The targets as a tensor on <paramref name="device"/> whose padding frames hold class 0 when needed.</summary>
@@ -137,31 +183,33 @@ internal sealed class LossInputs
         {
             return targets.device_type == device.type && targets.device_index == device.index ? targets.alias() : targets.to(device);
         }
-        var safe = new long[Targets.Length];
+        var safe = torch.zeros(new long[] { Batch, Frames }, ScalarType.Int64);
+        var destination = MemoryMarshal.Cast<byte, long>(safe.bytes);
+        var source = Targets;
         for (var b = 0; b < Batch; b++)
         {
             var row = b * Frames;
-            var length = Lengths[b];
-            for (var t = 0; t < length; t++)
-            {
-                safe[row + t] = Targets[row + t];
-            }
+            source.Slice(row, (int)Lengths[b]).CopyTo(destination.Slice(row));
         }
-        return torch.tensor(safe, new long[] { Batch, Frames }, device: device);
+        return device.type == DeviceType.CPU ? safe : safe.to(device);
     }
 
-    private static long[] ReadLongs(Tensor tensor)
+    /// <summary>
+    /// A handle (always the caller's to dispose) on a contiguous int64 CPU tensor with the values of
+    /// <paramref name="tensor"/>: an alias of it when it already is one, else a converted copy.
+    /// </summary>
+    private static Tensor CpuInt64(Tensor tensor)
     {
+        if (tensor.device_type == DeviceType.CPU && tensor.dtype == ScalarType.Int64 && tensor.is_contiguous())
+        {
+            return tensor.alias();
+        }
         using var scope = torch.NewDisposeScope();
-        var cpu = tensor.device_type == DeviceType.CPU ? tensor : tensor.cpu();
-        if (cpu.dtype != ScalarType.Int64)
-        {
-            cpu = cpu.to_type(ScalarType.Int64);
-        }
-        if (!cpu.is_contiguous())
-        {
-            cpu = cpu.contiguous();
-        }
-        return cpu.data<long>().ToArray();
+        return tensor.detach().cpu().to_type(ScalarType.Int64).contiguous().clone().MoveToOuterDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        _targets.Dispose();
     }
 }

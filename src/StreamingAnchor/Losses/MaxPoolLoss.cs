@@ -25,7 +25,7 @@ internal sealed class MaxPoolLoss : IFrameLoss
 
     public Tensor Forward(Tensor logits, Tensor targets, Tensor lengths, IReadOnlyList<double[]> anchors)
     {
-        var input = LossInputs.Read(logits, targets, lengths, anchors, Config.ClassWeights);
+        using var input = LossInputs.Read(logits, targets, lengths, anchors, Config.ClassWeights);
         var plan = Plan(input);
         using var scope = torch.NewDisposeScope();
         var terms = Terms(logits, input, plan, out _);
@@ -42,7 +42,7 @@ internal sealed class MaxPoolLoss : IFrameLoss
 
     public Tensor FrameWeights(Tensor logits, Tensor targets, Tensor lengths, IReadOnlyList<double[]> anchors)
     {
-        var input = LossInputs.Read(logits, targets, lengths, anchors, Config.ClassWeights);
+        using var input = LossInputs.Read(logits, targets, lengths, anchors, Config.ClassWeights);
         var plan = Plan(input);
         long[] peaks;
         using (torch.NewDisposeScope())
@@ -78,6 +78,7 @@ internal sealed class MaxPoolLoss : IFrameLoss
         var present = new bool[input.Batch * positives];
         var weights = new double[input.Batch * positives];
         var classWeights = Config.ClassWeights;
+        var targets = input.Targets;
         var nonEmpty = 0;
         var weightSum = 0.0;
         for (var b = 0; b < input.Batch; b++)
@@ -95,7 +96,7 @@ internal sealed class MaxPoolLoss : IFrameLoss
                 var mask = region.AsSpan(k * frames, frames);
                 for (var t = 0; t < length; t++)
                 {
-                    if (input.Targets[row + t] == cls)
+                    if (targets[row + t] == cls)
                     {
                         present[k] = true;
                         break;
@@ -110,7 +111,7 @@ internal sealed class MaxPoolLoss : IFrameLoss
                 {
                     for (var t = 0; t < length; t++)
                     {
-                        mask[t] = input.Targets[row + t] == cls;
+                        mask[t] = targets[row + t] == cls;
                     }
                 }
                 else

@@ -59,8 +59,9 @@ public sealed class CausalConvLayer : StreamingLayer
 
     public override int? PastContext => Context;
 
+    /// <summary>The ring buffer is frame-major, [B, ctx, in], like the chunks, so a step needs no transposes.</summary>
     public override IReadOnlyList<long[]> StateShapes(int batchSize) =>
-        Context == 0 ? [] : [[batchSize, InputDim, Context]];
+        Context == 0 ? [] : [[batchSize, Context, InputDim]];
 
     public override Tensor forward(Tensor input)
     {
@@ -82,21 +83,43 @@ public sealed class CausalConvLayer : StreamingLayer
 
     public override (Tensor Output, IReadOnlyList<Tensor> State) Step(Tensor chunk, IReadOnlyList<Tensor> state)
     {
-        var x = chunk.transpose(1, 2);
+        // conv1d's CPU kernels carry a large fixed cost for a handful of frames, so a step computes the same sums
+        // as one matmul over a strided view of the kernel taps (a per-channel weighted sum when depthwise).
+        Tensor y;
         Tensor[] next = [];
+        var x = chunk;
         if (Context > 0)
         {
-            x = torch.cat([state[0], x], 2);
-            next = [x.narrow(2, x.shape[2] - Context, Context)];
+            x = torch.cat([state[0], chunk], 1);
+            next = [x.narrow(1, x.shape[1] - Context, Context)];
         }
-
-        var y = conv.call(x);
-        if (Relu)
+        else if (Groups == 1)
         {
-            y = nn.functional.relu(y);
+            using var w1 = Weight.reshape(OutputDim, InputDim);
+            y = nn.functional.linear(chunk, w1, Bias);
+            return (Relu ? nn.functional.relu(y) : y, next);
         }
 
-        return (y.transpose(1, 2), next);
+        x = x.contiguous();
+        var (b, n, length) = (chunk.shape[0], chunk.shape[1], x.shape[1]);
+        // taps[b, j, c, k] = x[b, j + k * dilation, c]: the inputs output frame j sees.
+        var taps = x.as_strided([b, n, InputDim, Kernel], [length * InputDim, InputDim, 1, Dilation * InputDim]);
+        if (Groups == 1)
+        {
+            using var w = Weight.reshape(OutputDim, InputDim * Kernel);
+            y = nn.functional.linear(taps.reshape(b, n, InputDim * Kernel), w, Bias);
+        }
+        else if (Groups == InputDim && Groups == OutputDim)
+        {
+            using var w = Weight.reshape(InputDim, Kernel);
+            y = (taps * w).sum(3) + Bias;
+        }
+        else
+        {
+            y = conv.call(x.transpose(1, 2)).transpose(1, 2);
+        }
+
+        return (Relu ? nn.functional.relu(y) : y, next);
     }
 
     public override string Describe() =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using StreamingAnchor.Audio;
 using TorchSharp;
 
 namespace StreamingAnchor.Models;
@@ -130,15 +131,17 @@ public sealed class RunDirectory
         return model;
     }
 
-    /// <summary>Feature normalisation statistics, stored as the JSON document the data code writes.</summary>
-    public void SaveNormalizer(JsonNode document) => WriteJson(NormalizerFile, document);
+    /// <summary>Feature normalisation statistics of the training data.</summary>
+    public void SaveNormalizer(FeatureNormalizer normalizer) => normalizer.Save(PathOf(NormalizerFile));
 
-    public JsonNode? ReadNormalizer() => ReadJson(NormalizerFile);
+    /// <summary>The run's normaliser, or null when it has none; a corrupt file fails naming it.</summary>
+    public FeatureNormalizer? LoadNormalizer() => File.Exists(PathOf(NormalizerFile)) ? FeatureNormalizer.Load(PathOf(NormalizerFile)) : null;
 
-    /// <summary>Front-end (filterbank) configuration, stored as the JSON document the data code writes.</summary>
-    public void SaveFrontEnd(JsonNode document) => WriteJson(FrontEndFile, document);
+    /// <summary>Front-end (filterbank) configuration the features were computed with.</summary>
+    public void SaveFrontEnd(FbankConfig config) => config.Save(PathOf(FrontEndFile));
 
-    public JsonNode? ReadFrontEnd() => ReadJson(FrontEndFile);
+    /// <summary>The run's front-end config, or null when it has none; a corrupt file fails naming it.</summary>
+    public FbankConfig? LoadFrontEnd() => File.Exists(PathOf(FrontEndFile)) ? FbankConfig.Load(PathOf(FrontEndFile)) : null;
 
     /// <summary>Training summary written by the training loop.</summary>
     public void SaveTrainingSummary(JsonNode document) => WriteJson(TrainingSummaryFile, document);
@@ -147,7 +150,6 @@ public sealed class RunDirectory
 
     public void WriteJson(string file, JsonNode document)
     {
-        Directory.CreateDirectory(Root);
         AtomicFile.WriteAllText(PathOf(file), document.ToJsonString(Json));
     }
 

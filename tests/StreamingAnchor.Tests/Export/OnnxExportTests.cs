@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using StreamingAnchor.Audio;
 using StreamingAnchor.Export;
 using StreamingAnchor.Models;
 using StreamingAnchor.Tests.Models;
@@ -62,7 +62,7 @@ public class OnnxExportTests
     }
 
     [Fact]
-    public void ChunksOfSeveralFramesAndResetWorkInOnnxRuntime()
+    public void MixedChunkSizesAndResetWorkInOnnxRuntime()
     {
         using var folder = new TempFolder();
         using var model = StreamingHarness.Build("tcn", "small", lookAhead: 1);
@@ -77,10 +77,11 @@ public class OnnxExportTests
         using var state = onnx.InitialState();
         for (var pass = 0; pass < 2; pass++)
         {
+            // Single frames (pre-bound I/O) and multi-frame chunks (general path) interleave in one stream.
             var rows = new List<float>();
-            for (var t = 0; t < 12; t += 3)
+            foreach (var (t, n) in new[] { (0, 3), (3, 1), (4, 1), (5, 2), (7, 1), (8, 3), (11, 1) })
             {
-                rows.AddRange(onnx.Step(data.AsSpan(t * 40, 3 * 40).ToArray(), state));
+                rows.AddRange(onnx.Step(data.AsSpan(t * 40, n * 40).ToArray(), state));
             }
 
             // Rows are delayed by the look-ahead of 1: row j is frame j - 1.
@@ -102,14 +103,15 @@ public class OnnxExportTests
         using var model = ModelFactory.Create(new ModelConfig { Family = "gru", Hidden = 16 }, 40, 1);
         var run = new RunDirectory(folder.Combine("run"));
         run.SaveModel(model, ["hey"]);
-        run.SaveNormalizer(new JsonObject { ["mean"] = new JsonArray(0.25), ["std"] = new JsonArray(2.0) });
-        run.SaveFrontEnd(new JsonObject { ["melBins"] = 40 });
+        run.SaveNormalizer(new FeatureNormalizer(Enumerable.Repeat(0.25f, 40).ToArray(), Enumerable.Repeat(2f, 40).ToArray()));
+        run.SaveFrontEnd(new FbankConfig { LowFreq = 60 });
         var path = folder.Combine("m.onnx");
         OnnxExporter.ExportRun(run, path);
         using var onnx = new OnnxStreamingModel(path);
         Assert.Equal(["hey"], onnx.Labels);
-        Assert.Equal(0.25, JsonNode.Parse(onnx.NormalizerJson!)!["mean"]![0]!.GetValue<double>());
-        Assert.Equal(40, JsonNode.Parse(onnx.FrontEndJson!)!["melBins"]!.GetValue<int>());
+        Assert.Equal(0.25f, onnx.Normalizer().Mean[39]);
+        Assert.Equal(2f, onnx.Normalizer().Std[0]);
+        Assert.Equal(new FbankConfig { LowFreq = 60 }, onnx.FrontEnd());
         Assert.Contains("\"gru\"", onnx.ModelJson);
     }
 

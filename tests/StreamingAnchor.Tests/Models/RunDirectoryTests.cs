@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using StreamingAnchor.Audio;
 using StreamingAnchor.Models;
 using TorchSharp;
 
@@ -39,13 +40,15 @@ public class RunDirectoryTests
     {
         using var folder = new TempFolder();
         var run = new RunDirectory(folder.Path);
-        Assert.Null(run.ReadNormalizer());
+        Assert.Null(run.LoadNormalizer());
+        Assert.Null(run.LoadFrontEnd());
         Assert.Null(run.ReadTrainingSummary());
-        run.SaveNormalizer(new JsonObject { ["mean"] = new JsonArray(1.5, -2.0), ["std"] = new JsonArray(0.5, 3.0) });
-        run.SaveFrontEnd(new JsonObject { ["melBins"] = 40 });
+        run.SaveNormalizer(new FeatureNormalizer([1.5f, -2f], [0.5f, 3f]));
+        run.SaveFrontEnd(new FbankConfig { MelBins = 64 });
         run.SaveTrainingSummary(new JsonObject { ["epochs"] = 3 });
-        Assert.Equal(-2.0, run.ReadNormalizer()!["mean"]![1]!.GetValue<double>());
-        Assert.Equal(40, run.ReadFrontEnd()!["melBins"]!.GetValue<int>());
+        Assert.Equal(-2f, run.LoadNormalizer()!.Mean[1]);
+        Assert.Equal(3f, run.LoadNormalizer()!.Std[1]);
+        Assert.Equal(64, run.LoadFrontEnd()!.MelBins);
         Assert.Equal(3, run.ReadTrainingSummary()!["epochs"]!.GetValue<int>());
     }
 

@@ -15,10 +15,13 @@ public sealed class PeersCommandTests : IDisposable
     {
         var manifest = WriteManifest();
         var json = Path.Combine(_dir, "peers-kws.json");
-        var (code, stdout, stderr) = SalProcess.Run("peers", "--task", "kws", "--keyword", "hey jarvis", "--data", manifest, "--phases", "2", "--out", json);
+        var (code, stdout, stderr) = SalProcess.Run("peers", "--task", "kws", "--keyword", "hey jarvis", "--data", manifest, "--phases", "2", "--out", json,
+            "--plots", Path.Combine(_dir, "plots"));
         Assert.True(code == 0, stderr);
         Assert.Contains("openWakeWord hey_jarvis_v0.1", stdout);
         Assert.Contains("FRR @1 FA/h", stdout);
+        Assert.True(new FileInfo(Path.Combine(_dir, "plots", "det.png")).Length > 1000);
+        Assert.True(new FileInfo(Path.Combine(_dir, "plots", "latency.png")).Length > 1000);
 
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var row = doc.RootElement.GetProperty("rows")[0];
@@ -36,7 +39,7 @@ public sealed class PeersCommandTests : IDisposable
     [Fact]
     public void OnsetScoresSileroOnTheSameStreams()
     {
-        var manifest = WriteManifest();
+        var manifest = WriteManifest(labelOtherSpeech: true);
         var json = Path.Combine(_dir, "peers-onset.json");
         var (code, stdout, stderr) = SalProcess.Run("peers", "--task", "onset", "--data", manifest, "--phases", "1", "--out", json);
         Assert.True(code == 0, stderr);
@@ -50,6 +53,36 @@ public sealed class PeersCommandTests : IDisposable
     }
 
     [Fact]
+    public void OurRunsArePrintedBesideThePeerOnTheSameStreams()
+    {
+        var manifest = WriteManifest();
+        var run = Path.Combine(_dir, "run-gru");
+        var train = SalProcess.Run("train", "--data", manifest, "--task", "kws", "--model", "gru", "--preset", "small", "--epochs", "1",
+            "--out", run, "--threads", "1", "--seed", "1");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+
+        var json = Path.Combine(_dir, "side-by-side.json");
+        var (code, stdout, stderr) = SalProcess.Run("peers", "--task", "kws", "--data", manifest, "--phases", "1", "--runs", run, "--out", json);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("run-gru", stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var rows = doc.RootElement.GetProperty("rows");
+        Assert.Equal(2, rows.GetArrayLength());
+        var ours = rows[1];
+        Assert.Equal("ours", ours.GetProperty("Kind").GetString());
+        Assert.Equal(4, ours.GetProperty("Streams").GetInt32());
+        // Both are judged on the same two keyword events of the test split.
+        Assert.Equal(2, ours.GetProperty("Result").GetProperty("AtThreshold").GetProperty("Events").GetInt32());
+        Assert.Equal(2, rows[0].GetProperty("Result").GetProperty("AtThreshold").GetProperty("Events").GetInt32());
+        Assert.InRange(ours.GetProperty("Parameters").GetInt64(), 1_000, 200_000);
+        Assert.True(ours.GetProperty("RealTimeFactor").GetDouble() > 0);
+
+        var wrongTask = SalProcess.Run("peers", "--task", "onset", "--data", manifest, "--phases", "1", "--runs", run);
+        Assert.Equal(1, wrongTask.ExitCode);
+        Assert.Contains("trained for kws, not onset", wrongTask.Stderr);
+    }
+
+    [Fact]
     public void AMissingManifestIsAOneLineError()
     {
         var missing = Path.Combine(_dir, "nope.jsonl");
@@ -60,8 +93,9 @@ public sealed class PeersCommandTests : IDisposable
         Assert.Single(stderr.Trim().Split('\n'));
     }
 
-    /// <summary>Two "hey jarvis" streams and two other phrases (test split), plus a train clip that must be left out.</summary>
-    private string WriteManifest()
+    /// <summary>Two "hey jarvis" streams and two other phrases (test split), plus train and dev clips that must be left out.</summary>
+    /// <param name="labelOtherSpeech">Label the other phrases as speech events (onset) instead of leaving them unlabelled.</param>
+    private string WriteManifest(bool labelOtherSpeech = false)
     {
         Directory.CreateDirectory(_dir);
         var entries = new List<ManifestEntry>();
@@ -72,6 +106,8 @@ public sealed class PeersCommandTests : IDisposable
             ("neg-espeak", "espeak:en-us", "what's the weather today", "test"),
             ("neg-kal", "flite:kal16", "hey marvin", "test"),
             ("train-jarvis", "flite:kal16", "hey jarvis", "train"),
+            ("train-other", "espeak:en-gb-x-rp", "turn on the lights", "train"),
+            ("dev-jarvis", "espeak:en-gb-x-rp", "hey jarvis", "dev"),
         };
         const double lead = 1.5;
         foreach (var (id, voice, text, split) in specs)
@@ -86,7 +122,11 @@ public sealed class PeersCommandTests : IDisposable
                 Audio = $"{id}.wav",
                 Duration = clip.Length / 16000.0,
                 Split = split,
-                Events = [new ManifestEvent(text == "hey jarvis" ? "hey_jarvis" : "speech", lead, end)],
+                // Keyword events carry the label `sal synth` writes ("keyword", with meta.keyword); other phrases are
+                // unlabelled negatives, or "speech" events for the onset task.
+                Events = text == "hey jarvis" ? [new ManifestEvent("keyword", lead, end)]
+                    : labelOtherSpeech ? [new ManifestEvent("speech", lead, end)] : [],
+                Meta = new Dictionary<string, string> { ["keyword"] = "hey jarvis" },
             });
         }
         var path = Path.Combine(_dir, "manifest.jsonl");

@@ -52,40 +52,4 @@ public sealed class SpeechCutTests
         Assert.Equal(0.943, span.Value.End, 6);
         Assert.Null(PhoneTiming.SpeechSpan(PhoneTiming.ParseFestival("pau 0.2\npau 0.4\n")));
     }
-
-    [Fact]
-    public void SplitAssignmentIsDisjointAndCoversDevAndTest()
-    {
-        var keys = Enumerable.Range(0, 40).Select(i => $"noise:{i}").ToList();
-        var split = SplitAssigner.Assign(keys);
-        Assert.Equal(40, split.Count);
-        Assert.Contains("dev", split.Values);
-        Assert.Contains("test", split.Values);
-        Assert.Equal(split, SplitAssigner.Assign(Enumerable.Reverse(keys)));
-    }
-
-    [Fact]
-    public void GeneratedNoiseIsSeededAndHasTheRequestedLevel()
-    {
-        foreach (var color in Enum.GetValues<NoiseColor>())
-        {
-            var a = NoiseGenerator.Generate(color, 16000, 3, 0.05);
-            Assert.Equal(a, NoiseGenerator.Generate(color, 16000, 3, 0.05));
-            Assert.NotEqual(a, NoiseGenerator.Generate(color, 16000, 4, 0.05));
-            var rms = Math.Sqrt(a.Sum(v => (double)v * v) / a.Length);
-            Assert.Equal(0.05, rms, 3);
-        }
-    }
-
-    [Fact]
-    public void ConfusablesNeverEqualTheKeyword()
-    {
-        foreach (var kw in new[] { "hey jarvis", "ok computer", "wake up" })
-        {
-            var list = TextBank.ConfusablesFor(kw);
-            Assert.NotEmpty(list);
-            Assert.DoesNotContain(SpeechRequest.CleanText(kw), list);
-        }
-        Assert.DoesNotContain(TextBank.SentencesAvoiding("hey jarvis"), s => s.Contains("jarvis"));
-    }
 }

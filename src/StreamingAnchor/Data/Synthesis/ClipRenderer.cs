@@ -55,8 +55,13 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         }
 
         // Layout: lead, items with gaps, tail. The cursor advances by the dry length; reverb tails overlap the gap.
+        // Streams shorter than their target get the slack as extra lead (random) and tail, so positives do not
+        // always sit at the start.
         var onset = config.Task == SynthTask.Onset;
-        var cursor = (int)(rate * (onset ? 0.5 + 2.5 * rng.NextDouble() : 0.3 + 1.2 * rng.NextDouble()));
+        var meanGap = onset ? 1.4 : 0.75;
+        var content = prepared.Sum(p => (double)p.Audio.Length / rate + meanGap) + (onset ? 1.5 : 0.9) + 0.75;
+        var slack = Math.Max(0, plan.TargetSeconds - content);
+        var cursor = (int)(rate * ((onset ? 0.5 + 2.0 * rng.NextDouble() : 0.3 + 1.2 * rng.NextDouble()) + slack * rng.NextDouble()));
         var offsets = new List<int>();
         var end = 0;
         foreach (var p in prepared)
@@ -64,10 +69,10 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
             offsets.Add(cursor);
             end = Math.Max(end, cursor + p.Audio.Length);
             cursor += p.SpeechStart + p.SpeechLength + SpeechCut.Margin
-                + (int)(rate * (onset ? 0.8 + 2.2 * rng.NextDouble() : 0.3 + 0.9 * rng.NextDouble()));
+                + (int)(rate * (onset ? 0.6 + 1.6 * rng.NextDouble() : 0.3 + 0.9 * rng.NextDouble()));
         }
         var total = Math.Max(end, cursor) + (int)(rate * (0.5 + 0.5 * rng.NextDouble()));
-        total = Math.Max(total, (int)(rate * Math.Min(plan.TargetSeconds, 2.0)));
+        total = Math.Max(total, (int)(rate * plan.TargetSeconds));
 
         var speech = new float[total];
         var keywordLayer = new float[total];

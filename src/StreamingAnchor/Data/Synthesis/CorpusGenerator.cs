@@ -115,11 +115,20 @@ public static class CorpusGenerator
         if (sources.Count > 0)
         {
             fetcher = new SourceFetcher(config.SourceCacheDirectory);
+            progress?.Report(new SynthProgress("sources", 0, sources.Count, "download"));
+            fetcher.Prefetch(sources, cancellationToken);
+            var found = new (IReadOnlyList<RealFile> Files, string? Problem)[sources.Count];
+            var ready = 0;
+            Parallel.For(0, sources.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, config.Workers), CancellationToken = cancellationToken },
+                i =>
+                {
+                    found[i] = fetcher.Ensure(sources[i], cancellationToken);
+                    progress?.Report(new SynthProgress("sources", Interlocked.Increment(ref ready), sources.Count, sources[i].Name));
+                });
             for (var i = 0; i < sources.Count; i++)
             {
                 var source = sources[i];
-                progress?.Report(new SynthProgress("sources", i, sources.Count, source.Name));
-                var (files, problem) = fetcher.Ensure(source, cancellationToken);
+                var (files, problem) = found[i];
                 if (problem is not null)
                 {
                     Warn(problem);
@@ -138,7 +147,6 @@ public static class CorpusGenerator
                     }
                 }
             }
-            progress?.Report(new SynthProgress("sources", sources.Count, sources.Count));
         }
         var generated = Enum.GetValues<NoiseColor>().SelectMany(c => Enumerable.Range(0, 8).Select(i => (c, i))).ToList();
         var generatedSplit = SplitAssigner.Assign(generated.Select(g => new NoisePlan(null, g.c, g.i, 0, false).Id));

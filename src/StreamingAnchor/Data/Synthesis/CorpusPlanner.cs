@@ -116,7 +116,7 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
         {
             items.Add(TtsItem(rng, pool, ItemKind.Confusable, SpeakerRole.Ambient, Uniform(rng, -6, 6)));
         }
-        while (items.Sum(Estimate) < 0.55 * target)
+        while (items.Sum(Estimate) < 0.45 * target)
         {
             var u = rng.NextDouble();
             var gain = Uniform(rng, -10, 4);
@@ -133,7 +133,7 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
     {
         var target = config.ClipSeconds * Uniform(rng, 0.75, 1.25);
         var items = new List<PlannedItem>();
-        while (items.Count < 2 || items.Sum(Estimate) < 0.45 * target)
+        while (items.Count < 1 || items.Sum(Estimate) < 0.4 * target)
         {
             var gain = Uniform(rng, -8, 6);
             var item = rng.NextDouble() < 0.7
@@ -177,7 +177,8 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
                 items.Add(Wearer(rng.NextDouble() < 0.5 ? ItemKind.Confusable : ItemKind.Sentence));
                 break;
         }
-        if (rng.NextDouble() < 0.4)
+        // Other talk around the phrase; motion-only negatives keep the wearer silent.
+        if (type != "motion" && rng.NextDouble() < 0.4)
         {
             items.Add(Wearer(ItemKind.Sentence));
         }

@@ -87,6 +87,26 @@ public sealed class SourceFetcher(string cacheDirectory)
         return Path.Combine(extracted, source.Root);
     }
 
+    /// <summary>
+    /// Downloads every package that is neither installed nor extracted yet in one apt-get call (one start-up, one
+    /// index read); a failure here is not reported, <see cref="Ensure"/> then retries package by package and says why.
+    /// </summary>
+    public void Prefetch(IEnumerable<RealSource> sources, CancellationToken cancellationToken)
+    {
+        var debs = Path.Combine(CacheDirectory, "debs");
+        var missing = sources
+            .Where(s => !Directory.Exists("/" + s.Root) && !File.Exists(Path.Combine(CacheDirectory, s.Package, ".complete")))
+            .Select(s => s.Package).Distinct()
+            .Where(p => !Directory.Exists(debs) || FindDeb(debs, p) is null)
+            .ToList();
+        if (missing.Count == 0 || !ToolRunner.Exists("apt-get"))
+        {
+            return;
+        }
+        Directory.CreateDirectory(debs);
+        ToolRunner.Run("apt-get", ["download", "-qq", .. missing], workingDirectory: debs, cancellationToken: cancellationToken);
+    }
+
     private static string? FindDeb(string folder, string package) =>
         Directory.EnumerateFiles(folder, $"{package}_*.deb").Order(StringComparer.Ordinal).FirstOrDefault();
 

@@ -43,7 +43,12 @@ public static class SplitAssigner
         {
             result[v.Speaker] = FixedSpeakers.TryGetValue(v.Speaker, out var fixedSplit) ? fixedSplit : hashed[v.Speaker];
         }
-        return result;
+        if (Splits.All(result.ContainsValue))
+        {
+            return result;
+        }
+        // With only some engines (e.g. flite alone) the hand placement can leave a split empty: hash all speakers.
+        return Assign(result.Keys);
     }
 
     /// <summary>32-bit FNV-1a of the UTF-8 bytes: stable across runs and platforms, unlike string.GetHashCode.</summary>

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using Spectre.Console;
+using StreamingAnchor.Losses;
+
+namespace StreamingAnchor.Cli.Commands;
+
+/// <summary>
+/// `sal bench loss`: forward + backward time of every loss relative to ce on [B,T,1] and [B,T,12], all interleaved
+/// in one run (see <see cref="LossBenchmark"/>).
+/// </summary>
+internal static class BenchLossCommand
+{
+    public static Command Create()
+    {
+        var batch = new Option<int>("--batch") { Description = "Sequences per batch", DefaultValueFactory = _ => 64 };
+        var frames = new Option<int>("--frames") { Description = "Frames per sequence", DefaultValueFactory = _ => 200 };
+        var classes = new Option<int[]>("--classes")
+        {
+            Description = "Logits per frame, one shape each", DefaultValueFactory = _ => [1, 12], AllowMultipleArgumentsPerToken = true,
+        };
+        var rounds = new Option<int>("--rounds") { Description = "Timed rounds (each runs every loss once per shape)", DefaultValueFactory = _ => 300 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up rounds", DefaultValueFactory = _ => 30 };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "libtorch threads (0 = all cores; 1 keeps timings steady on a shared machine)", DefaultValueFactory = _ => 1,
+        };
+        var command = new Command("loss", "Forward+backward time of ce, focal, sal, sa+fl, safl, maxpool as ratios to ce");
+        foreach (var option in new Option[] { batch, frames, classes, rounds, warmup, threads })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse =>
+        {
+            var options = new LossBenchmarkOptions
+            {
+                Batch = parse.GetValue(batch), Frames = parse.GetValue(frames), ClassCounts = parse.GetValue(classes) ?? [1, 12],
+                Rounds = parse.GetValue(rounds), WarmupRounds = parse.GetValue(warmup),
+            };
+            if (options.Batch < 1 || options.Frames < 1 || options.Rounds < 1 || options.WarmupRounds < 0 || options.ClassCounts.Any(c => c < 1))
+            {
+                Console.Error.WriteLine("error: bench loss: --batch, --frames, --rounds and --classes must be >= 1, --warmup >= 0");
+                return 1;
+            }
+            TorchRuntime.SetThreads(parse.GetValue(threads));
+            Console.WriteLine($"{TorchRuntime.Describe()}; {Environment.ProcessorCount} cores; {options.Rounds} rounds after >= {options.WarmupRounds} warm-up rounds and {options.WarmupSeconds} s");
+            var results = Run(options);
+            Print(results);
+            return 0;
+        });
+        return command;
+    }
+
+    private static IReadOnlyList<LossBenchmarkResult> Run(LossBenchmarkOptions options)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            var next = 0.25;
+            return LossBenchmark.Run(options, new Progress<(int Done, int Total)>(p =>
+            {
+                if ((double)p.Done / p.Total >= next)
+                {
+                    Console.Error.WriteLine($"bench loss: round {p.Done}/{p.Total}");
+                    next += 0.25;
+                }
+            }));
+        }
+        IReadOnlyList<LossBenchmarkResult> results = [];
+        AnsiConsole.Progress().Start(context =>
+        {
+            var task = context.AddTask("forward+backward rounds");
+            results = LossBenchmark.Run(options, new SynchronousProgress(p =>
+            {
+                task.MaxValue = p.Total;
+                task.Value = p.Done;
+            }));
+        });
+        return results;
+    }
+
+    private static void Print(IReadOnlyList<LossBenchmarkResult> results)
+    {
+        string[] header = ["shape", "loss", "median us", "p10 us", "p90 us", "x ce (median)", "x ce (p10)"];
+        var rows = results.Select(r => new[]
+        {
+            r.Shape, r.Name, r.MedianMicroseconds.ToString("F1"), r.P10Microseconds.ToString("F1"), r.P90Microseconds.ToString("F1"),
+            r.RatioToCe.ToString("F3"), r.P10RatioToCe.ToString("F3"),
+        }).ToList();
+        if (Console.IsOutputRedirected)
+        {
+            Console.WriteLine(string.Join('\t', header));
+            foreach (var row in rows)
+            {
+                Console.WriteLine(string.Join('\t', row));
+            }
+        }
+        else
+        {
+            var table = new Table();
+            foreach (var h in header)
+            {
+                table.AddColumn(h);
+            }
+            foreach (var row in rows)
+            {
+                table.AddRow(row.Select(Markup.Escape).ToArray());
+            }
+            AnsiConsole.Write(table);
+        }
+        Console.WriteLine($"{LossBenchmark.TorchCe}: libtorch's fused cross entropy (reference, not part of the family); " +
+                          $"{LossBenchmark.SignificanceOnly}: the [B,T] kernel plane alone, as a share of ce.");
+    }
+
+    /// <summary>Reports on the calling thread, so the progress bar moves while the benchmark runs.</summary>
+    private sealed class SynchronousProgress(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value) => report(value);
+    }
+}

@@ -1,0 +1,201 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using StreamingAnchor.Audio;
+using StreamingAnchor.Evaluation;
+using StreamingAnchor.Export;
+using StreamingAnchor.Models;
+
+namespace StreamingAnchor.Cli.Commands;
+
+/// <summary>
+/// `sal stream`: audio through the streaming front end and the model in real-time order, printing detections and
+/// optionally writing per-frame posterior traces. With --onnx nothing here touches libtorch.
+/// </summary>
+internal static class StreamCommand
+{
+    public static Command Create()
+    {
+        var run = new Option<string?>("--run") { Description = "Run directory (TorchSharp model)" };
+        var onnx = new Option<string?>("--onnx") { Description = "Exported ONNX streaming model (no libtorch)" };
+        var wav = new Option<string?>("--wav") { Description = "One WAV file" };
+        var wavDir = new Option<string?>("--wav-dir") { Description = "Every *.wav in this folder" };
+        var trace = new Option<string?>("--trace") { Description = "With --wav: write per-frame posteriors (time_s,posterior) to this CSV" };
+        var traceDir = new Option<string?>("--trace-dir") { Description = "With --wav-dir: write one <name>.csv trace per WAV here" };
+        var chunkMs = new Option<double>("--chunk-ms") { Description = "Audio pushed per step, in milliseconds", DefaultValueFactory = _ => 10 };
+        var threshold = new Option<double>("--threshold") { Description = "Detection threshold on the smoothed posterior", DefaultValueFactory = _ => 0.5 };
+        var smoothing = new Option<int>("--smoothing") { Description = "Causal moving-average window in frames", DefaultValueFactory = _ => 5 };
+        var refractory = new Option<double>("--refractory") { Description = "Seconds after a detection during which no other fires", DefaultValueFactory = _ => 1.0 };
+        var command = new Command("stream", "Run audio through the streaming front end and model in real-time order; print detections");
+        foreach (var option in new Option[] { run, onnx, wav, wavDir, trace, traceDir, chunkMs, threshold, smoothing, refractory })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse =>
+        {
+            var runPath = parse.GetValue(run);
+            var onnxPath = parse.GetValue(onnx);
+            var wavPath = parse.GetValue(wav);
+            var wavFolder = parse.GetValue(wavDir);
+            var tracePath = parse.GetValue(trace);
+            var traceFolder = parse.GetValue(traceDir);
+            string? usage = (runPath, onnxPath, wavPath, wavFolder) switch
+            {
+                (null, null, _, _) or (not null, not null, _, _) => "give exactly one of --run and --onnx",
+                (_, _, null, null) or (_, _, not null, not null) => "give exactly one of --wav and --wav-dir",
+                _ when tracePath is not null && wavPath is null => "--trace goes with --wav (use --trace-dir with --wav-dir)",
+                _ when traceFolder is not null && wavFolder is null => "--trace-dir goes with --wav-dir",
+                _ when parse.GetValue(chunkMs) <= 0 => "--chunk-ms must be positive",
+                _ => null,
+            };
+            if (usage is not null)
+            {
+                Console.Error.WriteLine($"error: stream: {usage}");
+                return 1;
+            }
+
+            var detector = new DetectorConfig
+            {
+                Threshold = parse.GetValue(threshold), SmoothingFrames = parse.GetValue(smoothing), RefractorySeconds = parse.GetValue(refractory),
+            };
+            Source source;
+            StreamingPipeline pipeline;
+            try
+            {
+                source = onnxPath is not null ? OpenOnnx(onnxPath) : OpenRun(runPath!);
+                pipeline = new StreamingPipeline(source.Scorer, source.FrontEnd, source.Normalizer, detector);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {Describe(e, onnxPath ?? runPath!)}");
+                return 1;
+            }
+
+            using (source.Owner)
+            {
+                return Stream(pipeline, source, parse.GetValue(chunkMs), wavPath, wavFolder, tracePath, traceFolder);
+            }
+        });
+        return command;
+    }
+
+    private static int Stream(StreamingPipeline pipeline, Source source, double chunkMs, string? wavPath, string? wavFolder, string? tracePath, string? traceFolder)
+    {
+        string[] files;
+        if (wavPath is not null)
+        {
+            files = [wavPath];
+        }
+        else if (!Directory.Exists(wavFolder))
+        {
+            Console.Error.WriteLine($"error: {wavFolder}: folder not found");
+            return 1;
+        }
+        else
+        {
+            files = Directory.GetFiles(wavFolder!, "*.wav").Order(StringComparer.Ordinal).ToArray();
+            if (files.Length == 0)
+            {
+                Console.Error.WriteLine($"error: {wavFolder}: no .wav files");
+                return 1;
+            }
+        }
+
+        var rate = source.FrontEnd.SampleRate;
+        var chunk = Math.Max(1, (int)Math.Round(chunkMs * rate / 1000.0));
+        var failures = 0;
+        Console.WriteLine(files.Length == 1 ? "time_s\tlabel\tscore" : "file\ttime_s\tlabel\tscore");
+        for (var i = 0; i < files.Length; i++)
+        {
+            var file = files[i];
+            if (files.Length > 1)
+            {
+                Console.Error.WriteLine($"[{i + 1}/{files.Length}] {Path.GetFileName(file)}");
+            }
+
+            try
+            {
+                var clip = WavFile.Read(file, rate);
+                var result = pipeline.Run(clip.Samples, chunk);
+                foreach (var d in result.Detections)
+                {
+                    var line = string.Create(CultureInfo.InvariantCulture,
+                        $"{d.Time:0.000}\t{PosteriorTraceCsv.Label(source.Labels, d.Label - 1)}\t{d.Score:0.000}");
+                    Console.WriteLine(files.Length == 1 ? line : $"{Path.GetFileName(file)}\t{line}");
+                }
+
+                var target = tracePath ?? (traceFolder is null ? null : Path.Combine(traceFolder, Path.GetFileNameWithoutExtension(file) + ".csv"));
+                if (target is not null)
+                {
+                    PosteriorTraceCsv.Write(target, result, pipeline.FrameEndTime, source.Labels);
+                }
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {Describe(e, file)}");
+                failures++;
+            }
+        }
+
+        return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>Library messages already start with the file; others get it prefixed.</summary>
+    private static string Describe(Exception e, string file)
+    {
+        var message = e.Message.Split('\n')[0];
+        return message.Contains(Path.GetFileName(file), StringComparison.Ordinal) ? message : $"{file}: {message}";
+    }
+
+    private static Source OpenOnnx(string path)
+    {
+        var model = new OnnxStreamingModel(path);
+        try
+        {
+            var scorer = new OnnxStreamingScorer(model);
+            return new Source(scorer, model.FrontEnd(), model.Normalizer(), model.Labels, new Owner(scorer, model));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    // Kept out of line so the ONNX path never JIT-compiles code that references TorchSharp types.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Source OpenRun(string path) => TorchSource.Open(path);
+
+    internal sealed record Source(IStreamingScorer Scorer, FbankConfig FrontEnd, FeatureNormalizer Normalizer, IReadOnlyList<string> Labels, IDisposable Owner);
+
+    private sealed class Owner(params IDisposable[] parts) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var p in parts)
+            {
+                p.Dispose();
+            }
+        }
+    }
+
+    private static class TorchSource
+    {
+        public static Source Open(string path)
+        {
+            if (!Directory.Exists(path))
+            {
+                throw new DirectoryNotFoundException($"{path}: run directory not found");
+            }
+
+            var run = new RunDirectory(path);
+            var spec = run.ReadModelSpec();
+            var frontEnd = run.LoadFrontEnd() ?? throw new FileNotFoundException($"{run.PathOf(RunDirectory.FrontEndFile)}: not found");
+            var normalizer = run.LoadNormalizer() ?? throw new FileNotFoundException($"{run.PathOf(RunDirectory.NormalizerFile)}: not found");
+            var model = run.LoadModel();
+            var scorer = new TorchStreamingScorer(model);
+            return new Source(scorer, frontEnd, normalizer, spec.Labels, new Owner(scorer, model));
+        }
+    }
+}

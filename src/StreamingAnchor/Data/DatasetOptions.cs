@@ -1,0 +1,27 @@
+using StreamingAnchor.Anchors;
+using StreamingAnchor.Audio;
+
+namespace StreamingAnchor.Data;
+
+/// <summary>What <see cref="FeatureDataset.Load"/> builds: the task rule, the front end, the cache, extra streams.</summary>
+public sealed record DatasetOptions
+{
+    public TaskRule Rule { get; init; } = new();
+
+    public FbankConfig Fbank { get; init; } = new();
+
+    /// <summary>Feature cache root; null means <c>.cache/features</c> beside the manifest.</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>Concatenate the manifest's extra per-frame streams (sorted by name) after the mel features.</summary>
+    public bool IncludeStreams { get; init; } = true;
+
+    /// <summary>Splits to load; null loads every split in the manifest.</summary>
+    public IReadOnlyList<string>? Splits { get; init; }
+
+    /// <summary>Split the normaliser is fitted on (identity when that split is not loaded).</summary>
+    public string NormalizerSplit { get; init; } = "train";
+
+    /// <summary>Worker threads for feature extraction; null uses every core.</summary>
+    public int? MaxParallelism { get; init; }
+}

@@ -1,0 +1,159 @@
+using StreamingAnchor.Anchors;
+using StreamingAnchor.Audio;
+
+namespace StreamingAnchor.Data;
+
+/// <summary>
+/// Turns a <see cref="TrainingUnit"/> into a <see cref="FrameExample"/>: crops, augments (docs/data.md,
+/// "Augmentation"), re-derives targets and anchors by applying the task rule to the clip's events mapped into the
+/// unit's time axis, and normalises. Thread-safe: each call uses its own RNG and a per-thread extractor.
+/// </summary>
+internal sealed class ExampleMaker
+{
+    private readonly IReadOnlyList<DatasetClip> _clips;
+    private readonly DatasetOptions _options;
+    private readonly FeatureNormalizer _normalizer;
+    private readonly NoiseBank? _noise;
+    private readonly ThreadLocal<FbankExtractor> _extractor;
+
+    public ExampleMaker(IReadOnlyList<DatasetClip> clips, DatasetOptions options, FeatureNormalizer normalizer, NoiseBank? noise)
+    {
+        _clips = clips;
+        _options = options;
+        _normalizer = normalizer;
+        _noise = noise;
+        _extractor = new ThreadLocal<FbankExtractor>(() => new FbankExtractor(options.Fbank));
+    }
+
+    public FrameExample Make(TrainingUnit unit, AugmentOptions? augment, Random rng)
+    {
+        var clip = _clips[unit.ClipIndex];
+        var fb = _options.Fbank;
+        var melDim = fb.MelBins;
+        var dim = clip.Features.Dim;
+
+        // Draw every random number in a fixed order, used or not, so one option never shifts another's draws.
+        var a = augment ?? AugmentOptions.None;
+        var speedDraw = rng.NextDouble();
+        var speedValue = a.SpeedMin + (rng.NextDouble() * (a.SpeedMax - a.SpeedMin));
+        var noiseDraw = rng.NextDouble();
+        var snr = a.SnrMinDb + (rng.NextDouble() * (a.SnrMaxDb - a.SnrMinDb));
+        var gainDraw = rng.NextDouble();
+        var gainDb = a.GainMinDb + (rng.NextDouble() * (a.GainMaxDb - a.GainMinDb));
+        var shift = a.MaxShiftFrames > 0 ? rng.Next(-a.MaxShiftFrames, a.MaxShiftFrames + 1) : 0;
+
+        var useSpeed = speedDraw < a.SpeedProbability && speedValue != 1.0;
+        var useNoise = _noise is not null && noiseDraw < a.NoiseProbability;
+        var speed = 1.0;
+        float[] data;
+        int frames;
+        if (useSpeed || useNoise)
+        {
+            var audio = WavFile.Read(clip.AudioPath, fb.SampleRate).Samples;
+            var fromRate = useSpeed ? (int)Math.Round(fb.SampleRate * speedValue) : fb.SampleRate;
+            speed = (double)fromRate / fb.SampleRate;
+            var first = (long)unit.Start * fb.HopSamples;
+            var needed = ((long)(unit.Length - 1) * fb.HopSamples) + fb.WindowSamples;
+            var take = (int)Math.Min(audio.Length - first, (long)Math.Ceiling(needed * speed) + fb.HopSamples);
+            var segment = audio.AsSpan((int)first, Math.Max(0, take)).ToArray();
+            if (useSpeed)
+            {
+                segment = Resampler.Resample(segment, fromRate, fb.SampleRate);
+            }
+            if (useNoise)
+            {
+                _noise!.Mix(segment, snr, rng);
+            }
+            var mel = _extractor.Value!.Compute(segment);
+            frames = Math.Min(mel.Frames, unit.Length);
+            data = new float[frames * dim];
+            for (var t = 0; t < frames; t++)
+            {
+                mel.Row(t).CopyTo(data.AsSpan(t * dim, melDim));
+                if (dim > melDim)
+                {
+                    // Extra streams follow the stretched time axis by nearest source frame.
+                    var src = Math.Min(clip.Frames - 1, unit.Start + (int)Math.Round(t * speed));
+                    clip.Features.Row(src)[melDim..].CopyTo(data.AsSpan((t * dim) + melDim, dim - melDim));
+                }
+            }
+        }
+        else
+        {
+            frames = unit.Length;
+            data = new float[frames * dim];
+            Array.Copy(clip.Features.Data, (long)unit.Start * dim, data, 0, data.Length);
+        }
+
+        if (gainDraw < a.GainProbability)
+        {
+            // Power scales by 10^(dB/10): the natural-log mel energies move by dB/10 * ln 10.
+            var delta = (float)(gainDb / 10 * Math.Log(10));
+            for (var t = 0; t < frames; t++)
+            {
+                var row = data.AsSpan(t * dim, melDim);
+                for (var d = 0; d < row.Length; d++)
+                {
+                    row[d] += delta;
+                }
+            }
+        }
+
+        if (shift < 0)
+        {
+            shift = -Math.Min(-shift, frames - 1);
+            data = data[(-shift * dim)..];
+            frames += shift;
+        }
+        else if (shift > 0)
+        {
+            var shifted = new float[(frames + shift) * dim];
+            for (var t = 0; t < shift; t++)
+            {
+                Array.Copy(data, 0, shifted, t * dim, dim);
+            }
+            Array.Copy(data, 0, shifted, shift * dim, data.Length);
+            data = shifted;
+            frames += shift;
+        }
+
+        var features = new FeatureMatrix(data, frames, dim);
+        var offsetSeconds = (double)unit.Start * fb.HopSamples / fb.SampleRate;
+        var shiftSeconds = (double)shift * fb.HopSamples / fb.SampleRate;
+        double Map(double t) => ((t - offsetSeconds) / speed) + shiftSeconds;
+        var mapped = clip.Entry with
+        {
+            Duration = Math.Max(1e-6, Map(clip.Entry.Duration)),
+            Events = clip.Entry.Events.Select(e => e with { Start = Map(e.Start), End = Map(e.End) }).ToList(),
+            Anchors = clip.Entry.Anchors?.Select(Map).ToList(),
+        };
+        var labels = _options.Rule.Apply(mapped, frames);
+
+        _normalizer.ApplyInPlace(features);
+        SpecAugment(features, melDim, a, rng);
+        var id = unit.Whole ? clip.Id : $"{clip.Id}@{unit.Start}";
+        return new FrameExample(id, features, labels.Targets, labels.Anchors);
+    }
+
+    private static void SpecAugment(FeatureMatrix m, int melDim, AugmentOptions a, Random rng)
+    {
+        for (var k = 0; k < a.TimeMasks; k++)
+        {
+            var width = rng.Next(0, a.TimeMaskMaxFrames + 1);
+            var t0 = rng.Next(0, Math.Max(1, m.Frames - width + 1));
+            for (var t = t0; t < Math.Min(m.Frames, t0 + width); t++)
+            {
+                m.Row(t).Clear();
+            }
+        }
+        for (var k = 0; k < a.FreqMasks; k++)
+        {
+            var width = rng.Next(0, Math.Min(a.FreqMaskMaxBins, melDim) + 1);
+            var f0 = rng.Next(0, melDim - width + 1);
+            for (var t = 0; t < m.Frames; t++)
+            {
+                m.Row(t).Slice(f0, width).Clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,268 @@
+using StreamingAnchor.Audio;
+using StreamingAnchor.Evaluation;
+
+namespace StreamingAnchor.Data;
+
+/// <summary>
+/// A manifest turned into cached features, task targets and anchors, ready to be served as padded batches:
+/// <code>
+/// var data = FeatureDataset.Load("corpus/manifest.jsonl", new DatasetOptions { Rule = TaskRule.For(TaskKind.Kws, "hey_sal") });
+/// foreach (var batch in data.Batches("train", new BatchOptions { BatchSize = 32, Seed = 1, WindowFrames = 200 }, epoch)) { ... }
+/// </code>
+/// Features are [frames, mel bins + extra stream dims]; the normaliser is fitted on the train split and applied to
+/// every batch (replace it with a model's own via <see cref="Normalizer"/> at evaluation).
+/// </summary>
+public sealed class FeatureDataset
+{
+    private readonly Dictionary<string, List<DatasetClip>> _splits;
+    private readonly Dictionary<string, NoiseBank> _noiseBanks = new(StringComparer.Ordinal);
+    private readonly Lock _noiseGate = new();
+
+    private FeatureDataset(Manifest manifest, DatasetOptions options, Dictionary<string, List<DatasetClip>> splits,
+        IReadOnlyList<string> streamNames, int inputDim, FeatureNormalizer normalizer)
+    {
+        Manifest = manifest;
+        Options = options;
+        _splits = splits;
+        StreamNames = streamNames;
+        InputDim = inputDim;
+        Normalizer = normalizer;
+    }
+
+    public Manifest Manifest { get; }
+
+    public DatasetOptions Options { get; }
+
+    /// <summary>Names of the extra streams concatenated after the mel bins, in order (empty when excluded).</summary>
+    public IReadOnlyList<string> StreamNames { get; }
+
+    /// <summary>F of the batches: mel bins plus the dims of the included streams.</summary>
+    public int InputDim { get; }
+
+    /// <summary>C of the model for this task rule (1 sigmoid, K + 1 softmax).</summary>
+    public int NumClasses => Options.Rule.OutputClasses;
+
+    /// <summary>Applied to every example; fitted on <see cref="DatasetOptions.NormalizerSplit"/> at load.</summary>
+    public FeatureNormalizer Normalizer { get; set; }
+
+    public IReadOnlyCollection<string> SplitNames => _splits.Keys;
+
+    public IReadOnlyList<DatasetClip> Clips(string split) =>
+        _splits.TryGetValue(split, out var clips) ? clips : [];
+
+    /// <summary>Loads a manifest, computing or reusing cached features (in parallel, with progress).</summary>
+    public static FeatureDataset Load(string manifestPath, DatasetOptions options, IProgress<(int Done, int Total)>? progress = null)
+        => Load(Manifest.Load(manifestPath), options, progress);
+
+    public static FeatureDataset Load(Manifest manifest, DatasetOptions options, IProgress<(int Done, int Total)>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Rule.Validate();
+        options.Fbank.Validate();
+        var entries = manifest.Entries
+            .Where(e => options.Splits is null || options.Splits.Contains(e.Split, StringComparer.OrdinalIgnoreCase))
+            .ToList();
+        if (entries.Count == 0)
+        {
+            throw new InvalidDataException($"{manifest.Path}: no clips in splits {string.Join(", ", options.Splits ?? [])}");
+        }
+        var duplicate = entries.GroupBy(e => e.Id).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidDataException($"{manifest.Path}: clip id '{duplicate.Key}' appears {duplicate.Count()} times");
+        }
+
+        var cache = new FeatureCache(options.CacheDirectory ?? Path.Combine(manifest.BaseDirectory, ".cache", "features"), options.Fbank);
+        var paths = entries.Select(e => manifest.Resolve(e.Audio)).ToList();
+        var mel = cache.GetAll(paths, progress, options.MaxParallelism);
+
+        var streamNames = options.IncludeStreams
+            ? entries.SelectMany(e => e.Streams?.Keys ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()
+            : [];
+        var splits = new Dictionary<string, List<DatasetClip>>(StringComparer.OrdinalIgnoreCase);
+        int? inputDim = null;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            if (mel[i].Frames == 0)
+            {
+                throw new InvalidDataException($"{paths[i]}: clip '{entry.Id}' is shorter than one {options.Fbank.WindowSamples}-sample frame");
+            }
+            var features = streamNames.Count == 0 ? mel[i] : WithStreams(manifest, entry, mel[i], streamNames);
+            if (inputDim is { } d && d != features.Dim)
+            {
+                throw new InvalidDataException($"{manifest.Path}: clip '{entry.Id}' has {features.Dim} features per frame, earlier clips {d}");
+            }
+            inputDim = features.Dim;
+            var clip = new DatasetClip(entry, paths[i], features, options.Rule.Apply(entry, features.Frames));
+            if (!splits.TryGetValue(entry.Split, out var list))
+            {
+                splits[entry.Split] = list = [];
+            }
+            list.Add(clip);
+        }
+
+        var fitOn = splits.TryGetValue(options.NormalizerSplit, out var fitClips) ? fitClips : null;
+        var normalizer = fitOn is null ? FeatureNormalizer.Identity(inputDim!.Value) : FeatureNormalizer.Fit(fitOn.Select(c => c.Features));
+        return new FeatureDataset(manifest, options, splits, streamNames, inputDim!.Value, normalizer);
+    }
+
+    private static FeatureMatrix WithStreams(Manifest manifest, ManifestEntry entry, FeatureMatrix mel, IReadOnlyList<string> names)
+    {
+        var streams = new List<FeatureMatrix>();
+        foreach (var name in names)
+        {
+            if (entry.Streams is null || !entry.Streams.TryGetValue(name, out var rel))
+            {
+                throw new InvalidDataException($"{manifest.Path}: clip '{entry.Id}' has no stream '{name}' (other clips do; exclude streams or add it)");
+            }
+            var m = FrameStreamFile.Read(manifest.Resolve(rel));
+            if (m.Frames == 0)
+            {
+                throw new InvalidDataException($"{manifest.Resolve(rel)}: stream '{name}' of clip '{entry.Id}' has no frames");
+            }
+            streams.Add(m);
+        }
+        var dim = mel.Dim + streams.Sum(s => s.Dim);
+        var data = new float[mel.Frames * dim];
+        for (var t = 0; t < mel.Frames; t++)
+        {
+            var row = data.AsSpan(t * dim, dim);
+            mel.Row(t).CopyTo(row);
+            var offset = mel.Dim;
+            foreach (var s in streams)
+            {
+                // Streams a frame or two off the audio grid are cropped, or padded with their last frame.
+                s.Row(Math.Min(t, s.Frames - 1)).CopyTo(row.Slice(offset, s.Dim));
+                offset += s.Dim;
+            }
+        }
+        return new FeatureMatrix(data, mel.Frames, dim);
+    }
+
+    /// <summary>Which stretches of which clips make up each batch of an epoch, before any audio is touched.</summary>
+    public IReadOnlyList<TrainingUnit[]> Plan(string split, BatchOptions options, int epoch = 0)
+    {
+        options.Validate();
+        var clips = Clips(split);
+        var rng = new Random(SeedMix.Derive(options.Seed, epoch, 1));
+        var units = new List<TrainingUnit>();
+        for (var i = 0; i < clips.Count; i++)
+        {
+            var frames = clips[i].Frames;
+            if (options.WindowFrames is not { } w || frames <= w)
+            {
+                units.Add(new TrainingUnit(i, 0, frames, true));
+                continue;
+            }
+            if (options.WindowMode == WindowMode.Sliding)
+            {
+                var stride = options.WindowStride ?? Math.Max(1, w / 2);
+                var start = 0;
+                for (; start + w < frames; start += stride)
+                {
+                    units.Add(new TrainingUnit(i, start, w, false));
+                }
+                units.Add(new TrainingUnit(i, frames - w, w, false));
+            }
+            else
+            {
+                var crops = (frames + w - 1) / w;
+                for (var k = 0; k < crops; k++)
+                {
+                    units.Add(new TrainingUnit(i, rng.Next(0, frames - w + 1), w, false));
+                }
+            }
+        }
+        if (options.Shuffle)
+        {
+            Shuffle(units, rng);
+        }
+        var batches = new List<TrainingUnit[]>();
+        var pool = options.BucketPoolBatches > 0 ? options.BatchSize * options.BucketPoolBatches : units.Count;
+        for (var p = 0; p < units.Count; p += Math.Max(1, pool))
+        {
+            var chunk = units.Skip(p).Take(Math.Max(1, pool));
+            if (options.BucketPoolBatches > 0)
+            {
+                // Sorting by length inside a pool keeps padding small while the pools keep batches varied.
+                chunk = chunk.Select((u, k) => (u, k)).OrderBy(x => x.u.Length).ThenBy(x => x.k).Select(x => x.u);
+            }
+            batches.AddRange(chunk.Chunk(options.BatchSize));
+        }
+        if (options.DropLast && batches.Count > 0 && batches[^1].Length < options.BatchSize)
+        {
+            batches.RemoveAt(batches.Count - 1);
+        }
+        if (options.Shuffle)
+        {
+            Shuffle(batches, rng);
+        }
+        return batches;
+    }
+
+    /// <summary>
+    /// Padded batches of a split for one epoch. The same (seed, epoch) always gives the same batches; with augmentation
+    /// the examples of a batch are built in parallel, each from its own derived seed.
+    /// </summary>
+    public IEnumerable<Batch> Batches(string split, BatchOptions options, int epoch = 0)
+    {
+        var plan = Plan(split, options, epoch);
+        var maker = new ExampleMaker(Clips(split), Options, Normalizer, NoiseFor(options.Augment));
+        var waveform = options.Augment is { } a && (a.SpeedProbability > 0 || a.NoiseProbability > 0);
+        var row = 0;
+        foreach (var units in plan)
+        {
+            var examples = new FrameExample[units.Length];
+            var first = row;
+            void MakeOne(int k) =>
+                examples[k] = maker.Make(units[k], options.Augment, new Random(SeedMix.Derive(options.Seed, epoch, 1000 + first + k)));
+            if (waveform)
+            {
+                Parallel.For(0, units.Length, MakeOne);
+            }
+            else
+            {
+                for (var k = 0; k < units.Length; k++)
+                {
+                    MakeOne(k);
+                }
+            }
+            row += units.Length;
+            yield return BatchCollator.Collate(examples);
+        }
+    }
+
+    /// <summary>Number of batches <see cref="Batches"/> yields for this split and options.</summary>
+    public int BatchCount(string split, BatchOptions options, int epoch = 0) => Plan(split, options, epoch).Count;
+
+    /// <summary>Duration and events (anchors in seconds) of every clip of a split, by id: the ground truth for evaluation.</summary>
+    public IReadOnlyDictionary<string, (double Duration, IReadOnlyList<EvalEvent> Events)> Truth(string split) =>
+        Clips(split).ToDictionary(c => c.Id, c => (c.Entry.Duration, c.Labels.Events));
+
+    private NoiseBank? NoiseFor(AugmentOptions? augment)
+    {
+        if (augment?.NoiseManifest is not { } path || augment.NoiseProbability <= 0)
+        {
+            return null;
+        }
+        var full = Path.GetFullPath(path);
+        lock (_noiseGate)
+        {
+            if (!_noiseBanks.TryGetValue(full, out var bank))
+            {
+                _noiseBanks[full] = bank = NoiseBank.Load(full, Options.Fbank.SampleRate);
+            }
+            return bank;
+        }
+    }
+
+    private static void Shuffle<T>(List<T> list, Random rng)
+    {
+        for (var i = list.Count - 1; i > 0; i--)
+        {
+            var j = rng.Next(i + 1);
+            (list[i], list[j]) = (list[j], list[i]);
+        }
+    }
+}

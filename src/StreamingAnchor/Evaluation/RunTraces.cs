@@ -1,0 +1,17 @@
+namespace StreamingAnchor.Evaluation;
+
+/// <summary>
+/// A trained run streamed over a test split: its task, one posterior trace per stream, its parameter count and
+/// weights-file bytes, and the audio streamed with the wall time the front end and model took over it.
+/// </summary>
+public sealed record RunTraces(
+    string Task,
+    IReadOnlyList<PosteriorTrace> Traces,
+    long Parameters,
+    long WeightBytes,
+    double AudioSeconds,
+    double StreamSeconds)
+{
+    /// <summary>Compute time over audio time (at whatever thread count libtorch was set to).</summary>
+    public double RealTimeFactor => AudioSeconds > 0 ? StreamSeconds / AudioSeconds : double.NaN;
+}

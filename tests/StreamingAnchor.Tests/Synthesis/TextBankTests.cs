@@ -1,0 +1,18 @@
+using StreamingAnchor.Data.Synthesis;
+
+namespace StreamingAnchor.Tests.Synthesis;
+
+public sealed class TextBankTests
+{
+    [Fact]
+    public void ConfusablesNeverEqualTheKeyword()
+    {
+        foreach (var kw in new[] { "hey jarvis", "ok computer", "wake up" })
+        {
+            var list = TextBank.ConfusablesFor(kw);
+            Assert.NotEmpty(list);
+            Assert.DoesNotContain(SpeechRequest.CleanText(kw), list);
+        }
+        Assert.DoesNotContain(TextBank.SentencesAvoiding("hey jarvis"), s => s.Contains("jarvis"));
+    }
+}
