@@ -19,5 +19,6 @@ internal static class CommandCatalog
         yield return EvalCommand.Create();
         yield return DemoCommand.Create();
         yield return ExperimentCommand.Create();
+        yield return WeightsCommand.Create();
     }
 }
