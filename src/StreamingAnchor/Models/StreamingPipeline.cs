@@ -5,8 +5,9 @@ namespace StreamingAnchor.Models;
 
 /// <summary>
 /// The device loop, in real-time order: audio chunks -> streaming log-mel -> fixed normalisation -> model step
-/// -> posteriors -> detector. Rows delayed by the model's look-ahead are re-aligned to their frames, so posterior
-/// i belongs to frame i (stamped with its end time) whatever the look-ahead. Knows no tensors.
+/// -> posteriors -> detector. Posterior i is what the device holds at the end of frame i: with look-ahead k that is
+/// the output for frame i - k (zeros for the first k frames), so detection times include the look-ahead delay, as in
+/// `sal eval` (Evaluation/RunEvaluator). Knows no tensors.
 /// </summary>
 public sealed class StreamingPipeline
 {
@@ -68,12 +69,12 @@ public sealed class StreamingPipeline
             var probs = LogitPosteriors.Compute(logits, scorer.NumClasses);
             for (var r = 0; r < probs.Length / Classes; r++, rows++)
             {
+                var row = probs.AsSpan(r * Classes, Classes);
                 if (rows < scorer.LookAhead)
                 {
-                    continue; // warm-up rows of a delayed model belong to frames before the clip
+                    row.Clear(); // warm-up rows belong to frames before the clip: the device knows nothing yet
                 }
 
-                var row = probs.AsSpan(r * Classes, Classes);
                 posteriors.AddRange(row);
                 if (detector.Push(row) is { } d)
                 {
@@ -98,11 +99,6 @@ public sealed class StreamingPipeline
             }
 
             Consume(scorer.Push(packed));
-        }
-
-        if (fbank.FramesEmitted > 0)
-        {
-            Consume(scorer.Flush());
         }
 
         return new StreamingResult(posteriors.ToArray(), posteriors.Count / Classes, Classes, detections);
