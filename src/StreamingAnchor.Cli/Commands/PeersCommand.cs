@@ -38,6 +38,11 @@ internal static class PeersCommand
         {
             Description = $"Folder for the peers' models (default ${PeerModelCache.CacheEnvironmentVariable} or ~/.cache/streaminganchor/peers)",
         };
+        var leadIn = new Option<double>("--lead-in")
+        {
+            Description = "Seconds of silence fed to the peer before each stream, so it starts warm (openWakeWord needs 1.3 s)",
+            DefaultValueFactory = _ => 0,
+        };
         var seed = new Option<int>("--seed") { Description = "Seed of openWakeWord's initial noise embeddings", DefaultValueFactory = _ => 0 };
         var silero = new Option<int>("--silero") { Description = "Silero VAD version for onset: 4, 5 or 6", DefaultValueFactory = _ => 5 };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the rows (with the full DET sweeps) as JSON here" };
@@ -49,7 +54,7 @@ internal static class PeersCommand
         var plots = new Option<DirectoryInfo?>("--plots") { Description = "Also draw det.png and latency.png of every row into this folder" };
 
         var command = new Command("peers", "Score an off-the-shelf detector (openWakeWord, Silero VAD) on the same test streams as our models");
-        foreach (var option in new Option[] { task, keyword, data, split, phases, limit, cache, seed, silero, runs, output, plots })
+        foreach (var option in new Option[] { task, keyword, data, split, phases, leadIn, limit, cache, seed, silero, runs, output, plots })
         {
             command.Options.Add(option);
         }
@@ -58,7 +63,7 @@ internal static class PeersCommand
             try
             {
                 return Run(parse.GetValue(task)!, parse.GetValue(keyword)!, parse.GetValue(data)!.FullName, parse.GetValue(split)!,
-                    parse.GetValue(phases), parse.GetValue(limit), parse.GetValue(cache)?.FullName, parse.GetValue(seed),
+                    parse.GetValue(phases), parse.GetValue(leadIn), parse.GetValue(limit), parse.GetValue(cache)?.FullName, parse.GetValue(seed),
                     parse.GetValue(silero), parse.GetValue(runs) ?? [], parse.GetValue(output)?.FullName, parse.GetValue(plots)?.FullName);
             }
             catch (Exception ex) when (ex is PeerModelUnavailableException or FormatException or InvalidDataException
@@ -71,7 +76,7 @@ internal static class PeersCommand
         return command;
     }
 
-    private static int Run(string task, string keyword, string dataPath, string split, int phases, int? limit,
+    private static int Run(string task, string keyword, string dataPath, string split, int phases, double leadIn, int? limit,
         string? cacheRoot, int seed, int sileroVersion, string[] runPaths, string? outPath, string? plotDir)
     {
         var status = new Progress<string>(m => Console.Error.WriteLine(m));
@@ -85,14 +90,14 @@ internal static class PeersCommand
                 ? $"warning: {dataPath}: no \"{keyword}\" events in split '{split}': only false alarms can be measured"
                 : $"warning: {dataPath}: no events in split '{split}': only false onsets can be measured");
         }
-        if (task == "kws" && testSet.EarlyEvents > 0)
+        if (task == "kws" && testSet.EarlyEvents > 0 && leadIn < PeerTestSet.WarmupSeconds)
         {
             Console.Error.WriteLine(
-                $"note: {testSet.EarlyEvents} of {testSet.EventCount} events start before {PeerTestSet.WarmupSeconds} s, where a cold openWakeWord cannot fire yet");
+                $"note: {testSet.EarlyEvents} of {testSet.EventCount} events start before {PeerTestSet.WarmupSeconds} s, where a cold openWakeWord cannot fire yet (--lead-in {PeerTestSet.WarmupSeconds} lets it start warm)");
         }
 
         using var peer = PeerFactory.Create(task, keyword, new PeerModelCache(cacheRoot), seed, sileroVersion, status);
-        var row = WithProgress($"scoring {peer.Name} x {phases} offsets", p => PeerEvaluation.Run(peer, testSet, config, phases, p));
+        var row = WithProgress($"scoring {peer.Name} x {phases} offsets", p => PeerEvaluation.Run(peer, testSet, config, phases, p, leadIn));
         var rows = new List<DetectorComparisonRow> { row };
 
         // Our models on one libtorch thread, as the peers run on one OnnxRuntime thread.
@@ -116,7 +121,8 @@ internal static class PeersCommand
         }
 
         Console.WriteLine($"{task} on {dataPath} [{split}]: {testSet.Clips.Count} streams, {testSet.Hours:0.###} h, " +
-                          $"{testSet.EventCount} events; peer pooled over {phases} step offsets " +
+                          $"{testSet.EventCount} events; peer pooled over {phases} step offsets" +
+                          (leadIn > 0 ? $" after {leadIn:0.###} s of silence " : " ") +
                           $"(smoothing {config.Detector.SmoothingFrames} frames, refractory {config.Detector.RefractorySeconds} s)");
         Render(rows, config, task);
         if (plotDir is not null)
@@ -141,7 +147,7 @@ internal static class PeersCommand
             var report = new
             {
                 task, keyword = task == "kws" ? keyword : null, silero = task == "onset" ? sileroVersion : (int?)null,
-                data = dataPath, split, phases, seed, config, rows = slim,
+                data = dataPath, split, phases, leadIn, seed, config, rows = slim,
             };
             AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(report, Json));
             Console.Error.WriteLine($"wrote {outPath}");
@@ -153,7 +159,7 @@ internal static class PeersCommand
     {
         var rate = task == "onset" ? "FO/h" : "FA/h";
         var miss = task == "onset" ? "miss" : "FRR";
-        var headers = new List<string> { "detector", "params", "bytes", "RTF (1 thread)" };
+        var headers = new List<string> { "detector", "params", "bytes", "RTF (CPU time, 1 thread)" };
         foreach (var t in config.FaPerHourTargets)
         {
             headers.Add($"{miss} @{Num(t)} {rate}");

@@ -33,7 +33,7 @@ public static class RunEvaluator
 
     /// <summary>
     /// The run's posterior traces over a manifest split, streamed as a device would, without writing anything; with
-    /// the model's size and the wall time spent in the front end and the model (not in reading WAV files).
+    /// the model's size and the CPU time this thread spent in the front end and the model (not in reading WAV files).
     /// </summary>
     /// <param name="limit">Only the first N streams of the split (null: all).</param>
     public static RunTraces Score(string runPath, string manifestPath, string split = "test", IProgress<(int Done, int Total)>? progress = null,
@@ -58,16 +58,15 @@ public static class RunEvaluator
         }
         var labeler = new TaskLabeler(task, spec.Labels);
         var traces = new List<PosteriorTrace>(entries.Count);
-        var clock = new System.Diagnostics.Stopwatch();
-        double audioSeconds = 0;
+        double audioSeconds = 0, streamSeconds = 0;
         Stream(model, fbank, normalizer, new float[fbank.SampleRate / 2]); // untimed warm-up: first-call costs are not per-frame costs
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
             var clip = WavFile.Read(manifest.Resolve(entry.Audio), fbank.SampleRate);
-            clock.Start();
+            var start = Export.ThreadCpuClock.Now(); // this thread's CPU time: other load on the machine does not count
             var posteriors = Stream(model, fbank, normalizer, clip.Samples);
-            clock.Stop();
+            streamSeconds += Export.ThreadCpuClock.Now() - start;
             audioSeconds += clip.DurationSeconds;
             var frames = posteriors.Length / Math.Max(1, spec.NumClasses == 1 ? 1 : spec.NumClasses - 1);
             var (targets, _, events) = labeler.Label(entry, frames, manifest.Path);
@@ -78,7 +77,7 @@ public static class RunEvaluator
         var parameters = model.parameters().Sum(p => p.numel());
         var weights = run.PathOf(RunDirectory.WeightsFile);
         return new RunTraces(task, traces, parameters, File.Exists(weights) ? new FileInfo(weights).Length : 0,
-            audioSeconds, clock.Elapsed.TotalSeconds);
+            audioSeconds, streamSeconds);
     }
 
     /// <summary>Posteriors (row-major [frames, K]) of one clip, streamed chunk by chunk with the model's state carried over.</summary>

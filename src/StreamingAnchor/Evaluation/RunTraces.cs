@@ -2,7 +2,7 @@ namespace StreamingAnchor.Evaluation;
 
 /// <summary>
 /// A trained run streamed over a test split: its task, one posterior trace per stream, its parameter count and
-/// weights-file bytes, and the audio streamed with the wall time the front end and model took over it.
+/// weights-file bytes, and the audio streamed with the CPU time the front end and model took over it (calling thread).
 /// </summary>
 public sealed record RunTraces(
     string Task,

@@ -34,6 +34,19 @@ public sealed class OpenWakeWordTests(PeerModelsFixture f) : IClassFixture<PeerM
     }
 
     [Fact]
+    public void ALeadInOfSilenceLetsItCatchAKeywordAtTheVeryStartOfAStream()
+    {
+        var speech = TtsAudio.Speak("espeak:en-us", "hey jarvis");
+        var clip = new PeerClip("early", TtsAudio.Pad(speech, 0.1, 1.0), []);
+        var warm = PeerScorer.Score(new OpenWakeWordDetector(f.Jarvis), [clip], [0], leadInSamples: 16000 * 13 / 10);
+        var trace = Assert.Single(warm.Traces);
+        Assert.Equal(PeerScorer.FrameCount(clip.Samples.Length), trace.Frames);
+        Assert.True(trace.Posteriors.Max() >= 0.8, $"warm openWakeWord peaked at {trace.Posteriors.Max():0.###}");
+        // The lead-in is fed and paid for, but not judged: the audio counted for the real-time factor includes it.
+        Assert.Equal(1.3 + clip.DurationSeconds, warm.AudioSeconds, 3);
+    }
+
+    [Fact]
     public void MelModelGivesFiveFramesOnTheFirstChunkAndEightOnLaterOnes()
     {
         var samples = Noise(1760, 1000, seed: 3);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace StreamingAnchor.Evaluation.Peers;
 
 /// <summary>Runs a peer over test clips and turns its scores into the posterior traces our evaluation reads.</summary>
@@ -24,25 +22,28 @@ public static class PeerScorer
     /// Scores every clip at every offset. A peer's score is held on our 10 ms frame grid until its next score
     /// (<see cref="PeerTrace.OnFrames"/>), so the detector's smoothing, threshold and refractory period, the
     /// hit windows and the latency all read it exactly as they read our models' posteriors.
+    /// <paramref name="leadInSamples"/> of silence before each stream (on top of the offset) let the peer start
+    /// warm, as on a device that has been listening all along; its scores from the lead-in are not judged, but the
+    /// last of them is held into the stream's first frames like any earlier score.
     /// </summary>
     public static PeerScoreSet Score(IPeerDetector peer, IReadOnlyList<PeerClip> clips, IReadOnlyList<int> offsets,
-        IProgress<(int Done, int Total)>? progress = null)
+        IProgress<(int Done, int Total)>? progress = null, int leadInSamples = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(leadInSamples);
         var traces = new List<PosteriorTrace>(clips.Count * offsets.Count);
         double audio = 0, compute = 0;
         var total = clips.Count * offsets.Count;
-        var clock = new Stopwatch();
         // One untimed pass first: session warm-up and openWakeWord's cached noise prefix are one-off costs, not per-frame ones.
         peer.Score(new float[2 * peer.HopSamples]);
         foreach (var clip in clips)
         {
             foreach (var offset in offsets)
             {
-                clock.Restart();
-                var trace = peer.Score(clip.Samples, offset);
-                clock.Stop();
-                compute += clock.Elapsed.TotalSeconds;
-                audio += (offset + clip.Samples.Length) / 16000.0;
+                // CPU time of this thread: on a shared machine wall time would also count the waits for a core.
+                var start = Export.ThreadCpuClock.Now();
+                var trace = peer.Score(clip.Samples, leadInSamples + offset);
+                compute += Export.ThreadCpuClock.Now() - start;
+                audio += (leadInSamples + offset + clip.Samples.Length) / 16000.0;
                 var posteriors = trace.OnFrames(FrameCount(clip.Samples.Length));
                 var id = offsets.Count == 1 ? clip.Id : $"{clip.Id}@{offset * 1000.0 / 16000:0.#}ms";
                 traces.Add(new PosteriorTrace(id, posteriors, 1, clip.DurationSeconds, clip.Events));
