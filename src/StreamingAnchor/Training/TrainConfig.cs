@@ -21,6 +21,9 @@ public sealed record TrainConfig
 
     public int Epochs { get; init; } = 10;
 
+    /// <summary>Optional cap on optimiser steps (the epoch in which it is reached ends early, then is evaluated and saved).</summary>
+    public int? MaxSteps { get; init; }
+
     public int BatchSize { get; init; } = 16;
 
     /// <summary>Training window length in seconds for long streams (null: whole clips).</summary>
@@ -68,6 +71,7 @@ public sealed record TrainConfig
         }
         Loss.Validate();
         if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
+        if (MaxSteps is < 1) throw new ArgumentException($"max steps must be at least 1, got {MaxSteps}");
         if (BatchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
         if (WeightDecay < 0 || !double.IsFinite(WeightDecay)) throw new ArgumentException($"weight decay must be >= 0, got {WeightDecay}");

@@ -56,6 +56,9 @@ public sealed class Trainer
         torch.set_num_threads(_config.ResolvedThreads);
         var batchesPerEpoch = Math.Max(1, _data.TrainBatchesPerEpoch);
         var totalSteps = (long)batchesPerEpoch * _config.Epochs;
+        // Only an explicit cap stops an epoch early: a data source's batch count may be an estimate.
+        var stepCap = _config.MaxSteps is { } cap ? cap : long.MaxValue;
+        totalSteps = Math.Min(totalSteps, stepCap);
         var schedule = new LearningRateSchedule(_config.LearningRate, totalSteps,
             (long)Math.Round(_config.WarmupFraction * totalSteps), _config.MinLearningRateRatio);
         using var optimizer = torch.optim.AdamW(_model.parameters(), _config.LearningRate, _config.Beta1, _config.Beta2,
@@ -71,7 +74,7 @@ public sealed class Trainer
             WriteMetrics(history);
         }
 
-        for (var epoch = state.EpochsDone + 1; epoch <= _config.Epochs && !state.Stopped; epoch++)
+        for (var epoch = state.EpochsDone + 1; epoch <= _config.Epochs && !state.Stopped && state.Step < stepCap; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
             torch.manual_seed(unchecked(_config.Seed * 1_000_003L + epoch));
@@ -84,6 +87,11 @@ public sealed class Trainer
             var lr = schedule.At(step);
             foreach (var batch in _data.TrainBatches(epoch))
             {
+                if (step >= stepCap)
+                {
+                    batch.Dispose();
+                    break;
+                }
                 using (batch)
                 using (var scope = torch.NewDisposeScope())
                 {

@@ -1,0 +1,208 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using StreamingAnchor.Data.Synthesis;
+using StreamingAnchor.Evaluation.Experiments;
+using StreamingAnchor.Losses;
+using StreamingAnchor.Training;
+
+namespace StreamingAnchor.Cli.Commands;
+
+/// <summary>
+/// `sal experiment`: the loss x model x seed grid (optionally a sweep) trained with one budget on one corpus and
+/// evaluated like `sal eval`; rerunning continues an interrupted grid. `sal experiment report` prints the tables.
+/// </summary>
+internal static class ExperimentCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("experiment", "Train and evaluate every model x loss x seed on the same data and budget; results.json + Markdown table (resumable)");
+        var defaults = new ExperimentConfig();
+        var task = new Option<string>("--task") { Description = "kws | onset | trigger", DefaultValueFactory = _ => "kws" };
+        var data = new Option<string>("--data") { Description = "Manifest with train, dev and test splits (omit to generate one with --hours)" };
+        var models = new Option<string>("--models") { Description = "Model families, comma separated", DefaultValueFactory = _ => string.Join(',', defaults.Models) };
+        var losses = new Option<string>("--losses") { Description = "Losses, comma separated", DefaultValueFactory = _ => string.Join(',', defaults.Losses) };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds per cell", DefaultValueFactory = _ => 1 };
+        var firstSeed = new Option<int>("--first-seed") { Description = "First seed", DefaultValueFactory = _ => 1 };
+        var preset = new Option<string>("--preset") { Description = "Model size preset (small | medium | large)", DefaultValueFactory = _ => "small" };
+        var budget = new Option<string>("--budget") { Description = "Training budget of every cell: epochs=N, steps=N or both", DefaultValueFactory = _ => "epochs=2" };
+        var sweep = new Option<string>("--sweep") { Description = "Sensitivity sweep of a loss parameter, e.g. tau=2,4,8,16,32 (tau | lambda | gamma)" };
+        var tau = new Option<double?>("--tau") { Description = "Kernel spread in frames (when not swept)" };
+        var lambda = new Option<double?>("--lambda") { Description = "Anchor emphasis of sal / sa+fl (when not swept)" };
+        var gamma = new Option<double?>("--gamma") { Description = "Focal exponent (when not swept)" };
+        var batch = new Option<int>("--batch-size") { Description = "Clips per batch", DefaultValueFactory = _ => defaults.BatchSize };
+        var window = new Option<double?>("--window") { Description = "Training window in seconds for long streams" };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate", DefaultValueFactory = _ => defaults.LearningRate };
+        var faPerHour = new Option<double>("--fa-per-hour") { Description = "False alarms (onset: false onsets) per hour at which FRR and latency are compared", DefaultValueFactory = _ => 1.0 };
+        var threads = new Option<int>("--threads") { Description = "Torch threads (default: all cores)", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--out") { Description = "Experiment folder (rerun with the same folder to continue)", Required = true };
+        var hours = new Option<double>("--hours") { Description = "Without --data: hours of audio to generate with the sal synth generator", DefaultValueFactory = _ => 0.2 };
+        var dataSeed = new Option<int>("--data-seed") { Description = "Without --data: generator seed", DefaultValueFactory = _ => 1 };
+        var sources = new Option<string>("--sources") { Description = "Without --data: real sources for the generator, comma separated, 'all' or 'none'", DefaultValueFactory = _ => "all" };
+        var engines = new Option<string>("--engines") { Description = "Without --data: TTS engines for the generator", DefaultValueFactory = _ => "espeak,flite,festival" };
+        foreach (var o in new Option[] { task, data, models, losses, seeds, firstSeed, preset, budget, sweep, tau, lambda, gamma, batch, window, lr,
+                     faPerHour, threads, output, hours, dataSeed, sources, engines })
+        {
+            command.Options.Add(o);
+        }
+        command.Subcommands.Add(Report());
+
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var outDir = parse.GetValue(output)!;
+                var loss = new LossConfig();
+                loss = loss with
+                {
+                    Tau = parse.GetValue(tau) ?? loss.Tau,
+                    Lambda = parse.GetValue(lambda) ?? loss.Lambda,
+                    Gamma = parse.GetValue(gamma) ?? loss.Gamma,
+                };
+                var config = new ExperimentConfig
+                {
+                    Task = parse.GetValue(task)!.ToLowerInvariant(),
+                    Data = parse.GetValue(data) ?? "",
+                    Models = List(parse.GetValue(models)!),
+                    Losses = List(parse.GetValue(losses)!),
+                    Seeds = parse.GetValue(seeds),
+                    FirstSeed = parse.GetValue(firstSeed),
+                    Preset = parse.GetValue(preset)!,
+                    Budget = ExperimentBudget.Parse(parse.GetValue(budget)!),
+                    Loss = loss,
+                    Sweep = parse.GetValue(sweep) is { } s ? ExperimentSweep.Parse(s) : null,
+                    BatchSize = parse.GetValue(batch),
+                    WindowSeconds = parse.GetValue(window),
+                    LearningRate = parse.GetValue(lr),
+                    FaPerHour = parse.GetValue(faPerHour),
+                    Threads = parse.GetValue(threads),
+                };
+                if (config.Task is not ("kws" or "onset" or "trigger"))
+                {
+                    throw new ArgumentException($"unknown task '{config.Task}' (expected kws, onset or trigger)");
+                }
+                config.Validate();
+                var view = new ProgressView();
+                if (string.IsNullOrEmpty(config.Data))
+                {
+                    var sourceText = parse.GetValue(sources)!.Trim();
+                    var synth = new SynthConfig
+                    {
+                        Task = config.Task switch { "onset" => SynthTask.Onset, "trigger" => SynthTask.Trigger, _ => SynthTask.Kws },
+                        OutputDirectory = Path.Combine(outDir, ExperimentRunner.DataFolder),
+                        Hours = parse.GetValue(hours),
+                        Seed = parse.GetValue(dataSeed),
+                        Engines = List(parse.GetValue(engines)!),
+                    };
+                    synth = sourceText.Equals("all", StringComparison.OrdinalIgnoreCase) ? synth
+                        : synth with { Sources = sourceText.Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : List(sourceText) };
+                    Console.WriteLine(FormattableString.Invariant($"generating {synth.Hours:0.##} h of {config.Task} data (seed {synth.Seed}) into {synth.OutputDirectory}"));
+                    config = config with { Data = ExperimentRunner.PrepareData(synth, view) };
+                }
+                var cells = config.Cells().Count;
+                Console.WriteLine($"experiment: {cells} cells ({config.Models.Count} models x {config.Losses.Count} losses{(config.Sweep is { } sw ? $", sweep {sw.Parameter}" : "")} x {config.Seeds} seeds), budget {config.Budget}, out {Path.GetFullPath(outDir)}");
+                var results = ExperimentRunner.Run(config, outDir, view);
+                Console.WriteLine();
+                Console.WriteLine(ExperimentReport.Markdown(results));
+                Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(outDir, ExperimentResults.FileName))} and {ExperimentRunner.TableFile}" +
+                    (config.Sweep is null ? "" : $", {SensitivityPlot.FrrFile}, {SensitivityPlot.LatencyFile}"));
+                return 0;
+            }
+            catch (Exception ex) when (ex is IOException or FormatException or ArgumentException or InvalidDataException or InvalidOperationException
+                                           or NonFiniteLossException or SynthesisException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static Command Report()
+    {
+        var command = new Command("report", "Print the Markdown tables of experiment folders (finished cells so far) and refresh their results.json, results.md and plots");
+        var folders = new Argument<string[]>("folders") { Description = "Experiment folders written by sal experiment", Arity = ArgumentArity.OneOrMore };
+        command.Arguments.Add(folders);
+        command.SetAction(parse =>
+        {
+            try
+            {
+                foreach (var folder in parse.GetValue(folders)!)
+                {
+                    var results = ExperimentRunner.Collect(folder);
+                    ExperimentRunner.WriteOutputs(results, folder);
+                    Console.Write(ExperimentReport.Markdown(results));
+                }
+                return 0;
+            }
+            catch (Exception ex) when (ex is IOException or FormatException or ArgumentException or InvalidDataException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static List<string> List(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    /// <summary>One line per event worth a line: data generation steps, each epoch, each finished cell with the grid's ETA.</summary>
+    private sealed class ProgressView : IProgress<ExperimentProgress>
+    {
+        private readonly Lock _gate = new();
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private int _ran;
+        private string _lastData = "";
+        private int _lastQuarter = -1;
+
+        public void Report(ExperimentProgress p)
+        {
+            lock (_gate)
+            {
+                var head = $"[{p.Cell}/{p.Cells}] {p.Name}";
+                switch (p.Stage)
+                {
+                    case "data":
+                        var quarter = p.Count is { Total: > 0 } c ? c.Done * 4 / c.Total : 0;
+                        var key = $"{p.Message} {quarter}";
+                        if (key != _lastData)
+                        {
+                            _lastData = key;
+                            Console.WriteLine($"data: {p.Message}{(p.Count is { } n ? $" {n.Done}/{n.Total}" : "")}");
+                        }
+                        break;
+                    case "skip":
+                        Console.WriteLine($"{head}: finished earlier, {Summary(p.Result!)}");
+                        break;
+                    case "train" when p.Train is { Finished: { } f } t:
+                        Console.WriteLine(FormattableString.Invariant(
+                            $"{head}: epoch {f.Epoch}/{(t.Epochs == int.MaxValue ? "-" : t.Epochs.ToString(CultureInfo.InvariantCulture))} step {f.Step} loss {f.TrainLoss:0.0000} dev {f.DevMetric:0.0000}{(f.Best ? " (best)" : "")} {f.FramesPerSecond:0} frames/s {f.Seconds:0.0}s"));
+                        _lastQuarter = -1;
+                        break;
+                    case "train" when p.Train is { } t:
+                        var q = t.Batch * 4 / Math.Max(1, t.Batches);
+                        if (q != _lastQuarter && t.Batch < t.Batches)
+                        {
+                            _lastQuarter = q;
+                            Console.WriteLine(FormattableString.Invariant(
+                                $"{head}: epoch {t.Epoch} batch {t.Batch}/{t.Batches} loss {t.Loss:0.0000} ETA {t.Eta:mm\\:ss}"));
+                        }
+                        break;
+                    case "eval" when p.Count is null:
+                        Console.WriteLine($"{head}: streaming the test split");
+                        break;
+                    case "done":
+                        _ran++;
+                        var remaining = p.Cells - p.Cell;
+                        var eta = TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds / _ran * remaining);
+                        Console.WriteLine(FormattableString.Invariant($"{head}: {Summary(p.Result!)}; grid ETA {eta:hh\\:mm\\:ss}"));
+                        break;
+                }
+            }
+        }
+
+        private static string Summary(CellResult r) => FormattableString.Invariant(
+            $"FRR {100 * r.Frr:0.0}% at {r.FaPerHourTarget:0.##}/h, median latency {(double.IsNaN(r.LatencyMedian) ? "-" : $"{1000 * r.LatencyMedian:0} ms")}, frame acc {100 * r.FrameAccuracy:0.0}% (train {r.TrainSeconds:0}s, eval {r.EvalSeconds:0}s)");
+    }
+}

@@ -1,0 +1,120 @@
+using StreamingAnchor.Losses;
+using StreamingAnchor.Models;
+using StreamingAnchor.Training;
+
+namespace StreamingAnchor.Evaluation.Experiments;
+
+/// <summary>
+/// A grid: every model family x loss (x sweep value) x seed is trained on the same data with the same budget and
+/// evaluated on the test split like `sal eval`. Recorded as experiment.json in the output folder.
+/// </summary>
+public sealed record ExperimentConfig
+{
+    /// <summary>kws | onset | trigger.</summary>
+    public string Task { get; init; } = "kws";
+
+    /// <summary>Manifest with train, dev and test splits.</summary>
+    public string Data { get; init; } = "";
+
+    public IReadOnlyList<string> Models { get; init; } = ["gru", "tcn"];
+
+    public IReadOnlyList<string> Losses { get; init; } = LossKinds.All.Select(LossKinds.Name).ToList();
+
+    /// <summary>Seeds FirstSeed .. FirstSeed + Seeds - 1 (model initialisation and data order).</summary>
+    public int Seeds { get; init; } = 1;
+
+    public int FirstSeed { get; init; } = 1;
+
+    /// <summary>Model size preset of every family.</summary>
+    public string Preset { get; init; } = "small";
+
+    public ExperimentBudget Budget { get; init; } = new();
+
+    /// <summary>Loss options shared by every cell (the kind and the swept parameter are set per cell).</summary>
+    public LossConfig Loss { get; init; } = new();
+
+    public ExperimentSweep? Sweep { get; init; }
+
+    public int BatchSize { get; init; } = 16;
+
+    public double? WindowSeconds { get; init; }
+
+    public double LearningRate { get; init; } = 3e-3;
+
+    /// <summary>False alarms per hour (onset: false onsets per hour) at which FRR and latency are compared.</summary>
+    public double FaPerHour { get; init; } = 1.0;
+
+    /// <summary>Torch threads per cell (0 = all cores); not part of a cell's identity.</summary>
+    public int Threads { get; init; }
+
+    public bool IsOnset => string.Equals(Task, "onset", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Throws a one-line ArgumentException naming the first bad option.</summary>
+    public void Validate()
+    {
+        if (Models.Count == 0) throw new ArgumentException("--models lists no model");
+        if (Losses.Count == 0) throw new ArgumentException("--losses lists no loss");
+        foreach (var m in Models)
+        {
+            ModelPreset.Get(m, Preset);
+        }
+        foreach (var l in Losses)
+        {
+            LossKinds.Parse(l);
+        }
+        if (Seeds < 1) throw new ArgumentException($"--seeds must be at least 1, got {Seeds}");
+        if (!(FaPerHour > 0) || !double.IsFinite(FaPerHour)) throw new ArgumentException($"--fa-per-hour must be positive, got {FaPerHour}");
+        Sweep?.Validate();
+        foreach (var cell in Cells())
+        {
+            TrainConfigOf(cell).Validate();
+        }
+    }
+
+    /// <summary>The grid in run order: model, then loss, then sweep value, then seed.</summary>
+    public IReadOnlyList<ExperimentCell> Cells()
+    {
+        var cells = new List<ExperimentCell>();
+        foreach (var model in Models.Select(m => m.Trim().ToLowerInvariant()).Distinct())
+        {
+            foreach (var loss in Losses.Select(l => LossKinds.Name(LossKinds.Parse(l))).Distinct())
+            {
+                IReadOnlyList<double?> values = Sweep is { } s && s.Affects(Loss with { Kind = loss })
+                    ? s.Values.Select(v => (double?)v).ToList()
+                    : [null];
+                foreach (var value in values)
+                {
+                    for (var seed = FirstSeed; seed < FirstSeed + Seeds; seed++)
+                    {
+                        cells.Add(new ExperimentCell(model, loss, seed, value is null ? null : Sweep!.Parameter, value));
+                    }
+                }
+            }
+        }
+        return cells;
+    }
+
+    /// <summary>The `sal train` config of one cell; everything but the model, loss, sweep value and seed is shared.</summary>
+    public TrainConfig TrainConfigOf(ExperimentCell cell)
+    {
+        var loss = Loss with { Kind = cell.Loss };
+        if (cell.SweepValue is { } v)
+        {
+            loss = Sweep!.Apply(loss, v);
+        }
+        return new TrainConfig
+        {
+            Data = Data,
+            Task = Task,
+            Model = new ModelConfig { Family = cell.Model, Preset = Preset },
+            Loss = loss,
+            Epochs = Budget.Epochs,
+            MaxSteps = Budget.MaxSteps,
+            BatchSize = BatchSize,
+            WindowSeconds = WindowSeconds,
+            LearningRate = LearningRate,
+            Seed = cell.Seed,
+            Threads = Threads,
+        };
+    }
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text;
+
+namespace StreamingAnchor.Evaluation.Experiments;
+
+/// <summary>The Markdown report of a grid (results.md, and what `sal experiment report` prints): setup, then one table.</summary>
+public static class ExperimentReport
+{
+    public static string Markdown(ExperimentResults r, string? heading = null)
+    {
+        var c = r.Config;
+        var d = r.Data;
+        var fa = c.IsOnset ? "false onsets/h" : "FA/h";
+        var frr = c.IsOnset ? "miss rate" : "FRR";
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"### {heading ?? $"Task `{c.Task}`"}\n\n");
+        var seeds = c.Seeds == 1 ? $"seed {c.FirstSeed}" : $"seeds {c.FirstSeed}-{c.FirstSeed + c.Seeds - 1}";
+        sb.Append(CultureInfo.InvariantCulture,
+            $"Models {string.Join(", ", c.Models)} (preset `{c.Preset}`), losses {string.Join(", ", c.Losses)}; {seeds}; budget {c.Budget}, batch {c.BatchSize}, peak lr {c.LearningRate:0.#####}");
+        if (c.Sweep is { } s)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"; sweep {s.Parameter} = {string.Join(", ", s.Values.Select(ExperimentSweep.Format))}");
+        }
+        sb.Append(".\n");
+        sb.Append(CultureInfo.InvariantCulture,
+            $"Data `{Shown(d.Manifest)}`: train {d.TrainClips} clips ({60 * d.TrainHours:0.0} min), dev {d.DevClips} ({60 * d.DevHours:0.0} min), test {d.TestClips} ({60 * d.TestHours:0.0} min");
+        var events = r.Cells.Select(x => x.Events).DefaultIfEmpty(0).Max();
+        sb.Append(CultureInfo.InvariantCulture, $", {events} events).\n");
+        sb.Append(CultureInfo.InvariantCulture,
+            $"{(r.Cells.Count == r.PlannedCells ? $"{r.Cells.Count} cells" : $"{r.Cells.Count} of {r.PlannedCells} cells finished")}, {r.ComputeSeconds / 60:0.0} min of training and evaluation in total on {r.Machine}.\n\n");
+        sb.Append(CultureInfo.InvariantCulture,
+            $"{frr} and latency at the best threshold with at most {c.FaPerHour:0.##} {fa} on the test streams (`sal eval` rules); latency = detection time minus anchor; ");
+        sb.Append("frame accuracy at the detector threshold; mean ± standard deviation over seeds; \"vs CE\" = (loss - CE) / CE of the same model (negative: fewer misses, earlier).\n\n");
+
+        var sweep = c.Sweep?.Parameter;
+        sb.Append("| model | loss |");
+        if (sweep is not null)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" {sweep} |");
+        }
+        sb.Append(CultureInfo.InvariantCulture,
+            $" seeds | {frr} @{c.FaPerHour:0.##} {fa} | {frr} vs CE | median latency | latency vs CE | p90 latency | frame accuracy | EER | params |\n");
+        sb.Append("|---|---|");
+        if (sweep is not null)
+        {
+            sb.Append("---|");
+        }
+        sb.Append("---|---|---|---|---|---|---|---|---|\n");
+        foreach (var row in r.Rows)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"| {row.Model} | {row.Loss} |");
+            if (sweep is not null)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" {(row.SweepValue is { } v ? ExperimentSweep.Format(v) : "-")} |");
+            }
+            sb.Append(CultureInfo.InvariantCulture,
+                $" {row.Seeds} | {Pct(row.Frr)} | {Rel(row.FrrChangeVsCe)} | {Ms(row.LatencyMedian)} | {Rel(row.LatencyChangeVsCe)} | {Ms(row.LatencyP90)} | {Pct(row.FrameAccuracy)} | {Pct(row.Eer)} | {row.Parameters} |\n");
+        }
+        sb.Append('\n');
+        return sb.ToString();
+    }
+
+    public static string Pct(MetricStats s) => Format(s, 100, "0.0", "%");
+
+    public static string Ms(MetricStats s)
+    {
+        var text = Format(s, 1000, "0", " ms");
+        return s.Missing > 0 && s.Count > 0 ? text + $" ({s.Missing} without hits)" : text;
+    }
+
+    /// <summary>"-12%" / "+8%"; "-" when there is nothing to compare.</summary>
+    public static string Rel(double change) =>
+        double.IsFinite(change) ? (change * 100).ToString("+0;-0;0", CultureInfo.InvariantCulture) + "%" : "-";
+
+    private static string Format(MetricStats s, double scale, string format, string unit)
+    {
+        if (s.Count == 0)
+        {
+            return "-";
+        }
+        var mean = (s.Mean * scale).ToString(format, CultureInfo.InvariantCulture);
+        return double.IsFinite(s.Std)
+            ? $"{mean} ± {(s.Std * scale).ToString(format, CultureInfo.InvariantCulture)}{unit}"
+            : mean + unit;
+    }
+
+    private static string Shown(string path)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace StreamingAnchor.Evaluation.Experiments;
+
+/// <summary>
+/// results.json of a grid: its config, the data it ran on, the machine, every cell's result and the aggregate over
+/// seeds (of the finished cells: <see cref="PlannedCells"/> says how many the grid has). <see cref="ComputeSeconds"/> sums the cells' training and evaluation time (over every session of a
+/// resumed grid).
+/// </summary>
+public sealed record ExperimentResults(
+    ExperimentConfig Config,
+    DataSummary Data,
+    string Machine,
+    IReadOnlyList<CellResult> Cells,
+    IReadOnlyList<AggregateRow> Rows,
+    int PlannedCells,
+    double ComputeSeconds,
+    DateTimeOffset Finished)
+{
+    public const string FileName = "results.json";
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+
+    public static ExperimentResults Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no experiment results (run `sal experiment` first)", path);
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<ExperimentResults>(File.ReadAllText(path), Json)
+                   ?? throw new FormatException($"{path}: empty results file");
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"{path}: unreadable results ({ex.Message.Split('.')[0]})", ex);
+        }
+    }
+}

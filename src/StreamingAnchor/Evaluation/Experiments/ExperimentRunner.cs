@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using StreamingAnchor.Data.Synthesis;
+using StreamingAnchor.Models;
+using StreamingAnchor.Training;
+
+namespace StreamingAnchor.Evaluation.Experiments;
+
+/// <summary>
+/// Runs a grid cell by cell with the trainer of `sal train` (TrainingRun) and the streaming evaluation of `sal eval`
+/// (RunEvaluator), one run folder per cell under cells/. A cell is finished when its result.json exists (written
+/// atomically, last); a rerun skips finished cells and lets the trainer resume an interrupted one from its last
+/// checkpoint. At the end it writes results.json, results.md and, for a sweep, the sensitivity plots.
+/// </summary>
+public static class ExperimentRunner
+{
+    public const string ConfigFile = "experiment.json";
+    public const string CellsFolder = "cells";
+    public const string CellResultFile = "result.json";
+    public const string TableFile = "results.md";
+    public const string DataFolder = "data";
+
+    /// <summary>
+    /// Generates the grid's corpus with the `sal synth` generator into the synth config's output folder (resumable:
+    /// a finished corpus is reused) and returns the manifest path.
+    /// </summary>
+    public static string PrepareData(SynthConfig synth, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var result = CorpusGenerator.Generate(synth, progress is null ? null : new Relay<SynthProgress>(p =>
+            progress.Report(new ExperimentProgress(0, 0, "data", "data", Message: p.Stage + (p.Message is null ? "" : $" ({p.Message})"),
+                Count: (p.Done, p.Total)))), cancellation);
+        return result.ManifestPath;
+    }
+
+    public static ExperimentResults Run(ExperimentConfig config, string outDirectory, IProgress<ExperimentProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        if (string.IsNullOrEmpty(config.Data))
+        {
+            throw new ArgumentException("the experiment needs a manifest (--data) or generated data (--hours)");
+        }
+        config = config with { Data = Path.GetFullPath(config.Data) };
+        config.Validate();
+        if (!File.Exists(config.Data))
+        {
+            throw new FileNotFoundException($"{config.Data}: manifest not found", config.Data);
+        }
+        var data = DataSummary.Of(config.Data);
+        if (data.TestClips == 0)
+        {
+            throw new FormatException($"{config.Data}: no clips in the test split");
+        }
+        Directory.CreateDirectory(outDirectory);
+        AtomicFile.WriteAllText(Path.Combine(outDirectory, ConfigFile), JsonSerializer.Serialize(config, ExperimentResults.Json));
+
+        var cells = config.Cells();
+        var results = new List<CellResult>(cells.Count);
+        for (var i = 0; i < cells.Count; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var cell = cells[i];
+            var dir = Path.Combine(outDirectory, CellsFolder, cell.Name);
+            var resultPath = Path.Combine(dir, CellResultFile);
+            var train = config.TrainConfigOf(cell);
+            if (File.Exists(resultPath))
+            {
+                RequireSameTraining(dir, train);
+                var done = LoadCell(resultPath);
+                results.Add(done);
+                progress?.Report(new ExperimentProgress(i + 1, cells.Count, cell.Name, "skip", Result: done));
+                continue;
+            }
+            var result = RunCell(config, cell, train, dir, i + 1, cells.Count, progress, cancellation);
+            AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(result, ExperimentResults.Json));
+            results.Add(result);
+            progress?.Report(new ExperimentProgress(i + 1, cells.Count, cell.Name, "done", Result: result));
+        }
+
+        var all = Results(config, data, results, cells.Count);
+        WriteOutputs(all, outDirectory);
+        return all;
+    }
+
+    /// <summary>
+    /// The results of the cells of a grid folder that have finished so far (all of them after a complete run), from
+    /// experiment.json and the cells' result files: what `sal experiment report` shows for a grid still running.
+    /// </summary>
+    public static ExperimentResults Collect(string outDirectory)
+    {
+        var path = Path.Combine(outDirectory, ConfigFile);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: not an experiment folder (no {ConfigFile})", path);
+        }
+        ExperimentConfig config;
+        try
+        {
+            config = JsonSerializer.Deserialize<ExperimentConfig>(File.ReadAllText(path), ExperimentResults.Json)
+                     ?? throw new FormatException($"{path}: empty experiment config");
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"{path}: unreadable experiment config ({ex.Message.Split('.')[0]})", ex);
+        }
+        var cells = config.Cells();
+        var results = cells
+            .Select(c => Path.Combine(outDirectory, CellsFolder, c.Name, CellResultFile))
+            .Where(File.Exists)
+            .Select(LoadCell)
+            .ToList();
+        return Results(config, DataSummary.Of(config.Data), results, cells.Count);
+    }
+
+    private static ExperimentResults Results(ExperimentConfig config, DataSummary data, IReadOnlyList<CellResult> results, int planned) =>
+        new(config, data, Machine(), results, ExperimentAggregator.Aggregate(results), planned,
+            results.Sum(r => r.TrainSeconds + r.EvalSeconds), DateTimeOffset.UtcNow);
+
+    /// <summary>results.json, the Markdown table and, for a sweep, the sensitivity plots.</summary>
+    public static void WriteOutputs(ExperimentResults results, string outDirectory)
+    {
+        results.Save(Path.Combine(outDirectory, ExperimentResults.FileName));
+        AtomicFile.WriteAllText(Path.Combine(outDirectory, TableFile), ExperimentReport.Markdown(results));
+        if (results.Config.Sweep is not null)
+        {
+            SensitivityPlot.Write(outDirectory, results);
+        }
+    }
+
+    public static CellResult LoadCell(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<CellResult>(File.ReadAllText(path), ExperimentResults.Json)
+                   ?? throw new FormatException($"{path}: empty cell result");
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"{path}: unreadable cell result ({ex.Message.Split('.')[0]}); delete it to rerun the cell", ex);
+        }
+    }
+
+    private static CellResult RunCell(ExperimentConfig config, ExperimentCell cell, TrainConfig train, string dir, int index, int count,
+        IProgress<ExperimentProgress>? progress, CancellationToken cancellation)
+    {
+        var loading = progress is null ? null : new Relay<(int Done, int Total)>(p =>
+            progress.Report(new ExperimentProgress(index, count, cell.Name, "features", Count: p)));
+        var training = progress is null ? null : new Relay<TrainProgress>(p =>
+            progress.Report(new ExperimentProgress(index, count, cell.Name, "train", Train: p)));
+        var state = TrainingRun.Run(train, dir, training, loading, cancellation);
+        var header = Checkpoint.ReadHeader(Path.Combine(dir, Trainer.LastCheckpoint));
+
+        progress?.Report(new ExperimentProgress(index, count, cell.Name, "eval"));
+        var clock = Stopwatch.StartNew();
+        var evaluation = EvaluationConfig.ForTask(config.Task);
+        if (!evaluation.FaPerHourTargets.Contains(config.FaPerHour))
+        {
+            evaluation = evaluation with { FaPerHourTargets = [.. evaluation.FaPerHourTargets, config.FaPerHour] };
+        }
+        var summary = RunEvaluator.Evaluate(dir, config.Data, "test", cell.Name, evaluation,
+            progress is null ? null : new Relay<(int Done, int Total)>(p =>
+                progress.Report(new ExperimentProgress(index, count, cell.Name, "eval", Count: p))));
+        var point = summary.Result.Targets.First(t => t.FaPerHourTarget == config.FaPerHour).Point;
+        var run = new RunDirectory(dir);
+        var parameters = JsonNode.Parse(File.ReadAllText(run.PathOf(RunDirectory.TrainingSummaryFile)))?["parameters"]?.GetValue<long>() ?? 0;
+        return new CellResult(cell.Name, cell.Model, cell.Loss, cell.Seed, cell.SweepParameter, cell.SweepValue, config.FaPerHour,
+            point.Frr, point.FaPerHour, point.Latency.Median, point.Latency.P90, summary.Result.Frame?.Accuracy ?? double.NaN,
+            summary.Result.Eer, point.Events, point.Streams, point.Hours, parameters, state.EpochsDone, state.Step,
+            header.History.Sum(h => h.Seconds), clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>A finished cell counts only if it was trained with the config the grid asks for now.</summary>
+    private static void RequireSameTraining(string dir, TrainConfig expected)
+    {
+        var path = Path.Combine(dir, TrainingRun.ConfigFile);
+        if (!File.Exists(path))
+        {
+            throw new InvalidDataException($"{path}: missing; the cell folder is incomplete (delete it to rerun the cell)");
+        }
+        var recorded = JsonSerializer.Serialize(TrainingRun.ReadConfig(path) with { Threads = 0 }, TrainingRun.Json);
+        if (recorded != JsonSerializer.Serialize(expected with { Threads = 0 }, TrainingRun.Json))
+        {
+            throw new InvalidOperationException($"{dir}: was trained with a different config than this grid asks for; use a new --out");
+        }
+    }
+
+    private static string Machine()
+    {
+        var gib = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
+        return FormattableString.Invariant($"{Environment.ProcessorCount} cores, {gib:0} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, no GPU");
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder updates).</summary>
+    private sealed class Relay<T>(Action<T> action) : IProgress<T>
+    {
+        public void Report(T value) => action(value);
+    }
+}

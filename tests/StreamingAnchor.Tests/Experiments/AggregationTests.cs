@@ -1,0 +1,106 @@
+using StreamingAnchor.Evaluation.Experiments;
+
+namespace StreamingAnchor.Tests.Experiments;
+
+public class AggregationTests
+{
+    private static CellResult Cell(string model, string loss, int seed, double frr, double latency, double accuracy, double? tau = null) =>
+        new($"{model}-{loss}-s{seed}", model, loss, seed, tau is null ? null : "tau", tau, 1, frr, 0, latency, latency + 0.1, accuracy, 0.2,
+            10, 20, 0.1, 100, 2, 10, 1, 1);
+
+    [Fact]
+    public void MeanAndSampleStandardDeviationLeaveMissingValuesOut()
+    {
+        var s = MetricStats.Of([1, 2, 3, double.NaN]);
+        Assert.Equal(2, s.Mean, 12);
+        Assert.Equal(1, s.Std, 12);
+        Assert.Equal(3, s.Count);
+        Assert.Equal(1, s.Missing);
+
+        var one = MetricStats.Of([0.25]);
+        Assert.Equal(0.25, one.Mean);
+        Assert.True(double.IsNaN(one.Std));
+        var none = MetricStats.Of([double.NaN]);
+        Assert.True(double.IsNaN(none.Mean));
+        Assert.Equal("-", ExperimentReport.Pct(none));
+    }
+
+    [Fact]
+    public void RowsCompareEachLossWithCeOfTheSameModel()
+    {
+        var rows = ExperimentAggregator.Aggregate([
+            Cell("gru", "ce", 1, 0.50, 0.30, 0.80), Cell("gru", "ce", 2, 0.30, 0.50, 0.90),
+            Cell("gru", "sal", 1, 0.20, 0.20, 0.85), Cell("gru", "sal", 2, 0.40, 0.10, 0.95),
+            Cell("tcn", "ce", 1, 0.00, 0.40, 0.70), Cell("tcn", "sal", 1, 0.10, double.NaN, 0.70),
+        ]);
+        Assert.Equal([("gru", "ce"), ("gru", "sal"), ("tcn", "ce"), ("tcn", "sal")], rows.Select(r => (r.Model, r.Loss)));
+
+        var gruSal = rows[1];
+        Assert.Equal(2, gruSal.Seeds);
+        Assert.Equal(0.30, gruSal.Frr.Mean, 12);
+        Assert.Equal(Math.Sqrt(0.02), gruSal.Frr.Std, 12);
+        Assert.Equal(-0.25, gruSal.FrrChangeVsCe, 12);          // (0.30 - 0.40) / 0.40
+        Assert.Equal(-0.625, gruSal.LatencyChangeVsCe, 12);     // (0.15 - 0.40) / 0.40
+        Assert.Equal(0.9 / 0.85 - 1, gruSal.FrameAccuracyChangeVsCe, 12);
+        Assert.Equal(0, rows[0].FrrChangeVsCe, 12);
+
+        // CE with FRR 0 has no relative change; a loss without hits has no latency.
+        Assert.True(double.IsNaN(rows[3].FrrChangeVsCe));
+        Assert.True(double.IsNaN(rows[3].LatencyMedian.Mean));
+        Assert.Equal(1, rows[3].LatencyMedian.Missing);
+        Assert.True(double.IsNaN(rows[3].LatencyChangeVsCe));
+    }
+
+    [Fact]
+    public void SweepValuesAreSeparateRowsAndCeIsTheirCommonReference()
+    {
+        var rows = ExperimentAggregator.Aggregate([
+            Cell("gru", "ce", 1, 0.40, 0.30, 0.8),
+            Cell("gru", "sal", 1, 0.20, 0.20, 0.8, tau: 2), Cell("gru", "sal", 1, 0.60, 0.20, 0.8, tau: 8),
+        ]);
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(-0.5, rows.Single(r => r.SweepValue == 2).FrrChangeVsCe, 12);
+        Assert.Equal(0.5, rows.Single(r => r.SweepValue == 8).FrrChangeVsCe, 12);
+        Assert.Equal("-50%", ExperimentReport.Rel(rows.Single(r => r.SweepValue == 2).FrrChangeVsCe));
+        Assert.Equal("+50%", ExperimentReport.Rel(rows.Single(r => r.SweepValue == 8).FrrChangeVsCe));
+    }
+
+    [Fact]
+    public void ASweepTrainsOnlyTheLossesItChangesOncePerValue()
+    {
+        var config = new ExperimentConfig
+        {
+            Data = "m.jsonl",
+            Models = ["gru"],
+            Losses = ["ce", "focal", "sal", "safl"],
+            Seeds = 2,
+            Sweep = ExperimentSweep.Parse("tau=2,8"),
+        };
+        var names = config.Cells().Select(c => c.Name).ToList();
+        Assert.Equal([
+            "gru-ce-s1", "gru-ce-s2", "gru-focal-s1", "gru-focal-s2",
+            "gru-sal-tau2-s1", "gru-sal-tau2-s2", "gru-sal-tau8-s1", "gru-sal-tau8-s2",
+            "gru-safl-tau2-s1", "gru-safl-tau2-s2", "gru-safl-tau8-s1", "gru-safl-tau8-s2",
+        ], names);
+        var cell = config.Cells().First(c => c.Name == "gru-safl-tau8-s2");
+        var train = config.TrainConfigOf(cell);
+        Assert.Equal(8, train.Loss.Tau);
+        Assert.Equal("safl", train.Loss.Kind);
+        Assert.Equal(2, train.Seed);
+
+        Assert.Equal(["focal", "sa+fl"], new[] { "ce", "focal", "sal", "sa+fl" }
+            .Where(l => ExperimentSweep.Parse("gamma=1,2").Affects(new global::StreamingAnchor.Losses.LossConfig { Kind = l })));
+        Assert.Throws<ArgumentException>(() => ExperimentSweep.Parse("tau=2,x"));
+    }
+
+    [Fact]
+    public void BudgetsParseEpochsStepsOrBoth()
+    {
+        Assert.Equal(new ExperimentBudget(3), ExperimentBudget.Parse("epochs=3"));
+        Assert.Equal(new ExperimentBudget(3), ExperimentBudget.Parse("3"));
+        Assert.Equal(new ExperimentBudget(4, 100), ExperimentBudget.Parse("epochs=4,steps=100"));
+        Assert.Equal(100, ExperimentBudget.Parse("steps=100").MaxSteps);
+        Assert.Throws<ArgumentException>(() => ExperimentBudget.Parse("epochs=0"));
+        Assert.Throws<ArgumentException>(() => ExperimentBudget.Parse("minutes=3"));
+    }
+}

@@ -1,0 +1,133 @@
+using StreamingAnchor.Evaluation;
+using StreamingAnchor.Evaluation.Experiments;
+using StreamingAnchor.Tests.Data;
+using StreamingAnchor.Training;
+
+namespace StreamingAnchor.Tests.Experiments;
+
+public class ExperimentGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCorpus>
+{
+    private ExperimentConfig Grid() => new()
+    {
+        Task = "kws",
+        Data = corpus.Manifest!,
+        Models = ["gru"],
+        Losses = ["ce", "sal"],
+        Seeds = 2,
+        Budget = new ExperimentBudget(2),
+        BatchSize = 4,
+        Threads = 1,
+    };
+
+    [Fact]
+    public void AGridRunsEndToEndAndAnInterruptedGridContinuesWhereItStopped()
+    {
+        if (corpus.Manifest is null)
+        {
+            return;
+        }
+        var dir = corpus.NewFolder("grid");
+        var config = Grid();
+        var names = config.Cells().Select(c => c.Name).ToList();
+        Assert.Equal(["gru-ce-s1", "gru-ce-s2", "gru-sal-s1", "gru-sal-s2"], names);
+
+        // First session: killed inside the second epoch of the second cell.
+        Assert.Throws<OperationCanceledException>(() => ExperimentRunner.Run(config, dir, new Sync(p =>
+        {
+            if (p is { Cell: 2, Stage: "train", Train: { Epoch: 2, Finished: null } })
+            {
+                throw new OperationCanceledException("simulated kill");
+            }
+        })));
+        Assert.True(File.Exists(CellFile(dir, "gru-ce-s1", ExperimentRunner.CellResultFile)));
+        Assert.False(File.Exists(CellFile(dir, "gru-ce-s2", ExperimentRunner.CellResultFile)));
+        Assert.Equal(1, Checkpoint.ReadHeader(CellFile(dir, "gru-ce-s2", Trainer.LastCheckpoint)).State.EpochsDone);
+        Assert.False(File.Exists(Path.Combine(dir, ExperimentResults.FileName)));
+
+        // Second session: the finished cell is skipped, the interrupted one trains only its second epoch.
+        var reports = new List<ExperimentProgress>();
+        var results = ExperimentRunner.Run(config, dir, new Sync(reports.Add));
+        Assert.Equal(["gru-ce-s1"], reports.Where(p => p.Stage == "skip").Select(p => p.Name));
+        Assert.Equal([2], Epochs(reports, "gru-ce-s2"));
+        Assert.Equal([1, 2], Epochs(reports, "gru-sal-s1"));
+        Assert.Equal([1, 2], Epochs(reports, "gru-sal-s2"));
+        Assert.Equal(names.Skip(1), reports.Where(p => p.Stage == "done").Select(p => p.Name));
+
+        // Outputs: results.json (read back), the table, and every cell's `sal eval` folder.
+        var loaded = ExperimentResults.Load(Path.Combine(dir, ExperimentResults.FileName));
+        Assert.Equal(names, loaded.Cells.Select(c => c.Name));
+        Assert.Equal(4, loaded.PlannedCells);
+        Assert.All(loaded.Cells, c =>
+        {
+            Assert.Equal(2, c.Epochs);
+            Assert.InRange(c.Frr, 0, 1);
+            Assert.InRange(c.FrameAccuracy, 0, 1);
+            Assert.True(c.Events > 0);
+            Assert.True(c.Parameters > 0);
+            Assert.True(File.Exists(CellFile(dir, c.Name, Path.Combine(RunEvaluator.EvalFolder, "metrics.json"))));
+        });
+        Assert.Equal(["ce", "sal"], loaded.Rows.Select(r => r.Loss));
+        foreach (var row in loaded.Rows)
+        {
+            Assert.Equal(2, row.Seeds);
+            var frr = loaded.Cells.Where(c => c.Loss == row.Loss).Select(c => c.Frr).ToList();
+            Assert.Equal(frr.Average(), row.Frr.Mean, 12);
+        }
+        var table = File.ReadAllText(Path.Combine(dir, ExperimentRunner.TableFile));
+        Assert.Contains("| gru | ce | 2 |", table);
+        Assert.Contains("| gru | sal | 2 |", table);
+        Assert.Contains("FRR vs CE", table);
+        Assert.Equal(results.Cells.Select(c => c.Frr), loaded.Cells.Select(c => c.Frr));
+
+        // Third session: nothing left to train.
+        var again = new List<ExperimentProgress>();
+        var rerun = ExperimentRunner.Run(config, dir, new Sync(again.Add));
+        Assert.Equal(names, again.Where(p => p.Stage == "skip").Select(p => p.Name));
+        Assert.DoesNotContain(again, p => p.Stage is "train" or "eval" or "features");
+        Assert.Equal(loaded.ComputeSeconds, rerun.ComputeSeconds, 9);
+
+        // A finished cell never silently counts for a different budget.
+        var changed = config with { Budget = new ExperimentBudget(3) };
+        var ex = Assert.Throws<InvalidOperationException>(() => ExperimentRunner.Run(changed, dir));
+        Assert.Contains("gru-ce-s1", ex.Message);
+    }
+
+    [Fact]
+    public void ReportCommandTabulatesTheFinishedCellsOfAGrid()
+    {
+        if (corpus.Manifest is null)
+        {
+            return;
+        }
+        var dir = corpus.NewFolder("report");
+        var config = Grid() with { Data = Path.GetFullPath(corpus.Manifest) };
+        File.WriteAllText(Path.Combine(dir, ExperimentRunner.ConfigFile), System.Text.Json.JsonSerializer.Serialize(config, ExperimentResults.Json));
+        // Three of four cells finished, with hand-made numbers: ce FRR 0.5 and 0.3, sal FRR 0.2.
+        foreach (var (name, loss, seed, frr) in new[] { ("gru-ce-s1", "ce", 1, 0.5), ("gru-ce-s2", "ce", 2, 0.3), ("gru-sal-s1", "sal", 1, 0.2) })
+        {
+            Directory.CreateDirectory(Path.Combine(dir, ExperimentRunner.CellsFolder, name));
+            var cell = new CellResult(name, "gru", loss, seed, null, null, 1, frr, 0.5, 0.25, 0.4, 0.9, 0.1, 10, 20, 0.1, 1234, 2, 8, 3, 1);
+            File.WriteAllText(CellFile(dir, name, ExperimentRunner.CellResultFile), System.Text.Json.JsonSerializer.Serialize(cell, ExperimentResults.Json));
+        }
+        var (code, stdout, stderr) = SalProcess.Run("experiment", "report", dir);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("3 of 4 cells finished", stdout);
+        Assert.Contains("| gru | ce | 2 | 40.0 ± 14.1% | 0% |", stdout);
+        Assert.Contains("| gru | sal | 1 | 20.0% | -50% |", stdout);
+        Assert.True(File.Exists(Path.Combine(dir, ExperimentResults.FileName)));
+
+        var bad = SalProcess.Run("experiment", "--task", "kws", "--data", corpus.Manifest, "--sweep", "beta=1,2", "--out", corpus.NewFolder("bad"));
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Equal("error: unknown sweep parameter 'beta' (expected tau, lambda, gamma)", bad.Stderr.Trim());
+    }
+
+    private static string CellFile(string dir, string cell, string file) => Path.Combine(dir, ExperimentRunner.CellsFolder, cell, file);
+
+    private static List<int> Epochs(List<ExperimentProgress> reports, string cell) =>
+        reports.Where(p => p.Name == cell && p.Train?.Finished is not null).Select(p => p.Train!.Finished!.Epoch).ToList();
+
+    private sealed class Sync(Action<ExperimentProgress> action) : IProgress<ExperimentProgress>
+    {
+        public void Report(ExperimentProgress value) => action(value);
+    }
+}
