@@ -46,8 +46,6 @@ public sealed class ManifestTrainingData : ITrainingData
 
     public int NumClasses => Labeler.NumClasses;
 
-    public int TrainBatchesPerEpoch => (TrainItems().Count + _batchSize - 1) / _batchSize;
-
     public IReadOnlyDictionary<string, (double Duration, IReadOnlyList<EvalEvent> Events)> DevTruth { get; }
 
     /// <summary>Loads the train and dev splits; progress reports clips done out of the total.</summary>
@@ -103,7 +101,7 @@ public sealed class ManifestTrainingData : ITrainingData
 
     public IEnumerable<Batch> TrainBatches(int epoch)
     {
-        var items = TrainItems();
+        var items = TrainItems(epoch);
         var order = Enumerable.Range(0, items.Count).ToArray();
         new Random(unchecked(_seed * 7919 + epoch)).Shuffle(order);
         for (var i = 0; i < order.Length; i += _batchSize)
@@ -121,29 +119,41 @@ public sealed class ManifestTrainingData : ITrainingData
         }
     }
 
-    /// <summary>(clip, first frame, frames) items: whole clips, or windows with a half-window hop over long clips.</summary>
-    private List<(ClipExample Clip, int Start, int Frames)> TrainItems()
+    /// <summary>
+    /// (clip, first frame, frames) items: whole clips, or one crop per clip and epoch when a window is set. A clip with
+    /// anchors gets a crop holding one of them (with the keyword before it and the target frames after it); others a
+    /// uniform crop. Crops are drawn from (seed, epoch, clip), so a resumed run draws the same ones.
+    /// </summary>
+    private List<(ClipExample Clip, int Start, int Frames)> TrainItems(int epoch)
     {
-        var items = new List<(ClipExample, int, int)>();
-        foreach (var c in _train)
+        var items = new List<(ClipExample, int, int)>(_train.Count);
+        for (var i = 0; i < _train.Count; i++)
         {
-            if (_windowFrames is not { } w || c.Features.Frames <= w)
+            var c = _train[i];
+            var total = c.Features.Frames;
+            if (_windowFrames is not { } w || total <= w)
             {
-                items.Add((c, 0, c.Features.Frames));
+                items.Add((c, 0, total));
                 continue;
             }
-            for (var s = 0; ; s += w / 2)
+            var rng = new Random(unchecked((_seed * 1_000_003) + (epoch * 100_003) + i));
+            int lo = 0, hi = total - w;
+            if (c.Anchors.Length > 0)
             {
-                var start = Math.Min(s, c.Features.Frames - w);
-                items.Add((c, start, w));
-                if (start + w >= c.Features.Frames)
+                var a = c.Anchors[rng.Next(c.Anchors.Length)];
+                lo = Math.Max(lo, (int)Math.Ceiling(a) + Labeler.PositiveFrames + 5 - w);
+                hi = Math.Min(hi, (int)Math.Floor(a) - 80);
+                if (lo > hi)
                 {
-                    break;
+                    (lo, hi) = (Math.Clamp((int)a - w / 2, 0, total - w), Math.Clamp((int)a - w / 2, 0, total - w));
                 }
             }
+            items.Add((c, rng.Next(lo, hi + 1), w));
         }
         return items;
     }
+
+    public int TrainBatchesPerEpoch => (_train.Count + _batchSize - 1) / _batchSize;
 
     private Batch Make(List<(ClipExample Clip, int Start, int Frames)> items)
     {

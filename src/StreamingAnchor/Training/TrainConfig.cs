@@ -26,7 +26,7 @@ public sealed record TrainConfig
 
     public int BatchSize { get; init; } = 16;
 
-    /// <summary>Training window length in seconds for long streams (null: whole clips).</summary>
+    /// <summary>Training crop length in seconds: one crop per clip and epoch, holding an anchor when the clip has one (null: whole clips).</summary>
     public double? WindowSeconds { get; init; }
 
     /// <summary>Seeded augmentation (noise, gain, shift, SpecAugment) on training batches.</summary>
