@@ -17,6 +17,7 @@ internal static class CommandCatalog
         yield return SynthCommand.Create();
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
+        yield return DemoCommand.Create();
         yield return ExperimentCommand.Create();
         yield return WeightsCommand.Create();
     }

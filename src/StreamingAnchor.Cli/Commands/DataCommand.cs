@@ -10,6 +10,7 @@ internal static class DataCommand
         var command = new Command("data", "Check manifests and import corpora into manifests");
         command.Subcommands.Add(DataCheckCommand.Create());
         command.Subcommands.Add(DataImportCommand.Create());
+        command.Subcommands.Add(DataPrepareCommand.Create());
         return command;
     }
 }

@@ -80,7 +80,7 @@ internal static class SynthCommand
                 }
                 return 0;
             }
-            catch (SynthesisException ex)
+            catch (Exception ex) when (ex is SynthesisException or IOException or InvalidDataException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return 1;

@@ -8,6 +8,8 @@ namespace StreamingAnchor.Models;
 public sealed class ResidualLayer : StreamingLayer
 {
     private readonly ModuleList<StreamingLayer> inner;
+    private readonly StreamingLayer[] stack; // the same modules; enumerating a ModuleList costs microseconds per step
+    private readonly int[] stateCounts;
 
     public ResidualLayer(IReadOnlyList<StreamingLayer> layers) : base(nameof(ResidualLayer))
     {
@@ -16,27 +18,29 @@ public sealed class ResidualLayer : StreamingLayer
             throw new ArgumentException("a residual block needs layers whose output width equals their input width");
         }
 
-        inner = new ModuleList<StreamingLayer>(layers.ToArray());
+        stack = layers.ToArray();
+        stateCounts = stack.Select(l => l.StateShapes(1).Count).ToArray();
+        inner = new ModuleList<StreamingLayer>(stack);
         RegisterComponents();
     }
 
-    public IReadOnlyList<StreamingLayer> Inner => inner.ToArray();
+    public IReadOnlyList<StreamingLayer> Inner => stack;
 
-    public override int InputDim => inner[0].InputDim;
+    public override int InputDim => stack[0].InputDim;
 
-    public override int OutputDim => inner[^1].OutputDim;
+    public override int OutputDim => stack[stack.Length - 1].OutputDim;
 
-    public override long MacsPerFrame => inner.Sum(l => l.MacsPerFrame);
+    public override long MacsPerFrame => stack.Sum(l => l.MacsPerFrame);
 
-    public override int? PastContext => inner.Any(l => l.PastContext is null) ? null : inner.Sum(l => l.PastContext!.Value);
+    public override int? PastContext => stack.Any(l => l.PastContext is null) ? null : stack.Sum(l => l.PastContext!.Value);
 
-    public override IReadOnlyList<long[]> StateShapes(int batchSize) => inner.SelectMany(l => l.StateShapes(batchSize)).ToArray();
+    public override IReadOnlyList<long[]> StateShapes(int batchSize) => stack.SelectMany(l => l.StateShapes(batchSize)).ToArray();
 
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
         var x = input;
-        foreach (var layer in inner)
+        foreach (var layer in stack)
         {
             x = layer.call(x);
         }
@@ -49,10 +53,11 @@ public sealed class ResidualLayer : StreamingLayer
         var x = chunk;
         var next = new List<Tensor>();
         var used = 0;
-        foreach (var layer in inner)
+        for (var i = 0; i < stack.Length; i++)
         {
-            var count = layer.StateShapes(1).Count;
-            var (y, s) = layer.Step(x, state.Skip(used).Take(count).ToArray());
+            var layer = stack[i];
+            var count = stateCounts[i];
+            var (y, s) = layer.Step(x, count == 0 ? [] : state.Skip(used).Take(count).ToArray());
             used += count;
             next.AddRange(s);
             x = y;
@@ -61,5 +66,5 @@ public sealed class ResidualLayer : StreamingLayer
         return (chunk + x, next);
     }
 
-    public override string Describe() => "residual[" + string.Join(", ", inner.Select(l => l.Describe())) + "]";
+    public override string Describe() => "residual[" + string.Join(", ", stack.Select(l => l.Describe())) + "]";
 }

@@ -8,38 +8,42 @@ namespace StreamingAnchor.Models;
 public sealed class StackedStreamingModel : StreamingModel
 {
     private readonly ModuleList<StreamingLayer> layers;
+    private readonly StreamingLayer[] stack; // the same modules; enumerating a ModuleList costs microseconds per step
+    private readonly int[] stateCounts;
     private readonly ModelConfig config;
 
-    public StackedStreamingModel(ModelConfig config, IReadOnlyList<StreamingLayer> layers) : base(config.Family)
+    public StackedStreamingModel(ModelConfig config, IReadOnlyList<StreamingLayer> stack) : base(config.Family)
     {
-        if (layers.Count == 0)
+        if (stack.Count == 0)
         {
             throw new ArgumentException("a model needs at least one layer");
         }
 
-        for (var i = 1; i < layers.Count; i++)
+        for (var i = 1; i < stack.Count; i++)
         {
-            if (layers[i].InputDim != layers[i - 1].OutputDim)
+            if (stack[i].InputDim != stack[i - 1].OutputDim)
             {
-                throw new ArgumentException($"layer {i} expects {layers[i].InputDim} inputs but gets {layers[i - 1].OutputDim}");
+                throw new ArgumentException($"layer {i} expects {stack[i].InputDim} inputs but gets {stack[i - 1].OutputDim}");
             }
         }
 
         this.config = config;
-        this.layers = new ModuleList<StreamingLayer>(layers.ToArray());
+        this.stack = stack.ToArray();
+        stateCounts = this.stack.Select(l => l.StateShapes(1).Count).ToArray();
+        layers = new ModuleList<StreamingLayer>(this.stack);
         RegisterComponents();
     }
 
     public override ModelConfig Config => config;
 
-    public IReadOnlyList<StreamingLayer> Layers => layers.ToArray();
+    public IReadOnlyList<StreamingLayer> Layers => stack;
 
-    public override int InputDim => layers[0].InputDim;
+    public override int InputDim => stack[0].InputDim;
 
-    public override int NumClasses => layers[^1].OutputDim;
+    public override int NumClasses => stack[^1].OutputDim;
 
     /// <summary>Shapes of the state tensors for a batch, in Step's order.</summary>
-    public IReadOnlyList<long[]> StateShapes(int batchSize) => layers.SelectMany(l => l.StateShapes(batchSize)).ToArray();
+    public IReadOnlyList<long[]> StateShapes(int batchSize) => stack.SelectMany(l => l.StateShapes(batchSize)).ToArray();
 
     public override Tensor forward(Tensor input)
     {
@@ -56,7 +60,7 @@ public sealed class StackedStreamingModel : StreamingModel
             x = torch.cat([x, torch.zeros(input.shape[0], LookAhead, InputDim, dtype: input.dtype, device: input.device)], 1);
         }
 
-        foreach (var layer in layers)
+        foreach (var layer in stack)
         {
             x = layer.call(x);
         }
@@ -71,7 +75,7 @@ public sealed class StackedStreamingModel : StreamingModel
 
     public override StreamState InitialState(int batchSize)
     {
-        var device = layers[0].parameters().FirstOrDefault()?.device ?? torch.CPU;
+        var device = stack[0].parameters().FirstOrDefault()?.device ?? torch.CPU;
         return new StreamState(StateShapes(batchSize).Select(s => torch.zeros(s, device: device)).ToArray());
     }
 
@@ -82,21 +86,22 @@ public sealed class StackedStreamingModel : StreamingModel
             throw new ArgumentException($"expected a chunk [B,n>=1,{InputDim}], got [{string.Join(",", chunk.shape)}]");
         }
 
-        var expected = StateShapes((int)chunk.shape[0]);
-        if (state.Tensors.Count != expected.Count)
+        var expected = stateCounts.Sum();
+        if (state.Tensors.Count != expected)
         {
-            throw new ArgumentException($"state has {state.Tensors.Count} tensors, the model needs {expected.Count}");
+            throw new ArgumentException($"state has {state.Tensors.Count} tensors, the model needs {expected}");
         }
 
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
         var x = chunk;
-        var next = new List<Tensor>(expected.Count);
+        var next = new List<Tensor>(expected);
         var used = 0;
-        foreach (var layer in layers)
+        for (var i = 0; i < stack.Length; i++)
         {
-            var count = layer.StateShapes(1).Count;
-            var (y, s) = layer.Step(x, state.Tensors.Skip(used).Take(count).ToArray());
+            var layer = stack[i];
+            var count = stateCounts[i];
+            var (y, s) = layer.Step(x, count == 0 ? [] : state.Tensors.Skip(used).Take(count).ToArray());
             used += count;
             next.AddRange(s);
             x = y;

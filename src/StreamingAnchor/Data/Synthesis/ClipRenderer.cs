@@ -207,7 +207,15 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         {
             throw new SynthesisException($"{file.FullPath}: real sources are not enabled");
         }
-        var x = sources.Load(file, cancellationToken);
+        float[] x;
+        try
+        {
+            x = sources.Load(file, cancellationToken);
+        }
+        catch (SynthesisException)
+        {
+            return []; // undecodable recording: the item is dropped, deterministically
+        }
         var (start, end) = SpeechCut.EnergyBounds(x, SpeechCut.Rate, 40);
         end = Math.Min(end, start + (int)(MaxRealSeconds * SpeechCut.Rate));
         if (end - start < SpeechCut.Rate / 20)
@@ -222,7 +230,16 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         float[]? source = null;
         if (noise.Real is { } file && sources is not null)
         {
-            source = sources.Load(file, cancellationToken);
+            try
+            {
+                source = sources.Load(file, cancellationToken);
+            }
+            catch (SynthesisException)
+            {
+                // An undecodable noise file falls back to generated noise; the same file fails the same way on every
+                // run, so the output stays deterministic.
+                source = null;
+            }
         }
         if (source is null || source.Length == 0 || Rms(source) < 1e-5)
         {

@@ -162,6 +162,8 @@ public static class CorpusGenerator
             }
         }
 
+        CheckPools(pools, work);
+
         // Plans, then speech synthesis (cached), then clips.
         var plans = new CorpusPlanner(config, pools).Plan();
         var cache = new TtsCache(Path.Combine(work, "tts"), engines);
@@ -193,10 +195,44 @@ public static class CorpusGenerator
         {
             throw new SynthesisException($"split fractions must be >= 0 and sum to at most 1 (train {config.TrainFraction}, dev {config.DevFraction})");
         }
+        foreach (var name in config.Sources)
+        {
+            RealSourceCatalog.Get(name);
+        }
+        foreach (var name in config.Engines)
+        {
+            if (name.Trim().ToLowerInvariant() is not ("espeak" or "espeak-ng" or "flite" or "festival"))
+            {
+                throw new SynthesisException($"unknown TTS engine '{name}' (known: espeak, flite, festival)");
+            }
+        }
         if (config.MinSnrDb > config.MaxSnrDb)
         {
             throw new SynthesisException($"SNR range is empty ({config.MinSnrDb} > {config.MaxSnrDb})");
         }
+    }
+
+    /// <summary>
+    /// Plans depend on which voices and files were available; a resumed run whose engines or sources changed (say a
+    /// download failed the first time) would mix two plans, so it is refused with the difference.
+    /// </summary>
+    private static void CheckPools(IReadOnlyDictionary<string, SplitPool> pools, string work)
+    {
+        var summary = string.Join('\n', pools.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv =>
+            $"{kv.Key}: voices {string.Join(' ', kv.Value.Voices.OrderBy(v => v.Key).Select(v => $"{v.Key}={v.Value.Count}"))}; " +
+            $"speech files {kv.Value.Speech.Count}; noise files {kv.Value.Noise.Count}; generated {kv.Value.Generated.Count}")) + "\n";
+        var path = Path.Combine(work, "pools.txt");
+        if (File.Exists(path))
+        {
+            var before = File.ReadAllText(path);
+            if (before != summary)
+            {
+                throw new SynthesisException($"{Path.GetDirectoryName(work)}: the voices or sources available differ from the interrupted run " +
+                    $"(was: {before.Replace('\n', ' ').Trim()}; now: {summary.Replace('\n', ' ').Trim()}); use another --out or delete it");
+            }
+            return;
+        }
+        AtomicFile.WriteAllText(path, summary);
     }
 
     /// <summary>

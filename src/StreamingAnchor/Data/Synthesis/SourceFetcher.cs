@@ -124,7 +124,11 @@ public sealed class SourceFetcher(string cacheDirectory)
                     args.AddRange(["-f", "g722"]);
                 }
                 args.AddRange(["-i", file.FullPath, "-ac", "1", "-c:a", "pcm_s16le", "-f", "wav", tmp]);
-                ToolRunner.RunChecked("ffmpeg", args, cancellationToken: cancellationToken);
+                var run = ToolRunner.Run("ffmpeg", args, cancellationToken: cancellationToken);
+                if (run.ExitCode != 0)
+                {
+                    throw new SynthesisException($"{file.FullPath}: ffmpeg cannot decode it ({run.Stderr.Trim().Split('\n')[0]})");
+                }
             });
         }
         try

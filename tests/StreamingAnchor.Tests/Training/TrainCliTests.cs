@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using StreamingAnchor.Evaluation;
+using StreamingAnchor.Tests.Data;
+using StreamingAnchor.Training;
+
+namespace StreamingAnchor.Tests.Training;
+
+public class TrainCliTests
+{
+    private static string[] TrainArgs(string manifest, string output) =>
+    [
+        "train", "--data", manifest, "--task", "kws", "--model", "gru", "--hidden", "16", "--loss", "sal", "--tau", "8",
+        "--lambda", "4", "--epochs", "3", "--batch-size", "4", "--seed", "3", "--threads", "1", "--out", output,
+        "--augment", "--window-mode", "sliding",
+    ];
+
+    [Fact]
+    public void KilledRunResumesToTheSameWeightsAndEvalWritesPlots()
+    {
+        var dir = Directory.CreateTempSubdirectory("sal-cli-train-").FullName;
+        try
+        {
+            var manifest = ToneKwsCorpus.Write(dir);
+            var straight = Path.Combine(dir, "straight");
+            var (code, stdout, stderr) = SalProcess.Run(TrainArgs(manifest, straight));
+            Assert.True(code == 0, stdout + stderr);
+
+            // kill -9 the second run as soon as its first epoch is checkpointed, i.e. in the middle of epoch 2.
+            var killed = Path.Combine(dir, "killed");
+            var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sal.dll"));
+            foreach (var a in TrainArgs(manifest, killed))
+            {
+                info.ArgumentList.Add(a);
+            }
+            using (var process = Process.Start(info)!)
+            {
+                _ = process.StandardOutput.ReadToEndAsync();
+                _ = process.StandardError.ReadToEndAsync();
+                var last = Path.Combine(killed, Trainer.LastCheckpoint);
+                var clock = Stopwatch.StartNew();
+                while (!File.Exists(last) && !process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60))
+                {
+                    Thread.Sleep(5);
+                }
+                process.Kill(); // SIGKILL on Linux: no cleanup runs
+                process.WaitForExit();
+            }
+            var recorded = TrainingRun.ReadConfig(Path.Combine(straight, TrainingRun.ConfigFile));
+            Assert.True(recorded.Augment);
+            Assert.Equal(StreamingAnchor.Data.WindowMode.Sliding, recorded.WindowMode);
+            var header = Checkpoint.ReadHeader(Path.Combine(killed, Trainer.LastCheckpoint));
+            Assert.InRange(header.State.EpochsDone, 1, 2);
+
+            (code, stdout, stderr) = SalProcess.Run("train", "--resume", killed, "--threads", "1");
+            Assert.True(code == 0, stdout + stderr);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "weights.dat")), File.ReadAllBytes(Path.Combine(killed, "weights.dat")));
+            Assert.Equal(3, File.ReadAllLines(Path.Combine(killed, Trainer.MetricsFile)).Length);
+
+            (code, stdout, stderr) = SalProcess.Run("eval", "--run", killed, "--data", manifest);
+            Assert.True(code == 0, stdout + stderr);
+            foreach (var file in new[] { "metrics.json", "report.md", "det.png", "latency.png", "trace.png" })
+            {
+                Assert.True(File.Exists(Path.Combine(killed, "eval", file)), file);
+            }
+            var summary = EvaluationSummary.Load(Path.Combine(killed, "eval", "metrics.json"));
+            Assert.Equal(4, summary.Result.AtThreshold.Streams);
+            Assert.Equal(2, summary.Result.AtThreshold.Events);
+            Assert.Contains("FRR @1 FA/h", stdout);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void MissingManifestIsAOneLineError()
+    {
+        var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", "--epochs", "1", "--out",
+            Path.Combine(Path.GetTempPath(), "sal-never"));
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: /nonexistent/m.jsonl: manifest not found", stderr.Trim());
+        Assert.Single(stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void UnknownWindowModeIsAOneLineError()
+    {
+        var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", "--window-mode", "diagonal", "--out",
+            Path.Combine(Path.GetTempPath(), "sal-never"));
+        Assert.Equal(1, code);
+        Assert.Equal("error: unknown window mode 'diagonal' (expected random or sliding)", stderr.Trim());
+    }
+}
