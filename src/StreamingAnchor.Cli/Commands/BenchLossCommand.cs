@@ -1,3 +1,4 @@
+using StreamingAnchor.Cli.Output;
 using System.CommandLine;
 using Spectre.Console;
 using StreamingAnchor.Losses;
@@ -86,27 +87,7 @@ internal static class BenchLossCommand
             r.Shape, r.Name, r.MedianMicroseconds.ToString("F1"), r.P10Microseconds.ToString("F1"), r.P90Microseconds.ToString("F1"),
             r.RatioToCe.ToString("F3"), r.P10RatioToCe.ToString("F3"),
         }).ToList();
-        if (Console.IsOutputRedirected)
-        {
-            Console.WriteLine(string.Join('\t', header));
-            foreach (var row in rows)
-            {
-                Console.WriteLine(string.Join('\t', row));
-            }
-        }
-        else
-        {
-            var table = new Table();
-            foreach (var h in header)
-            {
-                table.AddColumn(h);
-            }
-            foreach (var row in rows)
-            {
-                table.AddRow(row.Select(Markup.Escape).ToArray());
-            }
-            AnsiConsole.Write(table);
-        }
+        ConsoleTable.Write(header, rows);
         Console.WriteLine($"{LossBenchmark.TorchCe}: libtorch's fused cross entropy (reference, not part of the family); " +
                           $"{LossBenchmark.SignificanceOnly}: the [B,T] kernel plane alone, as a share of ce.");
     }

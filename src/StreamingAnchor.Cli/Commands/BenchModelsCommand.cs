@@ -1,3 +1,4 @@
+using StreamingAnchor.Cli.Output;
 using System.CommandLine;
 using Spectre.Console;
 using StreamingAnchor.Export;
@@ -59,29 +60,7 @@ internal static class BenchModelsCommand
                 (r.TorchCpuMicroseconds / r.OnnxCpuMicroseconds).ToString("F1") + "x", r.TorchWallMicroseconds.ToString("F1"),
                 r.OnnxWallMicroseconds.ToString("F1"),
             }).ToArray();
-            if (Console.IsOutputRedirected)
-            {
-                Console.WriteLine(string.Join('\t', header));
-                foreach (var row in cells)
-                {
-                    Console.WriteLine(string.Join('\t', row));
-                }
-            }
-            else
-            {
-                var table = new Table();
-                foreach (var h in header)
-                {
-                    table.AddColumn(h);
-                }
-
-                foreach (var row in cells)
-                {
-                    table.AddRow(row.Select(Markup.Escape).ToArray());
-                }
-
-                AnsiConsole.Write(table);
-            }
+            ConsoleTable.Write(header, cells);
 
             return 0;
         });

@@ -1,3 +1,4 @@
+using StreamingAnchor.Cli.Output;
 using System.CommandLine;
 using Spectre.Console;
 using StreamingAnchor.Models;
@@ -72,29 +73,7 @@ internal static class ModelCommand
             r.Family, r.Preset, r.InputDim.ToString(), r.NumClasses.ToString(), r.Parameters.ToString("N0"), r.MacsPerFrame.ToString("N0"),
             r.ReceptiveField is { } rf ? $"{rf} frames ({rf * 10} ms)" : "unbounded (recurrent)", r.LookAhead.ToString(), r.StateFloats.ToString("N0"),
         }).ToArray();
-        if (Console.IsOutputRedirected)
-        {
-            Console.WriteLine(string.Join('\t', header));
-            foreach (var row in cells)
-            {
-                Console.WriteLine(string.Join('\t', row));
-            }
-        }
-        else
-        {
-            var table = new Table();
-            foreach (var h in header)
-            {
-                table.AddColumn(h);
-            }
-
-            foreach (var row in cells)
-            {
-                table.AddRow(row.Select(Markup.Escape).ToArray());
-            }
-
-            AnsiConsole.Write(table);
-        }
+        ConsoleTable.Write(header, cells);
 
         if (rows.Count == 1)
         {

@@ -1,3 +1,4 @@
+using StreamingAnchor.Cli.Output;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -189,25 +190,7 @@ internal static class PeersCommand
             return cells;
         }).ToList();
 
-        if (Console.IsOutputRedirected)
-        {
-            Console.WriteLine(string.Join(" | ", headers));
-            foreach (var line in lines)
-            {
-                Console.WriteLine(string.Join(" | ", line));
-            }
-            return;
-        }
-        var table = new Table();
-        foreach (var h in headers)
-        {
-            table.AddColumn(new TableColumn(Markup.Escape(h)));
-        }
-        foreach (var line in lines)
-        {
-            table.AddRow(line.Select(Markup.Escape).ToArray());
-        }
-        AnsiConsole.Write(table);
+        ConsoleTable.Write(headers, lines, " | ");
     }
 
     private static string Num(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);

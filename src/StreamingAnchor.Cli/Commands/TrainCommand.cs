@@ -1,5 +1,6 @@
 using System.CommandLine;
 using StreamingAnchor.Cli.Output;
+using StreamingAnchor.Data;
 using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
 using StreamingAnchor.Training;
@@ -38,6 +39,9 @@ internal static class TrainCommand
         var epochs = new Option<int?>("--epochs") { Description = "Epochs" };
         var batch = new Option<int?>("--batch-size") { Description = "Clips per batch" };
         var window = new Option<double?>("--window") { Description = "Training window in seconds for long streams" };
+        var windowMode = new Option<string>("--window-mode") { Description = "random (seeded crops, new each epoch) | sliding (half-overlapping windows)" };
+        var augment = new Option<bool?>("--augment") { Description = "Seeded augmentation of training batches: gain, time shift, SpecAugment (or the config's augmentation)" };
+        var streams = new Option<bool?>("--streams") { Description = "Feed the manifest's extra per-frame streams (e.g. accelerometer) with the audio; --streams false trains audio only (default true)" };
         var lr = new Option<double?>("--lr") { Description = "Peak learning rate (AdamW)" };
         var weightDecay = new Option<double?>("--weight-decay") { Description = "AdamW weight decay" };
         var warmup = new Option<double?>("--warmup") { Description = "Share of steps spent warming up" };
@@ -47,7 +51,7 @@ internal static class TrainCommand
         var seed = new Option<int?>("--seed") { Description = "Seed (same seed, same model on the same machine)" };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default: all cores)" };
         foreach (var o in new Option[] { data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
-                     tauBefore, tauAfter, maxDistance, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window,
+                     tauBefore, tauAfter, maxDistance, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
                      lr, weightDecay, warmup, clip, patience, devMetric, seed, threads })
         {
             command.Options.Add(o);
@@ -109,6 +113,13 @@ internal static class TrainCommand
                         Epochs = parse.GetValue(epochs) ?? c.Epochs,
                         BatchSize = parse.GetValue(batch) ?? c.BatchSize,
                         WindowSeconds = parse.GetValue(window) ?? c.WindowSeconds,
+                        WindowMode = parse.GetValue(windowMode) is { } wm
+                            ? Enum.TryParse<WindowMode>(wm, ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !int.TryParse(wm, out _)
+                                ? mode
+                                : throw new ArgumentException($"unknown window mode '{wm}' (expected random or sliding)")
+                            : c.WindowMode,
+                        Augment = parse.GetValue(augment) ?? c.Augment,
+                        IncludeStreams = parse.GetValue(streams) ?? c.IncludeStreams,
                         LearningRate = parse.GetValue(lr) ?? c.LearningRate,
                         WeightDecay = parse.GetValue(weightDecay) ?? c.WeightDecay,
                         WarmupFraction = parse.GetValue(warmup) ?? c.WarmupFraction,

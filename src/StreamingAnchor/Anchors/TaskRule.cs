@@ -73,6 +73,18 @@ public sealed record TaskRule
         return 0;
     }
 
+    /// <summary>Throws a one-line error naming the manifest and clip when an explicit anchor lies outside the clip.</summary>
+    public static void CheckAnchors(ManifestEntry entry, string manifestPath)
+    {
+        foreach (var a in entry.Anchors ?? [])
+        {
+            if (a < 0 || a > entry.Duration + 1e-6)
+            {
+                throw new InvalidDataException($"{manifestPath}: clip '{entry.Id}': anchor {a:0.###} s lies outside the clip [0, {entry.Duration:0.###}] s");
+            }
+        }
+    }
+
     /// <summary>Targets over <paramref name="frames"/> frames, anchors in frames and events in seconds for one clip.</summary>
     public LabeledTargets Apply(ManifestEntry entry, int frames)
     {

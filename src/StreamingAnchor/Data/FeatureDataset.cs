@@ -1,3 +1,4 @@
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Evaluation;
 
@@ -88,6 +89,7 @@ public sealed class FeatureDataset
             {
                 throw new InvalidDataException($"{paths[i]}: clip '{entry.Id}' is shorter than one {options.Fbank.WindowSamples}-sample frame");
             }
+            TaskRule.CheckAnchors(entry, manifest.Path);
             var features = streamNames.Count == 0 ? mel[i] : WithStreams(manifest, entry, mel[i], streamNames);
             if (inputDim is { } d && d != features.Dim)
             {
@@ -107,7 +109,8 @@ public sealed class FeatureDataset
         return new FeatureDataset(manifest, options, splits, streamNames, inputDim!.Value, normalizer);
     }
 
-    private static FeatureMatrix WithStreams(Manifest manifest, ManifestEntry entry, FeatureMatrix mel, IReadOnlyList<string> names)
+    /// <summary>The named extra streams of one clip, in order, read from the manifest's .npy files.</summary>
+    public static IReadOnlyList<FeatureMatrix> ReadStreams(Manifest manifest, ManifestEntry entry, IReadOnlyList<string> names)
     {
         var streams = new List<FeatureMatrix>();
         foreach (var name in names)
@@ -123,19 +126,29 @@ public sealed class FeatureDataset
             }
             streams.Add(m);
         }
+        return streams;
+    }
+
+    /// <summary>Mel frame t followed by row t of each stream (streams a frame or two off the grid are cropped or padded).</summary>
+    public static void AppendStreams(ReadOnlySpan<float> mel, IReadOnlyList<FeatureMatrix> streams, int t, Span<float> row)
+    {
+        mel.CopyTo(row);
+        var offset = mel.Length;
+        foreach (var s in streams)
+        {
+            s.Row(Math.Min(t, s.Frames - 1)).CopyTo(row.Slice(offset, s.Dim));
+            offset += s.Dim;
+        }
+    }
+
+    private static FeatureMatrix WithStreams(Manifest manifest, ManifestEntry entry, FeatureMatrix mel, IReadOnlyList<string> names)
+    {
+        var streams = ReadStreams(manifest, entry, names);
         var dim = mel.Dim + streams.Sum(s => s.Dim);
         var data = new float[mel.Frames * dim];
         for (var t = 0; t < mel.Frames; t++)
         {
-            var row = data.AsSpan(t * dim, dim);
-            mel.Row(t).CopyTo(row);
-            var offset = mel.Dim;
-            foreach (var s in streams)
-            {
-                // Streams a frame or two off the audio grid are cropped, or padded with their last frame.
-                s.Row(Math.Min(t, s.Frames - 1)).CopyTo(row.Slice(offset, s.Dim));
-                offset += s.Dim;
-            }
+            AppendStreams(mel.Row(t), streams, t, data.AsSpan(t * dim, dim));
         }
         return new FeatureMatrix(data, mel.Frames, dim);
     }

@@ -1,3 +1,4 @@
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
 using StreamingAnchor.Models;
@@ -56,22 +57,26 @@ public static class RunEvaluator
         {
             entries = entries.Take(n).ToList();
         }
-        var labeler = new TaskLabeler(task, spec.Labels);
+        var rule = TrainingRun.RuleOf(task, spec.Labels);
+        var streamNames = StreamNamesOf(run);
         var traces = new List<PosteriorTrace>(entries.Count);
         double audioSeconds = 0, streamSeconds = 0;
-        Stream(model, fbank, normalizer, new float[fbank.SampleRate / 2]); // untimed warm-up: first-call costs are not per-frame costs
+        var warmUpStreams = streamNames.Count == 0 ? [] : FeatureDataset.ReadStreams(manifest, entries[0], streamNames);
+        Stream(model, fbank, normalizer, new float[fbank.SampleRate / 2], warmUpStreams); // untimed warm-up: first-call costs are not per-frame costs
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
+            TaskRule.CheckAnchors(entry, manifest.Path);
             var clip = WavFile.Read(manifest.Resolve(entry.Audio), fbank.SampleRate);
+            var streams = streamNames.Count == 0 ? [] : FeatureDataset.ReadStreams(manifest, entry, streamNames);
             var start = Export.ThreadCpuClock.Now(); // this thread's CPU time: other load on the machine does not count
-            var posteriors = Stream(model, fbank, normalizer, clip.Samples);
+            var posteriors = Stream(model, fbank, normalizer, clip.Samples, streams);
             streamSeconds += Export.ThreadCpuClock.Now() - start;
             audioSeconds += clip.DurationSeconds;
             var frames = posteriors.Length / Math.Max(1, spec.NumClasses == 1 ? 1 : spec.NumClasses - 1);
-            var (targets, _, events) = labeler.Label(entry, frames, manifest.Path);
-            traces.Add(new PosteriorTrace(entry.Id, posteriors, spec.NumClasses == 1 ? 1 : spec.NumClasses - 1, entry.Duration, events,
-                targets.Select(t => (int)t).ToArray()));
+            var labels = rule.Apply(entry, frames);
+            traces.Add(new PosteriorTrace(entry.Id, posteriors, spec.NumClasses == 1 ? 1 : spec.NumClasses - 1, entry.Duration, labels.Events,
+                labels.Targets.Select(t => (int)t).ToArray()));
             progress?.Report((i + 1, entries.Count));
         }
         var parameters = model.parameters().Sum(p => p.numel());
@@ -81,12 +86,27 @@ public static class RunEvaluator
     }
 
     /// <summary>Posteriors (row-major [frames, K]) of one clip, streamed chunk by chunk with the model's state carried over.</summary>
-    public static float[] Stream(StreamingModel model, FbankConfig fbank, FeatureNormalizer normalizer, float[] samples)
+    public static float[] Stream(StreamingModel model, FbankConfig fbank, FeatureNormalizer normalizer, float[] samples) =>
+        Stream(model, fbank, normalizer, samples, []);
+
+    /// <summary>The extra streams a run was trained with (training.json), in feature order; empty for audio-only runs.</summary>
+    public static IReadOnlyList<string> StreamNamesOf(RunDirectory run) =>
+        run.ReadTrainingSummary()?[TrainingRun.StreamsKey] is System.Text.Json.Nodes.JsonArray names
+            ? names.Select(n => n!.GetValue<string>()).ToList()
+            : [];
+
+    /// <summary>
+    /// Posteriors of a multi-modal model: mel frame t is followed by row t of each extra stream (in the run's training
+    /// order) before normalising, as in training.
+    /// </summary>
+    public static float[] Stream(StreamingModel model, FbankConfig fbank, FeatureNormalizer normalizer, float[] samples,
+        IReadOnlyList<FeatureMatrix> streams)
     {
         var front = new StreamingFbank(fbank);
         var output = new List<float>();
         var state = model.InitialState(1);
         var emitted = 0;
+        var melFrames = 0;
         try
         {
             for (var offset = 0; offset < samples.Length; offset += ChunkSamples)
@@ -97,13 +117,20 @@ public static class RunEvaluator
                 {
                     continue;
                 }
-                var dim = frames[0].Length;
+                var dim = frames[0].Length + streams.Sum(m => m.Dim);
                 var x = new float[frames.Count * dim];
                 for (var t = 0; t < frames.Count; t++)
                 {
-                    normalizer.ApplyInPlace(frames[t]);
-                    frames[t].CopyTo(x, t * dim);
+                    var row = frames[t];
+                    if (streams.Count > 0)
+                    {
+                        row = new float[dim];
+                        FeatureDataset.AppendStreams(frames[t], streams, melFrames + t, row);
+                    }
+                    normalizer.ApplyInPlace(row);
+                    row.CopyTo(x, t * dim);
                 }
+                melFrames += frames.Count;
                 using var scope = torch.NewDisposeScope();
                 using var chunk = torch.tensor(x, [1, frames.Count, dim]);
                 var (logits, next) = model.Step(chunk, state);

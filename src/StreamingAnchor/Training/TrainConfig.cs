@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using StreamingAnchor.Data;
 using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
 
@@ -26,11 +28,36 @@ public sealed record TrainConfig
 
     public int BatchSize { get; init; } = 16;
 
-    /// <summary>Training crop length in seconds: one crop per clip and epoch, holding an anchor when the clip has one (null: whole clips).</summary>
+    /// <summary>Training window in seconds: clips longer than it are cut per <see cref="WindowMode"/> (null: whole clips).</summary>
     public double? WindowSeconds { get; init; }
 
-    /// <summary>Seeded augmentation (noise, gain, shift, SpecAugment) on training batches.</summary>
+    /// <summary>random: ceil(frames / window) seeded crops per clip, new each epoch; sliding: half-overlapping windows.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<WindowMode>))]
+    public WindowMode WindowMode { get; init; } = WindowMode.Random;
+
+    /// <summary>Seeded augmentation on training batches: <see cref="Augmentation"/>, or <see cref="DefaultAugmentation"/> when that is null.</summary>
     public bool Augment { get; init; }
+
+    /// <summary>Augmentation settings used when <see cref="Augment"/> is on (a --config file can set noise, speed...).</summary>
+    public AugmentOptions? Augmentation { get; init; }
+
+    /// <summary>Feed the manifest's extra per-frame streams (e.g. accelerometer) after the mel bins; false trains audio only.</summary>
+    public bool IncludeStreams { get; init; } = true;
+
+    /// <summary>What `--augment` turns on: feature-domain parts only (no noise manifest needed, no audio re-read).</summary>
+    public static AugmentOptions DefaultAugmentation { get; } = new()
+    {
+        GainProbability = 0.5,
+        MaxShiftFrames = 10,
+        TimeMasks = 2,
+        FreqMasks = 2,
+    };
+
+    /// <summary>The augmentation the trainer applies, or null for none.</summary>
+    public AugmentOptions? ResolvedAugmentation => Augment ? Augmentation ?? DefaultAugmentation : null;
+
+    /// <summary>The training window in frames (10 ms hop), or null for whole clips.</summary>
+    public int? WindowFrames => WindowSeconds is { } w ? Math.Max(1, (int)Math.Round(w * 100)) : null;
 
     public double LearningRate { get; init; } = 3e-3;
 
@@ -85,5 +112,7 @@ public sealed record TrainConfig
         }
         if (Threads < 0) throw new ArgumentException($"threads must be >= 0, got {Threads}");
         if (WindowSeconds is { } w && !(w > 0)) throw new ArgumentException($"window must be positive, got {w}");
+        if (!Enum.IsDefined(WindowMode)) throw new ArgumentException($"unknown window mode '{WindowMode}' (expected random or sliding)");
+        ResolvedAugmentation?.Validate();
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
+using StreamingAnchor.Data;
 using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
 using TorchSharp;
@@ -40,6 +42,45 @@ public static class TrainingRun
         }
     }
 
+    /// <summary>training.json key listing the extra streams fed after the mel bins, in order (absent or empty: audio only).</summary>
+    public const string StreamsKey = "streams";
+
+    /// <summary>The task rule of a task name and the positive labels (class k + 1 is labels[k]).</summary>
+    public static TaskRule RuleOf(string task, IReadOnlyList<string> labels) =>
+        TaskRule.For(Enum.Parse<TaskKind>(task, ignoreCase: true), [.. labels]);
+
+    /// <summary>
+    /// The train and dev splits as the trainer sees them: features cached beside the manifest, the task rule over the
+    /// train split's labels (sorted), the normaliser fitted on train only, windows, bucketing and augmentation from the config.
+    /// </summary>
+    public static DatasetTrainingData LoadData(TrainConfig config, FbankConfig fbank, IProgress<(int Done, int Total)>? loading = null)
+    {
+        var manifest = Manifest.Load(config.Data);
+        var train = manifest.Split("train");
+        if (train.Count == 0)
+        {
+            throw new FormatException($"{config.Data}: no clips in the train split");
+        }
+        var labels = train.SelectMany(e => e.Events.Select(v => v.Label)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var dataset = FeatureDataset.Load(manifest, new DatasetOptions
+        {
+            Rule = RuleOf(config.Task, labels),
+            Fbank = fbank,
+            IncludeStreams = config.IncludeStreams,
+            Splits = ["train", "dev"],
+            NormalizerSplit = "train",
+        }, loading);
+        var batches = new BatchOptions
+        {
+            BatchSize = config.BatchSize,
+            Seed = config.Seed,
+            WindowFrames = config.WindowFrames,
+            WindowMode = config.WindowMode,
+            Augment = config.ResolvedAugmentation,
+        };
+        return new DatasetTrainingData(dataset, batches, config.BatchSize);
+    }
+
     /// <summary>Trains into <paramref name="runDirectory"/>; reports data loading and training progress.</summary>
     public static TrainingState Run(TrainConfig config, string runDirectory, IProgress<TrainProgress>? progress = null,
         IProgress<(int Done, int Total)>? loading = null, CancellationToken cancellation = default)
@@ -59,7 +100,8 @@ public static class TrainingRun
         torch.set_num_threads(config.ResolvedThreads);
 
         var fbank = new FbankConfig();
-        var data = ManifestTrainingData.Load(config, fbank, loading);
+        var data = LoadData(config, fbank, loading);
+        var dataset = data.Dataset;
         torch.manual_seed(config.Seed);
         using var model = ModelFactory.Create(config.Model, data.InputDim, data.NumClasses);
         var loss = LossFactory.Create(config.Loss);
@@ -70,8 +112,8 @@ public static class TrainingRun
         Checkpoint.Load(trainer.BestCheckpointPath, model, null);
         model.eval();
         var run = new RunDirectory(runDirectory);
-        run.SaveModel(model, data.Labeler.Labels);
-        data.Normalizer.Save(run.PathOf(RunDirectory.NormalizerFile));
+        run.SaveModel(model, dataset.Options.Rule.Labels);
+        dataset.Normalizer.Save(run.PathOf(RunDirectory.NormalizerFile));
         fbank.Save(run.PathOf(RunDirectory.FrontEndFile));
         var header = Checkpoint.ReadHeader(trainer.LastCheckpointPath);
         var summary = new JsonObject
@@ -84,8 +126,10 @@ public static class TrainingRun
             ["devMetric"] = config.DevMetric,
             ["bestDevMetric"] = double.IsFinite(state.BestMetric) ? state.BestMetric : null,
             ["stoppedEarly"] = state.Stopped,
-            ["trainClips"] = data.TrainClips,
-            ["devClips"] = data.DevClips,
+            ["trainClips"] = dataset.Clips(data.TrainSplit).Count,
+            ["devClips"] = dataset.Clips(data.DevSplit).Count,
+            ["inputDim"] = dataset.InputDim,
+            [StreamsKey] = new JsonArray([.. dataset.StreamNames.Select(n => JsonValue.Create(n))]),
             ["parameters"] = model.parameters().Sum(p => p.numel()),
             ["trainSeconds"] = header.History.Sum(h => h.Seconds),
         };

@@ -107,6 +107,15 @@ public class TaskRuleTests
     }
 
     [Fact]
+    public void AnchorOutsideTheClipIsAnErrorNamingManifestAndClip()
+    {
+        TaskRule.CheckAnchors(Clip(1.0, [], anchors: [1.0]), "m.jsonl");
+        var ex = Assert.Throws<InvalidDataException>(() => TaskRule.CheckAnchors(Clip(1.0, [], anchors: [7.0]), "m.jsonl"));
+        Assert.Contains("m.jsonl: clip '", ex.Message);
+        Assert.Contains("anchor 7 s lies outside the clip [0, 1] s", ex.Message);
+    }
+
+    [Fact]
     public void AnchorsWithoutEventsGiveTheirOwnPositiveWindow()
     {
         var r = TaskRule.For(TaskKind.Kws).Apply(Clip(1.0, [], anchors: [0.5]), 98);

@@ -20,9 +20,9 @@ public class OnnxExportTests
     [InlineData("crnn", 2, 2, 44)]
     public void OnnxRuntimeFrameByFrameMatchesTorchSharp(string family, int lookAhead, int classes, int inputDim)
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchDir();
         using var model = StreamingHarness.Build(family, "small", inputDim, classes, lookAhead);
-        var path = folder.Combine("m.onnx");
+        var path = folder.File("m.onnx");
         OnnxExporter.Export(model, path);
 
         const int frames = 30;
@@ -64,9 +64,9 @@ public class OnnxExportTests
     [Fact]
     public void MixedChunkSizesAndResetWorkInOnnxRuntime()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchDir();
         using var model = StreamingHarness.Build("tcn", "small", lookAhead: 1);
-        var path = folder.Combine("m.onnx");
+        var path = folder.File("m.onnx");
         OnnxExporter.Export(model, path);
         using var x = StreamingHarness.Features(1, 12, 40);
         using var offline = StreamingHarness.Offline(model, x);
@@ -98,14 +98,14 @@ public class OnnxExportTests
     [Fact]
     public void ExportOfARunCarriesItsNormaliserFrontEndAndLabels()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchDir();
         torch.manual_seed(1);
         using var model = ModelFactory.Create(new ModelConfig { Family = "gru", Hidden = 16 }, 40, 1);
-        var run = new RunDirectory(folder.Combine("run"));
+        var run = new RunDirectory(folder.File("run"));
         run.SaveModel(model, ["hey"]);
         run.SaveNormalizer(new FeatureNormalizer(Enumerable.Repeat(0.25f, 40).ToArray(), Enumerable.Repeat(2f, 40).ToArray()));
         run.SaveFrontEnd(new FbankConfig { LowFreq = 60 });
-        var path = folder.Combine("m.onnx");
+        var path = folder.File("m.onnx");
         OnnxExporter.ExportRun(run, path);
         using var onnx = new OnnxStreamingModel(path);
         Assert.Equal(["hey"], onnx.Labels);
@@ -118,11 +118,11 @@ public class OnnxExportTests
     [Fact]
     public void AFileThatIsNotAnExportFailsNamingIt()
     {
-        using var folder = new TempFolder();
-        var path = folder.Combine("bad.onnx");
+        using var folder = new ScratchDir();
+        var path = folder.File("bad.onnx");
         File.WriteAllBytes(path, [1, 2, 3, 4]);
         var e = Assert.Throws<InvalidDataException>(() => new OnnxStreamingModel(path));
         Assert.Contains(path, e.Message);
-        Assert.Throws<FileNotFoundException>(() => new OnnxStreamingModel(folder.Combine("missing.onnx")));
+        Assert.Throws<FileNotFoundException>(() => new OnnxStreamingModel(folder.File("missing.onnx")));
     }
 }

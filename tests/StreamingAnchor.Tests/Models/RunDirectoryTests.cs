@@ -15,15 +15,15 @@ public class RunDirectoryTests
     [InlineData("crnn")]
     public void ARunReloadsFromItsFolderAloneWithIdenticalOutputs(string family)
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchDir();
         torch.manual_seed(5);
         using var model = ModelFactory.Create(new ModelConfig { Family = family, Hidden = 24, LookAhead = 1 }, 44, 2);
         model.eval();
-        var run = new RunDirectory(folder.Combine("run"));
+        var run = new RunDirectory(folder.File("run"));
         run.SaveModel(model, ["hey", "stop"]);
 
         torch.manual_seed(99); // a different init, so equal outputs can only come from the loaded weights
-        using var loaded = new RunDirectory(folder.Combine("run")).LoadModel();
+        using var loaded = new RunDirectory(folder.File("run")).LoadModel();
         Assert.Equal(model.Config, loaded.Config);
         Assert.Equal(44, loaded.InputDim);
         Assert.Equal(2, loaded.NumClasses);
@@ -38,7 +38,7 @@ public class RunDirectoryTests
     [Fact]
     public void SideDocumentsRoundTripAndAreOptional()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchDir();
         var run = new RunDirectory(folder.Path);
         Assert.Null(run.LoadNormalizer());
         Assert.Null(run.LoadFrontEnd());
@@ -55,7 +55,7 @@ public class RunDirectoryTests
     [Fact]
     public void ANewerFormatVersionFailsNamingTheFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchDir();
         using var model = ModelFactory.Create(new ModelConfig { Family = "gru", Hidden = 8 }, 40, 1);
         var run = new RunDirectory(folder.Path);
         run.SaveModel(model);
@@ -69,7 +69,7 @@ public class RunDirectoryTests
     [Fact]
     public void MissingVersionCorruptJsonAndMissingFolderFailClearly()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchDir();
         var run = new RunDirectory(folder.Path);
         var missing = Assert.Throws<FileNotFoundException>(() => run.LoadModel());
         Assert.Contains(RunDirectory.ModelFile, missing.Message);
@@ -84,7 +84,7 @@ public class RunDirectoryTests
     [Fact]
     public void WeightsOfAnotherShapeOrCorruptWeightsFailNamingTheWeightsFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchDir();
         var run = new RunDirectory(folder.Path);
         using (var model = ModelFactory.Create(new ModelConfig { Family = "gru", Hidden = 8 }, 40, 1))
         {

@@ -58,12 +58,12 @@ public class StreamingPipelineTests
     [Fact]
     public void OnnxAndTorchPipelinesAgreeAndDetectionsAreStampedWithFrameEndTimes()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchDir();
         var fbank = new FbankConfig();
         var audio = Audio(12000);
         var normalizer = Normalizer(fbank, audio);
         using var model = StreamingHarness.Build("lstm", "small", classes: 3, lookAhead: 1);
-        var path = folder.Combine("m.onnx");
+        var path = folder.File("m.onnx");
         OnnxExporter.Export(model, path);
 
         // A low threshold and no smoothing make detections certain, so their stamps can be checked.
@@ -85,7 +85,7 @@ public class StreamingPipelineTests
             Assert.Equal(0.025 + 0.010 * d.Frame, d.Time, 9);
         }
 
-        var csv = folder.Combine("trace.csv");
+        var csv = folder.File("trace.csv");
         PosteriorTraceCsv.Write(csv, onnxResult, pipeline.FrameEndTime, ["hey", "stop"]);
         var lines = File.ReadAllLines(csv);
         Assert.Equal("time_s,posterior_hey,posterior_stop", lines[0]);

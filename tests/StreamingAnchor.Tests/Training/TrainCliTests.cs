@@ -11,6 +11,7 @@ public class TrainCliTests
     [
         "train", "--data", manifest, "--task", "kws", "--model", "gru", "--hidden", "16", "--loss", "sal", "--tau", "8",
         "--lambda", "4", "--epochs", "3", "--batch-size", "4", "--seed", "3", "--threads", "1", "--out", output,
+        "--augment", "--window-mode", "sliding",
     ];
 
     [Fact]
@@ -45,6 +46,9 @@ public class TrainCliTests
                 process.Kill(); // SIGKILL on Linux: no cleanup runs
                 process.WaitForExit();
             }
+            var recorded = TrainingRun.ReadConfig(Path.Combine(straight, TrainingRun.ConfigFile));
+            Assert.True(recorded.Augment);
+            Assert.Equal(StreamingAnchor.Data.WindowMode.Sliding, recorded.WindowMode);
             var header = Checkpoint.ReadHeader(Path.Combine(killed, Trainer.LastCheckpoint));
             Assert.InRange(header.State.EpochsDone, 1, 2);
 
@@ -78,5 +82,14 @@ public class TrainCliTests
         Assert.Equal(1, code);
         Assert.StartsWith("error: /nonexistent/m.jsonl: manifest not found", stderr.Trim());
         Assert.Single(stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void UnknownWindowModeIsAOneLineError()
+    {
+        var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", "--window-mode", "diagonal", "--out",
+            Path.Combine(Path.GetTempPath(), "sal-never"));
+        Assert.Equal(1, code);
+        Assert.Equal("error: unknown window mode 'diagonal' (expected random or sliding)", stderr.Trim());
     }
 }

@@ -13,7 +13,8 @@ public static class ExperimentReport
         var fa = c.IsOnset ? "false onsets/h" : "FA/h";
         var frr = c.IsOnset ? "miss rate" : "FRR";
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"### {heading ?? $"Task `{c.Task}`"}\n\n");
+        var title = c.Sweep is { } sw ? $"Task `{c.Task}`: sensitivity to {sw.Parameter}" : $"Task `{c.Task}`";
+        sb.Append(CultureInfo.InvariantCulture, $"### {heading ?? title}\n\n");
         var seeds = c.Seeds == 1 ? $"seed {c.FirstSeed}" : $"seeds {c.FirstSeed}-{c.FirstSeed + c.Seeds - 1}";
         sb.Append(CultureInfo.InvariantCulture,
             $"Models {string.Join(", ", c.Models)} (preset `{c.Preset}`), losses {string.Join(", ", c.Losses)}; {seeds}; budget {c.Budget}, batch {c.BatchSize}, peak lr {c.LearningRate:0.#####}");

@@ -1,4 +1,4 @@
-namespace StreamingAnchor.Tests.Audio;
+namespace StreamingAnchor.Tests;
 
 /// <summary>A fresh folder under the system temp directory, deleted when the test ends.</summary>
 public sealed class ScratchDir : IDisposable
