@@ -80,9 +80,9 @@ internal static class DemoCommand
         }
         timings.Add(("synthesis", stage.Elapsed.TotalSeconds));
 
-        // Batch 8 x 30 epochs gives ~940 optimiser steps per model on 250 training streams: at batch 32 x 12 epochs (72
-        // steps) neither model became a detector. A 2.5 s crop holds the keyword plus context; an idle 2-core machine
-        // trains an epoch in ~2 s (README, "The demo on this machine").
+        // 250 training streams of 6 s give 3 random 2.5 s crops each per epoch (keyword plus context), so batch 8 x 30
+        // epochs is ~3 000 optimiser steps per model: at batch 32 x 12 epochs (72 steps) neither model became a
+        // detector. An epoch takes ~6 s on 2 cores (README, "The demo on this machine").
         var baseConfig = new TrainConfig
         {
             Data = corpus.ManifestPath,
