@@ -7,11 +7,7 @@ namespace StreamingAnchor.Tests.Models;
 public class LookAheadTests
 {
     [Theory]
-    [InlineData("gru")]
-    [InlineData("lstm")]
-    [InlineData("tcn")]
-    [InlineData("dscnn")]
-    [InlineData("crnn")]
+    [MemberData(nameof(StreamingHarness.Families), MemberType = typeof(StreamingHarness))]
     public void DelayedStreamingRowsPlusFlushMatchOffline(string family)
     {
         using var model = StreamingHarness.Build(family, "small", lookAhead: 3);

@@ -8,11 +8,7 @@ namespace StreamingAnchor.Tests.Models;
 public class RunDirectoryTests
 {
     [Theory]
-    [InlineData("gru")]
-    [InlineData("lstm")]
-    [InlineData("tcn")]
-    [InlineData("dscnn")]
-    [InlineData("crnn")]
+    [MemberData(nameof(StreamingHarness.Families), MemberType = typeof(StreamingHarness))]
     public void ARunReloadsFromItsFolderAloneWithIdenticalOutputs(string family)
     {
         using var folder = new ScratchDir();

@@ -37,11 +37,7 @@ public class StreamingEquivalenceTests
     }
 
     [Theory]
-    [InlineData("gru")]
-    [InlineData("lstm")]
-    [InlineData("tcn")]
-    [InlineData("dscnn")]
-    [InlineData("crnn")]
+    [MemberData(nameof(StreamingHarness.Families), MemberType = typeof(StreamingHarness))]
     public void MultiModalInputsAndSeveralClassesStreamExactly(string family)
     {
         using var model = StreamingHarness.Build(family, "small", inputDim: 44, classes: 3);
@@ -53,11 +49,7 @@ public class StreamingEquivalenceTests
     }
 
     [Theory]
-    [InlineData("gru")]
-    [InlineData("lstm")]
-    [InlineData("tcn")]
-    [InlineData("dscnn")]
-    [InlineData("crnn")]
+    [MemberData(nameof(StreamingHarness.Families), MemberType = typeof(StreamingHarness))]
     public void InterleavedStreamsWithSeparateStatesDoNotInterfere(string family)
     {
         using var model = StreamingHarness.Build(family, "small");
@@ -94,11 +86,7 @@ public class StreamingEquivalenceTests
     }
 
     [Theory]
-    [InlineData("gru")]
-    [InlineData("lstm")]
-    [InlineData("tcn")]
-    [InlineData("dscnn")]
-    [InlineData("crnn")]
+    [MemberData(nameof(StreamingHarness.Families), MemberType = typeof(StreamingHarness))]
     public void ResetGivesAFreshStateAndReplaysTheSameOutputs(string family)
     {
         using var model = StreamingHarness.Build(family, "small");

@@ -7,6 +7,9 @@ namespace StreamingAnchor.Tests.Models;
 /// <summary>Runs a model chunk by chunk the way a device would, and aligns the delayed rows with offline frames.</summary>
 internal static class StreamingHarness
 {
+    /// <summary>Every model family the factory builds, as theory data, so a new family is tested everywhere at once.</summary>
+    public static TheoryData<string> Families => new(ModelPreset.Families);
+
     public static StreamingModel Build(string family, string preset, int inputDim = 40, int classes = 1, int lookAhead = 0, long seed = 7)
     {
         torch.manual_seed(seed);
