@@ -31,9 +31,10 @@ internal static class SynthCommand
         var sources = new Option<string>("--sources") { Description = "real sources, comma separated, or 'none' (known: " + string.Join(", ", RealSourceCatalog.All.Select(s => s.Name)) + ")", DefaultValueFactory = _ => "all" };
         var cache = new Option<string>("--cache") { Description = "download/extract/decode cache for real sources", DefaultValueFactory = _ => defaults.SourceCacheDirectory };
         var snr = new Option<string>("--snr") { Description = "SNR range in dB, MIN:MAX", DefaultValueFactory = _ => $"{defaults.MinSnrDb:0.#}:{defaults.MaxSnrDb:0.#}" };
+        var splits = new Option<string>("--splits") { Description = "train:dev:test shares of the streams", DefaultValueFactory = _ => $"{defaults.TrainFraction:0.##}:{defaults.DevFraction:0.##}:{1 - defaults.TrainFraction - defaults.DevFraction:0.##}" };
         var workers = new Option<int>("--workers") { Description = "parallel workers (does not change the output)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command(name, description);
-        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, engines, sources, cache, snr, workers })
+        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, engines, sources, cache, snr, splits, workers })
         {
             command.Options.Add(o);
         }
@@ -47,6 +48,7 @@ internal static class SynthCommand
                 {
                     throw new SynthesisException($"--snr must look like MIN:MAX, got '{parse.GetValue(snr)}'");
                 }
+                var (trainShare, devShare) = ParseSplits(parse.GetValue(splits)!);
                 var sourceText = parse.GetValue(sources)!.Trim();
                 var sourceList = sourceText.Equals("all", StringComparison.OrdinalIgnoreCase) ? defaults.Sources
                     : sourceText.Equals("none", StringComparison.OrdinalIgnoreCase) ? []
@@ -68,6 +70,8 @@ internal static class SynthCommand
                     SourceCacheDirectory = parse.GetValue(cache)!,
                     MinSnrDb = snrMin,
                     MaxSnrDb = snrMax,
+                    TrainFraction = trainShare,
+                    DevFraction = devShare,
                     Workers = Math.Max(1, parse.GetValue(workers)),
                 };
                 var started = System.Diagnostics.Stopwatch.StartNew();
@@ -87,5 +91,23 @@ internal static class SynthCommand
             }
         });
         return command;
+    }
+
+    /// <summary>"0.5:0.1:0.4" to train and dev fractions; the shares must be non-negative and sum to 1.</summary>
+    private static (double Train, double Dev) ParseSplits(string text)
+    {
+        var parts = text.Split(':');
+        var values = new double[parts.Length];
+        var ok = parts.Length == 3;
+        for (var i = 0; ok && i < 3; i++)
+        {
+            ok = double.TryParse(parts[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out values[i])
+                && values[i] >= 0 && double.IsFinite(values[i]);
+        }
+        if (!ok || Math.Abs(values.Sum() - 1) > 1e-6 || values[0] <= 0)
+        {
+            throw new SynthesisException($"--splits must be TRAIN:DEV:TEST shares summing to 1 with TRAIN > 0, got '{text}'");
+        }
+        return (values[0], values[1]);
     }
 }

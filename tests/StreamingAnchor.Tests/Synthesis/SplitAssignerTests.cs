@@ -32,10 +32,12 @@ public sealed class SplitAssignerTests
         var both = SplitAssigner.AssignSpeakers(all);
         if (both.ContainsKey("ked"))
         {
-            // All engines present: the hand placement holds (SLT, shared by flite and festival HTS, only in test).
-            Assert.Equal("test", both["slt"]);
+            // All engines present: the hand placement holds (SLT, the one female speaker, shared by flite and
+            // festival HTS, trains; KED, festival only, is the unseen test speaker).
+            Assert.Equal("train", both["slt"]);
             Assert.Equal("train", both["kal"]);
-            Assert.Equal("dev", both["ked"]);
+            Assert.Equal("dev", both["rms"]);
+            Assert.Equal("test", both["ked"]);
         }
     }
 }

@@ -6,7 +6,9 @@ namespace StreamingAnchor.Data.Synthesis;
 /// Assigns speakers and noise files to train/dev/test, independent of the seed so every corpus tests the same unseen
 /// voices and noises. Keys are ranked by a stable hash; the first 80 % go to train, the next 10 % to dev, the rest to
 /// test (dev and test get at least one key each when there are three or more). Non-espeak speakers are too few for
-/// hashing and are placed by hand: Kal, AWB, RMS train; KED dev; SLT test.
+/// hashing and are placed by hand: Kal, AWB, SLT train; RMS dev; KED test. SLT is the only female speaker among them,
+/// so it trains: with SLT held out alone for test, the test split measured transfer from male-only natural voices to a
+/// female one (demo corpus: dev EER 21 %, test 47 %) rather than generalisation to an unseen speaker.
 /// </summary>
 public static class SplitAssigner
 {
@@ -14,7 +16,7 @@ public static class SplitAssigner
 
     private static readonly Dictionary<string, string> FixedSpeakers = new(StringComparer.Ordinal)
     {
-        ["kal"] = "train", ["awb"] = "train", ["rms"] = "train", ["ked"] = "dev", ["slt"] = "test",
+        ["kal"] = "train", ["awb"] = "train", ["slt"] = "train", ["rms"] = "dev", ["ked"] = "test",
     };
 
     /// <summary>Split of every key.</summary>

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using StreamingAnchor.Tests.Data;
+
+namespace StreamingAnchor.Tests.Synthesis;
+
+public sealed class SynthCliTests
+{
+    [Fact]
+    public void SplitsOptionSetsTheShareOfEverySplit()
+    {
+        if (!SynthFixture.EspeakAvailable)
+        {
+            return;
+        }
+        var dir = SynthFixture.TempDir("cli-splits");
+        try
+        {
+            var (code, stdout, stderr) = SalProcess.Run("synth", "kws", "--out", dir, "--clips", "10", "--clip-seconds", "3",
+                "--engines", "espeak", "--sources", "none", "--splits", "0.5:0.1:0.4", "--workers", "2");
+            Assert.True(code == 0, stdout + stderr);
+            var splits = File.ReadLines(Path.Combine(dir, "manifest.jsonl"))
+                .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("split").GetString())
+                .GroupBy(s => s).ToDictionary(g => g.Key!, g => g.Count());
+            Assert.Equal(5, splits["train"]);
+            Assert.Equal(1, splits["dev"]);
+            Assert.Equal(4, splits["test"]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("0.5:0.5")]
+    [InlineData("0.5:0.2:0.2")]
+    [InlineData("0:0.5:0.5")]
+    [InlineData("a:b:c")]
+    public void BadSplitsAreOneLineErrorsAndWriteNothing(string splits)
+    {
+        var parent = SynthFixture.TempDir("cli-bad-splits");
+        var dir = Path.Combine(parent, "out");
+        var (code, _, stderr) = SalProcess.Run("synth", "kws", "--out", dir, "--clips", "4", "--splits", splits);
+        Directory.Delete(parent, recursive: true);
+        Assert.Equal(1, code);
+        Assert.Contains("--splits", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.False(Directory.Exists(dir));
+    }
+}
