@@ -122,15 +122,24 @@ internal static class ExperimentCommand
     {
         var command = new Command("report", "Print the Markdown tables of experiment folders (finished cells so far) and refresh their results.json, results.md and plots");
         var folders = new Argument<string[]>("folders") { Description = "Experiment folders written by sal experiment", Arity = ArgumentArity.OneOrMore };
+        var faPerHour = new Option<double?>("--fa-per-hour")
+        {
+            Description = "Report at this false-alarm (onset: false-onset) budget instead of the grid's, read from each cell's saved DET curve; prints only, the folder's results stay as they are",
+        };
         command.Arguments.Add(folders);
+        command.Options.Add(faPerHour);
         command.SetAction(parse =>
         {
             try
             {
+                var budget = parse.GetValue(faPerHour);
                 foreach (var folder in parse.GetValue(folders)!)
                 {
-                    var results = ExperimentRunner.Collect(folder);
-                    ExperimentRunner.WriteOutputs(results, folder);
+                    var results = ExperimentRunner.Collect(folder, budget);
+                    if (budget is null)
+                    {
+                        ExperimentRunner.WriteOutputs(results, folder);
+                    }
                     Console.Write(ExperimentReport.Markdown(results));
                 }
                 return 0;

@@ -79,6 +79,28 @@ public class ExperimentGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCo
         Assert.Contains("FRR vs CE", table);
         Assert.Equal(results.Cells.Select(c => c.Frr), loaded.Cells.Select(c => c.Frr));
 
+        // Another false-alarm budget is read from each cell's saved DET curve: at the grid's own budget it reproduces
+        // the stored cells, and a looser budget never misses more. Only printing; the folder's results stay.
+        Assert.All(loaded.Cells, c =>
+        {
+            var same = ExperimentRunner.AtBudget(c, Path.Combine(dir, ExperimentRunner.CellsFolder, c.Name), config.FaPerHour);
+            Assert.Equal(c.Frr, same.Frr);
+            Assert.Equal(c.LatencyMedian, same.LatencyMedian);
+        });
+        var loose = ExperimentRunner.Collect(dir, 1000);
+        Assert.Equal(1000, loose.Config.FaPerHour);
+        Assert.All(loose.Cells.Zip(loaded.Cells), pair =>
+        {
+            Assert.True(pair.First.Frr <= pair.Second.Frr);
+            Assert.True(pair.First.FaPerHour <= 1000);
+            Assert.Equal(pair.Second.Eer, pair.First.Eer);
+        });
+        var before = File.ReadAllText(Path.Combine(dir, ExperimentResults.FileName));
+        var (code, stdout, stderr) = SalProcess.Run("experiment", "report", "--fa-per-hour", "1000", dir);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("FRR @1000 FA/h", stdout);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(dir, ExperimentResults.FileName)));
+
         // Third session: nothing left to train.
         var again = new List<ExperimentProgress>();
         var rerun = ExperimentRunner.Run(config, dir, new Sync(again.Add));

@@ -87,7 +87,11 @@ public static class ExperimentRunner
     /// The results of the cells of a grid folder that have finished so far (all of them after a complete run), from
     /// experiment.json and the cells' result files: what `sal experiment report` shows for a grid still running.
     /// </summary>
-    public static ExperimentResults Collect(string outDirectory)
+    /// <param name="faPerHour">
+    /// Another false-alarm budget to report at: each cell's operating point is then re-read from the DET curve its
+    /// evaluation saved (cells/NAME/eval/metrics.json), with no retraining and no rescoring of audio. Null = the grid's.
+    /// </param>
+    public static ExperimentResults Collect(string outDirectory, double? faPerHour = null)
     {
         var path = Path.Combine(outDirectory, ConfigFile);
         if (!File.Exists(path))
@@ -110,7 +114,31 @@ public static class ExperimentRunner
             .Where(File.Exists)
             .Select(LoadCell)
             .ToList();
+        if (faPerHour is { } target && target != config.FaPerHour)
+        {
+            if (!(target > 0) || !double.IsFinite(target))
+            {
+                throw new ArgumentException($"false-alarm budget must be a positive number, got {target}");
+            }
+            results = results.Select(r => AtBudget(r, Path.Combine(outDirectory, CellsFolder, r.Name), target)).ToList();
+            config = config with { FaPerHour = target };
+        }
         return Results(config, DataSummary.Of(config.Data), results, cells.Count);
+    }
+
+    /// <summary>The cell's result at another false-alarm budget, from the DET curve of its saved evaluation.</summary>
+    public static CellResult AtBudget(CellResult cell, string cellDirectory, double faPerHour)
+    {
+        var summary = EvaluationSummary.Load(Path.Combine(cellDirectory, RunEvaluator.EvalFolder, "metrics.json"));
+        var point = DetectionEvaluator.BestUnder(summary.Result.Curve, faPerHour);
+        return cell with
+        {
+            FaPerHourTarget = faPerHour,
+            Frr = point.Frr,
+            FaPerHour = point.FaPerHour,
+            LatencyMedian = point.Latency.Median,
+            LatencyP90 = point.Latency.P90,
+        };
     }
 
     private static ExperimentResults Results(ExperimentConfig config, DataSummary data, IReadOnlyList<CellResult> results, int planned) =>
