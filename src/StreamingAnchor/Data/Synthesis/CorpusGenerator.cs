@@ -48,6 +48,13 @@ public static class CorpusGenerator
                 progress?.Report(new SynthProgress("render", now, plans.Count));
             });
 
+        if (prepared.Sources?.Failures is { Count: > 0 } failures)
+        {
+            // Speech from such a recording is dropped and a noise bed falls back to generated noise, the same way on
+            // every run; the clips stay valid, but the user should know a source is not what it seems.
+            var more = failures.Count > 1 ? $" (and {failures.Count - 1} more)" : "";
+            warnings = [.. warnings, $"{failures.Count} real recording(s) could not be decoded and were replaced: {failures[0]}{more}"];
+        }
         var entries = plans.Select(p => Manifest.ParseLine(File.ReadAllText(Path.Combine(clipsDir, p.Id + ".json")), p.Id + ".json", 1)).ToList();
         var manifestPath = Path.Combine(output, ManifestName);
         Manifest.Save(manifestPath, entries);
@@ -170,7 +177,7 @@ public static class CorpusGenerator
         cache.Fill(plans.SelectMany(p => p.Items).Where(i => i.Tts is not null).Select(i => i.Tts!), config.Workers, progress,
             cancellationToken);
 
-        return new PreparedCorpus(output, plans, new ClipRenderer(config, cache, fetcher), warnings);
+        return new PreparedCorpus(output, plans, new ClipRenderer(config, cache, fetcher), warnings, fetcher);
     }
 
     private static void Validate(SynthConfig config)

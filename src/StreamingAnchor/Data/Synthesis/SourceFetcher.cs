@@ -9,7 +9,15 @@ namespace StreamingAnchor.Data.Synthesis;
 /// </summary>
 public sealed class SourceFetcher(string cacheDirectory)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _failures = new(StringComparer.Ordinal);
+
     public string CacheDirectory { get; } = Path.GetFullPath(cacheDirectory);
+
+    /// <summary>
+    /// One line per recording <see cref="Load"/> could not decode (file and reason), sorted. The generator replaces
+    /// such recordings deterministically and reports these lines as warnings, so a corpus never silently loses a source.
+    /// </summary>
+    public IReadOnlyList<string> Failures => _failures.Values.Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The source's files (sorted), or a one-line reason why the source cannot be had.</summary>
     public (IReadOnlyList<RealFile> Files, string? Problem) Ensure(RealSource source, CancellationToken cancellationToken)
@@ -112,6 +120,19 @@ public sealed class SourceFetcher(string cacheDirectory)
 
     /// <summary>Decodes (once, cached) and reads a recording as 16 kHz mono.</summary>
     public float[] Load(RealFile file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Decode(file, cancellationToken);
+        }
+        catch (SynthesisException ex)
+        {
+            _failures.TryAdd(file.FullPath, ex.Message);
+            throw;
+        }
+    }
+
+    private float[] Decode(RealFile file, CancellationToken cancellationToken)
     {
         var decoded = Path.Combine(CacheDirectory, "decoded", file.Source.Name, file.RelativePath + ".wav");
         if (!File.Exists(decoded))
