@@ -52,10 +52,14 @@ internal static class PeersCommand
             Description = "Our trained run folders to score on the same streams and print beside the peer",
             AllowMultipleArgumentsPerToken = true,
         };
+        var budgets = new Option<string?>("--fa-per-hour")
+        {
+            Description = "False-alarm (onset: false-onset) budgets per hour to report at, comma separated [default: kws 0.5,1; onset 1,10]",
+        };
         var plots = new Option<DirectoryInfo?>("--plots") { Description = "Also draw det.png and latency.png of every row into this folder" };
 
         var command = new Command("peers", "Score an off-the-shelf detector (openWakeWord, Silero VAD) on the same test streams as our models");
-        foreach (var option in new Option[] { task, keyword, data, split, phases, leadIn, limit, cache, seed, silero, runs, output, plots })
+        foreach (var option in new Option[] { task, keyword, data, split, phases, leadIn, limit, cache, seed, silero, runs, budgets, output, plots })
         {
             command.Options.Add(option);
         }
@@ -65,7 +69,7 @@ internal static class PeersCommand
             {
                 return Run(parse.GetValue(task)!, parse.GetValue(keyword)!, parse.GetValue(data)!.FullName, parse.GetValue(split)!,
                     parse.GetValue(phases), parse.GetValue(leadIn), parse.GetValue(limit), parse.GetValue(cache)?.FullName, parse.GetValue(seed),
-                    parse.GetValue(silero), parse.GetValue(runs) ?? [], parse.GetValue(output)?.FullName, parse.GetValue(plots)?.FullName);
+                    parse.GetValue(silero), parse.GetValue(runs) ?? [], ParseBudgets(parse.GetValue(budgets)), parse.GetValue(output)?.FullName, parse.GetValue(plots)?.FullName);
             }
             catch (Exception ex) when (ex is PeerModelUnavailableException or FormatException or InvalidDataException
                                            or IOException or ArgumentException or UnauthorizedAccessException)
@@ -77,12 +81,36 @@ internal static class PeersCommand
         return command;
     }
 
+    /// <summary>"1,10" to [1, 10]; null when the option is absent. Every budget must be a positive number.</summary>
+    private static List<double>? ParseBudgets(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        var values = new List<double>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
+                || !(v > 0) || !double.IsFinite(v))
+            {
+                throw new ArgumentException($"--fa-per-hour: '{part}' is not a positive number of false alarms per hour");
+            }
+            values.Add(v);
+        }
+        return values.Count > 0 ? values.Distinct().Order().ToList() : throw new ArgumentException("--fa-per-hour: no budget given");
+    }
+
     private static int Run(string task, string keyword, string dataPath, string split, int phases, double leadIn, int? limit,
-        string? cacheRoot, int seed, int sileroVersion, string[] runPaths, string? outPath, string? plotDir)
+        string? cacheRoot, int seed, int sileroVersion, string[] runPaths, IReadOnlyList<double>? budgets, string? outPath, string? plotDir)
     {
         var status = new Progress<string>(m => Console.Error.WriteLine(m));
         var manifest = Manifest.Load(dataPath);
         var config = EvaluationConfig.ForTask(task);
+        if (budgets is not null)
+        {
+            config = config with { FaPerHourTargets = budgets };
+        }
         var testSet = WithProgress("reading streams", p =>
             PeerTestSet.Load(manifest, split, task, task == "kws" ? keyword : null, limit, p));
         if (testSet.EventCount == 0)

@@ -41,10 +41,13 @@ public sealed class PeersCommandTests : IDisposable
     {
         var manifest = WriteManifest(labelOtherSpeech: true);
         var json = Path.Combine(_dir, "peers-onset.json");
-        var (code, stdout, stderr) = SalProcess.Run("peers", "--task", "onset", "--data", manifest, "--phases", "1", "--out", json);
+        var (code, stdout, stderr) = SalProcess.Run("peers", "--task", "onset", "--data", manifest, "--phases", "1", "--out", json,
+            "--fa-per-hour", "30,2");
         Assert.True(code == 0, stderr);
         Assert.Contains("Silero VAD (silero v5)", stdout);
-        Assert.Contains("miss @10 FO/h", stdout);
+        Assert.Contains("miss @2 FO/h", stdout);
+        Assert.Contains("miss @30 FO/h", stdout);
+        Assert.DoesNotContain("miss @10 FO/h", stdout);
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var at = doc.RootElement.GetProperty("rows")[0].GetProperty("Result").GetProperty("AtThreshold");
         Assert.Equal(4, at.GetProperty("Events").GetInt32());
@@ -91,6 +94,10 @@ public sealed class PeersCommandTests : IDisposable
         Assert.StartsWith("error: ", stderr);
         Assert.Contains("nope.jsonl", stderr);
         Assert.Single(stderr.Trim().Split('\n'));
+
+        var badBudget = SalProcess.Run("peers", "--task", "kws", "--data", missing, "--fa-per-hour", "1,-3");
+        Assert.Equal(1, badBudget.ExitCode);
+        Assert.Equal("error: --fa-per-hour: '-3' is not a positive number of false alarms per hour", badBudget.Stderr.Trim());
     }
 
     /// <summary>Two "hey jarvis" streams and two other phrases (test split), plus train and dev clips that must be left out.</summary>
