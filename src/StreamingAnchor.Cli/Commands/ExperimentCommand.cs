@@ -114,9 +114,18 @@ internal static class ExperimentCommand
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return 1;
             }
+            catch (System.Runtime.InteropServices.ExternalException ex)
+            {
+                // A libtorch failure mid-run: finished epochs are already checkpointed atomically, so say how to go on
+                // instead of dumping a native stack.
+                Console.Error.WriteLine($"error: libtorch: {ex.Message.Split('\n')[0].Trim()} ({ResumeHint})");
+                return 1;
+            }
         });
         return command;
     }
+
+    private const string ResumeHint = "rerun the same command to continue from the last checkpoint";
 
     private static Command Report()
     {

@@ -151,7 +151,7 @@ internal sealed class MaxPoolLoss : IFrameLoss
         Tensor negativeTerm; // -log(1 - p_peak(j)), from the logits so it stays finite as p -> 1
         if (input.Classes == 1)
         {
-            negativeTerm = torch.nn.functional.softplus(logits.reshape(batch, frames).gather(1, peakIndex));
+            negativeTerm = Softplus.Of(logits.reshape(batch, frames).gather(1, peakIndex));
         }
         else
         {

@@ -174,7 +174,7 @@ internal sealed class WeightedFrameLoss : IFrameLoss
             // With z' = z for target 1 and -z for target 0: l = softplus(-z'), and since softplus(x) - softplus(-x) = x,
             // log(1 - p) = -softplus(z') = -z' - l: exact for any |z| the dtype holds, at the cost of one subtraction.
             var flipped = logits.reshape(batch, frames) * planes[SignPlane(input)];
-            nll = torch.nn.functional.softplus(flipped);
+            nll = Softplus.Of(flipped);
             if (_focal)
             {
                 logNotTrue = flipped - nll;
