@@ -108,7 +108,7 @@ internal static class DemoCommand
             Console.WriteLine($"demo: {step++}/4 training gru/small with {name} ({epochs} epochs, seed {seed})");
             stage = Stopwatch.StartNew();
             var dir = Path.Combine(root, name);
-            TrainConsole.Run(name, (progress, loading) => TrainingRun.Run(baseConfig with { Loss = loss }, dir, progress, loading));
+            TrainConsole.Run(name, (progress, loading) => LibTorchRetry.Run(() => TrainingRun.Run(baseConfig with { Loss = loss }, dir, progress, loading)));
             timings.Add(($"train {name}", stage.Elapsed.TotalSeconds));
         }
 

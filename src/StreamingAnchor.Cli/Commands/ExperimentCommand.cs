@@ -207,6 +207,9 @@ internal static class ExperimentCommand
                                 $"{head}: epoch {t.Epoch} batch {t.Batch}/{t.Batches} loss {t.Loss:0.0000} ETA {t.Eta:mm\\:ss}"));
                         }
                         break;
+                    case "retry":
+                        Console.WriteLine($"{head}: {p.Message}");
+                        break;
                     case "eval" when p.Count is null:
                         Console.WriteLine($"{head}: streaming the test split");
                         break;

@@ -135,7 +135,7 @@ internal static class TrainCommand
                     }
                 }
                 var state = TrainConsole.Run(Path.GetFileName(Path.GetFullPath(runDir)),
-                    (progress, loading) => TrainingRun.Run(c, runDir, progress, loading));
+                    (progress, loading) => LibTorchRetry.Run(() => TrainingRun.Run(c, runDir, progress, loading)));
                 Console.WriteLine($"trained {state.EpochsDone} epochs (best epoch {state.BestEpoch}{(state.Stopped ? ", stopped early" : "")}); run folder: {Path.GetFullPath(runDir)}");
                 return 0;
             }

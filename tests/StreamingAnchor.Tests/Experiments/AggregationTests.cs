@@ -103,4 +103,37 @@ public class AggregationTests
         Assert.Throws<ArgumentException>(() => ExperimentBudget.Parse("epochs=0"));
         Assert.Throws<ArgumentException>(() => ExperimentBudget.Parse("minutes=3"));
     }
+
+    [Fact]
+    public void ALibTorchFailureIsRetriedAtMostMaxAttemptsTimesAndOtherErrorsAreNot()
+    {
+        var calls = 0;
+        var retries = new List<int>();
+        var value = StreamingAnchor.Training.LibTorchRetry.Run(() =>
+        {
+            if (++calls < StreamingAnchor.Training.LibTorchRetry.MaxAttempts)
+            {
+                throw new System.Runtime.InteropServices.ExternalException("Expected false to be true, but got false.");
+            }
+            return 42;
+        }, (attempt, _) => retries.Add(attempt));
+        Assert.Equal(42, value);
+        Assert.Equal(Enumerable.Range(2, StreamingAnchor.Training.LibTorchRetry.MaxAttempts - 1), retries);
+
+        calls = 0;
+        Assert.Throws<System.Runtime.InteropServices.ExternalException>(() => StreamingAnchor.Training.LibTorchRetry.Run<int>(() =>
+        {
+            calls++;
+            throw new System.Runtime.InteropServices.ExternalException("always");
+        }));
+        Assert.Equal(StreamingAnchor.Training.LibTorchRetry.MaxAttempts, calls);
+
+        calls = 0;
+        Assert.Throws<IOException>(() => StreamingAnchor.Training.LibTorchRetry.Run<int>(() =>
+        {
+            calls++;
+            throw new IOException("disk full");
+        }));
+        Assert.Equal(1, calls);
+    }
 }
