@@ -35,7 +35,7 @@ done
 
 # The peers beside the grid's seed-1 cells, on the same test streams.
 sal peers --task kws --keyword "hey jarvis" --data data-kws/manifest.jsonl --lead-in 1.3 \
-  --runs exp-kws/cells/gru-ce-s1 exp-kws/cells/gru-sal-s1 --fa-per-hour 0.5,1,10 --out peers-kws.json > peers-kws.txt
+  --runs exp-kws/cells/{gru-ce,gru-sal,tcn-ce,tcn-sal,tcn-sa+fl}-s1 --fa-per-hour 0.5,1,10 --out peers-kws.json > peers-kws.txt
 sal peers --task onset --data data-onset/manifest.jsonl --runs exp-onset/cells/gru-ce-s1 exp-onset/cells/gru-sal-s1 \
   peer-onset-gru64-ce peer-onset-gru64-sal --fa-per-hour 1,10 --out peers-onset.json > peers-onset.txt
 
