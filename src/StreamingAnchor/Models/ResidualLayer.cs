@@ -36,6 +36,11 @@ public sealed class ResidualLayer : StreamingLayer
 
     public override IReadOnlyList<long[]> StateShapes(int batchSize) => stack.SelectMany(l => l.StateShapes(batchSize)).ToArray();
 
+    // `a + b` makes a temporary alpha Scalar that TorchSharp 0.107 does not keep alive through the native call; the
+    // finalizer freeing it mid-call crashed TCN training ("Expected false to be true" from Scalar::toFloat). A static
+    // Scalar is never collected.
+    private static readonly Scalar One = 1.0;
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
@@ -45,7 +50,7 @@ public sealed class ResidualLayer : StreamingLayer
             x = layer.call(x);
         }
 
-        return (input + x).MoveToOuterDisposeScope();
+        return input.add(x, One).MoveToOuterDisposeScope();
     }
 
     public override (Tensor Output, IReadOnlyList<Tensor> State) Step(Tensor chunk, IReadOnlyList<Tensor> state)
@@ -63,7 +68,7 @@ public sealed class ResidualLayer : StreamingLayer
             x = y;
         }
 
-        return (chunk + x, next);
+        return (chunk.add(x, One), next);
     }
 
     public override string Describe() => "residual[" + string.Join(", ", stack.Select(l => l.Describe())) + "]";

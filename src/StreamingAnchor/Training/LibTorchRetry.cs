@@ -5,9 +5,9 @@ namespace StreamingAnchor.Training;
 /// <summary>
 /// Reruns a training run that libtorch itself failed, so it resumes from its last epoch checkpoint. TorchSharp 0.107
 /// passes temporary native Scalars (an op's default alpha, beta, ...) without keeping them alive, so now and then the
-/// finalizer frees one mid-call and libtorch fails with "Expected false to be true" from Scalar::toFloat (three cells
-/// in about a hundred did in the grids of docs/results.md). Resuming gives the same weights as an uninterrupted run
-/// (tested), so a retry loses only the unfinished epoch.
+/// finalizer frees one mid-call and libtorch fails with "Expected false to be true" from Scalar::toFloat (9 of the 54
+/// TCN cells of the grids in docs/results.md). Resuming gives the same weights as an uninterrupted run (tested), so a
+/// retry loses only the unfinished epoch.
 /// </summary>
 public static class LibTorchRetry
 {
