@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using StreamingAnchor.Cli.Output;
 using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Evaluation.Experiments;
 using StreamingAnchor.Losses;
@@ -116,16 +117,11 @@ internal static class ExperimentCommand
             }
             catch (System.Runtime.InteropServices.ExternalException ex)
             {
-                // A libtorch failure mid-run: finished epochs are already checkpointed atomically, so say how to go on
-                // instead of dumping a native stack.
-                Console.Error.WriteLine($"error: libtorch: {ex.Message.Split('\n')[0].Trim()} ({ResumeHint})");
-                return 1;
+                return LibTorchFailure.Report(ex, "rerun the same command to continue from the last checkpoint");
             }
         });
         return command;
     }
-
-    private const string ResumeHint = "rerun the same command to continue from the last checkpoint";
 
     private static Command Report()
     {

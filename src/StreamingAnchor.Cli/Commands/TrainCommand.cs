@@ -147,14 +147,9 @@ internal static class TrainCommand
             }
             catch (System.Runtime.InteropServices.ExternalException ex)
             {
-                // A libtorch failure mid-run: finished epochs are already checkpointed atomically, so say how to go on
-                // instead of dumping a native stack.
-                Console.Error.WriteLine($"error: libtorch: {ex.Message.Split('\n')[0].Trim()} ({ResumeHint})");
-                return 1;
+                return LibTorchFailure.Report(ex, "`sal train --resume RUN` continues from the last checkpoint");
             }
         });
         return command;
     }
-
-    private const string ResumeHint = "`sal train --resume RUN` continues from the last checkpoint";
 }

@@ -119,6 +119,8 @@ public class AggregationTests
         }, (attempt, _) => retries.Add(attempt));
         Assert.Equal(42, value);
         Assert.Equal(Enumerable.Range(2, StreamingAnchor.Training.LibTorchRetry.MaxAttempts - 1), retries);
+        Assert.Equal("Expected false to be true.", StreamingAnchor.Training.LibTorchRetry.Describe(
+            new System.Runtime.InteropServices.ExternalException(" Expected false to be true. \nframe #0: c10::Error::Error")));
 
         calls = 0;
         Assert.Throws<System.Runtime.InteropServices.ExternalException>(() => StreamingAnchor.Training.LibTorchRetry.Run<int>(() =>

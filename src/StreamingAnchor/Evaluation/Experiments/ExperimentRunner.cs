@@ -178,7 +178,7 @@ public static class ExperimentRunner
             progress.Report(new ExperimentProgress(index, count, cell.Name, "train", Train: p)));
         var state = LibTorchRetry.Run(() => TrainingRun.Run(train, dir, training, loading, cancellation),
             (attempt, ex) => progress?.Report(new ExperimentProgress(index, count, cell.Name, "retry",
-                Message: $"libtorch failed ({ex.Message.Split('\n')[0].Trim()}); resuming from the last checkpoint, attempt {attempt} of {LibTorchRetry.MaxAttempts}")));
+                Message: $"libtorch failed ({LibTorchRetry.Describe(ex)}); resuming from the last checkpoint, attempt {attempt} of {LibTorchRetry.MaxAttempts}")));
         var header = Checkpoint.ReadHeader(Path.Combine(dir, Trainer.LastCheckpoint));
 
         progress?.Report(new ExperimentProgress(index, count, cell.Name, "eval"));
