@@ -57,14 +57,18 @@ public sealed class EspeakEngine : ITtsEngine
         foreach (var request in batch)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var wav = Path.Combine(scratchDirectory, $"espeak-{request.CacheKey}.wav");
+            // A relative name in the scratch folder: espeak-ng truncates -w paths at 200 bytes, so a deep --out broke it.
+            var wavName = $"espeak-{request.CacheKey}.wav";
+            var wav = Path.Combine(scratchDirectory, wavName);
             var rate = (int)Math.Round(Math.Clamp(BaseRate * request.Speed, 80, 450));
             var pitch = (int)Math.Round(Math.Clamp(50 * request.Pitch, 0, 99));
             ToolRunner.RunChecked("espeak-ng",
             [
                 "-v", request.Voice.Name, "-s", rate.ToString(CultureInfo.InvariantCulture),
-                "-p", pitch.ToString(CultureInfo.InvariantCulture), "-a", "100", "-z", "-w", wav, request.Text,
-            ], cancellationToken: cancellationToken);
+                "-p", pitch.ToString(CultureInfo.InvariantCulture), "-a", "100", "-z", "-w", wavName,
+                // "--" ends the options: a text starting with '-' (a keyword such as "-q hey") is spoken, not parsed.
+                "--", request.Text,
+            ], workingDirectory: scratchDirectory, cancellationToken: cancellationToken);
             try
             {
                 var native = WavFile.Read(wav, targetRate: null);

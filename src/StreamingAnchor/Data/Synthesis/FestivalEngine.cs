@@ -35,6 +35,26 @@ public sealed class FestivalEngine : ITtsEngine
     public IReadOnlyList<Voice> Voices() =>
         Table.Where(t => Directory.Exists(t.Folder)).Select(t => new Voice(TtsEngineKind.Festival, t.Name, t.Speaker)).ToList();
 
+    /// <summary>
+    /// A Scheme string literal holding <paramref name="text"/> verbatim: festival's reader (SIOD) ends a string at an
+    /// unescaped quote, so quotes and backslashes are escaped; everything else, newlines and parentheses included, is
+    /// literal inside a string.
+    /// </summary>
+    public static string SchemeString(string text)
+    {
+        var quoted = new StringBuilder(text.Length + 2);
+        quoted.Append('"');
+        foreach (var c in text)
+        {
+            if (c is '"' or '\\')
+            {
+                quoted.Append('\\');
+            }
+            quoted.Append(c);
+        }
+        return quoted.Append('"').ToString();
+    }
+
     public IReadOnlyList<float[]> Synthesize(IReadOnlyList<SpeechRequest> batch, string scratchDirectory, CancellationToken cancellationToken)
     {
         var script = new StringBuilder();
@@ -72,18 +92,22 @@ public sealed class FestivalEngine : ITtsEngine
                 script.Append(CultureInfo.InvariantCulture,
                     $"(set! int_lr_params '((target_f0_mean {105 * request.Pitch:F1}) (target_f0_std 15) (model_f0_mean 170) (model_f0_std 34)))\n");
             }
-            var wav = Path.Combine(scratchDirectory, $"festival-{request.CacheKey}.wav");
-            var seg = Path.ChangeExtension(wav, ".seg");
-            files.Add((wav, seg));
-            script.Append(CultureInfo.InvariantCulture, $"(set! sa_utt (utt.synth (Utterance Text \"{request.Text}\")))\n");
-            script.Append(CultureInfo.InvariantCulture, $"(utt.save.wave sa_utt \"{wav}\" 'riff)\n");
-            script.Append(CultureInfo.InvariantCulture, $"(sa_dump sa_utt \"{seg}\")\n");
+            // The script names its outputs by index, relative to festival's working directory (the scratch folder), so no
+            // path of the user's (an --out with quotes or parentheses) ever appears inside Scheme code.
+            var wavName = string.Create(CultureInfo.InvariantCulture, $"utt{i}.wav");
+            var segName = string.Create(CultureInfo.InvariantCulture, $"utt{i}.seg");
+            files.Add((Path.Combine(scratchDirectory, wavName), Path.Combine(scratchDirectory, segName)));
+            script.Append(CultureInfo.InvariantCulture, $"(set! sa_utt (utt.synth (Utterance Text {SchemeString(request.Text)})))\n");
+            script.Append(CultureInfo.InvariantCulture, $"(utt.save.wave sa_utt \"{wavName}\" 'riff)\n");
+            script.Append(CultureInfo.InvariantCulture, $"(sa_dump sa_utt \"{segName}\")\n");
         }
-        var scriptPath = Path.Combine(scratchDirectory, $"festival-{batch[0].CacheKey}-{batch.Count}.scm");
+        const string scriptName = "batch.scm";
+        var scriptPath = Path.Combine(scratchDirectory, scriptName);
         File.WriteAllText(scriptPath, script.ToString());
         try
         {
-            var run = ToolRunner.RunChecked("festival", ["-b", scriptPath], cancellationToken: cancellationToken);
+            var run = ToolRunner.RunChecked("festival", ["-b", scriptName], workingDirectory: scratchDirectory,
+                cancellationToken: cancellationToken);
             var results = new List<float[]>(batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {

@@ -32,7 +32,8 @@ public sealed class FliteEngine : ITtsEngine
         {
             cancellationToken.ThrowIfCancellationRequested();
             var entry = Table.First(t => t.Name == request.Voice.Name);
-            var wav = Path.Combine(scratchDirectory, $"flite-{request.CacheKey}.wav");
+            var wavName = $"flite-{request.CacheKey}.wav";
+            var wav = Path.Combine(scratchDirectory, wavName);
             var args = new List<string>
             {
                 "-voice", entry.Name, "-psdur",
@@ -42,8 +43,10 @@ public sealed class FliteEngine : ITtsEngine
             {
                 args.AddRange(["--setf", string.Create(CultureInfo.InvariantCulture, $"int_f0_target_mean={entry.F0 * request.Pitch:F1}")]);
             }
-            args.AddRange(["-t", request.Text, "-o", wav]);
-            var output = ToolRunner.RunChecked("flite", args, cancellationToken: cancellationToken).StdoutText;
+            // -t takes the next argument as the text whatever it starts with; the output is relative to the scratch folder,
+            // like every engine's, so no tool sees the user's --out path.
+            args.AddRange(["-t", request.Text, "-o", wavName]);
+            var output = ToolRunner.RunChecked("flite", args, workingDirectory: scratchDirectory, cancellationToken: cancellationToken).StdoutText;
             try
             {
                 var native = WavFile.Read(wav, targetRate: null);

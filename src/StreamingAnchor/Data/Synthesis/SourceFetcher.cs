@@ -144,7 +144,9 @@ public sealed class SourceFetcher(string cacheDirectory)
                 {
                     args.AddRange(["-f", "g722"]);
                 }
-                args.AddRange(["-i", file.FullPath, "-ac", "1", "-c:a", "pcm_s16le", "-f", "wav", tmp]);
+                // "file:" keeps ffmpeg from reading a protocol or option out of a file name ("concat:...", "-x.wav").
+                args.AddRange(["-i", "file:" + Path.GetFullPath(file.FullPath), "-ac", "1", "-c:a", "pcm_s16le", "-f", "wav",
+                    "file:" + Path.GetFullPath(tmp)]);
                 var run = ToolRunner.Run("ffmpeg", args, cancellationToken: cancellationToken);
                 if (run.ExitCode != 0)
                 {
