@@ -1,9 +1,19 @@
 using System.CommandLine;
+using StreamingAnchor.Cli;
 using StreamingAnchor.Cli.Commands;
 
 var root = new RootCommand("sal: train, evaluate and deploy streaming speech detectors with the Streaming Anchor Loss family");
+root.Options.Add(CommandAction.Verbose);
 foreach (var command in CommandCatalog.All())
 {
     root.Subcommands.Add(command);
 }
-return root.Parse(args).Invoke();
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    // A command line that does not parse is a usage error: one line, exit 2, nothing run.
+    var problems = string.Join("; ", parse.Errors.Select(e => CommandAction.OneLine(e.Message)));
+    Console.Error.WriteLine($"error: {problems} (see `sal {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))} --help`)");
+    return CommandAction.Usage;
+}
+return parse.Invoke();

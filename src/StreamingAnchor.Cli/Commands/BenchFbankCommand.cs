@@ -22,14 +22,13 @@ internal static class BenchFbankCommand
         var command = new Command("fbank", "Real-time factor of the log-mel front end on one core");
         command.Options.Add(seconds);
         command.Options.Add(repeats);
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
             var secs = parse.GetValue(seconds);
             var reps = parse.GetValue(repeats);
             if (secs <= 0 || reps <= 0)
             {
-                Console.Error.WriteLine("error: --seconds and --repeats must be positive");
-                return 1;
+                throw new UsageException("--seconds and --repeats must be positive");
             }
             Run(secs, reps);
             return 0;

@@ -31,7 +31,7 @@ internal static class BenchLossCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
             var options = new LossBenchmarkOptions
             {
@@ -40,8 +40,7 @@ internal static class BenchLossCommand
             };
             if (options.Batch < 1 || options.Frames < 1 || options.Rounds < 1 || options.WarmupRounds < 0 || options.ClassCounts.Any(c => c < 1))
             {
-                Console.Error.WriteLine("error: bench loss: --batch, --frames, --rounds and --classes must be >= 1, --warmup >= 0");
-                return 1;
+                throw new UsageException("bench loss: --batch, --frames, --rounds and --classes must be >= 1, --warmup >= 0");
             }
             TorchRuntime.SetThreads(parse.GetValue(threads));
             Console.WriteLine($"{TorchRuntime.Describe()}; {Environment.ProcessorCount} cores; {options.Rounds} rounds after >= {options.WarmupRounds} warm-up rounds and {options.WarmupSeconds} s");

@@ -20,7 +20,7 @@ internal static class BenchModelsCommand
         command.Options.Add(preset);
         command.Options.Add(frames);
         command.Options.Add(inputDim);
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
             var families = parse.GetValue(family) is { } f && f != "all" ? [f] : ModelPreset.Families;
             var presets = parse.GetValue(preset) is { } p && p != "all" ? [p] : ModelPreset.Names;
@@ -28,8 +28,7 @@ internal static class BenchModelsCommand
             var count = parse.GetValue(frames);
             if (count < 1)
             {
-                Console.Error.WriteLine("error: --frames: must be at least 1");
-                return 1;
+                throw new UsageException("--frames: must be at least 1");
             }
 
             var scratch = Path.Combine(Path.GetTempPath(), $"sal-bench-{Environment.ProcessId}");
@@ -40,8 +39,7 @@ internal static class BenchModelsCommand
             }
             catch (ArgumentException e)
             {
-                Console.Error.WriteLine($"error: model: {e.Message}");
-                return 1;
+                throw new UsageException($"model: {e.Message}");
             }
             finally
             {

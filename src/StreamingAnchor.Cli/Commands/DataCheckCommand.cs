@@ -21,25 +21,17 @@ internal static class DataCheckCommand
         command.Arguments.Add(manifest);
         command.Options.Add(decode);
         command.Options.Add(tolerance);
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
             var path = parse.GetValue(manifest)!;
             var options = new ManifestCheckOptions { DecodeAudio = parse.GetValue(decode), DurationTolerance = parse.GetValue(tolerance) };
-            ManifestCheckResult result;
-            try
-            {
-                result = CliProgress.Run("checking", (IProgress<(int Done, int Total)> p) => ManifestChecker.Check(path, options, p));
-            }
-            catch (FileNotFoundException ex)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 1;
-            }
+            var result = CliProgress.Run("checking", (IProgress<(int Done, int Total)> p) => ManifestChecker.Check(path, options, p));
+            // Problems go to stderr like every command's errors; the summary of the valid lines stays on stdout.
             foreach (var problem in result.Problems)
             {
                 var where = problem.Line > 0 ? $"{path}:{problem.Line}" : path;
                 var id = problem.Id is null ? "" : $" [{problem.Id}]";
-                Console.WriteLine($"error: {where}:{id} {problem.Message}");
+                Console.Error.WriteLine($"error: {where}:{id} {problem.Message}");
             }
             Print(result);
             return result.Ok ? 0 : 1;

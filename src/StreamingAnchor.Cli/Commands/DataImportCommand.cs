@@ -34,7 +34,7 @@ internal static class DataImportCommand
         command.Options.Add(output);
         command.Options.Add(words);
         command.Options.Add(noiseOut);
-        command.SetAction(parse => Run(() =>
+        CommandAction.Set(command, parse => Run(() =>
         {
             var outPath = parse.GetValue(output)!;
             var list = parse.GetValue(words)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -66,7 +66,7 @@ internal static class DataImportCommand
         {
             command.Options.Add(o);
         }
-        command.SetAction(parse => Run(() =>
+        CommandAction.Set(command, parse => Run(() =>
         {
             var outPath = parse.GetValue(output)!;
             var segmentLabel = parse.GetValue(label);
@@ -118,7 +118,7 @@ internal static class DataImportCommand
         command.Options.Add(output);
         command.Options.Add(tier);
         var o = AlignmentOptions(command);
-        command.SetAction(parse => Run(() =>
+        CommandAction.Set(command, parse => Run(() =>
         {
             var outPath = parse.GetValue(output)!;
             var options = Read(parse, o) with { Tier = parse.GetValue(tier)! };
@@ -137,7 +137,7 @@ internal static class DataImportCommand
         command.Arguments.Add(audio);
         command.Options.Add(output);
         var o = AlignmentOptions(command);
-        command.SetAction(parse => Run(() =>
+        CommandAction.Set(command, parse => Run(() =>
         {
             var outPath = parse.GetValue(output)!;
             Write(outPath, AlignmentImporter.FromCtm(parse.GetValue(ctm)!, parse.GetValue(audio)!, outPath, Read(parse, o)));
@@ -175,15 +175,7 @@ internal static class DataImportCommand
 
     private static int Run(Action action)
     {
-        try
-        {
-            action();
-            return 0;
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"error: {ex.Message}");
-            return 1;
-        }
+        action();
+        return 0;
     }
 }

@@ -31,70 +31,62 @@ internal static class DataPrepareCommand
         {
             command.Options.Add(o);
         }
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
-            try
+            var kind = parse.GetValue(task)!.ToLowerInvariant() switch
             {
-                var kind = parse.GetValue(task)!.ToLowerInvariant() switch
-                {
-                    "kws" => TaskKind.Kws,
-                    "onset" => TaskKind.Onset,
-                    "trigger" => TaskKind.Trigger,
-                    var other => throw new ArgumentException($"--task must be kws, onset or trigger, got '{other}'"),
-                };
-                var rule = TaskRule.For(kind, parse.GetValue(labels)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? []);
-                var options = new DatasetOptions { Rule = rule, IncludeStreams = !parse.GetValue(noStreams), CacheDirectory = parse.GetValue(cache) };
-                var sw = Stopwatch.StartNew();
-                var data = CliProgress.Run("features", p => FeatureDataset.Load(parse.GetValue(manifest)!, options, p));
-                var loadSeconds = sw.Elapsed.TotalSeconds;
-                var c = CultureInfo.InvariantCulture;
-                foreach (var split in data.SplitNames.Order(StringComparer.Ordinal))
-                {
-                    var clips = data.Clips(split);
-                    Console.WriteLine(string.Create(c, $"{split}: {clips.Count} clips, {clips.Sum(x => x.Frames)} frames, {clips.Sum(x => x.Labels.Anchors.Length)} anchors, {clips.Sum(x => x.Labels.Targets.Count(t => t != 0))} positive frames"));
-                }
-                Console.WriteLine(string.Create(c, $"input dim {data.InputDim} (mel {options.Fbank.MelBins}{string.Concat(data.StreamNames.Select(n => " + " + n))}), classes {data.NumClasses}, features ready in {loadSeconds:0.0} s (cache {(options.CacheDirectory ?? ".cache/features beside the manifest")})"));
+                "kws" => TaskKind.Kws,
+                "onset" => TaskKind.Onset,
+                "trigger" => TaskKind.Trigger,
+                var other => throw new ArgumentException($"--task must be kws, onset or trigger, got '{other}'"),
+            };
+            var rule = TaskRule.For(kind, parse.GetValue(labels)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? []);
+            var options = new DatasetOptions { Rule = rule, IncludeStreams = !parse.GetValue(noStreams), CacheDirectory = parse.GetValue(cache) };
+            var sw = Stopwatch.StartNew();
+            var data = CliProgress.Run("features", p => FeatureDataset.Load(parse.GetValue(manifest)!, options, p));
+            var loadSeconds = sw.Elapsed.TotalSeconds;
+            var c = CultureInfo.InvariantCulture;
+            foreach (var split in data.SplitNames.Order(StringComparer.Ordinal))
+            {
+                var clips = data.Clips(split);
+                Console.WriteLine(string.Create(c, $"{split}: {clips.Count} clips, {clips.Sum(x => x.Frames)} frames, {clips.Sum(x => x.Labels.Anchors.Length)} anchors, {clips.Sum(x => x.Labels.Targets.Count(t => t != 0))} positive frames"));
+            }
+            Console.WriteLine(string.Create(c, $"input dim {data.InputDim} (mel {options.Fbank.MelBins}{string.Concat(data.StreamNames.Select(n => " + " + n))}), classes {data.NumClasses}, features ready in {loadSeconds:0.0} s (cache {(options.CacheDirectory ?? ".cache/features beside the manifest")})"));
 
-                var augment = new AugmentOptions
-                {
-                    NoiseManifest = parse.GetValue(noise),
-                    SpeedProbability = parse.GetValue(speed),
-                    TimeMasks = parse.GetValue(spec) ? 2 : 0,
-                    FreqMasks = parse.GetValue(spec) ? 2 : 0,
-                };
-                var batchOptions = new BatchOptions
-                {
-                    BatchSize = parse.GetValue(batch),
-                    Seed = parse.GetValue(seed),
-                    WindowFrames = parse.GetValue(window) is { } w ? (int)Math.Round(w * 100) : null,
-                    Augment = augment,
-                };
-                if (data.Clips("train").Count == 0)
-                {
-                    Console.WriteLine("no train split: no batches built");
-                    return 0;
-                }
-                sw.Restart();
-                long rows = 0, valid = 0, padded = 0, batches = 0;
-                foreach (var b in data.Batches("train", batchOptions, epoch: 0))
-                {
-                    using (b)
-                    {
-                        batches++;
-                        rows += b.Size;
-                        valid += b.ValidFrames;
-                        padded += (long)b.Size * b.MaxFrames;
-                    }
-                }
-                var seconds = sw.Elapsed.TotalSeconds;
-                Console.WriteLine(string.Create(c, $"train epoch 0: {batches} batches, {rows} rows, padding {100.0 * (padded - valid) / Math.Max(1, padded):0.0}% of frames, built in {seconds:0.00} s ({valid / 100.0 / Math.Max(seconds, 1e-9):0} s of audio per second)"));
+            var augment = new AugmentOptions
+            {
+                NoiseManifest = parse.GetValue(noise),
+                SpeedProbability = parse.GetValue(speed),
+                TimeMasks = parse.GetValue(spec) ? 2 : 0,
+                FreqMasks = parse.GetValue(spec) ? 2 : 0,
+            };
+            var batchOptions = new BatchOptions
+            {
+                BatchSize = parse.GetValue(batch),
+                Seed = parse.GetValue(seed),
+                WindowFrames = parse.GetValue(window) is { } w ? (int)Math.Round(w * 100) : null,
+                Augment = augment,
+            };
+            if (data.Clips("train").Count == 0)
+            {
+                Console.WriteLine("no train split: no batches built");
                 return 0;
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or FormatException)
+            sw.Restart();
+            long rows = 0, valid = 0, padded = 0, batches = 0;
+            foreach (var b in data.Batches("train", batchOptions, epoch: 0))
             {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 1;
+                using (b)
+                {
+                    batches++;
+                    rows += b.Size;
+                    valid += b.ValidFrames;
+                    padded += (long)b.Size * b.MaxFrames;
+                }
             }
+            var seconds = sw.Elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(c, $"train epoch 0: {batches} batches, {rows} rows, padding {100.0 * (padded - valid) / Math.Max(1, padded):0.0}% of frames, built in {seconds:0.00} s ({valid / 100.0 / Math.Max(seconds, 1e-9):0} s of audio per second)"));
+            return 0;
         });
         return command;
     }

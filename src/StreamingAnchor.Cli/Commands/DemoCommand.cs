@@ -33,19 +33,10 @@ internal static class DemoCommand
         {
             command.Options.Add(o);
         }
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
-            try
-            {
-                return Run(parse.GetValue(output)!, parse.GetValue(clips), parse.GetValue(clipSeconds), parse.GetValue(epochs),
-                    parse.GetValue(window), parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(sources)!);
-            }
-            catch (Exception ex) when (ex is IOException or FormatException or ArgumentException or InvalidDataException
-                                           or InvalidOperationException or NonFiniteLossException or SynthesisException)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 1;
-            }
+            return Run(parse.GetValue(output)!, parse.GetValue(clips), parse.GetValue(clipSeconds), parse.GetValue(epochs),
+                parse.GetValue(window), parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(sources)!);
         });
         return command;
     }

@@ -23,52 +23,44 @@ internal static class EvalCommand
         {
             command.Options.Add(o);
         }
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
-            try
+            if (parse.GetValue(compare) is { Length: > 0 } runs)
             {
-                if (parse.GetValue(compare) is { Length: > 0 } runs)
-                {
-                    var summaries = runs.Select(r => EvaluationSummary.Load(Path.Combine(r, RunEvaluator.EvalFolder, "metrics.json"))).ToList();
-                    var folder = parse.GetValue(output)!;
-                    RunEvaluator.Compare(summaries, folder);
-                    PrintTable(summaries);
-                    Console.WriteLine($"comparison written to {Path.GetFullPath(folder)} (report.md, det.png, latency.png)");
-                    return 0;
-                }
-                var runDir = parse.GetValue(run) ?? throw new ArgumentException("--run is required (or --compare)");
-                var manifest = parse.GetValue(data) ?? throw new ArgumentException("--data is required");
-                EvaluationConfig? config = null;
-                if (parse.GetValue(smoothing) is not null || parse.GetValue(refractory) is not null || parse.GetValue(before) is not null || parse.GetValue(after) is not null)
-                {
-                    var task = File.Exists(Path.Combine(runDir, Training.TrainingRun.ConfigFile))
-                        ? Training.TrainingRun.ReadConfig(Path.Combine(runDir, Training.TrainingRun.ConfigFile)).Task
-                        : "kws";
-                    var d = EvaluationConfig.ForTask(task);
-                    config = d with
-                    {
-                        Detector = d.Detector with
-                        {
-                            SmoothingFrames = parse.GetValue(smoothing) ?? d.Detector.SmoothingFrames,
-                            RefractorySeconds = parse.GetValue(refractory) ?? d.Detector.RefractorySeconds,
-                        },
-                        Match = d.Match with
-                        {
-                            BeforeSeconds = parse.GetValue(before) ?? d.Match.BeforeSeconds,
-                            AfterSeconds = parse.GetValue(after) ?? d.Match.AfterSeconds,
-                        },
-                    };
-                }
-                var summary = Evaluate(runDir, manifest, parse.GetValue(split)!, null, config);
-                PrintTable([summary]);
-                Console.WriteLine($"report: {Path.GetFullPath(Path.Combine(runDir, RunEvaluator.EvalFolder, "report.md"))}");
+                var summaries = runs.Select(r => EvaluationSummary.Load(Path.Combine(r, RunEvaluator.EvalFolder, "metrics.json"))).ToList();
+                var folder = parse.GetValue(output)!;
+                RunEvaluator.Compare(summaries, folder);
+                PrintTable(summaries);
+                Console.WriteLine($"comparison written to {Path.GetFullPath(folder)} (report.md, det.png, latency.png)");
                 return 0;
             }
-            catch (Exception ex) when (ex is IOException or FormatException or ArgumentException or InvalidDataException or InvalidOperationException)
+            var runDir = parse.GetValue(run) ?? throw new ArgumentException("--run is required (or --compare)");
+            var manifest = parse.GetValue(data) ?? throw new ArgumentException("--data is required");
+            EvaluationConfig? config = null;
+            if (parse.GetValue(smoothing) is not null || parse.GetValue(refractory) is not null || parse.GetValue(before) is not null || parse.GetValue(after) is not null)
             {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 1;
+                var task = File.Exists(Path.Combine(runDir, Training.TrainingRun.ConfigFile))
+                    ? Training.TrainingRun.ReadConfig(Path.Combine(runDir, Training.TrainingRun.ConfigFile)).Task
+                    : "kws";
+                var d = EvaluationConfig.ForTask(task);
+                config = d with
+                {
+                    Detector = d.Detector with
+                    {
+                        SmoothingFrames = parse.GetValue(smoothing) ?? d.Detector.SmoothingFrames,
+                        RefractorySeconds = parse.GetValue(refractory) ?? d.Detector.RefractorySeconds,
+                    },
+                    Match = d.Match with
+                    {
+                        BeforeSeconds = parse.GetValue(before) ?? d.Match.BeforeSeconds,
+                        AfterSeconds = parse.GetValue(after) ?? d.Match.AfterSeconds,
+                    },
+                };
             }
+            var summary = Evaluate(runDir, manifest, parse.GetValue(split)!, null, config);
+            PrintTable([summary]);
+            Console.WriteLine($"report: {Path.GetFullPath(Path.Combine(runDir, RunEvaluator.EvalFolder, "report.md"))}");
+            return 0;
         });
         return command;
     }

@@ -48,78 +48,65 @@ internal static class ExperimentCommand
         }
         command.Subcommands.Add(Report());
 
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
-            try
+            var outDir = parse.GetValue(output)!;
+            var loss = new LossConfig();
+            loss = loss with
             {
-                var outDir = parse.GetValue(output)!;
-                var loss = new LossConfig();
-                loss = loss with
+                Tau = parse.GetValue(tau) ?? loss.Tau,
+                Lambda = parse.GetValue(lambda) ?? loss.Lambda,
+                Gamma = parse.GetValue(gamma) ?? loss.Gamma,
+            };
+            var config = new ExperimentConfig
+            {
+                Task = parse.GetValue(task)!.ToLowerInvariant(),
+                Data = parse.GetValue(data) ?? "",
+                Models = List(parse.GetValue(models)!),
+                Losses = List(parse.GetValue(losses)!),
+                Seeds = parse.GetValue(seeds),
+                FirstSeed = parse.GetValue(firstSeed),
+                Preset = parse.GetValue(preset)!,
+                Budget = ExperimentBudget.Parse(parse.GetValue(budget)!),
+                Loss = loss,
+                Sweep = parse.GetValue(sweep) is { } s ? ExperimentSweep.Parse(s) : null,
+                BatchSize = parse.GetValue(batch),
+                WindowSeconds = parse.GetValue(window),
+                LearningRate = parse.GetValue(lr),
+                FaPerHour = parse.GetValue(faPerHour),
+                Threads = parse.GetValue(threads),
+            };
+            if (config.Task is not ("kws" or "onset" or "trigger"))
+            {
+                throw new ArgumentException($"unknown task '{config.Task}' (expected kws, onset or trigger)");
+            }
+            config.Validate();
+            var view = new ProgressView();
+            if (string.IsNullOrEmpty(config.Data))
+            {
+                var sourceText = parse.GetValue(sources)!.Trim();
+                var synth = new SynthConfig
                 {
-                    Tau = parse.GetValue(tau) ?? loss.Tau,
-                    Lambda = parse.GetValue(lambda) ?? loss.Lambda,
-                    Gamma = parse.GetValue(gamma) ?? loss.Gamma,
+                    Task = config.Task switch { "onset" => SynthTask.Onset, "trigger" => SynthTask.Trigger, _ => SynthTask.Kws },
+                    OutputDirectory = Path.Combine(outDir, ExperimentRunner.DataFolder),
+                    Hours = parse.GetValue(hours),
+                    Seed = parse.GetValue(dataSeed),
+                    Engines = List(parse.GetValue(engines)!),
                 };
-                var config = new ExperimentConfig
-                {
-                    Task = parse.GetValue(task)!.ToLowerInvariant(),
-                    Data = parse.GetValue(data) ?? "",
-                    Models = List(parse.GetValue(models)!),
-                    Losses = List(parse.GetValue(losses)!),
-                    Seeds = parse.GetValue(seeds),
-                    FirstSeed = parse.GetValue(firstSeed),
-                    Preset = parse.GetValue(preset)!,
-                    Budget = ExperimentBudget.Parse(parse.GetValue(budget)!),
-                    Loss = loss,
-                    Sweep = parse.GetValue(sweep) is { } s ? ExperimentSweep.Parse(s) : null,
-                    BatchSize = parse.GetValue(batch),
-                    WindowSeconds = parse.GetValue(window),
-                    LearningRate = parse.GetValue(lr),
-                    FaPerHour = parse.GetValue(faPerHour),
-                    Threads = parse.GetValue(threads),
-                };
-                if (config.Task is not ("kws" or "onset" or "trigger"))
-                {
-                    throw new ArgumentException($"unknown task '{config.Task}' (expected kws, onset or trigger)");
-                }
-                config.Validate();
-                var view = new ProgressView();
-                if (string.IsNullOrEmpty(config.Data))
-                {
-                    var sourceText = parse.GetValue(sources)!.Trim();
-                    var synth = new SynthConfig
-                    {
-                        Task = config.Task switch { "onset" => SynthTask.Onset, "trigger" => SynthTask.Trigger, _ => SynthTask.Kws },
-                        OutputDirectory = Path.Combine(outDir, ExperimentRunner.DataFolder),
-                        Hours = parse.GetValue(hours),
-                        Seed = parse.GetValue(dataSeed),
-                        Engines = List(parse.GetValue(engines)!),
-                    };
-                    synth = sourceText.Equals("all", StringComparison.OrdinalIgnoreCase) ? synth
-                        : synth with { Sources = sourceText.Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : List(sourceText) };
-                    Console.WriteLine(FormattableString.Invariant($"generating {synth.Hours:0.##} h of {config.Task} data (seed {synth.Seed}) into {synth.OutputDirectory}"));
-                    config = config with { Data = ExperimentRunner.PrepareData(synth, view) };
-                }
-                var cells = config.Cells().Count;
-                Console.WriteLine($"experiment: {cells} cells ({config.Models.Count} models x {config.Losses.Count} losses{(config.Sweep is { } sw ? $", sweep {sw.Parameter}" : "")} x {config.Seeds} seeds), budget {config.Budget}, out {Path.GetFullPath(outDir)}");
-                var results = ExperimentRunner.Run(config, outDir, view);
-                Console.WriteLine();
-                Console.WriteLine(ExperimentReport.Markdown(results));
-                Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(outDir, ExperimentResults.FileName))} and {ExperimentRunner.TableFile}" +
-                    (config.Sweep is null ? "" : $", {SensitivityPlot.FrrFile}, {SensitivityPlot.LatencyFile}"));
-                return 0;
+                synth = sourceText.Equals("all", StringComparison.OrdinalIgnoreCase) ? synth
+                    : synth with { Sources = sourceText.Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : List(sourceText) };
+                Console.WriteLine(FormattableString.Invariant($"generating {synth.Hours:0.##} h of {config.Task} data (seed {synth.Seed}) into {synth.OutputDirectory}"));
+                config = config with { Data = ExperimentRunner.PrepareData(synth, view) };
             }
-            catch (Exception ex) when (ex is IOException or FormatException or ArgumentException or InvalidDataException or InvalidOperationException
-                                           or NonFiniteLossException or SynthesisException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 1;
-            }
-            catch (System.Runtime.InteropServices.ExternalException ex)
-            {
-                return LibTorchFailure.Report(ex, "rerun the same command to continue from the last checkpoint");
-            }
-        });
+            var cells = config.Cells().Count;
+            Console.WriteLine($"experiment: {cells} cells ({config.Models.Count} models x {config.Losses.Count} losses{(config.Sweep is { } sw ? $", sweep {sw.Parameter}" : "")} x {config.Seeds} seeds), budget {config.Budget}, out {Path.GetFullPath(outDir)}");
+            var results = ExperimentRunner.Run(config, outDir, view);
+            Console.WriteLine();
+            Console.WriteLine(ExperimentReport.Markdown(results));
+            Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(outDir, ExperimentResults.FileName))} and {ExperimentRunner.TableFile}" +
+                (config.Sweep is null ? "" : $", {SensitivityPlot.FrrFile}, {SensitivityPlot.LatencyFile}"));
+            return 0;
+        }, resumeHint: "rerun the same command to continue from the last checkpoint");
         return command;
     }
 
@@ -133,27 +120,19 @@ internal static class ExperimentCommand
         };
         command.Arguments.Add(folders);
         command.Options.Add(faPerHour);
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
-            try
+            var budget = parse.GetValue(faPerHour);
+            foreach (var folder in parse.GetValue(folders)!)
             {
-                var budget = parse.GetValue(faPerHour);
-                foreach (var folder in parse.GetValue(folders)!)
+                var results = ExperimentRunner.Collect(folder, budget);
+                if (budget is null)
                 {
-                    var results = ExperimentRunner.Collect(folder, budget);
-                    if (budget is null)
-                    {
-                        ExperimentRunner.WriteOutputs(results, folder);
-                    }
-                    Console.Write(ExperimentReport.Markdown(results));
+                    ExperimentRunner.WriteOutputs(results, folder);
                 }
-                return 0;
+                Console.Write(ExperimentReport.Markdown(results));
             }
-            catch (Exception ex) when (ex is IOException or FormatException or ArgumentException or InvalidDataException or InvalidOperationException)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 1;
-            }
+            return 0;
         });
         return command;
     }

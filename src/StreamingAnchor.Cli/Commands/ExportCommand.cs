@@ -14,7 +14,7 @@ internal static class ExportCommand
         var command = new Command("export", "Export a run's streaming step to ONNX, with its front end and normaliser in the metadata");
         command.Options.Add(run);
         command.Options.Add(onnx);
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
             var runPath = parse.GetValue(run)!;
             var onnxPath = parse.GetValue(onnx)!;
@@ -35,7 +35,7 @@ internal static class ExportCommand
             }
             catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or NotSupportedException or UnauthorizedAccessException)
             {
-                var message = e.Message.Split('\n')[0];
+                var message = CommandAction.OneLine(e.Message);
                 Console.Error.WriteLine($"error: {(message.Contains(Path.GetFileName(Path.TrimEndingDirectorySeparator(runPath)), StringComparison.Ordinal) ? message : $"{runPath}: {message}")}");
                 return 1;
             }

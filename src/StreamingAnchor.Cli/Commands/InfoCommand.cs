@@ -9,7 +9,7 @@ internal static class InfoCommand
     public static Command Create()
     {
         var command = new Command("info", "Print library versions and check that TorchSharp's native backend loads");
-        command.SetAction(_ =>
+        CommandAction.Set(command, _ =>
         {
             var report = TorchRuntime.Describe();
             Console.WriteLine(report);

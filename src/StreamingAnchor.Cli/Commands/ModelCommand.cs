@@ -32,7 +32,7 @@ internal static class ModelCommand
             info.Options.Add(option);
         }
 
-        info.SetAction(parse =>
+        CommandAction.Set(info, parse =>
         {
             var families = parse.GetValue(family) is { } f && f != "all" ? [f] : ModelPreset.Families;
             var presets = parse.GetValue(preset) is { } p && p != "all" ? [p] : ModelPreset.Names;
@@ -55,8 +55,7 @@ internal static class ModelCommand
             }
             catch (ArgumentException e)
             {
-                Console.Error.WriteLine($"error: model: {e.Message}");
-                return 1;
+                throw new UsageException($"model: {e.Message}");
             }
 
             Print(rows);

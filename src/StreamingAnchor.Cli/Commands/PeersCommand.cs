@@ -63,20 +63,11 @@ internal static class PeersCommand
         {
             command.Options.Add(option);
         }
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
-            try
-            {
-                return Run(parse.GetValue(task)!, parse.GetValue(keyword)!, parse.GetValue(data)!.FullName, parse.GetValue(split)!,
-                    parse.GetValue(phases), parse.GetValue(leadIn), parse.GetValue(limit), parse.GetValue(cache)?.FullName, parse.GetValue(seed),
-                    parse.GetValue(silero), parse.GetValue(runs) ?? [], ParseBudgets(parse.GetValue(budgets)), parse.GetValue(output)?.FullName, parse.GetValue(plots)?.FullName);
-            }
-            catch (Exception ex) when (ex is PeerModelUnavailableException or FormatException or InvalidDataException
-                                           or IOException or ArgumentException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 1;
-            }
+            return Run(parse.GetValue(task)!, parse.GetValue(keyword)!, parse.GetValue(data)!.FullName, parse.GetValue(split)!,
+                parse.GetValue(phases), parse.GetValue(leadIn), parse.GetValue(limit), parse.GetValue(cache)?.FullName, parse.GetValue(seed),
+                parse.GetValue(silero), parse.GetValue(runs) ?? [], ParseBudgets(parse.GetValue(budgets)), parse.GetValue(output)?.FullName, parse.GetValue(plots)?.FullName);
         });
         return command;
     }

@@ -32,7 +32,7 @@ internal static class StreamCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
             var runPath = parse.GetValue(run);
             var onnxPath = parse.GetValue(onnx);
@@ -51,8 +51,7 @@ internal static class StreamCommand
             };
             if (usage is not null)
             {
-                Console.Error.WriteLine($"error: stream: {usage}");
-                return 1;
+                throw new UsageException($"stream: {usage}");
             }
 
             var detector = new DetectorConfig
@@ -144,7 +143,7 @@ internal static class StreamCommand
     /// <summary>Library messages already start with the file; others get it prefixed.</summary>
     private static string Describe(Exception e, string file)
     {
-        var message = e.Message.Split('\n')[0];
+        var message = CommandAction.OneLine(e.Message);
         return message.Contains(Path.GetFileName(file), StringComparison.Ordinal) ? message : $"{file}: {message}";
     }
 

@@ -38,57 +38,49 @@ internal static class SynthCommand
         {
             command.Options.Add(o);
         }
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
-            try
+            var snrParts = parse.GetValue(snr)!.Split(':');
+            if (snrParts.Length != 2 || !double.TryParse(snrParts[0], System.Globalization.CultureInfo.InvariantCulture, out var snrMin)
+                || !double.TryParse(snrParts[1], System.Globalization.CultureInfo.InvariantCulture, out var snrMax))
             {
-                var snrParts = parse.GetValue(snr)!.Split(':');
-                if (snrParts.Length != 2 || !double.TryParse(snrParts[0], System.Globalization.CultureInfo.InvariantCulture, out var snrMin)
-                    || !double.TryParse(snrParts[1], System.Globalization.CultureInfo.InvariantCulture, out var snrMax))
-                {
-                    throw new SynthesisException($"--snr must look like MIN:MAX, got '{parse.GetValue(snr)}'");
-                }
-                var (trainShare, devShare) = ParseSplits(parse.GetValue(splits)!);
-                var sourceText = parse.GetValue(sources)!.Trim();
-                var sourceList = sourceText.Equals("all", StringComparison.OrdinalIgnoreCase) ? defaults.Sources
-                    : sourceText.Equals("none", StringComparison.OrdinalIgnoreCase) ? []
-                    : sourceText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                var conf = parse.GetValue(confusable);
-                var config = new SynthConfig
-                {
-                    Task = task,
-                    OutputDirectory = parse.GetValue(outOpt)!,
-                    Hours = parse.GetValue(hours),
-                    Clips = parse.GetValue(clips),
-                    Seed = parse.GetValue(seed),
-                    Keyword = parse.GetValue(keyword)!,
-                    Confusables = conf is { Length: > 0 } ? conf : null,
-                    ClipSeconds = parse.GetValue(clipSeconds),
-                    PositiveFraction = parse.GetValue(positive),
-                    Engines = parse.GetValue(engines)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                    Sources = sourceList,
-                    SourceCacheDirectory = parse.GetValue(cache)!,
-                    MinSnrDb = snrMin,
-                    MaxSnrDb = snrMax,
-                    TrainFraction = trainShare,
-                    DevFraction = devShare,
-                    Workers = Math.Max(1, parse.GetValue(workers)),
-                };
-                var started = System.Diagnostics.Stopwatch.StartNew();
-                var result = SynthProgressView.Run(progress => CorpusGenerator.Generate(config, progress));
-                Console.WriteLine($"wrote {result.ManifestPath}: {result.Clips} clips ({result.ClipsReused} reused), " +
-                    $"{result.Hours * 60:F1} min of audio in {started.Elapsed.TotalSeconds:F1} s");
-                foreach (var w in result.Warnings)
-                {
-                    Console.WriteLine($"warning: {w}");
-                }
-                return 0;
+                throw new SynthesisException($"--snr must look like MIN:MAX, got '{parse.GetValue(snr)}'");
             }
-            catch (Exception ex) when (ex is SynthesisException or IOException or InvalidDataException or UnauthorizedAccessException)
+            var (trainShare, devShare) = ParseSplits(parse.GetValue(splits)!);
+            var sourceText = parse.GetValue(sources)!.Trim();
+            var sourceList = sourceText.Equals("all", StringComparison.OrdinalIgnoreCase) ? defaults.Sources
+                : sourceText.Equals("none", StringComparison.OrdinalIgnoreCase) ? []
+                : sourceText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var conf = parse.GetValue(confusable);
+            var config = new SynthConfig
             {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 1;
+                Task = task,
+                OutputDirectory = parse.GetValue(outOpt)!,
+                Hours = parse.GetValue(hours),
+                Clips = parse.GetValue(clips),
+                Seed = parse.GetValue(seed),
+                Keyword = parse.GetValue(keyword)!,
+                Confusables = conf is { Length: > 0 } ? conf : null,
+                ClipSeconds = parse.GetValue(clipSeconds),
+                PositiveFraction = parse.GetValue(positive),
+                Engines = parse.GetValue(engines)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Sources = sourceList,
+                SourceCacheDirectory = parse.GetValue(cache)!,
+                MinSnrDb = snrMin,
+                MaxSnrDb = snrMax,
+                TrainFraction = trainShare,
+                DevFraction = devShare,
+                Workers = Math.Max(1, parse.GetValue(workers)),
+            };
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var result = SynthProgressView.Run(progress => CorpusGenerator.Generate(config, progress));
+            Console.WriteLine($"wrote {result.ManifestPath}: {result.Clips} clips ({result.ClipsReused} reused), " +
+                $"{result.Hours * 60:F1} min of audio in {started.Elapsed.TotalSeconds:F1} s");
+            foreach (var w in result.Warnings)
+            {
+                Console.WriteLine($"warning: {w}");
             }
+            return 0;
         });
         return command;
     }

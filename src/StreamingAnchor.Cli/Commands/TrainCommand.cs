@@ -57,99 +57,86 @@ internal static class TrainCommand
             command.Options.Add(o);
         }
 
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
-            try
+            string runDir;
+            TrainConfig c;
+            if (parse.GetValue(resume) is { } resumeDir)
             {
-                string runDir;
-                TrainConfig c;
-                if (parse.GetValue(resume) is { } resumeDir)
+                runDir = resumeDir;
+                var path = Path.Combine(runDir, TrainingRun.ConfigFile);
+                c = TrainingRun.ReadConfig(path);
+                if (!File.Exists(Path.Combine(runDir, Trainer.LastCheckpoint)))
                 {
-                    runDir = resumeDir;
-                    var path = Path.Combine(runDir, TrainingRun.ConfigFile);
-                    c = TrainingRun.ReadConfig(path);
-                    if (!File.Exists(Path.Combine(runDir, Trainer.LastCheckpoint)))
-                    {
-                        throw new FileNotFoundException($"{Path.Combine(runDir, Trainer.LastCheckpoint)}: no checkpoint to resume from");
-                    }
-                    c = c with { Threads = parse.GetValue(threads) ?? c.Threads };
+                    throw new FileNotFoundException($"{Path.Combine(runDir, Trainer.LastCheckpoint)}: no checkpoint to resume from");
                 }
-                else
+                c = c with { Threads = parse.GetValue(threads) ?? c.Threads };
+            }
+            else
+            {
+                runDir = parse.GetValue(output)!;
+                c = parse.GetValue(config) is { } file ? TrainingRun.ReadConfig(file) : new TrainConfig();
+                var m = c.Model;
+                m = m with
                 {
-                    runDir = parse.GetValue(output)!;
-                    c = parse.GetValue(config) is { } file ? TrainingRun.ReadConfig(file) : new TrainConfig();
-                    var m = c.Model;
-                    m = m with
-                    {
-                        Family = parse.GetValue(model) ?? m.Family,
-                        Preset = parse.GetValue(preset) ?? m.Preset,
-                        Hidden = parse.GetValue(hidden) ?? m.Hidden,
-                        Layers = parse.GetValue(layers) ?? m.Layers,
-                        LookAhead = parse.GetValue(lookAhead) ?? m.LookAhead,
-                        Dropout = parse.GetValue(dropout) ?? m.Dropout,
-                    };
-                    var l = c.Loss;
-                    l = l with
-                    {
-                        Kind = parse.GetValue(loss) ?? l.Kind,
-                        Kernel = parse.GetValue(kernel) ?? l.Kernel,
-                        Tau = parse.GetValue(tau) ?? l.Tau,
-                        TauBefore = parse.GetValue(tauBefore) ?? l.TauBefore,
-                        TauAfter = parse.GetValue(tauAfter) ?? l.TauAfter,
-                        MaxDistance = parse.GetValue(maxDistance) ?? l.MaxDistance,
-                        Lambda = parse.GetValue(lambda) ?? l.Lambda,
-                        Gamma = parse.GetValue(gamma) ?? l.Gamma,
-                        SaflAnchorWeight = parse.GetValue(saflWeight) ?? l.SaflAnchorWeight,
-                        Reduction = parse.GetValue(reduction) ?? l.Reduction,
-                        ClassWeights = parse.GetValue(classWeights) is { Length: > 0 } w ? w : l.ClassWeights,
-                        MaxPoolRegion = parse.GetValue(maxPoolRegion) ?? l.MaxPoolRegion,
-                    };
-                    c = c with
-                    {
-                        Data = parse.GetValue(data) is { } d ? Path.GetFullPath(d) : c.Data,
-                        Task = parse.GetValue(task) ?? c.Task,
-                        Model = m,
-                        Loss = l,
-                        Epochs = parse.GetValue(epochs) ?? c.Epochs,
-                        BatchSize = parse.GetValue(batch) ?? c.BatchSize,
-                        WindowSeconds = parse.GetValue(window) ?? c.WindowSeconds,
-                        WindowMode = parse.GetValue(windowMode) is { } wm
-                            ? Enum.TryParse<WindowMode>(wm, ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !int.TryParse(wm, out _)
-                                ? mode
-                                : throw new ArgumentException($"unknown window mode '{wm}' (expected random or sliding)")
-                            : c.WindowMode,
-                        Augment = parse.GetValue(augment) ?? c.Augment,
-                        IncludeStreams = parse.GetValue(streams) ?? c.IncludeStreams,
-                        LearningRate = parse.GetValue(lr) ?? c.LearningRate,
-                        WeightDecay = parse.GetValue(weightDecay) ?? c.WeightDecay,
-                        WarmupFraction = parse.GetValue(warmup) ?? c.WarmupFraction,
-                        ClipNorm = parse.GetValue(clip) ?? c.ClipNorm,
-                        Patience = parse.GetValue(patience) ?? c.Patience,
-                        DevMetric = parse.GetValue(devMetric) ?? c.DevMetric,
-                        Seed = parse.GetValue(seed) ?? c.Seed,
-                        Threads = parse.GetValue(threads) ?? c.Threads,
-                    };
-                    if (string.IsNullOrEmpty(c.Data))
-                    {
-                        throw new ArgumentException("--data (or data in --config) is required");
-                    }
+                    Family = parse.GetValue(model) ?? m.Family,
+                    Preset = parse.GetValue(preset) ?? m.Preset,
+                    Hidden = parse.GetValue(hidden) ?? m.Hidden,
+                    Layers = parse.GetValue(layers) ?? m.Layers,
+                    LookAhead = parse.GetValue(lookAhead) ?? m.LookAhead,
+                    Dropout = parse.GetValue(dropout) ?? m.Dropout,
+                };
+                var l = c.Loss;
+                l = l with
+                {
+                    Kind = parse.GetValue(loss) ?? l.Kind,
+                    Kernel = parse.GetValue(kernel) ?? l.Kernel,
+                    Tau = parse.GetValue(tau) ?? l.Tau,
+                    TauBefore = parse.GetValue(tauBefore) ?? l.TauBefore,
+                    TauAfter = parse.GetValue(tauAfter) ?? l.TauAfter,
+                    MaxDistance = parse.GetValue(maxDistance) ?? l.MaxDistance,
+                    Lambda = parse.GetValue(lambda) ?? l.Lambda,
+                    Gamma = parse.GetValue(gamma) ?? l.Gamma,
+                    SaflAnchorWeight = parse.GetValue(saflWeight) ?? l.SaflAnchorWeight,
+                    Reduction = parse.GetValue(reduction) ?? l.Reduction,
+                    ClassWeights = parse.GetValue(classWeights) is { Length: > 0 } w ? w : l.ClassWeights,
+                    MaxPoolRegion = parse.GetValue(maxPoolRegion) ?? l.MaxPoolRegion,
+                };
+                c = c with
+                {
+                    Data = parse.GetValue(data) is { } d ? Path.GetFullPath(d) : c.Data,
+                    Task = parse.GetValue(task) ?? c.Task,
+                    Model = m,
+                    Loss = l,
+                    Epochs = parse.GetValue(epochs) ?? c.Epochs,
+                    BatchSize = parse.GetValue(batch) ?? c.BatchSize,
+                    WindowSeconds = parse.GetValue(window) ?? c.WindowSeconds,
+                    WindowMode = parse.GetValue(windowMode) is { } wm
+                        ? Enum.TryParse<WindowMode>(wm, ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !int.TryParse(wm, out _)
+                            ? mode
+                            : throw new ArgumentException($"unknown window mode '{wm}' (expected random or sliding)")
+                        : c.WindowMode,
+                    Augment = parse.GetValue(augment) ?? c.Augment,
+                    IncludeStreams = parse.GetValue(streams) ?? c.IncludeStreams,
+                    LearningRate = parse.GetValue(lr) ?? c.LearningRate,
+                    WeightDecay = parse.GetValue(weightDecay) ?? c.WeightDecay,
+                    WarmupFraction = parse.GetValue(warmup) ?? c.WarmupFraction,
+                    ClipNorm = parse.GetValue(clip) ?? c.ClipNorm,
+                    Patience = parse.GetValue(patience) ?? c.Patience,
+                    DevMetric = parse.GetValue(devMetric) ?? c.DevMetric,
+                    Seed = parse.GetValue(seed) ?? c.Seed,
+                    Threads = parse.GetValue(threads) ?? c.Threads,
+                };
+                if (string.IsNullOrEmpty(c.Data))
+                {
+                    throw new ArgumentException("--data (or data in --config) is required");
                 }
-                var state = TrainConsole.Run(Path.GetFileName(Path.GetFullPath(runDir)),
-                    (progress, loading) => LibTorchRetry.Run(() => TrainingRun.Run(c, runDir, progress, loading)));
-                Console.WriteLine($"trained {state.EpochsDone} epochs (best epoch {state.BestEpoch}{(state.Stopped ? ", stopped early" : "")}); run folder: {Path.GetFullPath(runDir)}");
-                return 0;
             }
-            catch (Exception ex) when (ex is IOException or FormatException or ArgumentException or InvalidDataException
-                                           or InvalidOperationException or NonFiniteLossException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 1;
-            }
-            catch (System.Runtime.InteropServices.ExternalException ex)
-            {
-                return LibTorchFailure.Report(ex, "`sal train --resume RUN` continues from the last checkpoint");
-            }
-        });
+            var state = TrainConsole.Run(Path.GetFileName(Path.GetFullPath(runDir)),
+                (progress, loading) => LibTorchRetry.Run(() => TrainingRun.Run(c, runDir, progress, loading)));
+            Console.WriteLine($"trained {state.EpochsDone} epochs (best epoch {state.BestEpoch}{(state.Stopped ? ", stopped early" : "")}); run folder: {Path.GetFullPath(runDir)}");
+            return 0;
+        }, resumeHint: "`sal train --resume RUN` continues from the last checkpoint");
         return command;
     }
 }

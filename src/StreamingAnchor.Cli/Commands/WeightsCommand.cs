@@ -30,7 +30,7 @@ internal static class WeightsCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parse =>
+        CommandAction.Set(command, parse =>
         {
             var config = new LossConfig
             {
@@ -51,8 +51,7 @@ internal static class WeightsCommand
             }
             catch (ArgumentException e)
             {
-                Console.Error.WriteLine($"error: weights: {e.Message}");
-                return 1;
+                throw new UsageException($"weights: {e.Message}");
             }
 
             if (pngPath is not null)

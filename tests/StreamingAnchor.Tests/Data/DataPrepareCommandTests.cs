@@ -17,7 +17,7 @@ public class DataPrepareCommandTests
         Assert.NotEmpty(Directory.GetFiles(c.Cache, "*.npy", SearchOption.AllDirectories));
 
         var bad = SalProcess.Run("data", "prepare", c.Manifest, "--task", "asr");
-        Assert.Equal(1, bad.ExitCode);
+        Assert.Equal(2, bad.ExitCode);
         Assert.Contains("error: --task must be kws, onset or trigger", bad.Stderr);
     }
 }

@@ -102,10 +102,11 @@ public class ManifestCheckerTests
             Line("c3", "gone.wav", 1.0, events: Ev("hey", 0.3, 0.7)),
         ]);
 
-        var (code, stdout, _) = SalProcess.Run("data", "check", manifest);
+        var (code, stdout, stderr) = SalProcess.Run("data", "check", manifest);
 
         Assert.Equal(1, code);
-        Assert.Contains($"error: {manifest}:3: [c3] audio file missing: gone.wav", stdout);
+        Assert.Contains($"error: {manifest}:3: [c3] audio file missing: gone.wav", stderr);
+        Assert.DoesNotContain("error:", stdout);
         Assert.Contains("3 lines, 2 valid clips", stdout);
         Assert.Contains("test 1 clips", stdout);
         Assert.Contains("train 1 clips", stdout);

@@ -139,7 +139,7 @@ public class ExperimentGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCo
         Assert.True(File.Exists(Path.Combine(dir, ExperimentResults.FileName)));
 
         var bad = SalProcess.Run("experiment", "--task", "kws", "--data", corpus.Manifest, "--sweep", "beta=1,2", "--out", corpus.NewFolder("bad"));
-        Assert.Equal(1, bad.ExitCode);
+        Assert.Equal(2, bad.ExitCode);
         Assert.Equal("error: unknown sweep parameter 'beta' (expected tau, lambda, gamma)", bad.Stderr.Trim());
     }
 

@@ -42,7 +42,7 @@ public sealed class WeightsCommandTests : IDisposable
     public void BadOptionsGiveOneLineErrors()
     {
         var (code, stdout, stderr) = SalProcess.Run("weights", "--kernel", "cosine", "--anchor", "3");
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Equal("", stdout);
         Assert.Equal("error: weights: unknown kernel 'cosine' (expected exp, gaussian, triangular or box)", stderr.Trim());
     }

@@ -81,7 +81,7 @@ public sealed class PeersCommandTests : IDisposable
         Assert.True(ours.GetProperty("RealTimeFactor").GetDouble() > 0);
 
         var wrongTask = SalProcess.Run("peers", "--task", "onset", "--data", manifest, "--phases", "1", "--runs", run);
-        Assert.Equal(1, wrongTask.ExitCode);
+        Assert.Equal(2, wrongTask.ExitCode);
         Assert.Contains("trained for kws, not onset", wrongTask.Stderr);
     }
 
@@ -96,7 +96,7 @@ public sealed class PeersCommandTests : IDisposable
         Assert.Single(stderr.Trim().Split('\n'));
 
         var badBudget = SalProcess.Run("peers", "--task", "kws", "--data", missing, "--fa-per-hour", "1,-3");
-        Assert.Equal(1, badBudget.ExitCode);
+        Assert.Equal(2, badBudget.ExitCode);
         Assert.Equal("error: --fa-per-hour: '-3' is not a positive number of false alarms per hour", badBudget.Stderr.Trim());
     }
 

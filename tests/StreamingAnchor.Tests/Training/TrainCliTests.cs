@@ -89,7 +89,7 @@ public class TrainCliTests
     {
         var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", "--window-mode", "diagonal", "--out",
             Path.Combine(Path.GetTempPath(), "sal-never"));
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Equal("error: unknown window mode 'diagonal' (expected random or sliding)", stderr.Trim());
     }
 }
