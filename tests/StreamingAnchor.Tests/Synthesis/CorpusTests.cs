@@ -15,13 +15,10 @@ public sealed class CorpusTests
         return (a + end) / 16000.0;
     }
 
-    [Fact]
+    [SkippableFact]
     public void EveryKeywordEventEndsAtTheKeywordsLastVoicedFrame()
     {
-        if (!SynthFixture.EspeakAvailable)
-        {
-            return;
-        }
+        Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         var dir = SynthFixture.TempDir("timing");
         var config = SynthFixture.Tiny(SynthTask.Kws, dir, 8) with { PositiveFraction = 1, ReverbProbability = 0 };
         var prepared = CorpusGenerator.Prepare(config);
@@ -43,13 +40,10 @@ public sealed class CorpusTests
         Assert.True(events >= 8);
     }
 
-    [Fact]
+    [SkippableFact]
     public void SplitsShareNoVoiceAndNoNoiseFile()
     {
-        if (!SynthFixture.EspeakAvailable)
-        {
-            return;
-        }
+        Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         var dir = SynthFixture.TempDir("splits");
         var result = CorpusGenerator.Generate(SynthFixture.Tiny(SynthTask.Kws, dir, 20));
         var manifest = Manifest.Load(result.ManifestPath);
@@ -83,13 +77,10 @@ public sealed class CorpusTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void BoneConductionFollowsTheWearerOnly()
     {
-        if (!SynthFixture.EspeakAvailable)
-        {
-            return;
-        }
+        Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         var dir = SynthFixture.TempDir("accel");
         var prepared = CorpusGenerator.Prepare(SynthFixture.Tiny(SynthTask.Trigger, dir, 12) with { PositiveFraction = 0.4 });
         var wearer = new List<double>();
@@ -135,13 +126,10 @@ public sealed class CorpusTests
             .Where(f => !Path.GetRelativePath(dir, f).StartsWith(".work", StringComparison.Ordinal))
             .ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllBytes);
 
-    [Fact]
+    [SkippableFact]
     public void SameSeedGivesByteIdenticalFilesWhateverTheWorkerCount()
     {
-        if (!SynthFixture.EspeakAvailable)
-        {
-            return;
-        }
+        Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         var a = SynthFixture.TempDir("det-a");
         var b = SynthFixture.TempDir("det-b");
         CorpusGenerator.Generate(SynthFixture.Tiny(SynthTask.Trigger, a, 6) with { Workers = 2 });
@@ -160,13 +148,10 @@ public sealed class CorpusTests
             .AsSpan().SequenceEqual(fa[CorpusGenerator.ManifestName]));
     }
 
-    [Fact]
+    [SkippableFact]
     public void InterruptedRunResumesToTheSameCorpus()
     {
-        if (!SynthFixture.EspeakAvailable)
-        {
-            return;
-        }
+        Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         var full = SynthFixture.TempDir("resume-full");
         CorpusGenerator.Generate(SynthFixture.Tiny(SynthTask.Onset, full, 8));
 

@@ -4,13 +4,10 @@ namespace StreamingAnchor.Tests.Synthesis;
 
 public sealed class SourceFetcherTests
 {
-    [Fact]
+    [SkippableFact]
     public void AnUndecodableRecordingIsAOneLineErrorAndIsRemembered()
     {
-        if (!ToolRunner.Exists("ffmpeg"))
-        {
-            return;
-        }
+        Skip.If(!ToolRunner.Exists("ffmpeg"), "ffmpeg not installed (scripts/setup.sh installs it)");
         var dir = SynthFixture.TempDir("fetcher");
         try
         {
