@@ -95,7 +95,11 @@ public sealed class CorpusFolder : IDisposable
         }
         foreach (var file in new[] { Path.Combine(WorkName, "pools.txt"), Path.Combine(WorkName, "config.json"), CorpusGenerator.ManifestName })
         {
-            File.Delete(Path.Combine(Directory, file));
+            var path = Path.Combine(Directory, file);
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
         }
     }
 
@@ -160,7 +164,10 @@ public sealed class CorpusFolder : IDisposable
                 {
                     System.IO.Directory.Delete(path, recursive: true);
                 }
-                File.Delete(path);
+                else if (File.Exists(path))
+                {
+                    File.Delete(path);
+                }
             }
         }
         WriteMarker(markerPath, fingerprint);
