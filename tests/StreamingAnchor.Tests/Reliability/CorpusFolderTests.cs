@@ -119,6 +119,30 @@ public sealed class CorpusFolderTests
     }
 
     [Fact]
+    public void ACorpusFromBeforeTheMarkerIsAdoptedWhenItsSettingsMatch()
+    {
+        if (!SynthFixture.EspeakAvailable)
+        {
+            return;
+        }
+        using var folder = new ScratchDir();
+        var config = SynthFixture.Tiny(SynthTask.Onset, folder.Path, 4);
+        // What an earlier sal synth left: its settings in .work/config.json, sidecars without digests, a manifest.
+        var legacy = Path.Combine(folder.Path, CorpusFolder.WorkName, "config.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(legacy)!);
+        File.WriteAllText(legacy, System.Text.Json.JsonSerializer.Serialize(config with { OutputDirectory = "", SourceCacheDirectory = "", Workers = 0 }));
+        File.WriteAllText(folder.File(CorpusGenerator.ManifestName), "{}\n");
+
+        var ex = Assert.Throws<SynthesisException>(() => CorpusGenerator.Generate(config with { Seed = 9 }));
+        Assert.Contains("made by an earlier sal synth with other settings", ex.Message);
+
+        var result = CorpusGenerator.Generate(config);
+        Assert.Equal(4, Manifest.Load(result.ManifestPath).Entries.Count);
+        Assert.True(File.Exists(folder.File(CorpusFolder.MarkerName)));
+        Assert.False(File.Exists(legacy));
+    }
+
+    [Fact]
     public void ASecondWriterIsRefusedNamingTheHoldersPid()
     {
         using var folder = new ScratchDir();

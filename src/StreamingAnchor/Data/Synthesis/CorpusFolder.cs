@@ -142,6 +142,23 @@ public sealed class CorpusFolder : IDisposable
             return;
         }
 
+        var legacy = Path.Combine(WorkDirectory, "config.json");
+        if (File.Exists(legacy) && !config.Force)
+        {
+            // Made by sal synth before the marker existed, which kept its settings in .work/config.json; adopted when
+            // they match (its sidecars carry no digests, so each clip is checked by being rendered again).
+            var same = File.ReadAllText(legacy) == JsonSerializer.Serialize(config with { OutputDirectory = "", SourceCacheDirectory = "", Workers = 0 });
+            if (!same)
+            {
+                throw new SynthesisException($"{Directory} holds a corpus made by an earlier sal synth with other settings (see {legacy}); " +
+                    "choose another --out or pass --force to discard it and start over");
+            }
+            WriteMarker(markerPath, fingerprint);
+            File.Delete(legacy);
+            RemoveLeftovers();
+            return;
+        }
+
         var foreign = System.IO.Directory.EnumerateFileSystemEntries(Directory)
             .Select(Path.GetFileName)
             .Where(n => n is not (LockName or OwnerName))
