@@ -34,7 +34,8 @@ public static class CorpusGenerator
                 try
                 {
                     // A sidecar is written last, so its absence means the clip was never finished; its presence is
-                    // trusted only as far as every file it lists still has the recorded size and SHA-256.
+                    // trusted only as far as every file it lists still has the recorded size and SHA-256. An empty
+                    // problem is a clip never finished (rendered, not counted as regenerated); null is a sound one.
                     var problem = File.Exists(sidecar) ? ClipSidecar.Problem(sidecar, output) : "";
                     if (problem is null)
                     {
