@@ -33,8 +33,9 @@ internal static class SynthCommand
         var snr = new Option<string>("--snr") { Description = "SNR range in dB, MIN:MAX", DefaultValueFactory = _ => $"{defaults.MinSnrDb:0.#}:{defaults.MaxSnrDb:0.#}" };
         var splits = new Option<string>("--splits") { Description = "train:dev:test shares of the streams", DefaultValueFactory = _ => $"{defaults.TrainFraction:0.##}:{defaults.DevFraction:0.##}:{1 - defaults.TrainFraction - defaults.DevFraction:0.##}" };
         var workers = new Option<int>("--workers") { Description = "parallel workers (does not change the output)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var force = new Option<bool>("--force") { Description = "use a folder holding files sal synth did not write, or discard a corpus made there with other settings" };
         var command = new Command(name, description);
-        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, engines, sources, cache, snr, splits, workers })
+        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, engines, sources, cache, snr, splits, workers, force })
         {
             command.Options.Add(o);
         }
@@ -71,10 +72,11 @@ internal static class SynthCommand
                 TrainFraction = trainShare,
                 DevFraction = devShare,
                 Workers = Math.Max(1, parse.GetValue(workers)),
+                    Force = parse.GetValue(force),
             };
             var started = System.Diagnostics.Stopwatch.StartNew();
             var result = SynthProgressView.Run(progress => CorpusGenerator.Generate(config, progress));
-            Console.WriteLine($"wrote {result.ManifestPath}: {result.Clips} clips ({result.ClipsReused} reused), " +
+                Console.WriteLine($"wrote {result.ManifestPath}: {result.Clips} clips ({result.ClipsReused} reused, {result.ClipsRegenerated} regenerated), " +
                 $"{result.Hours * 60:F1} min of audio in {started.Elapsed.TotalSeconds:F1} s");
             foreach (var w in result.Warnings)
             {

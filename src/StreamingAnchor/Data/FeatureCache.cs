@@ -82,21 +82,14 @@ public sealed class FeatureCache
             MaxDegreeOfParallelism = maxParallelism ?? Environment.ProcessorCount,
             CancellationToken = cancellationToken,
         };
-        try
+        // A failing file surfaces as its own one-line error, not a wrapper.
+        ParallelWork.For(audioPaths.Count, options, () => new FbankExtractor(_config), (i, _, extractor) =>
         {
-            Parallel.For(0, audioPaths.Count, options, () => new FbankExtractor(_config), (i, _, extractor) =>
-            {
-                results[i] = Get(audioPaths[i], extractor);
-                var n = Interlocked.Increment(ref done);
-                progress?.Report((n, audioPaths.Count));
-                return extractor;
-            }, _ => { });
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
-        {
-            // Callers expect the file's own one-line error, not a wrapper.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
-        }
+            results[i] = Get(audioPaths[i], extractor);
+            var n = Interlocked.Increment(ref done);
+            progress?.Report((n, audioPaths.Count));
+            return extractor;
+        }, _ => { });
         return results;
     }
 }

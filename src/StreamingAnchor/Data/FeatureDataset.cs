@@ -232,7 +232,7 @@ public sealed class FeatureDataset
                 examples[k] = maker.Make(units[k], options.Augment, new Random(SeedMix.Derive(options.Seed, epoch, 1000 + first + k)));
             if (waveform)
             {
-                Parallel.For(0, units.Length, MakeOne);
+                ParallelWork.For(units.Length, new ParallelOptions(), MakeOne);
             }
             else
             {

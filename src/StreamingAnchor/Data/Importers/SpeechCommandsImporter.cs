@@ -49,7 +49,7 @@ public static class SpeechCommandsImporter
         var entries = new ManifestEntry?[files.Count];
         var skipped = new string?[files.Count];
         var done = 0;
-        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism ?? Environment.ProcessorCount }, i =>
+        ParallelWork.For(files.Count, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism ?? Environment.ProcessorCount }, i =>
         {
             var (word, path) = files[i];
             var key = $"{word}/{Path.GetFileName(path)}";

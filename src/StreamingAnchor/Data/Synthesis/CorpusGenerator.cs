@@ -1,13 +1,13 @@
-using System.Text.Json;
 using StreamingAnchor.Audio;
 
 namespace StreamingAnchor.Data.Synthesis;
 
 /// <summary>
 /// Library entry point of <c>sal synth</c>: sources, voices and splits; plans; TTS (cached per utterance); clips
-/// (each written atomically: audio, stream, then its manifest line); finally the manifest, atomically. A rerun with
-/// the same settings skips everything already on disk, so an interrupted run continues where it stopped; the output
-/// does not depend on the worker count.
+/// (each written atomically: audio, stream, then its sidecar with the manifest line and the files' digests); finally
+/// the manifest, atomically. The folder is locked and owned for the run (<see cref="CorpusFolder"/>). A rerun with the
+/// same settings reuses every clip whose files still match their digests and renders the rest, so an interrupted or
+/// damaged run ends with the same bytes as an uninterrupted one; the output does not depend on the worker count.
 /// </summary>
 public static class CorpusGenerator
 {
@@ -16,38 +16,57 @@ public static class CorpusGenerator
     public static SynthResult Generate(SynthConfig config, IProgress<SynthProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var prepared = Prepare(config, progress, cancellationToken);
+        Validate(config);
+        // Held until the manifest is written: a second writer into the same folder is refused, not interleaved.
+        using var folder = CorpusFolder.Open(config);
+        var prepared = PrepareIn(folder, config, progress, cancellationToken);
         var (plans, renderer, output, warnings) = (prepared.Plans, prepared.Renderer, prepared.OutputDirectory, prepared.Warnings);
-        var work = Path.Combine(output, ".work");
-        var clipsDir = Path.Combine(work, "clips");
+        var clipsDir = Path.Combine(folder.WorkDirectory, "clips");
         Directory.CreateDirectory(clipsDir);
         var done = 0;
         var reused = 0;
+        var damaged = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
         progress?.Report(new SynthProgress("render", 0, plans.Count));
-        Parallel.ForEach(plans, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, config.Workers), CancellationToken = cancellationToken },
+        ParallelWork.ForEach(plans, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, config.Workers), CancellationToken = cancellationToken },
             plan =>
             {
                 var sidecar = Path.Combine(clipsDir, plan.Id + ".json");
-                if (File.Exists(sidecar))
+                try
                 {
-                    Interlocked.Increment(ref reused);
-                }
-                else
-                {
-                    var clip = renderer.Render(plan, cancellationToken);
-                    WavFile.Write(Path.Combine(output, clip.Entry.Audio), clip.Audio, SpeechCut.Rate);
-                    if (clip.Accelerometer is { } accel && clip.Entry.Streams is { } streams)
+                    // A sidecar is written last, so its absence means the clip was never finished; its presence is
+                    // trusted only as far as every file it lists still has the recorded size and SHA-256. An empty
+                    // problem is a clip never finished (rendered, not counted as regenerated); null is a sound one.
+                    var problem = File.Exists(sidecar) ? ClipSidecar.Problem(sidecar, output) : "";
+                    if (problem is null)
                     {
-                        var path = Path.Combine(output, streams["accel"]);
-                        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                        FrameStreamFile.Write(path, accel);
+                        Interlocked.Increment(ref reused);
                     }
-                    AtomicFile.WriteAllText(sidecar, Manifest.FormatLine(clip.Entry));
+                    else
+                    {
+                        if (problem.Length > 0)
+                        {
+                            damaged[plan.Id] = problem;
+                        }
+                        Render(plan, renderer, output, sidecar, cancellationToken);
+                    }
+                }
+                catch (Exception ex) when (ex is SynthesisException or IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    // Clips render side by side: the id says which one failed.
+                    throw new SynthesisException($"clip {plan.Id}: {ex.Message}", ex);
                 }
                 var now = Interlocked.Increment(ref done);
                 progress?.Report(new SynthProgress("render", now, plans.Count));
             });
 
+        var regenerated = plans.Where(p => damaged.ContainsKey(p.Id)).Select(p => damaged[p.Id]).ToList();
+        if (regenerated.Count > 0)
+        {
+            var more = regenerated.Count > 1 ? $" (and {regenerated.Count - 1} more)" : "";
+            var note = $"{regenerated.Count} clip(s) from the earlier run were missing or changed on disk and were regenerated: {regenerated[0]}{more}";
+            warnings = [.. warnings, note];
+            progress?.Report(new SynthProgress("warning", 0, 0, note));
+        }
         if (prepared.Sources?.Failures is { Count: > 0 } failures)
         {
             // Speech from such a recording is dropped and a noise bed falls back to generated noise, the same way on
@@ -55,11 +74,35 @@ public static class CorpusGenerator
             var more = failures.Count > 1 ? $" (and {failures.Count - 1} more)" : "";
             warnings = [.. warnings, $"{failures.Count} real recording(s) could not be decoded and were replaced: {failures[0]}{more}"];
         }
-        var entries = plans.Select(p => Manifest.ParseLine(File.ReadAllText(Path.Combine(clipsDir, p.Id + ".json")), p.Id + ".json", 1)).ToList();
+        var entries = plans.Select(p =>
+        {
+            var path = Path.Combine(clipsDir, p.Id + ".json");
+            return Manifest.ParseLine(ClipSidecar.Read(path).Entry, path, 1);
+        }).ToList();
         var manifestPath = Path.Combine(output, ManifestName);
         Manifest.Save(manifestPath, entries);
         progress?.Report(new SynthProgress("manifest", 1, 1, manifestPath));
-        return new SynthResult(manifestPath, entries.Count, reused, entries.Sum(e => e.Duration) / 3600, warnings);
+        return new SynthResult(manifestPath, entries.Count, reused, entries.Sum(e => e.Duration) / 3600, warnings, regenerated.Count);
+    }
+
+    /// <summary>
+    /// Renders one clip (deterministic from its plan, so a regenerated clip is byte-identical to the lost one) and
+    /// writes its files, then its sidecar with their digests as read back from disk.
+    /// </summary>
+    private static void Render(ClipPlan plan, ClipRenderer renderer, string output, string sidecar, CancellationToken cancellationToken)
+    {
+        var clip = renderer.Render(plan, cancellationToken);
+        var files = new List<ClipFileDigest>();
+        WavFile.Write(Path.Combine(output, clip.Entry.Audio), clip.Audio, SpeechCut.Rate);
+        files.Add(ClipFileDigest.Of(output, clip.Entry.Audio));
+        if (clip.Accelerometer is { } accel && clip.Entry.Streams is { } streams)
+        {
+            var path = Path.Combine(output, streams["accel"]);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            FrameStreamFile.Write(path, accel);
+            files.Add(ClipFileDigest.Of(output, streams["accel"]));
+        }
+        AtomicFile.WriteAllText(sidecar, new ClipSidecar(Manifest.FormatLine(clip.Entry), files).Format());
     }
 
     /// <summary>
@@ -70,10 +113,16 @@ public static class CorpusGenerator
         CancellationToken cancellationToken = default)
     {
         Validate(config);
-        var output = Path.GetFullPath(config.OutputDirectory);
-        var work = Path.Combine(output, ".work");
+        using var folder = CorpusFolder.Open(config);
+        return PrepareIn(folder, config, progress, cancellationToken);
+    }
+
+    private static PreparedCorpus PrepareIn(CorpusFolder folder, SynthConfig config, IProgress<SynthProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var output = folder.Directory;
+        var work = folder.WorkDirectory;
         Directory.CreateDirectory(work);
-        CheckFingerprint(config, work);
         var warnings = new List<string>();
         void Warn(string message)
         {
@@ -126,10 +175,17 @@ public static class CorpusGenerator
             fetcher.Prefetch(sources, cancellationToken);
             var found = new (IReadOnlyList<RealFile> Files, string? Problem)[sources.Count];
             var ready = 0;
-            Parallel.For(0, sources.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, config.Workers), CancellationToken = cancellationToken },
+            ParallelWork.For(sources.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, config.Workers), CancellationToken = cancellationToken },
                 i =>
                 {
-                    found[i] = fetcher.Ensure(sources[i], cancellationToken);
+                    try
+                    {
+                        found[i] = fetcher.Ensure(sources[i], cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is SynthesisException or IOException or InvalidDataException or UnauthorizedAccessException)
+                    {
+                        throw new SynthesisException($"source {sources[i].Name}: {ex.Message}", ex);
+                    }
                     progress?.Report(new SynthProgress("sources", Interlocked.Increment(ref ready), sources.Count, sources[i].Name));
                 });
             for (var i = 0; i < sources.Count; i++)
@@ -169,7 +225,7 @@ public static class CorpusGenerator
             }
         }
 
-        CheckPools(pools, work);
+        CheckPools(pools, folder, config.Force);
 
         // Plans, then speech synthesis (cached), then clips.
         var plans = new CorpusPlanner(config, pools).Plan();
@@ -223,46 +279,26 @@ public static class CorpusGenerator
     /// Plans depend on which voices and files were available; a resumed run whose engines or sources changed (say a
     /// download failed the first time) would mix two plans, so it is refused with the difference.
     /// </summary>
-    private static void CheckPools(IReadOnlyDictionary<string, SplitPool> pools, string work)
+    private static void CheckPools(IReadOnlyDictionary<string, SplitPool> pools, CorpusFolder folder, bool force)
     {
         var summary = string.Join('\n', pools.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv =>
             $"{kv.Key}: voices {string.Join(' ', kv.Value.Voices.OrderBy(v => v.Key).Select(v => $"{v.Key}={v.Value.Count}"))}; " +
             $"speech files {kv.Value.Speech.Count}; noise files {kv.Value.Noise.Count}; generated {kv.Value.Generated.Count}")) + "\n";
-        var path = Path.Combine(work, "pools.txt");
+        var path = Path.Combine(folder.WorkDirectory, "pools.txt");
         if (File.Exists(path))
         {
             var before = File.ReadAllText(path);
-            if (before != summary)
+            if (before == summary)
             {
-                throw new SynthesisException($"{Path.GetDirectoryName(work)}: the voices or sources available differ from the interrupted run " +
-                    $"(was: {before.Replace('\n', ' ').Trim()}; now: {summary.Replace('\n', ' ').Trim()}); use another --out or delete it");
+                return;
             }
-            return;
+            if (!force)
+            {
+                throw new SynthesisException($"{folder.Directory}: the voices or sources available differ from the interrupted run " +
+                    $"(was: {before.Replace('\n', ' ').Trim()}; now: {summary.Replace('\n', ' ').Trim()}); use another --out or pass --force to start over");
+            }
+            folder.DiscardOutputs();
         }
         AtomicFile.WriteAllText(path, summary);
-    }
-
-    /// <summary>
-    /// Refuses to resume into a folder made with different settings (mixing two configs would corrupt the corpus).
-    /// Workers and folders are not part of the fingerprint: they do not change the output.
-    /// </summary>
-    private static void CheckFingerprint(SynthConfig config, string work)
-    {
-        var fingerprint = JsonSerializer.Serialize(config with
-        {
-            OutputDirectory = "",
-            SourceCacheDirectory = "",
-            Workers = 0,
-        });
-        var path = Path.Combine(work, "config.json");
-        if (File.Exists(path))
-        {
-            if (File.ReadAllText(path) != fingerprint)
-            {
-                throw new SynthesisException($"{Path.GetDirectoryName(work)}: holds a corpus made with other settings; use another --out or delete it");
-            }
-            return;
-        }
-        AtomicFile.WriteAllText(path, fingerprint);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace StreamingAnchor.Data.Synthesis;
 
 /// <summary>
@@ -8,7 +10,7 @@ public sealed record SynthConfig
 {
     public SynthTask Task { get; init; } = SynthTask.Kws;
 
-    /// <summary>Output folder: manifest.jsonl, audio/, streams/ and the resumable work folder .work/.</summary>
+    /// <summary>Output folder: manifest.jsonl, audio/, streams/, the resumable work folder .work/, and the ownership marker and lock.</summary>
     public required string OutputDirectory { get; init; }
 
     /// <summary>Approximate total audio to generate; converted to a clip count through <see cref="ClipSeconds"/>.</summary>
@@ -55,6 +57,13 @@ public sealed record SynthConfig
 
     /// <summary>Parallel workers; does not change the output.</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Take over a folder holding files sal synth did not write, or discard a corpus made there with other settings
+    /// and start over. Not part of the corpus: it decides only whether the folder may be used.
+    /// </summary>
+    [JsonIgnore]
+    public bool Force { get; init; }
 
     public static string DefaultSourceCache()
     {

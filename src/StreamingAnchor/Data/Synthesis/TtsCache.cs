@@ -33,7 +33,7 @@ public sealed class TtsCache(string directory, IReadOnlyDictionary<TtsEngineKind
         var done = 0;
         progress?.Report(new SynthProgress("tts", 0, missing.Count));
         var scratchRoot = Path.Combine(Directory, "..", "scratch");
-        Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancellationToken },
+        ParallelWork.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancellationToken },
             job =>
             {
                 var scratch = Path.Combine(scratchRoot, job[0].CacheKey);
@@ -46,6 +46,11 @@ public sealed class TtsCache(string directory, IReadOnlyDictionary<TtsEngineKind
                     {
                         WavFile.Write(PathOf(job[i]), audio[i], SpeechCut.Rate);
                     }
+                }
+                catch (Exception ex) when (ex is SynthesisException or IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    // Jobs run side by side: the voice and first text say which one failed.
+                    throw new SynthesisException($"TTS {job[0].Voice.Id} \"{job[0].Text}\" ({job.Count} utterance(s)): {ex.Message}", ex);
                 }
                 finally
                 {

@@ -1,0 +1,297 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace StreamingAnchor.Data.Synthesis;
+
+/// <summary>
+/// The output folder of one corpus, held for a whole <c>sal synth</c> run. An OS lock on <c>.lock</c> (FileShare.None,
+/// dropped by the OS when the process dies, so a killed run never leaves a stale lock) keeps a second writer out; the
+/// marker <c>.sal-corpus.json</c> records that sal synth made the folder and with which settings, so a folder holding
+/// someone else's files, or a corpus made with other settings, is refused instead of mixed into.
+/// </summary>
+public sealed class CorpusFolder : IDisposable
+{
+    public const string MarkerName = ".sal-corpus.json";
+    public const string LockName = ".lock";
+
+    /// <summary>
+    /// The holder's pid lives beside the lock, not in it: .NET opens every file with an advisory lock of its own, so
+    /// another process cannot read a file held with FileShare.None.
+    /// </summary>
+    public const string OwnerName = ".lock.owner";
+
+    public const string WorkName = ".work";
+
+    private static readonly JsonSerializerOptions FingerprintOptions = new() { Converters = { new JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions MarkerOptions = new() { WriteIndented = true };
+
+    private readonly FileStream _lock;
+
+    private CorpusFolder(string directory, FileStream lockStream)
+    {
+        Directory = directory;
+        _lock = lockStream;
+    }
+
+    public string Directory { get; }
+
+    public string WorkDirectory => Path.Combine(Directory, WorkName);
+
+    /// <summary>
+    /// Locks the folder (creating it if needed) and checks it is this corpus's: empty, or marked by sal synth with the
+    /// same settings. With <see cref="SynthConfig.Force"/> a foreign folder is taken over (its files are left alone, ours
+    /// overwritten) and a corpus with other settings is discarded and started over.
+    /// </summary>
+    public static CorpusFolder Open(SynthConfig config)
+    {
+        var dir = Path.GetFullPath(config.OutputDirectory);
+        if (File.Exists(dir))
+        {
+            throw new SynthesisException($"{dir} is a file; --out needs a folder");
+        }
+        System.IO.Directory.CreateDirectory(dir);
+        var lockPath = Path.Combine(dir, LockName);
+        var lockExisted = File.Exists(lockPath);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex) when (ex.GetType() == typeof(IOException))
+        {
+            throw new SynthesisException($"{dir} is being written by another sal synth ({Holder(dir)}, holding {lockPath}); " +
+                "wait for it to finish or choose another --out", ex);
+        }
+        var folder = new CorpusFolder(dir, stream);
+        try
+        {
+            AtomicFile.WriteAllText(Path.Combine(dir, OwnerName), $"{Environment.ProcessId}\n");
+            folder.Claim(config);
+            return folder;
+        }
+        catch
+        {
+            // A refused folder keeps no trace of us if the lock file was ours to begin with.
+            folder.Release(removeLockFile: !lockExisted);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Removes what sal synth wrote for a previous plan (clips, their sidecars, the pool summary, the manifest); the
+    /// TTS cache stays, as it is keyed by content. Used when the settings or the available voices changed and the user
+    /// asked to start over.
+    /// </summary>
+    public void DiscardOutputs()
+    {
+        foreach (var sub in new[] { Path.Combine(WorkName, "clips"), "audio", "streams" })
+        {
+            var path = Path.Combine(Directory, sub);
+            if (System.IO.Directory.Exists(path))
+            {
+                System.IO.Directory.Delete(path, recursive: true);
+            }
+        }
+        foreach (var file in new[] { Path.Combine(WorkName, "pools.txt"), Path.Combine(WorkName, "config.json"), CorpusGenerator.ManifestName })
+        {
+            var path = Path.Combine(Directory, file);
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    public void Dispose() => Release(removeLockFile: false);
+
+    private void Release(bool removeLockFile)
+    {
+        // The owner file goes first, while the lock is still held, so nobody reads a pid that no longer holds it.
+        // The lock file itself stays: deleting it while another process waits to open it would let two runs lock
+        // two different files of the same name.
+        TryDelete(Path.Combine(Directory, OwnerName));
+        if (removeLockFile)
+        {
+            TryDelete(Path.Combine(Directory, LockName));
+        }
+        _lock.Dispose();
+    }
+
+    private void Claim(SynthConfig config)
+    {
+        var markerPath = Path.Combine(Directory, MarkerName);
+        var fingerprint = Fingerprint(config);
+        if (File.Exists(markerPath))
+        {
+            var recorded = ReadMarker(markerPath);
+            if (recorded is not null && JsonNode.DeepEquals(recorded, fingerprint))
+            {
+                RemoveLeftovers();
+                return;
+            }
+            if (!config.Force)
+            {
+                var what = recorded is null ? $"its marker {markerPath} is unreadable" : $"settings changed: {Changes(recorded, fingerprint)}";
+                throw new SynthesisException($"{Directory} holds a corpus made by sal synth with other settings ({what}); " +
+                    "choose another --out or pass --force to discard it and start over");
+            }
+            DiscardOutputs();
+            RemoveLeftovers();
+            WriteMarker(markerPath, fingerprint);
+            return;
+        }
+
+        var legacy = Path.Combine(WorkDirectory, "config.json");
+        if (File.Exists(legacy) && !config.Force)
+        {
+            // Made by sal synth before the marker existed, which kept its settings in .work/config.json; adopted when
+            // they match (its sidecars carry no digests, so each clip is checked by being rendered again).
+            var same = File.ReadAllText(legacy) == JsonSerializer.Serialize(config with { OutputDirectory = "", SourceCacheDirectory = "", Workers = 0 });
+            if (!same)
+            {
+                throw new SynthesisException($"{Directory} holds a corpus made by an earlier sal synth with other settings (see {legacy}); " +
+                    "choose another --out or pass --force to discard it and start over");
+            }
+            WriteMarker(markerPath, fingerprint);
+            File.Delete(legacy);
+            RemoveLeftovers();
+            return;
+        }
+
+        var foreign = System.IO.Directory.EnumerateFileSystemEntries(Directory)
+            .Select(Path.GetFileName)
+            .Where(n => n is not (LockName or OwnerName))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (foreign.Count > 0 && !config.Force)
+        {
+            throw new SynthesisException(foreign.Contains(CorpusGenerator.ManifestName)
+                ? $"{Directory} holds a {CorpusGenerator.ManifestName} that sal synth did not write; choose an empty folder or pass --force"
+                : $"{Directory} is not empty ({foreign.Count} entries not written by sal synth, e.g. '{foreign[0]}'); choose an empty folder or pass --force");
+        }
+        if (foreign.Count > 0)
+        {
+            // Taking over: files we did not write stay, but work state we cannot vouch for is dropped, so no clip
+            // is reused on the strength of a sidecar someone else left.
+            foreach (var sub in new[] { "clips", "pools.txt", "config.json" })
+            {
+                var path = Path.Combine(WorkDirectory, sub);
+                if (System.IO.Directory.Exists(path))
+                {
+                    System.IO.Directory.Delete(path, recursive: true);
+                }
+                else if (File.Exists(path))
+                {
+                    File.Delete(path);
+                }
+            }
+        }
+        WriteMarker(markerPath, fingerprint);
+    }
+
+    /// <summary>
+    /// A killed run leaves its temp files (AtomicFile's ".NAME.PID.GUID.tmp") and TTS scratch folders; we hold the
+    /// lock, so no writer owns them any more, and they would otherwise stay beside the corpus for good.
+    /// </summary>
+    private void RemoveLeftovers()
+    {
+        TryDeleteFolder(Path.Combine(WorkDirectory, "scratch"));
+        var roots = new[] { "audio", "streams", WorkName }.Select(s => Path.Combine(Directory, s)).Where(System.IO.Directory.Exists);
+        var temps = System.IO.Directory.EnumerateFiles(Directory, ".*.tmp")
+            .Concat(roots.SelectMany(r => System.IO.Directory.EnumerateFiles(r, ".*.tmp", SearchOption.AllDirectories)));
+        foreach (var temp in temps.ToList())
+        {
+            TryDelete(temp);
+        }
+    }
+
+    /// <summary>The settings that decide the output; folders, workers and --force do not.</summary>
+    internal static JsonObject Fingerprint(SynthConfig config)
+    {
+        // Through text, so numbers compare the way they read back from the marker.
+        var node = JsonNode.Parse(JsonSerializer.Serialize(config, FingerprintOptions))!.AsObject();
+        foreach (var name in new[] { nameof(SynthConfig.OutputDirectory), nameof(SynthConfig.SourceCacheDirectory), nameof(SynthConfig.Workers) })
+        {
+            node.Remove(name);
+        }
+        return node;
+    }
+
+    private static JsonNode? ReadMarker(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path))?["config"];
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static void WriteMarker(string path, JsonObject fingerprint)
+    {
+        var marker = new JsonObject
+        {
+            ["writer"] = "sal synth",
+            ["format"] = 1,
+            ["config"] = fingerprint.DeepClone(),
+        };
+        AtomicFile.WriteAllText(path, marker.ToJsonString(MarkerOptions) + "\n");
+    }
+
+    private static string Changes(JsonNode recorded, JsonObject now)
+    {
+        var before = recorded as JsonObject ?? [];
+        var names = before.Select(kv => kv.Key).Union(now.Select(kv => kv.Key)).Order(StringComparer.Ordinal);
+        var changes = names
+            .Where(n => !JsonNode.DeepEquals(before[n], now[n]))
+            .Select(n => $"{n} {Show(before[n])} -> {Show(now[n])}")
+            .ToList();
+        return changes.Count > 0 ? string.Join(", ", changes) : "none recognised";
+    }
+
+    private static string Show(JsonNode? node) => node?.ToJsonString() ?? "unset";
+
+    private static string Holder(string dir)
+    {
+        try
+        {
+            var text = File.ReadAllText(Path.Combine(dir, OwnerName)).Trim();
+            return int.TryParse(text, out var pid) ? $"pid {pid}" : "pid unknown";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The holder is between taking the lock and writing its pid, or just released both.
+            return "pid unknown";
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Cleanup is best effort; a leftover owner or temp file is harmless once the lock is released.
+        }
+    }
+
+    private static void TryDeleteFolder(string path)
+    {
+        try
+        {
+            if (System.IO.Directory.Exists(path))
+            {
+                System.IO.Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort, as above.
+        }
+    }
+}
