@@ -25,21 +25,16 @@ public static class TrainingRun
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
+    // A --config typo ("epoch") must fail rather than train with the default.
+    private static readonly JsonSerializerOptions ReadJson = StrictJson.Strict(Json);
+
     public static TrainConfig ReadConfig(string path)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{path}: config not found", path);
         }
-        try
-        {
-            return JsonSerializer.Deserialize<TrainConfig>(File.ReadAllText(path), Json)
-                   ?? throw new FormatException($"{path}: empty config");
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"{path}: invalid config ({ex.Message.Split('.')[0]})", ex);
-        }
+        return StrictJson.Deserialize<TrainConfig>(File.ReadAllText(path), ReadJson, path, "train config");
     }
 
     /// <summary>training.json key listing the extra streams fed after the mel bins, in order (absent or empty: audio only).</summary>
