@@ -47,7 +47,8 @@ public static class RunEvaluator
         using var model = run.LoadModel();
         var fbank = FbankConfig.Load(run.PathOf(RunDirectory.FrontEndFile));
         var normalizer = FeatureNormalizer.Load(run.PathOf(RunDirectory.NormalizerFile));
-        var manifest = Manifest.Load(manifestPath);
+        // The same checks as `sal data check` and `sal train`: a bad manifest is refused before any clip is streamed.
+        var manifest = ManifestChecker.LoadValid(manifestPath);
         var entries = manifest.Split(split);
         if (entries.Count == 0)
         {

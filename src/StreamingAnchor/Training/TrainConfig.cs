@@ -82,6 +82,12 @@ public sealed record TrainConfig
     /// <summary>Dev metric that picks the best checkpoint: eer | frr (at 1 FA/h) | loss. Lower is better.</summary>
     public string DevMetric { get; init; } = "eer";
 
+    /// <summary>
+    /// Train without a dev split: every epoch runs (no early stopping) and the last epoch is the one shipped. Without
+    /// it a manifest with no dev split is refused, unless <see cref="DevMetric"/> is loss (then the training loss picks).
+    /// </summary>
+    public bool NoDev { get; init; }
+
     public int Seed { get; init; } = 1;
 
     /// <summary>Torch intra-op threads (0 = all cores).</summary>
@@ -110,6 +116,7 @@ public sealed record TrainConfig
         {
             throw new ArgumentException($"unknown dev metric '{DevMetric}' (expected eer, frr or loss)");
         }
+        if (NoDev && Patience > 0) throw new ArgumentException($"patience {Patience} needs a dev split to watch; drop --no-dev or set patience to 0");
         if (Threads < 0) throw new ArgumentException($"threads must be >= 0, got {Threads}");
         if (WindowSeconds is { } w && !(w > 0)) throw new ArgumentException($"window must be positive, got {w}");
         if (!Enum.IsDefined(WindowMode)) throw new ArgumentException($"unknown window mode '{WindowMode}' (expected random or sliding)");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using StreamingAnchor.Data;
 using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Models;
 using StreamingAnchor.Training;
@@ -47,6 +48,9 @@ public static class ExperimentRunner
         {
             throw new FileNotFoundException($"{config.Data}: manifest not found", config.Data);
         }
+        // Every cell trains and evaluates on this manifest: refuse it once, up front, with the messages of `sal data check`.
+        var manifest = ManifestChecker.LoadValid(config.Data);
+        TrainingRun.RequireDevSplit(manifest, config.TrainConfigOf(config.Cells()[0]), "name it dev");
         var data = DataSummary.Of(config.Data);
         if (data.TestClips == 0)
         {
