@@ -22,10 +22,29 @@ public static class StrictJson
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             RespectNullableAnnotations = true,
             RespectRequiredConstructorParameters = true,
+            TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(NullableParametersAreOptional),
         };
-        strict.TypeInfoResolver ??= new DefaultJsonTypeInfoResolver();
         strict.MakeReadOnly();
         return strict;
+    }
+
+    /// <summary>
+    /// A nullable constructor parameter may be left out (files written with WhenWritingNull omit it): absent means null.
+    /// Non-nullable ones stay required, so a record missing "end" fails instead of reading 0.
+    /// </summary>
+    private static void NullableParametersAreOptional(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+        foreach (var property in info.Properties)
+        {
+            if (property.AssociatedParameter is { IsNullable: true })
+            {
+                property.IsRequired = false;
+            }
+        }
     }
 
     /// <summary>
@@ -111,7 +130,7 @@ public static class StrictJson
             if (element is { ValueKind: JsonValueKind.Object } obj && options.GetTypeInfo(type) is { Kind: JsonTypeInfoKind.Object } objInfo)
             {
                 var missing = objInfo.Properties
-                    .Where(p => p.IsRequired || p.AssociatedParameter is { IsMemberInitializer: false, HasDefaultValue: false })
+                    .Where(p => p.IsRequired)
                     .Where(p => !obj.EnumerateObject().Any(j => NameMatches(j.Name, p.Name, options)))
                     .Select(p => p.Name)
                     .ToList();
