@@ -165,6 +165,25 @@ public class InputCatalogueTests
         Assert.Equal("training loss (no dev split)", new RunDirectory(dir.File("run")).ReadTrainingSummary()!["selectedBy"]!.GetValue<string>());
     }
 
+    public static TheoryData<string, Func<TrainConfig, TrainConfig>, string> NonFiniteSettings => new()
+    {
+        { "warm-up NaN", c => c with { WarmupFraction = double.NaN }, "warm-up fraction must be in [0,1), got NaN" },
+        { "dropout NaN", c => c with { Model = c.Model with { Dropout = double.NaN } }, "dropout must be in [0,1), got NaN" },
+        { "window infinite", c => c with { WindowSeconds = double.PositiveInfinity }, "window must be a positive number of seconds" },
+        { "lambda NaN", c => c with { Loss = c.Loss with { Lambda = double.NaN } }, "loss lambda must be finite" },
+        { "min lr ratio NaN", c => c with { MinLearningRateRatio = double.NaN }, "minimum learning-rate ratio" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NonFiniteSettings))]
+    public void NonFiniteSettingsNameTheOptionNotTheSerializer(string name, Func<TrainConfig, TrainConfig> change, string words)
+    {
+        using var dir = new ScratchDir();
+        var ex = Assert.Throws<ArgumentException>(() => TrainingRun.Run(change(Tiny(dir.File("m.jsonl"))), dir.File("run")));
+        Assert.True(ex.Message.Contains(words, StringComparison.Ordinal), $"{name}: {ex.Message}");
+        Assert.DoesNotContain("JsonNumberHandling", ex.Message);
+    }
+
     [Fact]
     public void NoDevWithPatienceIsABadSetting()
     {
