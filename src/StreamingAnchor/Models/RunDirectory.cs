@@ -133,7 +133,7 @@ public sealed class RunDirectory
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             model.Dispose();
-            throw new InvalidDataException($"{weights}: cannot load the weights of a {spec.Model.Family}/{spec.Model.Preset} model ({e.Message.Split('\n')[0]})", e);
+            throw new InvalidDataException($"{weights}: cannot load the weights of a {spec.Model.Family}/{spec.Model.Preset} model ({ErrorText.OneLine(e.Message)})", e);
         }
 
         model.eval();
