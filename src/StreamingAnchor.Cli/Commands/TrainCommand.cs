@@ -50,9 +50,11 @@ internal static class TrainCommand
         var devMetric = new Option<string>("--dev-metric") { Description = "eer | frr | loss" };
         var seed = new Option<int?>("--seed") { Description = "Seed (same seed, same model on the same machine)" };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default: all cores)" };
+        var noDev = new Option<bool>("--no-dev") { Description = "Train without a dev split: all epochs run and the last one is shipped" };
+        var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data or config changed" };
         foreach (var o in new Option[] { data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
                      tauBefore, tauAfter, maxDistance, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
-                     lr, weightDecay, warmup, clip, patience, devMetric, seed, threads })
+                     lr, weightDecay, warmup, clip, patience, devMetric, seed, threads, noDev, force })
         {
             command.Options.Add(o);
         }
@@ -126,6 +128,7 @@ internal static class TrainCommand
                     DevMetric = parse.GetValue(devMetric) ?? c.DevMetric,
                     Seed = parse.GetValue(seed) ?? c.Seed,
                     Threads = parse.GetValue(threads) ?? c.Threads,
+                        NoDev = parse.GetValue(noDev) || c.NoDev,
                 };
                 if (string.IsNullOrEmpty(c.Data))
                 {
@@ -133,8 +136,10 @@ internal static class TrainCommand
                 }
             }
             var state = TrainConsole.Run(Path.GetFileName(Path.GetFullPath(runDir)),
-                (progress, loading) => LibTorchRetry.Run(() => TrainingRun.Run(c, runDir, progress, loading)));
-            Console.WriteLine($"trained {state.EpochsDone} epochs (best epoch {state.BestEpoch}{(state.Stopped ? ", stopped early" : "")}); run folder: {Path.GetFullPath(runDir)}");
+                    (progress, loading) => LibTorchRetry.Run(() => TrainingRun.Run(c, runDir, progress, loading, default,
+                        resume: parse.GetValue(resume) is not null, force: parse.GetValue(force))));
+                var shipped = c.NoDev ? $"--no-dev: shipped the last epoch, {state.BestEpoch}" : $"best epoch {state.BestEpoch}";
+                Console.WriteLine($"trained {state.EpochsDone} epochs ({shipped}{(state.Stopped ? ", stopped early" : "")}); run folder: {Path.GetFullPath(runDir)}");
             return 0;
         }, resumeHint: "`sal train --resume RUN` continues from the last checkpoint");
         return command;

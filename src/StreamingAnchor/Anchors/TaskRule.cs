@@ -168,6 +168,9 @@ public sealed record TaskRule
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
-    public static TaskRule FromJson(string json) =>
-        JsonSerializer.Deserialize<TaskRule>(json, JsonOptions) ?? throw new FormatException("task rule: empty JSON");
+    private static readonly JsonSerializerOptions ReadOptions = StrictJson.Strict(JsonOptions);
+
+    /// <summary>Parses strictly; <paramref name="file"/> names the source in error messages.</summary>
+    public static TaskRule FromJson(string json, string file = "task rule") =>
+        StrictJson.Deserialize<TaskRule>(json, ReadOptions, file, "task rule");
 }

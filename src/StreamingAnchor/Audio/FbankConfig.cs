@@ -65,22 +65,34 @@ public sealed record FbankConfig
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
+    private static readonly JsonSerializerOptions ReadOptions = StrictJson.Strict(JsonOptions);
+
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
-    public static FbankConfig FromJson(string json) =>
-        JsonSerializer.Deserialize<FbankConfig>(json, JsonOptions) ?? throw new FormatException("fbank config: empty JSON");
+    /// <summary>Parses strictly; <paramref name="file"/> names the source in error messages.</summary>
+    public static FbankConfig FromJson(string json, string file = "fbank config") =>
+        StrictJson.Deserialize<FbankConfig>(json, ReadOptions, file, "front-end config");
 
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
 
     public static FbankConfig Load(string path)
     {
+        FbankConfig config;
         try
         {
-            var config = FromJson(File.ReadAllText(path));
+            config = FromJson(File.ReadAllText(path), path);
+        }
+        catch (FormatException ex)
+        {
+            // The message already names the file and the field.
+            throw new InvalidDataException(ex.Message, ex);
+        }
+        try
+        {
             config.Validate();
             return config;
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
+        catch (ArgumentException ex)
         {
             throw new InvalidDataException($"{path}: {ex.Message}", ex);
         }

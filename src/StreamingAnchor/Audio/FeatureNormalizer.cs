@@ -112,17 +112,26 @@ public sealed class FeatureNormalizer
         {
             throw new FileNotFoundException($"{path}: normaliser file not found", path);
         }
+        Stats stats;
         try
         {
-            var stats = JsonSerializer.Deserialize<Stats>(File.ReadAllText(path))
-                ?? throw new InvalidDataException("empty JSON");
+            stats = StrictJson.Deserialize<Stats>(File.ReadAllText(path), ReadOptions, path, "normaliser");
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidDataException(ex.Message, ex);
+        }
+        try
+        {
             return new FeatureNormalizer(stats.Mean ?? [], stats.Std ?? []);
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidDataException)
+        catch (ArgumentException ex)
         {
-            throw new InvalidDataException($"{path}: invalid normaliser ({ex.Message.Split('\n')[0]})", ex);
+            throw new InvalidDataException($"{path}: invalid normaliser: {ex.Message}", ex);
         }
     }
+
+    private static readonly JsonSerializerOptions ReadOptions = StrictJson.Strict(JsonSerializerOptions.Default);
 
     private sealed record Stats(float[]? Mean, float[]? Std);
 }

@@ -22,6 +22,12 @@ public sealed record DatasetOptions
     /// <summary>Split the normaliser is fitted on (identity when that split is not loaded).</summary>
     public string NormalizerSplit { get; init; } = "train";
 
+    /// <summary>
+    /// A fixed normaliser to use instead of fitting one on <see cref="NormalizerSplit"/>: a resumed run keeps the
+    /// statistics its checkpoints were trained with, whatever the data holds now.
+    /// </summary>
+    public Audio.FeatureNormalizer? Normalizer { get; init; }
+
     /// <summary>Worker threads for feature extraction; null uses every core.</summary>
     public int? MaxParallelism { get; init; }
 }

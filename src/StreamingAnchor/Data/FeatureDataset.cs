@@ -105,7 +105,8 @@ public sealed class FeatureDataset
         }
 
         var fitOn = splits.TryGetValue(options.NormalizerSplit, out var fitClips) ? fitClips : null;
-        var normalizer = fitOn is null ? FeatureNormalizer.Identity(inputDim!.Value) : FeatureNormalizer.Fit(fitOn.Select(c => c.Features));
+        var normalizer = options.Normalizer
+            ?? (fitOn is null ? FeatureNormalizer.Identity(inputDim!.Value) : FeatureNormalizer.Fit(fitOn.Select(c => c.Features)));
         return new FeatureDataset(manifest, options, splits, streamNames, inputDim!.Value, normalizer);
     }
 

@@ -12,6 +12,9 @@ public sealed class Manifest
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
+    // Reading is strict: a misspelt key ("event") must not silently become a clip without events.
+    private static readonly JsonSerializerOptions ReadOptions = StrictJson.Strict(JsonOptions);
+
     public Manifest(string path, IReadOnlyList<ManifestEntry> entries)
     {
         Path = System.IO.Path.GetFullPath(path);
@@ -39,19 +42,7 @@ public sealed class Manifest
     /// <summary>Parses one line; throws <see cref="FormatException"/> naming the file and line.</summary>
     public static ManifestEntry ParseLine(string line, string path, int lineNumber)
     {
-        ManifestEntry? entry;
-        try
-        {
-            entry = JsonSerializer.Deserialize<ManifestEntry>(line, JsonOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"{path}:{lineNumber}: invalid manifest line ({ex.Message.Split('.')[0]})", ex);
-        }
-        if (entry is null)
-        {
-            throw new FormatException($"{path}:{lineNumber}: empty manifest entry");
-        }
+        var entry = StrictJson.Deserialize<ManifestEntry>(line, ReadOptions, path, "manifest", lineNumber);
         if (!double.IsFinite(entry.Duration) || entry.Duration <= 0)
         {
             throw new FormatException($"{path}:{lineNumber}: duration must be a positive number, got {entry.Duration}");

@@ -22,7 +22,7 @@ public static class ManifestChecker
         var baseDir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         var problems = new List<ManifestProblem>();
         var good = new List<ManifestEntry>();
-        var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var seenIds = new Dictionary<string, (int Line, string Split)>(StringComparer.Ordinal);
         var nonEmpty = 0;
         for (var i = 0; i < lines.Length; i++)
         {
@@ -45,13 +45,17 @@ public static class ManifestChecker
                 continue;
             }
             var before = problems.Count;
-            if (seenIds.TryGetValue(entry.Id, out var firstLine))
+            if (seenIds.TryGetValue(entry.Id, out var first))
             {
-                problems.Add(new ManifestProblem(lineNumber, entry.Id, $"duplicate id (first on line {firstLine})"));
+                // The same clip in two splits leaks test audio into training: say so plainly.
+                var splits = string.Equals(first.Split, entry.Split, StringComparison.OrdinalIgnoreCase)
+                    ? ""
+                    : $"; the id is in the {first.Split} split there and in the {entry.Split} split here";
+                problems.Add(new ManifestProblem(lineNumber, entry.Id, $"duplicate id (first on line {first.Line}{splits})"));
             }
             else
             {
-                seenIds[entry.Id] = lineNumber;
+                seenIds[entry.Id] = (lineNumber, entry.Split);
             }
             CheckEntry(entry, lineNumber, baseDir, options, problems);
             if (problems.Count == before)
@@ -65,6 +69,35 @@ public static class ManifestChecker
             problems.Add(new ManifestProblem(0, null, "manifest is empty"));
         }
         return new ManifestCheckResult(path, problems, Summarise(nonEmpty, good));
+    }
+
+    /// <summary>Problems shown in the one-line refusal of <see cref="LoadValid"/>; `sal data check` lists them all.</summary>
+    public const int ProblemsShown = 3;
+
+    /// <summary>
+    /// The manifest every command that trains or evaluates works on: the checks of `sal data check` (audio lengths from
+    /// the WAV headers unless <see cref="ManifestCheckOptions.DecodeAudio"/>), and an <see cref="InvalidDataException"/>
+    /// naming the first problems (file:line, clip id, problem) and their count when there is any, before any work starts.
+    /// </summary>
+    public static Manifest LoadValid(string path, ManifestCheckOptions? options = null)
+    {
+        var result = Check(path, options);
+        if (!result.Ok)
+        {
+            throw new InvalidDataException(Describe(result));
+        }
+        return Manifest.Load(path);
+    }
+
+    /// <summary>One line: the first problems as `sal data check` prints them, then how many there are in all.</summary>
+    public static string Describe(ManifestCheckResult result)
+    {
+        var shown = result.Problems.Take(ProblemsShown).Select(p =>
+            (p.Line > 0 ? $"{result.Path}:{p.Line}: " : $"{result.Path}: ") + (p.Id is null ? "" : $"[{p.Id}] ") + p.Message);
+        var more = result.Problems.Count > ProblemsShown ? $"; {result.Problems.Count - ProblemsShown} more" : "";
+        var count = result.Problems.Count == 1 ? "1 problem" : $"{result.Problems.Count} problems";
+        var lines = result.BadLines == 1 ? "1 line" : $"{result.BadLines} lines";
+        return $"{string.Join("; ", shown)}{more} ({count} on {lines}; `sal data check {result.Path}` lists them all)";
     }
 
     private static string StripPrefix(string message, string path, int line)

@@ -18,6 +18,8 @@ public sealed record EvaluationSummary(string Name, string Task, string Data, Ev
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
     };
 
+    private static readonly JsonSerializerOptions ReadJson = StrictJson.Strict(Json);
+
     public bool IsOnset => string.Equals(Task, "onset", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Writes the summary atomically; latencies of every hit are kept only at the reported operating points.</summary>
@@ -40,15 +42,7 @@ public sealed record EvaluationSummary(string Name, string Task, string Data, Ev
         {
             throw new FileNotFoundException($"{path}: no evaluation metrics (run `sal eval` first)", path);
         }
-        try
-        {
-            return JsonSerializer.Deserialize<EvaluationSummary>(File.ReadAllText(path), Json)
-                   ?? throw new FormatException($"{path}: empty metrics file");
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"{path}: unreadable metrics ({ex.Message.Split('.')[0]})", ex);
-        }
+        return StrictJson.Deserialize<EvaluationSummary>(File.ReadAllText(path), ReadJson, path, "evaluation metrics");
     }
 
     /// <summary>A short Markdown report of one evaluation.</summary>

@@ -40,6 +40,8 @@ public static class RunEvaluator
     public static RunTraces Score(string runPath, string manifestPath, string split = "test", IProgress<(int Done, int Total)>? progress = null,
         int? limit = null)
     {
+        // The same checks as `sal data check` and `sal train`: a bad manifest is refused before the model is even loaded.
+        var manifest = ManifestChecker.LoadValid(manifestPath);
         var run = new RunDirectory(runPath);
         var spec = run.ReadModelSpec();
         var trainConfigPath = Path.Combine(run.Root, TrainingRun.ConfigFile);
@@ -47,7 +49,6 @@ public static class RunEvaluator
         using var model = run.LoadModel();
         var fbank = FbankConfig.Load(run.PathOf(RunDirectory.FrontEndFile));
         var normalizer = FeatureNormalizer.Load(run.PathOf(RunDirectory.NormalizerFile));
-        var manifest = Manifest.Load(manifestPath);
         var entries = manifest.Split(split);
         if (entries.Count == 0)
         {

@@ -29,6 +29,8 @@ public sealed class RunDirectory
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
+    private static readonly JsonSerializerOptions StrictRead = StrictJson.Strict(Json);
+
     public RunDirectory(string path)
     {
         Root = System.IO.Path.GetFullPath(path);
@@ -56,10 +58,11 @@ public sealed class RunDirectory
             throw new FileNotFoundException($"{path}: not found (is {Root} a run directory?)", path);
         }
 
+        var text = File.ReadAllText(path);
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(File.ReadAllText(path));
+            node = JsonNode.Parse(text);
         }
         catch (JsonException e)
         {
@@ -78,14 +81,20 @@ public sealed class RunDirectory
                 $"{path}: format version {version} is newer than this sal understands ({CurrentFormatVersion}); update sal to load it");
         }
 
+        // Early version-1 files may lack labels; everything else must be exactly the fields this version writes.
+        if (node is JsonObject o && !o.ContainsKey("labels"))
+        {
+            o["labels"] = new JsonArray();
+            text = o.ToJsonString(Json);
+        }
         RunModelSpec? spec;
         try
         {
-            spec = node.Deserialize<RunModelSpec>(Json);
+            spec = StrictJson.Deserialize<RunModelSpec>(text, StrictRead, path, "model.json");
         }
-        catch (JsonException e)
+        catch (FormatException e)
         {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            throw new InvalidDataException(e.Message, e);
         }
 
         if (spec?.Model is null || spec.InputDim < 1 || spec.NumClasses < 1)
@@ -124,7 +133,7 @@ public sealed class RunDirectory
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             model.Dispose();
-            throw new InvalidDataException($"{weights}: cannot load the weights of a {spec.Model.Family}/{spec.Model.Preset} model ({e.Message.Split('\n')[0]})", e);
+            throw new InvalidDataException($"{weights}: cannot load the weights of a {spec.Model.Family}/{spec.Model.Preset} model ({ErrorText.OneLine(e.Message)})", e);
         }
 
         model.eval();

@@ -60,7 +60,7 @@ public static class Checkpoint
         }
         catch (Exception ex) when (ex is not IOException)
         {
-            throw new InvalidDataException($"{path}: checkpoint does not match this model ({ex.Message.Split('\n')[0]})", ex);
+            throw new InvalidDataException($"{path}: checkpoint does not match this model ({ErrorText.OneLine(ex.Message)})", ex);
         }
         return header;
     }

@@ -82,6 +82,12 @@ public sealed record TrainConfig
     /// <summary>Dev metric that picks the best checkpoint: eer | frr (at 1 FA/h) | loss. Lower is better.</summary>
     public string DevMetric { get; init; } = "eer";
 
+    /// <summary>
+    /// Train without a dev split: every epoch runs (no early stopping) and the last epoch is the one shipped. Without
+    /// it a manifest with no dev split is refused, unless <see cref="DevMetric"/> is loss (then the training loss picks).
+    /// </summary>
+    public bool NoDev { get; init; }
+
     public int Seed { get; init; } = 1;
 
     /// <summary>Torch intra-op threads (0 = all cores).</summary>
@@ -102,16 +108,24 @@ public sealed record TrainConfig
         if (BatchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
         if (WeightDecay < 0 || !double.IsFinite(WeightDecay)) throw new ArgumentException($"weight decay must be >= 0, got {WeightDecay}");
-        if (WarmupFraction is < 0 or >= 1) throw new ArgumentException($"warm-up fraction must be in [0,1), got {WarmupFraction}");
-        if (MinLearningRateRatio is < 0 or > 1) throw new ArgumentException($"minimum learning-rate ratio must be in [0,1], got {MinLearningRateRatio}");
+        // NaN slips through range patterns (every comparison is false) and would only fail later, when train.json is
+        // written, with a serializer message: check finiteness here, naming the option.
+        if (!double.IsFinite(WarmupFraction) || WarmupFraction is < 0 or >= 1) throw new ArgumentException($"warm-up fraction must be in [0,1), got {WarmupFraction}");
+        if (!double.IsFinite(MinLearningRateRatio) || MinLearningRateRatio is < 0 or > 1) throw new ArgumentException($"minimum learning-rate ratio must be in [0,1], got {MinLearningRateRatio}");
         if (ClipNorm < 0 || !double.IsFinite(ClipNorm)) throw new ArgumentException($"gradient clip must be >= 0, got {ClipNorm}");
         if (Patience < 0) throw new ArgumentException($"patience must be >= 0, got {Patience}");
         if (DevMetric.ToLowerInvariant() is not ("eer" or "frr" or "loss"))
         {
             throw new ArgumentException($"unknown dev metric '{DevMetric}' (expected eer, frr or loss)");
         }
+        if (NoDev && Patience > 0) throw new ArgumentException($"patience {Patience} needs a dev split to watch; drop --no-dev or set patience to 0");
         if (Threads < 0) throw new ArgumentException($"threads must be >= 0, got {Threads}");
-        if (WindowSeconds is { } w && !(w > 0)) throw new ArgumentException($"window must be positive, got {w}");
+        if (WindowSeconds is { } w && !(w > 0 && double.IsFinite(w))) throw new ArgumentException($"window must be a positive number of seconds, got {w}");
+        if (!double.IsFinite(Beta1) || !double.IsFinite(Beta2) || Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1)
+        {
+            throw new ArgumentException($"Adam betas must be in [0,1), got {Beta1} and {Beta2}");
+        }
+        if (!double.IsFinite(Model.Dropout) || Model.Dropout is < 0 or >= 1) throw new ArgumentException($"dropout must be in [0,1), got {Model.Dropout}");
         if (!Enum.IsDefined(WindowMode)) throw new ArgumentException($"unknown window mode '{WindowMode}' (expected random or sliding)");
         ResolvedAugmentation?.Validate();
     }

@@ -130,8 +130,14 @@ public sealed class Trainer
                 throw new InvalidOperationException("the training split produced no batches");
             }
 
-            var (devLoss, devMetric) = EvaluateDev();
-            var improved = devMetric < state.BestMetric || state.BestEpoch == 0;
+            // --no-dev ships the last epoch: every epoch counts as the best so far. Without dev clips (only allowed with
+            // the loss metric) the training loss picks, rather than a NaN metric freezing the best at epoch 1.
+            var (devLoss, devMetric) = _config.NoDev ? (double.NaN, double.NaN) : EvaluateDev();
+            if (!_config.NoDev && double.IsNaN(devMetric))
+            {
+                devMetric = lossSum / batchIndex;
+            }
+            var improved = _config.NoDev || devMetric < state.BestMetric || state.BestEpoch == 0;
             var seconds = clock.Elapsed.TotalSeconds;
             var row = new EpochMetrics(epoch, step, lossSum / batchIndex, lr, devLoss, devMetric, frames / Math.Max(seconds, 1e-9),
                 seconds, improved);

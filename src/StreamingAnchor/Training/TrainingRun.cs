@@ -25,21 +25,16 @@ public static class TrainingRun
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
+    // A --config typo ("epoch") must fail rather than train with the default.
+    private static readonly JsonSerializerOptions ReadJson = StrictJson.Strict(Json);
+
     public static TrainConfig ReadConfig(string path)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{path}: config not found", path);
         }
-        try
-        {
-            return JsonSerializer.Deserialize<TrainConfig>(File.ReadAllText(path), Json)
-                   ?? throw new FormatException($"{path}: empty config");
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"{path}: invalid config ({ex.Message.Split('.')[0]})", ex);
-        }
+        return StrictJson.Deserialize<TrainConfig>(File.ReadAllText(path), ReadJson, path, "train config");
     }
 
     /// <summary>training.json key listing the extra streams fed after the mel bins, in order (absent or empty: audio only).</summary>
@@ -51,24 +46,57 @@ public static class TrainingRun
 
     /// <summary>
     /// The train and dev splits as the trainer sees them: features cached beside the manifest, the task rule over the
-    /// train split's labels (sorted), the normaliser fitted on train only, windows, bucketing and augmentation from the config.
+    /// train split's labels (sorted), the normaliser fitted on train only (or <paramref name="normalizer"/> when given),
+    /// windows, bucketing and augmentation from the config. The manifest goes through the checks of `sal data check` first.
     /// </summary>
-    public static DatasetTrainingData LoadData(TrainConfig config, FbankConfig fbank, IProgress<(int Done, int Total)>? loading = null)
+    public static DatasetTrainingData LoadData(TrainConfig config, FbankConfig fbank, IProgress<(int Done, int Total)>? loading = null,
+        FeatureNormalizer? normalizer = null) =>
+        LoadData(config, ValidManifest(config), fbank, loading, normalizer);
+
+    /// <summary>
+    /// The config's manifest, refused (<see cref="InvalidDataException"/>) when `sal data check` finds a problem in it,
+    /// when its train split is empty or when it has no dev split the config can do without.
+    /// </summary>
+    public static Manifest ValidManifest(TrainConfig config)
     {
-        var manifest = Manifest.Load(config.Data);
-        var train = manifest.Split("train");
-        if (train.Count == 0)
+        var manifest = ManifestChecker.LoadValid(config.Data);
+        if (manifest.Split("train").Count == 0)
         {
-            throw new FormatException($"{config.Data}: no clips in the train split");
+            throw new InvalidDataException($"{config.Data}: no clips in the train split (found: {SplitsOf(manifest)})");
         }
+        RequireDevSplit(manifest, config, "name it dev, or pass --dev-metric loss / --no-dev");
+        return manifest;
+    }
+
+    /// <summary>
+    /// Refuses a manifest without a dev split unless the config trains without one (<see cref="TrainConfig.NoDev"/>) or
+    /// picks the best epoch by loss: a dev metric over nothing would silently ship whichever epoch came first.
+    /// </summary>
+    public static void RequireDevSplit(Manifest manifest, TrainConfig config, string remedy)
+    {
+        if (config.NoDev || manifest.Split("dev").Count > 0 || string.Equals(config.DevMetric, "loss", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        throw new InvalidDataException($"no 'dev' split in {config.Data} (found: {SplitsOf(manifest)}); {remedy}");
+    }
+
+    private static string SplitsOf(Manifest manifest) =>
+        string.Join(", ", manifest.Entries.Select(e => e.Split).Distinct(StringComparer.OrdinalIgnoreCase));
+
+    private static DatasetTrainingData LoadData(TrainConfig config, Manifest manifest, FbankConfig fbank,
+        IProgress<(int Done, int Total)>? loading, FeatureNormalizer? normalizer)
+    {
+        var train = manifest.Split("train");
         var labels = train.SelectMany(e => e.Events.Select(v => v.Label)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var dataset = FeatureDataset.Load(manifest, new DatasetOptions
         {
             Rule = RuleOf(config.Task, labels),
             Fbank = fbank,
             IncludeStreams = config.IncludeStreams,
-            Splits = ["train", "dev"],
+            Splits = config.NoDev ? ["train"] : ["train", "dev"],
             NormalizerSplit = "train",
+            Normalizer = normalizer,
         }, loading);
         var batches = new BatchOptions
         {
@@ -81,27 +109,70 @@ public static class TrainingRun
         return new DatasetTrainingData(dataset, batches, config.BatchSize);
     }
 
-    /// <summary>Trains into <paramref name="runDirectory"/>; reports data loading and training progress.</summary>
+    /// <summary>
+    /// Trains into <paramref name="runDirectory"/>; reports data loading and training progress. The folder is locked
+    /// for the whole run (<see cref="RunLock"/>) and fingerprinted (<see cref="RunFingerprint"/>): a folder holding a
+    /// run on other data or settings is refused, unless <paramref name="force"/> (a resume then continues on the new
+    /// data with the run's recorded normaliser; otherwise the old run is replaced). Without <paramref name="resume"/>
+    /// a folder holding the very same run continues it, as an interrupted `sal experiment` cell does.
+    /// </summary>
     public static TrainingState Run(TrainConfig config, string runDirectory, IProgress<TrainProgress>? progress = null,
-        IProgress<(int Done, int Total)>? loading = null, CancellationToken cancellation = default)
+        IProgress<(int Done, int Total)>? loading = null, CancellationToken cancellation = default, bool resume = false, bool force = false)
     {
         config.Validate();
-        Directory.CreateDirectory(runDirectory);
+        // Bad data is refused before the folder is created or touched.
+        var manifest = ValidManifest(config);
+        using var runLock = RunLock.Acquire(runDirectory);
         var configPath = Path.Combine(runDirectory, ConfigFile);
-        if (File.Exists(Path.Combine(runDirectory, Trainer.LastCheckpoint)) && File.Exists(configPath))
+        var fingerprint = RunFingerprint.Of(config, manifest);
+        var normalizerPath = Path.Combine(runDirectory, RunDirectory.NormalizerFile);
+        var hasCheckpoint = File.Exists(Path.Combine(runDirectory, Trainer.LastCheckpoint));
+        FeatureNormalizer? recordedNormalizer = null;
+        if (hasCheckpoint || File.Exists(Path.Combine(runDirectory, RunFingerprint.FileName)))
         {
-            var recorded = JsonSerializer.Serialize(ReadConfig(configPath) with { Threads = 0 }, Json);
-            if (recorded != JsonSerializer.Serialize(config with { Threads = 0 }, Json))
+            var recordedConfig = File.Exists(configPath) ? ReadConfig(configPath) : null;
+            var recorded = RunFingerprint.Load(runDirectory);
+            var changes = recorded is not null
+                ? recorded.Changes(fingerprint, recordedConfig, config)
+                : recordedConfig is not null && RunFingerprint.ConfigJson(recordedConfig) != RunFingerprint.ConfigJson(config)
+                    ? [$"config changed ({string.Join(", ", RunFingerprint.ConfigChanges(recordedConfig, config))})"]
+                    : [];
+            if (changes.Count > 0 && !force)
             {
-                throw new InvalidOperationException($"{runDirectory}: holds a run with a different config; use --resume or a new --out");
+                throw resume
+                    ? new IOException($"{runDirectory}: cannot resume: {string.Join("; ", changes)} since this run started; " +
+                                      "pass --force to continue on the new data with the run's normaliser")
+                    : new IOException($"{runDirectory} already holds a different run: {string.Join("; ", changes)}; " +
+                                      "use another --out, --resume it, or pass --force to replace it");
+            }
+            if (changes.Count > 0 && !resume)
+            {
+                ClearRun(runDirectory);
+                hasCheckpoint = false;
+            }
+            if (hasCheckpoint && File.Exists(normalizerPath))
+            {
+                // A continued run keeps the statistics its weights were trained with, even when the data changed.
+                recordedNormalizer = FeatureNormalizer.Load(normalizerPath);
             }
         }
+        else if (!hasCheckpoint && File.Exists(normalizerPath))
+        {
+            // A folder with a normaliser but no checkpoint or fingerprint is from an older or unrelated run: refit.
+            File.Delete(normalizerPath);
+        }
         AtomicFile.WriteAllText(configPath, JsonSerializer.Serialize(config, Json));
+        fingerprint.Save(runDirectory);
         torch.set_num_threads(config.ResolvedThreads);
 
         var fbank = new FbankConfig();
-        var data = LoadData(config, fbank, loading);
+        var data = LoadData(config, manifest, fbank, loading, recordedNormalizer);
         var dataset = data.Dataset;
+        if (recordedNormalizer is null)
+        {
+            // Recorded before the first epoch, so a resume never refits it on data that changed meanwhile.
+            dataset.Normalizer.Save(normalizerPath);
+        }
         torch.manual_seed(config.Seed);
         using var model = ModelFactory.Create(config.Model, data.InputDim, data.NumClasses);
         var loss = LossFactory.Create(config.Loss);
@@ -124,6 +195,9 @@ public static class TrainingRun
             ["steps"] = state.Step,
             ["bestEpoch"] = state.BestEpoch,
             ["devMetric"] = config.DevMetric,
+            ["selectedBy"] = config.NoDev
+                ? "last epoch (--no-dev: no dev split used)"
+                : dataset.Clips(data.DevSplit).Count == 0 ? "training loss (no dev split)" : $"dev {config.DevMetric}",
             ["bestDevMetric"] = double.IsFinite(state.BestMetric) ? state.BestMetric : null,
             ["stoppedEarly"] = state.Stopped,
             ["trainClips"] = dataset.Clips(data.TrainSplit).Count,
@@ -135,5 +209,23 @@ public static class TrainingRun
         };
         run.SaveTrainingSummary(summary);
         return state;
+    }
+
+    /// <summary>Removes what a previous run left (checkpoints, metrics, model files, evaluation) before replacing it.</summary>
+    private static void ClearRun(string runDirectory)
+    {
+        foreach (var folder in new[] { Path.GetDirectoryName(Trainer.LastCheckpoint)!, Evaluation.RunEvaluator.EvalFolder })
+        {
+            var path = Path.Combine(runDirectory, folder);
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        foreach (var file in new[] { Trainer.MetricsFile, RunFingerprint.FileName, RunDirectory.ModelFile, RunDirectory.WeightsFile,
+                     RunDirectory.NormalizerFile, RunDirectory.FrontEndFile, RunDirectory.TrainingSummaryFile })
+        {
+            File.Delete(Path.Combine(runDirectory, file));
+        }
     }
 }

@@ -49,7 +49,7 @@ public class ManifestCheckerTests
         Assert.Equal("", ProblemAt(2));
         Assert.Contains("audio file missing: nope.wav", ProblemAt(3));
         Assert.Contains("unreadable audio", ProblemAt(4));
-        Assert.Contains("invalid manifest line", ProblemAt(5));
+        Assert.Contains("not valid JSON", ProblemAt(5));
         Assert.Contains("outside the clip", ProblemAt(6));
         Assert.Contains("overlap", ProblemAt(7));
         Assert.Contains("anchor 1.7 s lies outside the clip", ProblemAt(8));

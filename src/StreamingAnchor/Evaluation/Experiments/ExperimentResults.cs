@@ -28,6 +28,9 @@ public sealed record ExperimentResults(
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary><see cref="Json"/> reading strictly: an edited or foreign file fails naming the field.</summary>
+    public static readonly JsonSerializerOptions ReadJson = StrictJson.Strict(Json);
+
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
     public static ExperimentResults Load(string path)
@@ -36,14 +39,6 @@ public sealed record ExperimentResults(
         {
             throw new FileNotFoundException($"{path}: no experiment results (run `sal experiment` first)", path);
         }
-        try
-        {
-            return JsonSerializer.Deserialize<ExperimentResults>(File.ReadAllText(path), Json)
-                   ?? throw new FormatException($"{path}: empty results file");
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"{path}: unreadable results ({ex.Message.Split('.')[0]})", ex);
-        }
+        return StrictJson.Deserialize<ExperimentResults>(File.ReadAllText(path), ReadJson, path, "experiment results");
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using StreamingAnchor.Data;
 using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Models;
 using StreamingAnchor.Training;
@@ -47,6 +48,9 @@ public static class ExperimentRunner
         {
             throw new FileNotFoundException($"{config.Data}: manifest not found", config.Data);
         }
+        // Every cell trains and evaluates on this manifest: refuse it once, up front, with the messages of `sal data check`.
+        var manifest = ManifestChecker.LoadValid(config.Data);
+        TrainingRun.RequireDevSplit(manifest, config.TrainConfigOf(config.Cells()[0]), "name it dev");
         var data = DataSummary.Of(config.Data);
         if (data.TestClips == 0)
         {
@@ -98,16 +102,7 @@ public static class ExperimentRunner
         {
             throw new FileNotFoundException($"{path}: not an experiment folder (no {ConfigFile})", path);
         }
-        ExperimentConfig config;
-        try
-        {
-            config = JsonSerializer.Deserialize<ExperimentConfig>(File.ReadAllText(path), ExperimentResults.Json)
-                     ?? throw new FormatException($"{path}: empty experiment config");
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"{path}: unreadable experiment config ({ex.Message.Split('.')[0]})", ex);
-        }
+        var config = StrictJson.Deserialize<ExperimentConfig>(File.ReadAllText(path), ExperimentResults.ReadJson, path, "experiment config");
         var cells = config.Cells();
         var results = cells
             .Select(c => Path.Combine(outDirectory, CellsFolder, c.Name, CellResultFile))
@@ -160,12 +155,11 @@ public static class ExperimentRunner
     {
         try
         {
-            return JsonSerializer.Deserialize<CellResult>(File.ReadAllText(path), ExperimentResults.Json)
-                   ?? throw new FormatException($"{path}: empty cell result");
+            return StrictJson.Deserialize<CellResult>(File.ReadAllText(path), ExperimentResults.ReadJson, path, "cell result");
         }
-        catch (JsonException ex)
+        catch (FormatException ex)
         {
-            throw new FormatException($"{path}: unreadable cell result ({ex.Message.Split('.')[0]}); delete it to rerun the cell", ex);
+            throw new FormatException($"{ex.Message}; delete the file to rerun the cell", ex);
         }
     }
 
