@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 
 namespace StreamingAnchor;
@@ -5,19 +6,63 @@ namespace StreamingAnchor;
 /// <summary>One place that touches libtorch first, so a broken native install fails with one clear message.</summary>
 public static class TorchRuntime
 {
+    private static readonly Lazy<bool> OneDnnOff = new(DisableOneDnn);
+
+    /// <summary>
+    /// True once libtorch's oneDNN (mkldnn) kernels are off, as torch.backends.mkldnn.enabled = False does. On an
+    /// AVX-512 EPYC host oneDNN's float32 conv (batch over 1, input channels not a multiple of its SIMD block; also
+    /// with its ISA capped at AVX2) and its LSTM were off by 0.1-1 against float64, so offline disagreed with the
+    /// step's matmul and TorchSharp with ONNX Runtime. libtorch's own kernels match float64 to 1e-6 everywhere.
+    /// </summary>
+    public static bool OneDnnDisabled => OneDnnOff.Value;
+
+    /// <summary>Applies the native settings above; cheap after the first call. Every model layer calls it.</summary>
+    public static void EnsureConfigured() => _ = OneDnnOff.Value;
+
     /// <summary>Runs a tiny computation through libtorch and describes the runtime.</summary>
     public static string Describe()
     {
+        EnsureConfigured();
         using var x = torch.arange(4, dtype: torch.float32);
         using var y = (x * x).sum();
         var check = y.item<float>();
         return $"TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch {torch.__version__}, " +
-               $"threads {torch.get_num_threads()}, check sum(0..3 squared) = {check}";
+               $"threads {torch.get_num_threads()}, oneDNN {(OneDnnDisabled ? "off" : "on")}, check sum(0..3 squared) = {check}";
     }
 
     /// <summary>Sets libtorch's intra-op thread count; 0 or less means all cores.</summary>
     public static void SetThreads(int threads)
     {
         torch.set_num_threads(threads > 0 ? threads : Environment.ProcessorCount);
+    }
+
+    private static bool DisableOneDnn()
+    {
+        // TorchSharp has no binding for the flag; it is at::globalContext().setUserEnabledMkldnn(bool) in the
+        // libtorch_cpu TorchSharp has already loaded (touching torch first makes sure of that).
+        _ = torch.get_num_threads();
+        try
+        {
+            var context = NativeMethods.GlobalContext();
+            NativeMethods.SetUserEnabledMkldnn(context, false);
+            return !NativeMethods.UserEnabledMkldnn(context);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false; // another ABI (e.g. MSVC names): keep libtorch's default; Describe reports it
+        }
+    }
+
+    private static class NativeMethods
+    {
+        [DllImport("torch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+        public static extern IntPtr GlobalContext();
+
+        [DllImport("torch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
+        public static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+        [DllImport("torch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
+        [return: MarshalAs(UnmanagedType.U1)]
+        public static extern bool UserEnabledMkldnn(IntPtr context);
     }
 }

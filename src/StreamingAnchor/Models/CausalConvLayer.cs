@@ -102,8 +102,9 @@ public sealed class CausalConvLayer : StreamingLayer
 
         x = x.contiguous();
         var (b, n, length) = (chunk.shape[0], chunk.shape[1], x.shape[1]);
-        // taps[b, j, c, k] = x[b, j + k * dilation, c]: the inputs output frame j sees.
-        var taps = x.as_strided([b, n, InputDim, Kernel], [length * InputDim, InputDim, 1, Dilation * InputDim]);
+        // taps[b, j, c, k] = x[b, j + k * dilation, c]: the inputs output frame j sees. TorchSharp's as_strided
+        // counts from storage offset 0, not the view's, so x (a narrow of a longer [1,T,C] stays contiguous) passes it.
+        var taps = x.as_strided([b, n, InputDim, Kernel], [length * InputDim, InputDim, 1, Dilation * InputDim], x.storage_offset());
         if (Groups == 1)
         {
             using var w = Weight.reshape(OutputDim, InputDim * Kernel);

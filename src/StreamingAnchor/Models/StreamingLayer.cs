@@ -9,6 +9,9 @@ namespace StreamingAnchor.Models;
 /// </summary>
 public abstract class StreamingLayer : nn.Module<Tensor, Tensor>
 {
+    // Before any layer computes: oneDNN's conv and LSTM are wrong on some CPUs (see TorchRuntime.OneDnnDisabled).
+    static StreamingLayer() => TorchRuntime.EnsureConfigured();
+
     protected StreamingLayer(string name) : base(name)
     {
     }
