@@ -4,9 +4,11 @@ namespace StreamingAnchor.Audio;
 
 /// <summary>
 /// RIFF/WAVE reading (PCM 8/16/24/32-bit, IEEE float 32/64, WAVE_FORMAT_EXTENSIBLE, any channel count mixed
-/// down to mono, any rate resampled) and PCM16 mono writing. Every malformed file gives one
-/// <see cref="InvalidDataException"/> naming the file; sizes claimed by headers are checked against the real
-/// file length before anything is allocated.
+/// down to mono, any rate resampled) and PCM16 mono writing. Inputs may be regular files or pipes (read forward
+/// only); a data size of 0xFFFFFFFF (or 0, as streaming writers leave it) means "to the end of the input". Every
+/// malformed input gives one <see cref="InvalidDataException"/> naming the file and the field; sizes claimed by
+/// headers are checked against the real file length before anything is allocated, and on a pipe memory grows only
+/// with the bytes that arrive, up to <see cref="MaxFrames"/>.
 /// </summary>
 public static class WavFile
 {

@@ -42,8 +42,9 @@ public sealed class AtomicFileTests
         using var dir = new ScratchDir();
         File.WriteAllText(dir.File($".x{AtomicFile.TempMarker}{DeadPid()}-aa"), "");
         File.WriteAllText(dir.File($".y{AtomicFile.TempMarker}{DeadPid()}-bb"), "");
-        // Our parent (the test host's launcher) is alive and may not be ours to signal; it must count as alive.
-        var parent = File.ReadAllText($"/proc/{Environment.ProcessId}/stat").Split(' ')[3];
+        // Our parent (the test host's launcher) is another live process: its temp file must survive the sweep.
+        var stat = File.ReadAllText($"/proc/{Environment.ProcessId}/stat");
+        var parent = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1];
         var parentTemp = dir.File($".z{AtomicFile.TempMarker}{parent}-cc");
         File.WriteAllText(parentTemp, "");
 
