@@ -5,7 +5,8 @@ namespace StreamingAnchor.Audio;
 /// <summary>
 /// RIFF/WAVE reading (PCM 8/16/24/32-bit, IEEE float 32/64, WAVE_FORMAT_EXTENSIBLE, any channel count mixed
 /// down to mono, any rate resampled) and PCM16 mono writing. Inputs may be regular files or pipes (read forward
-/// only); a data size of 0xFFFFFFFF (or 0, as streaming writers leave it) means "to the end of the input". Every
+/// only); a data size of 0xFFFFFFFF (or 0, or SoX's 0x7FFFF000, as streaming writers leave it) means "to the end
+/// of the input". Every
 /// malformed input gives one <see cref="InvalidDataException"/> naming the file and the field; sizes claimed by
 /// headers are checked against the real file length before anything is allocated, and on a pipe memory grows only
 /// with the bytes that arrive, up to <see cref="MaxFrames"/>.
@@ -20,6 +21,12 @@ public static class WavFile
 
     /// <summary>What streaming writers put in a size field they cannot fill in.</summary>
     private const long UnknownSize = 0xFFFFFFFF;
+
+    /// <summary>
+    /// What SoX writes as the data size when its output cannot seek (a pipe), rounded down to whole frames; it never
+    /// patches it, so it means "unknown" as much as <see cref="UnknownSize"/> does.
+    /// </summary>
+    private const long SoxUnknownSize = 0x7FFFF000;
 
     /// <summary>
     /// Most sample frames one clip may hold (about 9 hours at 16 kHz, 2 GiB of floats). Clips are decoded whole into
@@ -326,7 +333,9 @@ public static class WavFile
             var bodyStart = position + 8;
             if (id == "data")
             {
-                var unknown = size == UnknownSize || (size == 0 && (riffSize is 0 or UnknownSize || riffSize + 8 <= bodyStart));
+                var unknown = size == UnknownSize
+                    || (size == 0 && (riffSize is 0 or UnknownSize || riffSize + 8 <= bodyStart))
+                    || (format is not null && size == SoxUnknownSize / format.BlockAlign * format.BlockAlign);
                 if (!unknown && input.Remaining is { } available && size > available)
                 {
                     throw new InvalidDataException($"{path}: truncated data chunk (header claims {size} bytes, file holds {available})");

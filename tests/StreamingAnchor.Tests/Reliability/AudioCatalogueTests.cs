@@ -42,7 +42,7 @@ public sealed class AudioCatalogueTests
 
     private static byte[] Good => WavBytes.Riff(Fmt, WavBytes.Chunk("data", Pcm));
 
-    /// <summary>A WAV whose RIFF and data sizes are <paramref name="size"/>, as written by a tool streaming to a pipe.</summary>
+    /// <summary>Four samples under the given RIFF and data size fields, as a tool streaming to a pipe leaves them.</summary>
     private static byte[] Streamed(uint riffSize, uint dataSize)
     {
         var bytes = Good;
@@ -57,6 +57,8 @@ public sealed class AudioCatalogueTests
         { "unknown-sizes", Source.File, Streamed(0xFFFFFFFF, 0xFFFFFFFF), Four },
         { "zero-sizes", Source.File, Streamed(0, 0), Four },
         { "zero-data-riff-36", Source.File, Streamed(36, 0), Four },
+        { "sox-pipe-sizes", Source.Pipe, Streamed(0x7FFFF024, 0x7FFFF000), Four },
+        { "sox-sizes-in-a-file", Source.File, Streamed(0x7FFFF024, 0x7FFFF000), Four },
         { "odd-trailing-byte", Source.File, [.. Streamed(0xFFFFFFFF, 0xFFFFFFFF), 7], Four },
         { "empty-data", Source.File, WavBytes.Riff(Fmt, WavBytes.Chunk("data", [])), [] },
         // The RIFF size says a chunk follows the empty data chunk, so those bytes are not audio.
