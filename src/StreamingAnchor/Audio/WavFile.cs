@@ -408,7 +408,7 @@ public static class WavFile
         }
         if (channels == 0)
         {
-            throw new InvalidDataException($"{path}: bad header, zero channels");
+            throw new InvalidDataException($"{path}: bad header, zero channels (expected 1..{MaxChannels})");
         }
         if (channels > MaxChannels)
         {

@@ -77,7 +77,7 @@ public sealed class AudioCatalogueTests
             { "truncated-header", Source.File, good[..10], typeof(InvalidDataException), ["not a WAV file", "10 bytes"] },
             { "empty-file", Source.File, [], typeof(InvalidDataException), ["not a WAV file", "0 bytes"] },
             { "not-riff", Source.File, "this is plainly not audio at all, honest"u8.ToArray(), typeof(InvalidDataException), ["not a RIFF/WAVE file"] },
-            { "zero-channels", Source.File, WavBytes.Riff(WavBytes.Fmt(1, 0, 16000, 16, 2), WavBytes.Chunk("data", Pcm)), typeof(InvalidDataException), ["zero channels"] },
+            { "zero-channels", Source.File, WavBytes.Riff(WavBytes.Fmt(1, 0, 16000, 16, 2), WavBytes.Chunk("data", Pcm)), typeof(InvalidDataException), ["zero channels", "expected 1..256"] },
             { "zero-rate", Source.File, WavBytes.Riff(WavBytes.Fmt(1, 1, 0, 16), WavBytes.Chunk("data", Pcm)), typeof(InvalidDataException), ["sample rate 0"] },
             { "absurd-rate", Source.File, WavBytes.Riff(WavBytes.Fmt(1, 1, 2_000_000_000, 16), WavBytes.Chunk("data", Pcm)), typeof(InvalidDataException), ["sample rate 2000000000"] },
             { "data-larger-than-file", Source.File, WavBytes.Riff(Fmt, WavBytes.Chunk("data", Pcm, 1000)), typeof(InvalidDataException), ["truncated data chunk", "claims 1000 bytes", "holds 8"] },
@@ -121,6 +121,15 @@ public sealed class AudioCatalogueTests
             Assert.Contains(word, caught.Message);
         }
         Assert.DoesNotContain('\n', caught.Message);
+    }
+
+    [Fact]
+    public void ResamplingRefusesAnOutputLargerThanAnyArrayBeforeAllocatingIt()
+    {
+        // 1 Hz to 16 kHz would turn a million samples into 16 billion.
+        var ex = Assert.Throws<ArgumentException>(() => Resampler.Resample(new float[1_000_000], 1, 16000));
+
+        Assert.Contains("16000000000 samples", ex.Message);
     }
 
     [Fact]
