@@ -115,7 +115,7 @@ internal static class StreamCommand
 
             try
             {
-                var clip = WavFile.Read(file, rate);
+                var clip = WavFile.Read(file, rate, requireSamples: true);
                 var result = pipeline.Run(clip.Samples, chunk);
                 foreach (var d in result.Detections)
                 {

@@ -19,9 +19,17 @@ public sealed class FeatureNormalizer
         {
             throw new ArgumentException($"normaliser needs equal, non-empty mean and std, got {mean.Length} and {std.Length}");
         }
-        if (mean.Any(v => !float.IsFinite(v)) || std.Any(v => !float.IsFinite(v) || v <= 0))
+        // Name the first bad dimension: a NaN or a zero std there would silently poison every frame.
+        for (var d = 0; d < mean.Length; d++)
         {
-            throw new ArgumentException("normaliser statistics must be finite with positive std");
+            if (!float.IsFinite(mean[d]))
+            {
+                throw new ArgumentException($"mean[{d}] is {mean[d]}, every mean must be finite");
+            }
+            if (!float.IsFinite(std[d]) || std[d] <= 0)
+            {
+                throw new ArgumentException($"std[{d}] is {std[d]}, every std must be finite and positive");
+            }
         }
         Mean = mean;
         Std = std;
@@ -127,7 +135,7 @@ public sealed class FeatureNormalizer
         }
         catch (ArgumentException ex)
         {
-            throw new InvalidDataException($"{path}: invalid normaliser: {ex.Message}", ex);
+            throw new InvalidDataException($"{path}: invalid normaliser: {ex.Message.ReplaceLineEndings(" ")}", ex);
         }
     }
 

@@ -24,6 +24,12 @@ public static class Resampler
         {
             return (float[])x.Clone();
         }
+        // The output size follows from the samples in hand; a tiny input rate must not ask for an absurd array.
+        var outputLength = (long)x.Length * toRate / fromRate;
+        if (outputLength > Array.MaxLength)
+        {
+            throw new ArgumentException($"resampling {x.Length} samples from {fromRate} Hz to {toRate} Hz would give {outputLength} samples, too many for one array");
+        }
         var input = x;
         if (toRate < fromRate)
         {

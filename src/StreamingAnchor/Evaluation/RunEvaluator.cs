@@ -68,7 +68,7 @@ public static class RunEvaluator
         {
             var entry = entries[i];
             TaskRule.CheckAnchors(entry, manifest.Path);
-            var clip = WavFile.Read(manifest.Resolve(entry.Audio), fbank.SampleRate);
+            var clip = ReadClip(manifest, entry, fbank.SampleRate);
             var streams = streamNames.Count == 0 ? [] : FeatureDataset.ReadStreams(manifest, entry, streamNames);
             var start = Export.ThreadCpuClock.Now(); // this thread's CPU time: other load on the machine does not count
             var posteriors = Stream(model, fbank, normalizer, clip.Samples, streams);
@@ -76,7 +76,8 @@ public static class RunEvaluator
             audioSeconds += clip.DurationSeconds;
             var frames = posteriors.Length / Math.Max(1, spec.NumClasses == 1 ? 1 : spec.NumClasses - 1);
             var labels = rule.Apply(entry, frames);
-            traces.Add(new PosteriorTrace(entry.Id, posteriors, spec.NumClasses == 1 ? 1 : spec.NumClasses - 1, entry.Duration, labels.Events,
+            // Hours of audio (the FA/h denominator) come from the decoded samples, never from the manifest's claim.
+            traces.Add(new PosteriorTrace(entry.Id, posteriors, spec.NumClasses == 1 ? 1 : spec.NumClasses - 1, clip.DurationSeconds, labels.Events,
                 labels.Targets.Select(t => (int)t).ToArray()));
             progress?.Report((i + 1, entries.Count));
         }
@@ -84,6 +85,42 @@ public static class RunEvaluator
         var weights = run.PathOf(RunDirectory.WeightsFile);
         return new RunTraces(task, traces, parameters, File.Exists(weights) ? new FileInfo(weights).Length : 0,
             audioSeconds, streamSeconds);
+    }
+
+    /// <summary>Seconds a manifest duration may differ from its audio: 50 ms, or 1% of a long clip.</summary>
+    public static double DurationTolerance(double audioSeconds) => Math.Max(0.05, 0.01 * audioSeconds);
+
+    /// <summary>
+    /// One evaluation clip at the front end's rate. Unreadable audio and a manifest duration that disagrees with the
+    /// audio are one <see cref="InvalidDataException"/> naming the manifest, the clip and the file: event times and
+    /// the false-alarm budget both rest on that duration.
+    /// </summary>
+    public static AudioClip ReadClip(Manifest manifest, ManifestEntry entry, int sampleRate)
+    {
+        var path = manifest.Resolve(entry.Audio);
+        AudioClip clip;
+        try
+        {
+            clip = WavFile.Read(path, sampleRate);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            var message = e.Message.Contains(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}";
+            throw new InvalidDataException($"{manifest.Path}: clip '{entry.Id}': {message}", e);
+        }
+        CheckDuration(manifest.Path, entry.Id, entry.Duration, clip.DurationSeconds, path);
+        return clip;
+    }
+
+    /// <summary>Throws when the manifest's duration of a clip is off by more than <see cref="DurationTolerance"/>.</summary>
+    public static void CheckDuration(string manifestPath, string id, double manifestSeconds, double audioSeconds, string audioPath)
+    {
+        var tolerance = DurationTolerance(audioSeconds);
+        if (!(Math.Abs(manifestSeconds - audioSeconds) <= tolerance))
+        {
+            throw new InvalidDataException(FormattableString.Invariant(
+                $"{manifestPath}: clip '{id}': manifest duration {manifestSeconds:0.###} s disagrees with the {audioSeconds:0.###} s of audio in {audioPath} (tolerance {tolerance:0.###} s)"));
+        }
     }
 
     /// <summary>Posteriors (row-major [frames, K]) of one clip, streamed chunk by chunk with the model's state carried over.</summary>

@@ -23,6 +23,8 @@ public static class OnnxExporter
     {
         var spec = run.ReadModelSpec();
         using var model = run.LoadModel();
+        CheckFinite(model, run.PathOf(RunDirectory.WeightsFile));
+        CheckInputs(run, model);
         var metadata = new Dictionary<string, string>
         {
             [OnnxMetadata.ModelJson] = File.ReadAllText(run.PathOf(RunDirectory.ModelFile)),
@@ -42,6 +44,60 @@ public static class OnnxExporter
         Export(model, onnxPath, metadata);
     }
 
+    /// <summary>
+    /// Refuses a model with a NaN or infinite weight, naming the parameter: ONNX Runtime would run it and every
+    /// posterior would be NaN, which no detector threshold catches.
+    /// </summary>
+    public static void CheckFinite(StreamingModel model, string source)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        // No dispose scope here: it would also claim the parameter handles, which the model still owns.
+        using var noGrad = torch.no_grad();
+        var tensors = model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).Concat(model.named_buffers());
+        foreach (var (name, tensor) in tensors)
+        {
+            if (!tensor.is_floating_point())
+            {
+                continue;
+            }
+            using var finite = torch.isfinite(tensor);
+            using var notFinite = finite.logical_not();
+            using var count = notFinite.sum();
+            var bad = count.item<long>();
+            if (bad > 0)
+            {
+                throw new InvalidDataException($"{source}: parameter '{name}' has {bad} non-finite values (NaN or infinity) out of {tensor.numel()}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses a front end or normaliser the model cannot use: the ONNX file carries both, and a mismatch would only
+    /// surface as a shape error (or silently wrong scores) on the device.
+    /// </summary>
+    public static void CheckInputs(RunDirectory run, StreamingModel model)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(model);
+        if (run.LoadNormalizer() is { } normalizer && normalizer.Dim != model.InputDim)
+        {
+            throw new InvalidDataException(
+                $"{run.PathOf(RunDirectory.NormalizerFile)}: the normaliser has {normalizer.Dim} dimensions but the model takes {model.InputDim} inputs per frame");
+        }
+        if (run.LoadFrontEnd() is not { } frontEnd)
+        {
+            return;
+        }
+        // Multi-modal runs append extra streams after the mel bins, so only their total must exceed the mel bins.
+        var extraStreams = Evaluation.RunEvaluator.StreamNamesOf(run).Count;
+        if (extraStreams == 0 ? frontEnd.MelBins != model.InputDim : frontEnd.MelBins >= model.InputDim)
+        {
+            var expected = extraStreams == 0 ? $"{model.InputDim}" : $"fewer than {model.InputDim} (the model also takes {extraStreams} extra streams)";
+            throw new InvalidDataException(
+                $"{run.PathOf(RunDirectory.FrontEndFile)}: the front end gives {frontEnd.MelBins} mel bins per frame but the model needs {expected}");
+        }
+    }
+
     /// <summary>Writes the ONNX file atomically.</summary>
     public static void Export(StreamingModel model, string onnxPath, IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -56,6 +112,7 @@ public static class OnnxExporter
             throw new NotSupportedException($"ONNX export supports the model zoo's layer stacks, not {model.GetType().Name}");
         }
 
+        CheckFinite(model, "model");
         var g = new OnnxGraphBuilder();
         var shapes = stacked.StateShapes(1);
         var batchAxes = new List<int>();

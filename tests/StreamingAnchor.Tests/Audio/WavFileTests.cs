@@ -78,7 +78,7 @@ public class WavFileTests
         Assert.Equal(1000, clip.Samples.Length);
         Assert.Equal(1f, clip.Samples[10], 3);
         Assert.Equal(samples[500], clip.Samples[500], 4);
-        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*" + AtomicFile.TempMarker + "*"));
         var info = WavFile.ReadInfo(path);
         Assert.Equal((16000, 1, 16, 1000), (info.SampleRate, info.Channels, info.BitsPerSample, info.Frames));
     }

@@ -47,7 +47,7 @@ public class EvaluationOutputTests
             Assert.True(IsPng(Path.Combine(dir, "det.png")));
             Assert.True(IsPng(Path.Combine(dir, "latency.png")));
             Assert.True(IsPng(Path.Combine(dir, "trace.png")));
-            Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
+            Assert.Empty(Directory.GetFiles(dir, "*" + AtomicFile.TempMarker + "*"));
 
             var back = EvaluationSummary.Load(Path.Combine(dir, "metrics.json"));
             Assert.Equal(result.Curve.Count, back.Result.Curve.Count);

@@ -28,7 +28,7 @@ public class RunDirectoryTests
         using var a = StreamingHarness.Offline(model, x);
         using var b = StreamingHarness.Offline(loaded, x);
         Assert.Equal(0.0, StreamingHarness.MaxAbsDiff(a, b));
-        Assert.Empty(Directory.GetFiles(run.Root, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(run.Root, "*" + AtomicFile.TempMarker + "*"));
     }
 
     [Fact]
