@@ -135,7 +135,7 @@ public static class ManifestChecker
                 }
                 if (Math.Abs(real - e.Duration) > options.DurationTolerance)
                 {
-                    Problem($"duration {e.Duration:0.###} s in the manifest but the audio lasts {real:0.###} s");
+                    Problem($"duration {e.Duration:0.###} s in the manifest but the audio ({audio}) lasts {real:0.###} s");
                 }
                 duration = Math.Min(duration, real);
             }

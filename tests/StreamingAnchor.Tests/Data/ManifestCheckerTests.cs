@@ -54,7 +54,7 @@ public class ManifestCheckerTests
         Assert.Contains("overlap", ProblemAt(7));
         Assert.Contains("anchor 1.7 s lies outside the clip", ProblemAt(8));
         Assert.Contains("duplicate id (first on line 1)", ProblemAt(9));
-        Assert.Contains("audio lasts 1 s", ProblemAt(10));
+        Assert.Contains("lasts 1 s", ProblemAt(10));
         Assert.Contains("stream 'acc' has 50 frames but the audio has 98", ProblemAt(11));
         Assert.Contains("duration must be a positive number", ProblemAt(13));
         Assert.Equal(10, result.BadLines);

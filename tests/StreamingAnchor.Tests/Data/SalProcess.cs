@@ -2,13 +2,19 @@ using System.Diagnostics;
 
 namespace StreamingAnchor.Tests.Data;
 
-/// <summary>Runs the real `sal` CLI (copied beside the tests by the project reference) with redirected output.</summary>
+/// <summary>Runs the real `sal` CLI (copied beside the tests by the project reference) as a user or a shell pipe would.</summary>
 internal static class SalProcess
 {
-    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => RunWithInput(null, args);
+
+    /// <summary>Runs sal feeding <paramref name="stdin"/> (when given) to its standard input.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunWithInput(byte[]? stdin, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "sal.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null, UseShellExecute = false,
+        };
         info.ArgumentList.Add(dll);
         foreach (var a in args)
         {
@@ -17,6 +23,18 @@ internal static class SalProcess
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            try
+            {
+                process.StandardInput.BaseStream.Write(stdin);
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // sal may refuse the input before reading all of it; its exit code and stderr say why.
+            }
+        }
         if (!process.WaitForExit(60_000))
         {
             process.Kill(entireProcessTree: true);
@@ -24,4 +42,7 @@ internal static class SalProcess
         }
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
+
+    /// <summary>The non-empty lines of an error stream: a refusal must be exactly one.</summary>
+    public static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

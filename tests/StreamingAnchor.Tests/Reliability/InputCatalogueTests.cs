@@ -28,7 +28,7 @@ public class InputCatalogueTests
         { "missing id", "{\"audio\":\"a.wav\",\"duration\":1.0}", ["m.jsonl:2", "field 'id' is missing"] },
         { "events outside clip", "{\"id\":\"b\",\"audio\":\"a.wav\",\"duration\":1.0,\"events\":[{\"label\":\"hey\",\"start\":0.8,\"end\":1.6}]}", ["m.jsonl:2", "[b]", "lies outside the clip"] },
         { "negative start", "{\"id\":\"b\",\"audio\":\"a.wav\",\"duration\":1.0,\"events\":[{\"label\":\"hey\",\"start\":-0.5,\"end\":0.2}]}", ["m.jsonl:2", "[b]", "-0.5", "outside the clip"] },
-        { "duration 10x audio", "{\"id\":\"b\",\"audio\":\"a.wav\",\"duration\":10.0}", ["m.jsonl:2", "duration 10 s in the manifest but the audio lasts 1 s"] },
+        { "duration 10x audio", "{\"id\":\"b\",\"audio\":\"a.wav\",\"duration\":10.0}", ["m.jsonl:2", "duration 10 s in the manifest but the audio (", "a.wav) lasts 1 s"] },
         { "id in train and test", "{\"id\":\"a\",\"audio\":\"a.wav\",\"duration\":1.0,\"split\":\"test\"}", ["m.jsonl:2", "duplicate id (first on line 1", "train split", "test split"] },
         { "duration is a string", "{\"id\":\"b\",\"audio\":\"a.wav\",\"duration\":\"long\"}", ["m.jsonl:2", "field 'duration' must be a finite number", "the string \"long\""] },
         { "events is a string", "{\"id\":\"b\",\"audio\":\"a.wav\",\"duration\":1.0,\"events\":\"hey\"}", ["m.jsonl:2", "field 'events' must be a list of events"] },

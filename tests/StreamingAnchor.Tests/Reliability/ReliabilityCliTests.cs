@@ -1,3 +1,4 @@
+using StreamingAnchor.Tests.Data;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
 using StreamingAnchor.Export;
@@ -31,7 +32,7 @@ public sealed class ReliabilityCliTests
         var audio = new float[8000];
         var trace = dir.File("trace.csv");
 
-        var (code, stdout, stderr) = SalProcess.Run(Streamed(audio), "stream", "--onnx", onnx, "--wav", "/dev/stdin", "--trace", trace);
+        var (code, stdout, stderr) = SalProcess.RunWithInput(Streamed(audio), "stream", "--onnx", onnx, "--wav", "/dev/stdin", "--trace", trace);
         Assert.True(code == 0, stderr);
         Assert.StartsWith("time_s\tlabel\tscore", stdout);
         Assert.Equal(new FbankConfig().FrameCount(audio.Length) + 1, File.ReadAllLines(trace).Length);
@@ -48,12 +49,12 @@ public sealed class ReliabilityCliTests
             (folder, $"{folder}: is a directory"),
         })
         {
-            (code, _, stderr) = SalProcess.Run(null, "stream", "--onnx", onnx, "--wav", wav);
+            (code, _, stderr) = SalProcess.Run("stream", "--onnx", onnx, "--wav", wav);
             Assert.Equal(1, code);
             Assert.Equal($"error: {words}", Assert.Single(SalProcess.Lines(stderr))[..$"error: {words}".Length]);
         }
 
-        (code, _, stderr) = SalProcess.Run(Streamed(audio)[..20], "stream", "--onnx", onnx, "--wav", "/dev/stdin");
+        (code, _, stderr) = SalProcess.RunWithInput(Streamed(audio)[..20], "stream", "--onnx", onnx, "--wav", "/dev/stdin");
         Assert.Equal(1, code);
         Assert.Contains("/dev/stdin: ", Assert.Single(SalProcess.Lines(stderr)));
     }
@@ -67,7 +68,7 @@ public sealed class ReliabilityCliTests
             using var noGrad = torch.no_grad();
             model.parameters().First().view(-1)[3] = torch.tensor(float.PositiveInfinity);
         });
-        var (code, _, stderr) = SalProcess.Run(null, "export", "--run", nan.Root, "--onnx", dir.File("m.onnx"));
+        var (code, _, stderr) = SalProcess.Run("export", "--run", nan.Root, "--onnx", dir.File("m.onnx"));
         Assert.Equal(1, code);
         var line = Assert.Single(SalProcess.Lines(stderr));
         Assert.StartsWith($"error: {nan.PathOf("weights.dat")}: parameter '", line);
@@ -82,9 +83,10 @@ public sealed class ReliabilityCliTests
             new ManifestEntry { Id = "ok", Audio = "ok.wav", Duration = 1, Split = "test" },
             new ManifestEntry { Id = "bad", Audio = "bad.wav", Duration = 1, Split = "test" },
         ]);
-        (code, _, stderr) = SalProcess.Run(null, "eval", "--run", run.Root, "--data", manifest);
+        (code, _, stderr) = SalProcess.Run("eval", "--run", run.Root, "--data", manifest);
         Assert.Equal(1, code);
         line = Assert.Single(SalProcess.Lines(stderr));
-        Assert.StartsWith($"error: {manifest}: clip 'bad': {dir.File("bad.wav")}: ", line);
+        Assert.StartsWith($"error: {manifest}:2: [bad] unreadable audio: ", line);
+        Assert.Contains(dir.File("bad.wav"), line);
     }
 }
