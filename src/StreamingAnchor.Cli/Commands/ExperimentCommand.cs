@@ -228,9 +228,10 @@ internal static class ExperimentCommand
             var width = status.Cells.Max(c => c.Name.Length);
             foreach (var c in status.Cells)
             {
-                Console.WriteLine($"{c.Index,4}  {c.Name.PadRight(width)}  {c.State.ToString().ToLowerInvariant(),-8} {c.Task ?? "-",-12}{(c.Detail is null ? "" : "  " + c.Detail)}");
+                Console.WriteLine($"{c.Index,4}  {c.Name.PadRight(width)}  {c.State.ToString().ToLowerInvariant(),-8} {c.Task ?? "-",-12}{(c.Detail is null ? "" : "  " + c.Detail)}".TrimEnd());
             }
-            if (status.QueueNote is { } note)
+            // Only a failed cell needs the caveat on how its failure was told.
+            if (status.QueueNote is { } note && status.Count(CellState.Failed) > 0)
             {
                 Console.WriteLine($"note: {note}");
             }
