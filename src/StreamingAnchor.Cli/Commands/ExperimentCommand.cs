@@ -107,7 +107,12 @@ internal static class ExperimentCommand
             }
             if (where == "slurm")
             {
-                // Flags not given keep what the grid was submitted with before, so a resubmission needs only --submit.
+                if (parse.GetValue(threads) != 0)
+                {
+                    throw new UsageException("--threads does not apply to --submit slurm: each cell trains with --cpus-per-task threads");
+                }
+                // Resource flags not given keep what the grid was submitted with before: a resubmission repeats only the
+                // grid's flags.
                 var recorded = File.Exists(Path.Combine(outDir, ExperimentRunner.ConfigFile)) ? ExperimentRunner.LoadConfig(outDir).Slurm : null;
                 var resources = recorded ?? new SlurmResources();
                 resources = resources with

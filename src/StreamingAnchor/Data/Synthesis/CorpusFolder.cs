@@ -82,8 +82,9 @@ public sealed class CorpusFolder : IDisposable
         }
         catch
         {
-            // A refused folder keeps no trace of us if the lock file was ours to begin with.
-            folder.Release(removeLockFile: !lockExisted);
+            // A refused folder keeps no trace of us if the lock file was ours to begin with; a shard never removes it,
+            // as another shard may hold it (shared) by now, and a new file of the same name would be a second lock.
+            folder.Release(removeLockFile: !lockExisted && config.Shard is null);
             throw;
         }
     }
