@@ -8,6 +8,7 @@ packages=(
   espeak-ng flite                   # TTS engines for `sal synth`
   festival festlex-cmu festlex-poslex festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts
   sox libsox-fmt-all ffmpeg         # resampling, reverb, G.722 decoding
+  slurm-wlm munge                   # `sal experiment --submit slurm`; its E2E test runs scripts/slurm-local.sh
 )
 
 missing=()

@@ -57,7 +57,7 @@ internal static class CommandAction
             case ExternalException external when resumeHint is not null:
                 return LibTorchFailure.Report(external, resumeHint);
             case IOException or UnauthorizedAccessException or FormatException or InvalidDataException or InvalidOperationException
-                or NotSupportedException or SynthesisException or PeerModelUnavailableException or NonFiniteLossException
+                or NotSupportedException or SynthesisException or StreamingAnchor.Cluster.SlurmException or PeerModelUnavailableException or NonFiniteLossException
                 or System.Text.Json.JsonException:
                 error.WriteLine($"error: {OneLine(cause.Message)}");
                 if (verbose)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using StreamingAnchor.Cli.Output;
+using StreamingAnchor.Cluster;
 using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Evaluation.Experiments;
 using StreamingAnchor.Losses;
@@ -41,12 +42,20 @@ internal static class ExperimentCommand
         var dataSeed = new Option<int>("--data-seed") { Description = "Without --data: generator seed", DefaultValueFactory = _ => 1 };
         var sources = new Option<string>("--sources") { Description = "Without --data: real sources for the generator, comma separated, 'all' or 'none'", DefaultValueFactory = _ => "all" };
         var engines = new Option<string>("--engines") { Description = "Without --data: TTS engines for the generator", DefaultValueFactory = _ => "espeak,flite,festival" };
+        var submit = new Option<string>("--submit") { Description = "Where the cells run: local (here, one after another) or slurm (one job array, a task per cell)", DefaultValueFactory = _ => "local" };
+        var cpusPerTask = new Option<int?>("--cpus-per-task") { Description = "Slurm: CPUs (and torch threads) per cell (default 1, or as submitted before)" };
+        var mem = new Option<string>("--mem") { Description = "Slurm: memory per cell, e.g. 4G" };
+        var time = new Option<string>("--time") { Description = "Slurm: time limit per cell, e.g. 02:00:00" };
+        var partition = new Option<string>("--partition") { Description = "Slurm: partition" };
+        var sbatchLines = new Option<string[]>("--sbatch-line") { Description = "Slurm: another sbatch option for the job script, e.g. --qos=long (repeatable)" };
         foreach (var o in new Option[] { task, data, models, losses, seeds, firstSeed, preset, budget, sweep, tau, lambda, gamma, batch, window, lr,
-                     faPerHour, threads, output, hours, dataSeed, sources, engines })
+                     faPerHour, threads, output, hours, dataSeed, sources, engines, submit, cpusPerTask, mem, time, partition, sbatchLines })
         {
             command.Options.Add(o);
         }
         command.Subcommands.Add(Report());
+        command.Subcommands.Add(Cell());
+        command.Subcommands.Add(Status());
 
         CommandAction.Set(command, parse =>
         {
@@ -81,7 +90,47 @@ internal static class ExperimentCommand
                 throw new ArgumentException($"unknown task '{config.Task}' (expected kws, onset or trigger)");
             }
             config.Validate();
-            var view = new ProgressView();
+            var where = parse.GetValue(submit)!.Trim().ToLowerInvariant();
+            if (where is not ("local" or "slurm"))
+            {
+                throw new UsageException($"--submit must be local or slurm, got '{where}'");
+            }
+            var slurmFlags = new (string Name, bool Given)[]
+            {
+                ("--cpus-per-task", parse.GetValue(cpusPerTask) is not null), ("--mem", parse.GetValue(mem) is not null),
+                ("--time", parse.GetValue(time) is not null), ("--partition", parse.GetValue(partition) is not null),
+                ("--sbatch-line", parse.GetValue(sbatchLines) is { Length: > 0 }),
+            };
+            if (where == "local" && slurmFlags.FirstOrDefault(f => f.Given).Name is { } stray)
+            {
+                throw new UsageException($"{stray} applies to --submit slurm only");
+            }
+            if (where == "slurm")
+            {
+                if (parse.GetValue(threads) != 0)
+                {
+                    throw new UsageException("--threads does not apply to --submit slurm: each cell trains with --cpus-per-task threads");
+                }
+                // Resource flags not given keep what the grid was submitted with before: a resubmission repeats only the
+                // grid's flags.
+                var recorded = File.Exists(Path.Combine(outDir, ExperimentRunner.ConfigFile)) ? ExperimentRunner.LoadConfig(outDir).Slurm : null;
+                var resources = recorded ?? new SlurmResources();
+                resources = resources with
+                {
+                    CpusPerTask = parse.GetValue(cpusPerTask) ?? resources.CpusPerTask,
+                    Memory = parse.GetValue(mem) ?? resources.Memory,
+                    Time = parse.GetValue(time) ?? resources.Time,
+                    Partition = parse.GetValue(partition) ?? resources.Partition,
+                    ExtraLines = parse.GetValue(sbatchLines) is { Length: > 0 } lines ? lines : resources.ExtraLines,
+                };
+                resources.Validate();
+                config = config with { Slurm = resources, Threads = resources.CpusPerTask };
+                if (SlurmClient.Unavailable() is { } why)
+                {
+                    throw new UsageException($"--submit slurm: {why}");
+                }
+            }
+            var view = new ProgressView(Console.Out);
             if (string.IsNullOrEmpty(config.Data))
             {
                 var sourceText = parse.GetValue(sources)!.Trim();
@@ -99,6 +148,17 @@ internal static class ExperimentCommand
                 config = config with { Data = ExperimentRunner.PrepareData(synth, view) };
             }
             var cells = config.Cells().Count;
+            if (where == "slurm")
+            {
+                var cellCommand = SlurmGrid.CellCommand(Launcher(), outDir, config.Slurm!.CpusPerTask);
+                var (submission, before) = SlurmGrid.Submit(config, outDir, cellCommand);
+                Console.WriteLine(StatusLine(Path.GetFullPath(outDir), before));
+                Console.WriteLine(submission is null
+                    ? "nothing to submit: every cell is finished, queued or running"
+                    : $"submitted job array {submission.JobId} with {submission.Cells.Count} cell(s) [{SlurmArraySpec.Format(submission.Cells)}]; " +
+                      $"follow with: sal experiment status {outDir}; when done: sal experiment report {outDir}");
+                return 0;
+            }
             Console.WriteLine($"experiment: {cells} cells ({config.Models.Count} models x {config.Losses.Count} losses{(config.Sweep is { } sw ? $", sweep {sw.Parameter}" : "")} x {config.Seeds} seeds), budget {config.Budget}, out {Path.GetFullPath(outDir)}");
             var results = ExperimentRunner.Run(config, outDir, view);
             Console.WriteLine();
@@ -137,11 +197,75 @@ internal static class ExperimentCommand
         return command;
     }
 
+    /// <summary>`sal experiment cell DIR N`: one cell of a grid set up in DIR, as a Slurm array task runs it.</summary>
+    private static Command Cell()
+    {
+        var command = new Command("cell", "Run one cell of a grid already set up in a folder (what each Slurm array task runs); its result is written atomically into the folder");
+        var folder = new Argument<string>("folder") { Description = "Experiment folder (holds experiment.json)" };
+        var index = new Argument<int>("index") { Description = "Cell index, 0-based in the grid's order (the Slurm array index)" };
+        var threads = new Option<int?>("--threads") { Description = "Torch threads for this cell (default: the grid's)" };
+        command.Arguments.Add(folder);
+        command.Arguments.Add(index);
+        command.Options.Add(threads);
+        CommandAction.Set(command, parse =>
+        {
+            var dir = parse.GetValue(folder)!;
+            var i = parse.GetValue(index);
+            // Progress goes to stderr; stdout carries only the result line (a task's log holds both).
+            var result = ExperimentRunner.RunCell(dir, i, parse.GetValue(threads), new ProgressView(Console.Error));
+            Console.WriteLine($"cell {i} {result.Name}: {ProgressView.Summary(result)}");
+            return 0;
+        }, resumeHint: "rerun the same command (or resubmit the grid) to continue from the last checkpoint");
+        return command;
+    }
+
+    /// <summary>`sal experiment status DIR`: every cell's state from the folder, squeue and sacct.</summary>
+    private static Command Status()
+    {
+        var command = new Command("status", "Show which cells of a grid are done, pending, running, failed or never submitted (folder, squeue and sacct)");
+        var folder = new Argument<string>("folder") { Description = "Experiment folder" };
+        command.Arguments.Add(folder);
+        CommandAction.Set(command, parse =>
+        {
+            var dir = Path.GetFullPath(parse.GetValue(folder)!);
+            var status = SlurmGrid.Status(dir);
+            Console.WriteLine(StatusLine(dir, status));
+            var width = status.Cells.Max(c => c.Name.Length);
+            foreach (var c in status.Cells)
+            {
+                Console.WriteLine($"{c.Index,4}  {c.Name.PadRight(width)}  {c.State.ToString().ToLowerInvariant(),-8} {c.Task ?? "-",-12}{(c.Detail is null ? "" : "  " + c.Detail)}".TrimEnd());
+            }
+            // Only a failed cell needs the caveat on how its failure was told.
+            if (status.QueueNote is { } note && status.Count(CellState.Failed) > 0)
+            {
+                Console.WriteLine($"note: {note}");
+            }
+            if (status.ToSubmit.Count > 0 && SlurmGrid.LoadSubmissions(dir).Count > 0)
+            {
+                Console.WriteLine($"rerun the grid's sal experiment command with --submit slurm to submit the {status.ToSubmit.Count} missing or failed cell(s)");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static string StatusLine(string dir, GridStatus status) =>
+        $"{dir}: {status.Cells.Count} cells: {status.Count(CellState.Done)} done, {status.Count(CellState.Running)} running, " +
+        $"{status.Count(CellState.Pending)} pending, {status.Count(CellState.Failed)} failed, {status.Count(CellState.Missing)} not submitted";
+
+    /// <summary>How to start this very build of sal: the apphost, or dotnet with sal.dll.</summary>
+    private static IReadOnlyList<string> Launcher()
+    {
+        var process = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running sal");
+        var dll = typeof(ExperimentCommand).Assembly.Location;
+        return Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? [process, dll] : [process];
+    }
+
     private static List<string> List(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
     /// <summary>One line per event worth a line: data generation steps, each epoch, each finished cell with the grid's ETA.</summary>
-    private sealed class ProgressView : IProgress<ExperimentProgress>
+    private sealed class ProgressView(TextWriter writer) : IProgress<ExperimentProgress>
     {
         private readonly Lock _gate = new();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -162,14 +286,14 @@ internal static class ExperimentCommand
                         if (key != _lastData)
                         {
                             _lastData = key;
-                            Console.WriteLine($"data: {p.Message}{(p.Count is { } n ? $" {n.Done}/{n.Total}" : "")}");
+                            writer.WriteLine($"data: {p.Message}{(p.Count is { } n ? $" {n.Done}/{n.Total}" : "")}");
                         }
                         break;
                     case "skip":
-                        Console.WriteLine($"{head}: finished earlier, {Summary(p.Result!)}");
+                        writer.WriteLine($"{head}: finished earlier, {Summary(p.Result!)}");
                         break;
                     case "train" when p.Train is { Finished: { } f } t:
-                        Console.WriteLine(FormattableString.Invariant(
+                        writer.WriteLine(FormattableString.Invariant(
                             $"{head}: epoch {f.Epoch}/{(t.Epochs == int.MaxValue ? "-" : t.Epochs.ToString(CultureInfo.InvariantCulture))} step {f.Step} loss {f.TrainLoss:0.0000} dev {f.DevMetric:0.0000}{(f.Best ? " (best)" : "")} {f.FramesPerSecond:0} frames/s {f.Seconds:0.0}s"));
                         _lastQuarter = -1;
                         break;
@@ -178,27 +302,27 @@ internal static class ExperimentCommand
                         if (q != _lastQuarter && t.Batch < t.Batches)
                         {
                             _lastQuarter = q;
-                            Console.WriteLine(FormattableString.Invariant(
+                            writer.WriteLine(FormattableString.Invariant(
                                 $"{head}: epoch {t.Epoch} batch {t.Batch}/{t.Batches} loss {t.Loss:0.0000} ETA {t.Eta:mm\\:ss}"));
                         }
                         break;
                     case "retry":
-                        Console.WriteLine($"{head}: {p.Message}");
+                        writer.WriteLine($"{head}: {p.Message}");
                         break;
                     case "eval" when p.Count is null:
-                        Console.WriteLine($"{head}: streaming the test split");
+                        writer.WriteLine($"{head}: streaming the test split");
                         break;
                     case "done":
                         _ran++;
                         var remaining = p.Cells - p.Cell;
                         var eta = TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds / _ran * remaining);
-                        Console.WriteLine(FormattableString.Invariant($"{head}: {Summary(p.Result!)}; grid ETA {eta:hh\\:mm\\:ss}"));
+                        writer.WriteLine(FormattableString.Invariant($"{head}: {Summary(p.Result!)}; grid ETA {eta:hh\\:mm\\:ss}"));
                         break;
                 }
             }
         }
 
-        private static string Summary(CellResult r) => FormattableString.Invariant(
+        public static string Summary(CellResult r) => FormattableString.Invariant(
             $"FRR {100 * r.Frr:0.0}% at {r.FaPerHourTarget:0.##}/h, median latency {(double.IsNaN(r.LatencyMedian) ? "-" : $"{1000 * r.LatencyMedian:0} ms")}, frame acc {100 * r.FrameAccuracy:0.0}% (train {r.TrainSeconds:0}s, eval {r.EvalSeconds:0}s)");
     }
 }

@@ -13,6 +13,23 @@ internal static class SynthCommand
         command.Subcommands.Add(Task("kws", SynthTask.Kws, "keyword spotting: the keyword in streams of other speech, confusables and noise"));
         command.Subcommands.Add(Task("onset", SynthTask.Onset, "speech onset: noise or silence then speech segments; anchor = first phone"));
         command.Subcommands.Add(Task("trigger", SynthTask.Trigger, "multi-modal trigger: wearer's phrase with an accelerometer stream; bystanders and motion are negatives"));
+        command.Subcommands.Add(Merge());
+        return command;
+    }
+
+    /// <summary>`sal synth merge DIR`: the manifest of a corpus made in shards, once every shard has finished.</summary>
+    private static Command Merge()
+    {
+        var folder = new Argument<string>("folder") { Description = "corpus folder the shards wrote into (their common --out)" };
+        var command = new Command("merge", "Write the manifest of a corpus generated in shards (--shard K/N) after checking every clip; same bytes as an unsharded run");
+        command.Arguments.Add(folder);
+        CommandAction.Set(command, parse =>
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var result = SynthProgressView.Run(progress => CorpusMerger.Merge(parse.GetValue(folder)!, progress));
+            Console.WriteLine($"wrote {result.ManifestPath}: {result.Clips} clips, {result.Hours * 60:F1} min of audio, checked in {started.Elapsed.TotalSeconds:F1} s");
+            return 0;
+        });
         return command;
     }
 
@@ -34,8 +51,9 @@ internal static class SynthCommand
         var splits = new Option<string>("--splits") { Description = "train:dev:test shares of the streams", DefaultValueFactory = _ => $"{defaults.TrainFraction:0.##}:{defaults.DevFraction:0.##}:{1 - defaults.TrainFraction - defaults.DevFraction:0.##}" };
         var workers = new Option<int>("--workers") { Description = "parallel workers (does not change the output)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var force = new Option<bool>("--force") { Description = "use a folder holding files sal synth did not write, or discard a corpus made there with other settings" };
+        var shard = new Option<string>("--shard") { Description = "render only part K of N (e.g. 1/4) into the shared --out; shards run concurrently, then `sal synth merge` writes the manifest" };
         var command = new Command(name, description);
-        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, engines, sources, cache, snr, splits, workers, force })
+        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, engines, sources, cache, snr, splits, workers, force, shard })
         {
             command.Options.Add(o);
         }
@@ -72,12 +90,17 @@ internal static class SynthCommand
                 TrainFraction = trainShare,
                 DevFraction = devShare,
                 Workers = Math.Max(1, parse.GetValue(workers)),
-                    Force = parse.GetValue(force),
+                Force = parse.GetValue(force),
+                Shard = parse.GetValue(shard) is { } part ? SynthShard.Parse(part) : null,
             };
             var started = System.Diagnostics.Stopwatch.StartNew();
             var result = SynthProgressView.Run(progress => CorpusGenerator.Generate(config, progress));
-                Console.WriteLine($"wrote {result.ManifestPath}: {result.Clips} clips ({result.ClipsReused} reused, {result.ClipsRegenerated} regenerated), " +
+            Console.WriteLine($"wrote {(config.Shard is { } s ? $"shard {s} ({result.ManifestPath})" : result.ManifestPath)}: {result.Clips} clips ({result.ClipsReused} reused, {result.ClipsRegenerated} regenerated), " +
                 $"{result.Hours * 60:F1} min of audio in {started.Elapsed.TotalSeconds:F1} s");
+            if (config.Shard is not null)
+            {
+                Console.WriteLine($"when every shard has finished: sal synth merge {config.OutputDirectory}");
+            }
             foreach (var w in result.Warnings)
             {
                 Console.WriteLine($"warning: {w}");

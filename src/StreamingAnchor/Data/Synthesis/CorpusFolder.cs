@@ -9,6 +9,10 @@ namespace StreamingAnchor.Data.Synthesis;
 /// dropped by the OS when the process dies, so a killed run never leaves a stale lock) keeps a second writer out; the
 /// marker <c>.sal-corpus.json</c> records that sal synth made the folder and with which settings, so a folder holding
 /// someone else's files, or a corpus made with other settings, is refused instead of mixed into.
+/// Shards of one corpus (<see cref="SynthConfig.Shard"/>) run side by side, possibly on several machines of a shared
+/// filesystem: each holds <c>.lock</c> shared and its own <c>.work/shards/K-of-N.lock</c> exclusive, so shards exclude
+/// an unsharded run, the merge and a second copy of themselves, but not each other. Every clip has its own files, so
+/// the only files they share are written atomically with the same content (the marker, the pool summary, the TTS cache).
 /// </summary>
 public sealed class CorpusFolder : IDisposable
 {
@@ -27,16 +31,24 @@ public sealed class CorpusFolder : IDisposable
     private static readonly JsonSerializerOptions MarkerOptions = new() { WriteIndented = true };
 
     private readonly FileStream _lock;
+    private FileStream? _shardLock;
 
-    private CorpusFolder(string directory, FileStream lockStream)
+    private CorpusFolder(string directory, FileStream lockStream, SynthShard? shard)
     {
         Directory = directory;
         _lock = lockStream;
+        Shard = shard;
     }
 
     public string Directory { get; }
 
     public string WorkDirectory => Path.Combine(Directory, WorkName);
+
+    /// <summary>The part this run writes; null for a whole corpus (or the merge).</summary>
+    public SynthShard? Shard { get; }
+
+    /// <summary>Where TTS engines write their temporary files: one folder per shard, so shards never delete each other's.</summary>
+    public string ScratchDirectory => Shard is { } s ? Path.Combine(WorkDirectory, "scratch", "shard-" + s.Name) : Path.Combine(WorkDirectory, "scratch");
 
     /// <summary>
     /// Locks the folder (creating it if needed) and checks it is this corpus's: empty, or marked by sal synth with the
@@ -53,29 +65,94 @@ public sealed class CorpusFolder : IDisposable
         System.IO.Directory.CreateDirectory(dir);
         var lockPath = Path.Combine(dir, LockName);
         var lockExisted = File.Exists(lockPath);
-        FileStream stream;
+        var folder = new CorpusFolder(dir, TakeLock(dir, config.Shard is null), config.Shard);
         try
         {
-            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            if (config.Shard is { } shard)
+            {
+                folder.Claim(config);
+                folder.TakeShardLock(shard);
+            }
+            else
+            {
+                AtomicFile.WriteAllText(Path.Combine(dir, OwnerName), $"{Environment.ProcessId}\n");
+                folder.Claim(config);
+            }
+            return folder;
+        }
+        catch
+        {
+            // A refused folder keeps no trace of us if the lock file was ours to begin with; a shard never removes it,
+            // as another shard may hold it (shared) by now, and a new file of the same name would be a second lock.
+            folder.Release(removeLockFile: !lockExisted && config.Shard is null);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Locks a folder sal synth already made, exclusively, without knowing its settings: the merge of a sharded
+    /// corpus, which reads them from the marker. Leftovers of killed runs are removed, as no writer holds them now.
+    /// </summary>
+    public static CorpusFolder OpenExisting(string directory)
+    {
+        var dir = Path.GetFullPath(directory);
+        if (!System.IO.Directory.Exists(dir))
+        {
+            throw new SynthesisException($"{dir}: no such folder");
+        }
+        if (!File.Exists(Path.Combine(dir, MarkerName)))
+        {
+            throw new SynthesisException($"{dir}: not a corpus folder of sal synth (no {MarkerName})");
+        }
+        var folder = new CorpusFolder(dir, TakeLock(dir, exclusive: true), null);
+        try
+        {
+            AtomicFile.WriteAllText(Path.Combine(dir, OwnerName), $"{Environment.ProcessId}\n");
+            folder.RemoveLeftovers();
+            return folder;
+        }
+        catch
+        {
+            folder.Release(removeLockFile: false);
+            throw;
+        }
+    }
+
+    private static FileStream TakeLock(string dir, bool exclusive)
+    {
+        var lockPath = Path.Combine(dir, LockName);
+        try
+        {
+            // .NET takes flock LOCK_EX for FileShare.None and LOCK_SH otherwise; a shared lock is opened read-only
+            // because NFS (which emulates flock with fcntl locks) grants a shared lock only on a file open for reading.
+            return exclusive
+                ? new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)
+                : new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
         }
         catch (IOException ex) when (ex.GetType() == typeof(IOException))
         {
             throw new SynthesisException($"{dir} is being written by another sal synth ({Holder(dir)}, holding {lockPath}); " +
                 "wait for it to finish or choose another --out", ex);
         }
-        var folder = new CorpusFolder(dir, stream);
+    }
+
+    private void TakeShardLock(SynthShard shard)
+    {
+        var shards = Path.Combine(WorkDirectory, ShardPart.FolderName);
+        System.IO.Directory.CreateDirectory(shards);
+        var lockPath = Path.Combine(shards, shard.Name + ".lock");
         try
         {
-            AtomicFile.WriteAllText(Path.Combine(dir, OwnerName), $"{Environment.ProcessId}\n");
-            folder.Claim(config);
-            return folder;
+            _shardLock = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch
+        catch (IOException ex) when (ex.GetType() == typeof(IOException))
         {
-            // A refused folder keeps no trace of us if the lock file was ours to begin with.
-            folder.Release(removeLockFile: !lockExisted);
-            throw;
+            throw new SynthesisException($"{Directory}: shard {shard} is being written by another sal synth ({ShardHolder(shards, shard.Name)}, " +
+                $"holding {lockPath}); wait for it to finish", ex);
         }
+        AtomicFile.WriteAllText(Path.Combine(shards, shard.Name + ".owner"), $"{Environment.ProcessId}\n");
+        // Our own scratch from a killed run of this shard; other shards' scratch folders are theirs.
+        TryDeleteFolder(ScratchDirectory);
     }
 
     /// <summary>
@@ -110,7 +187,18 @@ public sealed class CorpusFolder : IDisposable
         // The owner file goes first, while the lock is still held, so nobody reads a pid that no longer holds it.
         // The lock file itself stays: deleting it while another process waits to open it would let two runs lock
         // two different files of the same name.
-        TryDelete(Path.Combine(Directory, OwnerName));
+        if (Shard is { } shard)
+        {
+            if (_shardLock is not null)
+            {
+                TryDelete(Path.Combine(WorkDirectory, ShardPart.FolderName, shard.Name + ".owner"));
+                _shardLock.Dispose();
+            }
+        }
+        else
+        {
+            TryDelete(Path.Combine(Directory, OwnerName));
+        }
         if (removeLockFile)
         {
             TryDelete(Path.Combine(Directory, LockName));
@@ -127,7 +215,11 @@ public sealed class CorpusFolder : IDisposable
             var recorded = ReadMarker(markerPath);
             if (recorded is not null && JsonNode.DeepEquals(recorded, fingerprint))
             {
-                RemoveLeftovers();
+                if (Shard is null)
+                {
+                    // Shards leave the sweep to the merge or an unsharded run: the temp files may be another shard's.
+                    RemoveLeftovers();
+                }
                 return;
             }
             if (!config.Force)
@@ -161,9 +253,15 @@ public sealed class CorpusFolder : IDisposable
 
         var foreign = System.IO.Directory.EnumerateFileSystemEntries(Directory)
             .Select(Path.GetFileName)
-            .Where(n => n is not (LockName or OwnerName))
+            // A concurrent shard may be renaming its copy of the marker into place right now.
+            .Where(n => n is not (LockName or OwnerName) && !(n!.StartsWith("." + MarkerName + ".", StringComparison.Ordinal) && n.EndsWith(".tmp", StringComparison.Ordinal)))
             .Order(StringComparer.Ordinal)
             .ToList();
+        if (foreign.Count > 0 && Shard is not null && ReadMarkerIfAny(markerPath) is { } now && JsonNode.DeepEquals(now, fingerprint))
+        {
+            // Another shard of the same corpus claimed the empty folder while we looked at it.
+            return;
+        }
         if (foreign.Count > 0 && !config.Force)
         {
             throw new SynthesisException(foreign.Contains(CorpusGenerator.ManifestName)
@@ -196,7 +294,7 @@ public sealed class CorpusFolder : IDisposable
     /// </summary>
     private void RemoveLeftovers()
     {
-        TryDeleteFolder(Path.Combine(WorkDirectory, "scratch"));
+        TryDeleteFolder(ScratchDirectory);
         var roots = new[] { "audio", "streams", WorkName }.Select(s => Path.Combine(Directory, s)).Where(System.IO.Directory.Exists);
         var temps = System.IO.Directory.EnumerateFiles(Directory, ".*.tmp")
             .Concat(roots.SelectMany(r => System.IO.Directory.EnumerateFiles(r, ".*.tmp", SearchOption.AllDirectories)));
@@ -230,6 +328,8 @@ public sealed class CorpusFolder : IDisposable
         }
     }
 
+    private static JsonNode? ReadMarkerIfAny(string path) => File.Exists(path) ? ReadMarker(path) : null;
+
     private static void WriteMarker(string path, JsonObject fingerprint)
     {
         var marker = new JsonObject
@@ -256,9 +356,28 @@ public sealed class CorpusFolder : IDisposable
 
     private static string Holder(string dir)
     {
+        var shards = Path.Combine(dir, WorkName, ShardPart.FolderName);
+        if (!File.Exists(Path.Combine(dir, OwnerName)) && System.IO.Directory.Exists(shards))
+        {
+            // Shards hold the folder lock shared and record their pids beside their own locks.
+            var owners = System.IO.Directory.EnumerateFiles(shards, "*.owner").Order(StringComparer.Ordinal)
+                .Select(f => $"shard {Path.GetFileNameWithoutExtension(f)} {ShardHolder(shards, Path.GetFileNameWithoutExtension(f))}")
+                .ToList();
+            if (owners.Count > 0)
+            {
+                return string.Join(", ", owners);
+            }
+        }
+        return PidIn(Path.Combine(dir, OwnerName));
+    }
+
+    private static string ShardHolder(string shards, string name) => PidIn(Path.Combine(shards, name + ".owner"));
+
+    private static string PidIn(string ownerFile)
+    {
         try
         {
-            var text = File.ReadAllText(Path.Combine(dir, OwnerName)).Trim();
+            var text = File.ReadAllText(ownerFile).Trim();
             return int.TryParse(text, out var pid) ? $"pid {pid}" : "pid unknown";
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -21,6 +21,7 @@ public static class CorpusGenerator
         using var folder = CorpusFolder.Open(config);
         var prepared = PrepareIn(folder, config, progress, cancellationToken);
         var (plans, renderer, output, warnings) = (prepared.Plans, prepared.Renderer, prepared.OutputDirectory, prepared.Warnings);
+        // A shard renders its own clips in the shared folder; positions in the whole plan give the manifest order.
         var clipsDir = Path.Combine(folder.WorkDirectory, "clips");
         Directory.CreateDirectory(clipsDir);
         var done = 0;
@@ -79,6 +80,15 @@ public static class CorpusGenerator
             var path = Path.Combine(clipsDir, p.Id + ".json");
             return Manifest.ParseLine(ClipSidecar.Read(path).Entry, path, 1);
         }).ToList();
+        if (config.Shard is { } shard)
+        {
+            // No manifest: the merge writes it once every shard has finished (CorpusMerger).
+            var partPath = ShardPart.PathOf(folder.WorkDirectory, shard);
+            new ShardPart(shard.Index, shard.Count, prepared.PlannedClips, prepared.PlanIndices.Zip(plans, (i, p) => new ShardClip(i, p.Id)).ToList())
+                .Save(partPath);
+            progress?.Report(new SynthProgress("shard", 1, 1, partPath));
+            return new SynthResult(partPath, entries.Count, reused, entries.Sum(e => e.Duration) / 3600, warnings, regenerated.Count);
+        }
         var manifestPath = Path.Combine(output, ManifestName);
         Manifest.Save(manifestPath, entries);
         progress?.Report(new SynthProgress("manifest", 1, 1, manifestPath));
@@ -228,12 +238,16 @@ public static class CorpusGenerator
         CheckPools(pools, folder, config.Force);
 
         // Plans, then speech synthesis (cached), then clips.
-        var plans = new CorpusPlanner(config, pools).Plan();
-        var cache = new TtsCache(Path.Combine(work, "tts"), engines);
+        var all = new CorpusPlanner(config, pools).Plan();
+        // Every shard plans the whole corpus (cheap, and identical everywhere) and keeps its part: only that part's
+        // speech is synthesised and rendered.
+        var indices = Enumerable.Range(0, all.Count).Where(i => config.Shard?.Owns(i) ?? true).ToList();
+        var plans = indices.Select(i => all[i]).ToList();
+        var cache = new TtsCache(Path.Combine(work, "tts"), engines, folder.ScratchDirectory);
         cache.Fill(plans.SelectMany(p => p.Items).Where(i => i.Tts is not null).Select(i => i.Tts!), config.Workers, progress,
             cancellationToken);
 
-        return new PreparedCorpus(output, plans, new ClipRenderer(config, cache, fetcher), warnings, fetcher);
+        return new PreparedCorpus(output, plans, new ClipRenderer(config, cache, fetcher), warnings, fetcher, all.Count, indices);
     }
 
     private static void Validate(SynthConfig config)
@@ -268,6 +282,11 @@ public static class CorpusGenerator
             {
                 throw new SynthesisException($"unknown TTS engine '{name}' (known: espeak, flite, festival)");
             }
+        }
+        if (config.Shard is not null && config.Force)
+        {
+            // --force may discard the corpus, which would pull the files from under the other shards.
+            throw new ArgumentException("--force cannot be combined with --shard; start the corpus over with one unsharded run, or use another --out");
         }
         if (config.MinSnrDb > config.MaxSnrDb)
         {

@@ -65,6 +65,13 @@ public sealed record SynthConfig
     [JsonIgnore]
     public bool Force { get; init; }
 
+    /// <summary>
+    /// Render only this part of the corpus (no manifest; <see cref="CorpusMerger"/> writes it once every part is done).
+    /// Not part of the corpus: every part of it, and the unsharded run, make the same files.
+    /// </summary>
+    [JsonIgnore]
+    public SynthShard? Shard { get; init; }
+
     public static string DefaultSourceCache()
     {
         var env = Environment.GetEnvironmentVariable("STREAMINGANCHOR_SOURCES");

@@ -7,7 +7,8 @@ namespace StreamingAnchor.Data.Synthesis;
 /// interrupted run keeps what it made. Clips are always rendered from the cached files, so a resumed run and a fresh
 /// run mix identical samples.
 /// </summary>
-public sealed class TtsCache(string directory, IReadOnlyDictionary<TtsEngineKind, ITtsEngine> engines)
+/// <param name="scratchDirectory">Where engines write temporary files (one folder per job); null = "scratch" beside the cache.</param>
+public sealed class TtsCache(string directory, IReadOnlyDictionary<TtsEngineKind, ITtsEngine> engines, string? scratchDirectory = null)
 {
     private const int FestivalBatch = 40;
     private const int ProcessBatch = 16;
@@ -32,7 +33,7 @@ public sealed class TtsCache(string directory, IReadOnlyDictionary<TtsEngineKind
         }
         var done = 0;
         progress?.Report(new SynthProgress("tts", 0, missing.Count));
-        var scratchRoot = Path.Combine(Directory, "..", "scratch");
+        var scratchRoot = scratchDirectory ?? Path.Combine(Directory, "..", "scratch");
         ParallelWork.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancellationToken },
             job =>
             {

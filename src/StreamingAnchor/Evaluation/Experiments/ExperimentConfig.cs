@@ -1,3 +1,4 @@
+using StreamingAnchor.Cluster;
 using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
 using StreamingAnchor.Training;
@@ -46,6 +47,12 @@ public sealed record ExperimentConfig
 
     /// <summary>Torch threads per cell (0 = all cores); not part of a cell's identity.</summary>
     public int Threads { get; init; }
+
+    /// <summary>
+    /// What each Slurm array task asks for when the grid is submitted with `--submit slurm`; kept here so a
+    /// resubmission asks for the same without repeating the flags. Not part of a cell's identity. Null = run locally.
+    /// </summary>
+    public SlurmResources? Slurm { get; init; }
 
     public bool IsOnset => string.Equals(Task, "onset", StringComparison.OrdinalIgnoreCase);
 

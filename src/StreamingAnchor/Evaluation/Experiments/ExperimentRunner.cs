@@ -38,6 +38,27 @@ public static class ExperimentRunner
     public static ExperimentResults Run(ExperimentConfig config, string outDirectory, IProgress<ExperimentProgress>? progress = null,
         CancellationToken cancellation = default)
     {
+        (config, var data) = Setup(config, outDirectory, requireSameGrid: false);
+        var cells = config.Cells();
+        var results = new List<CellResult>(cells.Count);
+        for (var i = 0; i < cells.Count; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            results.Add(RunOrReuse(config, cells, i, outDirectory, progress, cancellation));
+        }
+
+        var all = Results(config, data, results, cells.Count);
+        WriteOutputs(all, outDirectory);
+        return all;
+    }
+
+    /// <summary>
+    /// Checks the grid and its data and records it as experiment.json in the folder; returns the config as recorded
+    /// (manifest path made absolute) and the data summary. With <paramref name="requireSameGrid"/> a folder already set
+    /// up for another grid is refused: array tasks may be reading its experiment.json right now.
+    /// </summary>
+    public static (ExperimentConfig Config, DataSummary Data) Setup(ExperimentConfig config, string outDirectory, bool requireSameGrid)
+    {
         if (string.IsNullOrEmpty(config.Data))
         {
             throw new ArgumentException("the experiment needs a manifest (--data) or generated data (--hours)");
@@ -57,34 +78,79 @@ public static class ExperimentRunner
             throw new FormatException($"{config.Data}: no clips in the test split");
         }
         Directory.CreateDirectory(outDirectory);
-        AtomicFile.WriteAllText(Path.Combine(outDirectory, ConfigFile), JsonSerializer.Serialize(config, ExperimentResults.Json));
-
-        var cells = config.Cells();
-        var results = new List<CellResult>(cells.Count);
-        for (var i = 0; i < cells.Count; i++)
+        var path = Path.Combine(outDirectory, ConfigFile);
+        if (requireSameGrid && File.Exists(path))
         {
-            cancellation.ThrowIfCancellationRequested();
-            var cell = cells[i];
-            var dir = Path.Combine(outDirectory, CellsFolder, cell.Name);
-            var resultPath = Path.Combine(dir, CellResultFile);
-            var train = config.TrainConfigOf(cell);
-            if (File.Exists(resultPath))
+            var recorded = LoadConfig(outDirectory);
+            if (Identity(recorded) != Identity(config))
             {
-                RequireSameTraining(dir, train);
-                var done = LoadCell(resultPath);
-                results.Add(done);
-                progress?.Report(new ExperimentProgress(i + 1, cells.Count, cell.Name, "skip", Result: done));
-                continue;
+                throw new InvalidOperationException($"{path}: this folder holds a grid with other settings; use a new --out (or the same flags as before)");
             }
-            var result = RunCell(config, cell, train, dir, i + 1, cells.Count, progress, cancellation);
-            AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(result, ExperimentResults.Json));
-            results.Add(result);
-            progress?.Report(new ExperimentProgress(i + 1, cells.Count, cell.Name, "done", Result: result));
         }
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(config, ExperimentResults.Json));
+        return (config, data);
+    }
 
-        var all = Results(config, data, results, cells.Count);
-        WriteOutputs(all, outDirectory);
-        return all;
+    /// <summary>
+    /// Runs cell <paramref name="index"/> (0-based, in <see cref="ExperimentConfig.Cells"/> order) of the grid set up in
+    /// the folder, as `sal experiment cell` does for one Slurm array task: exactly what the local runner does for that
+    /// cell, so a grid run cell by cell anywhere ends with the same results. A finished cell is returned as it is.
+    /// </summary>
+    /// <param name="threads">Torch threads for this cell; null = the grid's setting.</param>
+    public static CellResult RunCell(string outDirectory, int index, int? threads = null, IProgress<ExperimentProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        var config = LoadConfig(outDirectory);
+        var cells = config.Cells();
+        if (index < 0 || index >= cells.Count)
+        {
+            throw new ArgumentException($"cell {index} is not in the grid of {Path.GetFullPath(outDirectory)} (it has cells 0..{cells.Count - 1})");
+        }
+        if (threads is { } t)
+        {
+            config = config with { Threads = t };
+        }
+        return RunOrReuse(config, cells, index, outDirectory, progress, cancellation);
+    }
+
+    /// <summary>The grid recorded in a folder (experiment.json).</summary>
+    public static ExperimentConfig LoadConfig(string outDirectory)
+    {
+        var path = Path.Combine(outDirectory, ConfigFile);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: not an experiment folder (no {ConfigFile})", path);
+        }
+        return StrictJson.Deserialize<ExperimentConfig>(File.ReadAllText(path), ExperimentResults.ReadJson, path, "experiment config");
+    }
+
+    /// <summary>Whether cell <paramref name="cell"/> of the grid in the folder has its result.</summary>
+    public static bool IsFinished(string outDirectory, ExperimentCell cell) =>
+        File.Exists(Path.Combine(outDirectory, CellsFolder, cell.Name, CellResultFile));
+
+    /// <summary>What decides the cells' results: not the threads, not where the cells run.</summary>
+    private static string Identity(ExperimentConfig config) =>
+        JsonSerializer.Serialize(config with { Threads = 0, Slurm = null }, ExperimentResults.Json);
+
+    private static CellResult RunOrReuse(ExperimentConfig config, IReadOnlyList<ExperimentCell> cells, int i, string outDirectory,
+        IProgress<ExperimentProgress>? progress, CancellationToken cancellation)
+    {
+        var cell = cells[i];
+        var dir = Path.Combine(outDirectory, CellsFolder, cell.Name);
+        var resultPath = Path.Combine(dir, CellResultFile);
+        var train = config.TrainConfigOf(cell);
+        if (File.Exists(resultPath))
+        {
+            RequireSameTraining(dir, train);
+            var done = LoadCell(resultPath);
+            progress?.Report(new ExperimentProgress(i + 1, cells.Count, cell.Name, "skip", Result: done));
+            return done;
+        }
+        var result = RunCell(config, cell, train, dir, i + 1, cells.Count, progress, cancellation);
+        // Written last and atomically: its presence is what "finished" means, for the local runner and for Slurm.
+        AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(result, ExperimentResults.Json));
+        progress?.Report(new ExperimentProgress(i + 1, cells.Count, cell.Name, "done", Result: result));
+        return result;
     }
 
     /// <summary>
@@ -97,12 +163,7 @@ public static class ExperimentRunner
     /// </param>
     public static ExperimentResults Collect(string outDirectory, double? faPerHour = null)
     {
-        var path = Path.Combine(outDirectory, ConfigFile);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: not an experiment folder (no {ConfigFile})", path);
-        }
-        var config = StrictJson.Deserialize<ExperimentConfig>(File.ReadAllText(path), ExperimentResults.ReadJson, path, "experiment config");
+        var config = LoadConfig(outDirectory);
         var cells = config.Cells();
         var results = cells
             .Select(c => Path.Combine(outDirectory, CellsFolder, c.Name, CellResultFile))
