@@ -49,12 +49,13 @@ internal static class TrainCommand
         var patience = new Option<int?>("--patience") { Description = "Early stopping after this many epochs without dev improvement (0 = off)" };
         var devMetric = new Option<string>("--dev-metric") { Description = "eer | frr | loss" };
         var seed = new Option<int?>("--seed") { Description = "Seed (same seed, same model on the same machine)" };
+        var device = new Option<string>("--device") { Description = "cpu (default) | cuda | cuda:N: where training computes (CUDA needs a CUDA libtorch build)" };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default: all cores)" };
         var noDev = new Option<bool>("--no-dev") { Description = "Train without a dev split: all epochs run and the last one is shipped" };
         var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data or config changed" };
         foreach (var o in new Option[] { data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
                      tauBefore, tauAfter, maxDistance, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
-                     lr, weightDecay, warmup, clip, patience, devMetric, seed, threads, noDev, force })
+                     lr, weightDecay, warmup, clip, patience, devMetric, seed, threads, device, noDev, force })
         {
             command.Options.Add(o);
         }
@@ -72,7 +73,7 @@ internal static class TrainCommand
                 {
                     throw new FileNotFoundException($"{Path.Combine(runDir, Trainer.LastCheckpoint)}: no checkpoint to resume from");
                 }
-                c = c with { Threads = parse.GetValue(threads) ?? c.Threads };
+                c = c with { Threads = parse.GetValue(threads) ?? c.Threads, Device = parse.GetValue(device) ?? c.Device };
             }
             else
             {
@@ -128,7 +129,8 @@ internal static class TrainCommand
                     DevMetric = parse.GetValue(devMetric) ?? c.DevMetric,
                     Seed = parse.GetValue(seed) ?? c.Seed,
                     Threads = parse.GetValue(threads) ?? c.Threads,
-                        NoDev = parse.GetValue(noDev) || c.NoDev,
+                    Device = parse.GetValue(device) ?? c.Device,
+                    NoDev = parse.GetValue(noDev) || c.NoDev,
                 };
                 if (string.IsNullOrEmpty(c.Data))
                 {

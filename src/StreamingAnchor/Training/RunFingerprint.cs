@@ -42,7 +42,7 @@ public sealed record RunFingerprint(string Config, string Manifest, int AudioFil
     }
 
     /// <summary>The config as fingerprinted: threads are a property of the machine, not of the run.</summary>
-    public static string ConfigJson(TrainConfig config) => JsonSerializer.Serialize(config with { Threads = 0 }, TrainingRun.Json);
+    public static string ConfigJson(TrainConfig config) => JsonSerializer.Serialize(config with { Threads = 0, Device = "cpu" }, TrainingRun.Json);
 
     public void Save(string runDirectory) => AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), JsonSerializer.Serialize(this, Json));
 

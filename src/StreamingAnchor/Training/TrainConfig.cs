@@ -95,6 +95,13 @@ public sealed record TrainConfig
 
     public int ResolvedThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
 
+    /// <summary>
+    /// The torch device training runs on: "cpu" (default) or "cuda" / "cuda:N". A setting, not a code path, so a CUDA
+    /// build is a package swap (a CUDA libtorch package instead of the CPU one); the CPU package refuses "cuda" up front.
+    /// Like <see cref="Threads"/> it is where a run computes, not what it computes, so it is not in the run's fingerprint.
+    /// </summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>Throws a one-line ArgumentException naming the first bad option.</summary>
     public void Validate()
     {
@@ -120,6 +127,10 @@ public sealed record TrainConfig
         }
         if (NoDev && Patience > 0) throw new ArgumentException($"patience {Patience} needs a dev split to watch; drop --no-dev or set patience to 0");
         if (Threads < 0) throw new ArgumentException($"threads must be >= 0, got {Threads}");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(Device, "^(cpu|cuda(:[0-9]+)?)$"))
+        {
+            throw new ArgumentException($"unknown device '{Device}' (expected cpu, cuda or cuda:N)");
+        }
         if (WindowSeconds is { } w && !(w > 0 && double.IsFinite(w))) throw new ArgumentException($"window must be a positive number of seconds, got {w}");
         if (!double.IsFinite(Beta1) || !double.IsFinite(Beta2) || Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1)
         {

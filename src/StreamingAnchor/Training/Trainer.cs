@@ -36,12 +36,30 @@ public sealed class Trainer
     public Trainer(TrainConfig config, StreamingModel model, IFrameLoss loss, ITrainingData data, string runDirectory)
     {
         config.Validate();
+        Device = ResolveDevice(config.Device);
         _config = config;
         _model = model;
         _loss = loss;
         _data = data;
         _runDirectory = runDirectory;
     }
+
+    /// <summary>Where the model and every batch live while training (<see cref="TrainConfig.Device"/>).</summary>
+    public torch.Device Device { get; }
+
+    /// <summary>The torch device of a <see cref="TrainConfig.Device"/> value; refuses CUDA on a CPU-only libtorch.</summary>
+    public static torch.Device ResolveDevice(string device)
+    {
+        if (device.StartsWith("cuda", StringComparison.Ordinal) && !torch.cuda.is_available())
+        {
+            throw new InvalidOperationException(
+                $"device {device}: this build's libtorch has no CUDA (it uses the CPU package); train with --device cpu, or build against a CUDA libtorch package");
+        }
+        return torch.device(device);
+    }
+
+    /// <summary>A batch tensor on the training device (batches are collated on the CPU).</summary>
+    private torch.Tensor OnDevice(torch.Tensor t) => Device.type == DeviceType.CPU ? t : t.to(Device);
 
     public string LastCheckpointPath => Path.Combine(_runDirectory, LastCheckpoint);
 
@@ -54,6 +72,7 @@ public sealed class Trainer
     public TrainingState Run(IProgress<TrainProgress>? progress = null, CancellationToken cancellation = default)
     {
         torch.set_num_threads(_config.ResolvedThreads);
+        _model.to(Device);
         var batchesPerEpoch = Math.Max(1, _data.TrainBatchesPerEpoch);
         var totalSteps = (long)batchesPerEpoch * _config.Epochs;
         // Only an explicit cap stops an epoch early: a data source's batch count may be an estimate.
@@ -102,8 +121,8 @@ public sealed class Trainer
                         group.LearningRate = lr;
                     }
                     optimizer.zero_grad();
-                    var logits = _model.forward(batch.Features);
-                    var loss = _loss.Forward(logits, batch.Targets, batch.Lengths, batch.Anchors);
+                    var logits = _model.forward(OnDevice(batch.Features));
+                    var loss = _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.Anchors);
                     var value = loss.item<float>();
                     if (!float.IsFinite(value))
                     {
@@ -158,6 +177,8 @@ public sealed class Trainer
             progress?.Report(new TrainProgress(epoch, _config.Epochs, batchIndex, batchesPerEpoch, row.TrainLoss, lr,
                 row.FramesPerSecond, TimeSpan.Zero, row));
         }
+        // Run folders, export and streaming read the model on the CPU, wherever it trained.
+        _model.to(torch.CPU);
         return state;
     }
 
@@ -175,10 +196,10 @@ public sealed class Trainer
                 using (batch)
                 using (var scope = torch.NewDisposeScope())
                 {
-                    var logits = _model.forward(batch.Features);
-                    lossSum += _loss.Forward(logits, batch.Targets, batch.Lengths, batch.Anchors).item<float>();
+                    var logits = _model.forward(OnDevice(batch.Features));
+                    lossSum += _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.Anchors).item<float>();
                     batches++;
-                    var posteriors = Posteriors.FromLogits(logits);
+                    var posteriors = Posteriors.FromLogits(logits).cpu();
                     var lengths = batch.Lengths.data<long>().ToArray();
                     for (var b = 0; b < batch.Size; b++)
                     {

@@ -120,6 +120,8 @@ public static class TrainingRun
         IProgress<(int Done, int Total)>? loading = null, CancellationToken cancellation = default, bool resume = false, bool force = false)
     {
         config.Validate();
+        // A device this build cannot use is refused before any work, like bad data.
+        Trainer.ResolveDevice(config.Device);
         // Bad data is refused before the folder is created or touched.
         var manifest = ValidManifest(config);
         using var runLock = RunLock.Acquire(runDirectory);
