@@ -67,29 +67,9 @@ internal static class PeersCommand
         {
             return Run(parse.GetValue(task)!, parse.GetValue(keyword)!, parse.GetValue(data)!.FullName, parse.GetValue(split)!,
                 parse.GetValue(phases), parse.GetValue(leadIn), parse.GetValue(limit), parse.GetValue(cache)?.FullName, parse.GetValue(seed),
-                parse.GetValue(silero), parse.GetValue(runs) ?? [], ParseBudgets(parse.GetValue(budgets)), parse.GetValue(output)?.FullName, parse.GetValue(plots)?.FullName);
+                parse.GetValue(silero), parse.GetValue(runs) ?? [], FaPerHourBudgets.Parse(parse.GetValue(budgets)), parse.GetValue(output)?.FullName, parse.GetValue(plots)?.FullName);
         });
         return command;
-    }
-
-    /// <summary>"1,10" to [1, 10]; null when the option is absent. Every budget must be a positive number.</summary>
-    private static List<double>? ParseBudgets(string? text)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-        var values = new List<double>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
-                || !(v > 0) || !double.IsFinite(v))
-            {
-                throw new ArgumentException($"--fa-per-hour: '{part}' is not a positive number of false alarms per hour");
-            }
-            values.Add(v);
-        }
-        return values.Count > 0 ? values.Distinct().Order().ToList() : throw new ArgumentException("--fa-per-hour: no budget given");
     }
 
     private static int Run(string task, string keyword, string dataPath, string split, int phases, double leadIn, int? limit,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
@@ -208,8 +209,12 @@ public static class RunEvaluator
         EvaluationPlots.Det(Path.Combine(folder, "det.png"), runs, summary.IsOnset ? "false onsets per hour" : "false alarms per hour");
         EvaluationPlots.Latency(Path.Combine(folder, "latency.png"), runs);
         var shown = traces.FirstOrDefault(t => t.Events.Count > 0) ?? traces[0];
-        var threshold = summary.Result.Targets.Select(t => t.Point.Threshold).LastOrDefault(double.IsFinite, summary.Config.Detector.Threshold);
-        EvaluationPlots.Trace(Path.Combine(folder, "trace.png"), shown, summary.Config.Detector, double.IsFinite(threshold) ? threshold : summary.Config.Detector.Threshold);
+        // The threshold of the largest budget that has one: the operating point a deployer would most likely start from.
+        var budget = summary.Result.Targets.LastOrDefault(t => double.IsFinite(t.Point.Threshold));
+        var (threshold, source) = budget is null
+            ? (summary.Config.Detector.Threshold, "the detector's default")
+            : (budget.Point.Threshold, string.Create(CultureInfo.InvariantCulture, $"at {budget.FaPerHourTarget:0.##} {(summary.IsOnset ? "false onsets" : "FA")}/h on this test set"));
+        EvaluationPlots.Trace(Path.Combine(folder, "trace.png"), shown, summary.Config.Detector, threshold, summary.Name, source);
     }
 
     /// <summary>`sal eval --compare`: DET curves and latency histograms of several runs together, and one table.</summary>

@@ -45,6 +45,7 @@ public class EvaluationOutputTests
             File.WriteAllText(Path.Combine(dir, "report.md"), summary.ToMarkdown());
 
             Assert.True(IsPng(Path.Combine(dir, "det.png")));
+            Assert.Contains("<svg", File.ReadAllText(Path.Combine(dir, "det.svg")));
             Assert.True(IsPng(Path.Combine(dir, "latency.png")));
             Assert.True(IsPng(Path.Combine(dir, "trace.png")));
             Assert.Empty(Directory.GetFiles(dir, "*" + AtomicFile.TempMarker + "*"));

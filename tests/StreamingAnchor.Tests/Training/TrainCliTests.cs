@@ -57,16 +57,22 @@ public class TrainCliTests
             Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "weights.dat")), File.ReadAllBytes(Path.Combine(killed, "weights.dat")));
             Assert.Equal(3, File.ReadAllLines(Path.Combine(killed, Trainer.MetricsFile)).Length);
 
-            (code, stdout, stderr) = SalProcess.Run("eval", "--run", killed, "--data", manifest);
+            (code, stdout, stderr) = SalProcess.Run("eval", "--run", killed, "--data", manifest, "--fa-per-hour", "5,0.5,1");
             Assert.True(code == 0, stdout + stderr);
-            foreach (var file in new[] { "metrics.json", "report.md", "det.png", "latency.png", "trace.png" })
+            foreach (var file in new[] { "metrics.json", "report.md", "det.png", "det.svg", "latency.png", "latency.svg", "trace.png", "trace.svg" })
             {
                 Assert.True(File.Exists(Path.Combine(killed, "eval", file)), file);
             }
+            Assert.Contains("<svg", File.ReadAllText(Path.Combine(killed, "eval", "det.svg")));
             var summary = EvaluationSummary.Load(Path.Combine(killed, "eval", "metrics.json"));
             Assert.Equal(4, summary.Result.AtThreshold.Streams);
             Assert.Equal(2, summary.Result.AtThreshold.Events);
-            Assert.Contains("FRR @1 FA/h", stdout);
+            Assert.Equal([0.5, 1.0, 5.0], summary.Result.Targets.Select(t => t.FaPerHourTarget));
+            Assert.Contains("FRR @5 FA/h", stdout);
+
+            (code, _, stderr) = SalProcess.Run("eval", "--run", killed, "--data", manifest, "--fa-per-hour", "1,-2");
+            Assert.Equal(2, code);
+            Assert.Equal("error: --fa-per-hour: '-2' is not a positive number of false alarms per hour", stderr.Trim());
         }
         finally
         {
