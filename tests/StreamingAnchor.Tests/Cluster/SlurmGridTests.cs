@@ -15,17 +15,7 @@ public sealed class SlurmGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKws
     public void AGridSubmittedToSlurmEqualsTheLocalRunAndResubmitsOnlyWhatIsMissing()
     {
         Skip.If(corpus.Manifest is null, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
-        var config = new ExperimentConfig
-        {
-            Task = "kws",
-            Data = corpus.Manifest!,
-            Models = ["gru"],
-            Losses = ["ce", "sal"],
-            Seeds = 2,
-            Budget = new ExperimentBudget(2),
-            BatchSize = 4,
-            Threads = 1,
-        };
+        var config = corpus.TinyGrid();
         var local = ExperimentRunner.Run(config, corpus.NewFolder("local"));
 
         using var slurm = LocalSlurm.Start(corpus.NewFolder("slurm-daemons"));

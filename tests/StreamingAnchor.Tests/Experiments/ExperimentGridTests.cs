@@ -7,17 +7,7 @@ namespace StreamingAnchor.Tests.Experiments;
 
 public class ExperimentGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCorpus>
 {
-    private ExperimentConfig Grid() => new()
-    {
-        Task = "kws",
-        Data = corpus.Manifest!,
-        Models = ["gru"],
-        Losses = ["ce", "sal"],
-        Seeds = 2,
-        Budget = new ExperimentBudget(2),
-        BatchSize = 4,
-        Threads = 1,
-    };
+    private ExperimentConfig Grid() => corpus.TinyGrid();
 
     [SkippableFact]
     public void AGridRunsEndToEndAndAnInterruptedGridContinuesWhereItStopped()

@@ -23,6 +23,19 @@ public sealed class TinyKwsCorpus : IDisposable
 
     public string? Manifest { get; }
 
+    /// <summary>The tiny grid the experiment tests run on this corpus: GRU x {CE, SAL} x 2 seeds, 2 epochs, 1 thread.</summary>
+    public ExperimentConfig TinyGrid() => new()
+    {
+        Task = "kws",
+        Data = Manifest!,
+        Models = ["gru"],
+        Losses = ["ce", "sal"],
+        Seeds = 2,
+        Budget = new ExperimentBudget(2),
+        BatchSize = 4,
+        Threads = 1,
+    };
+
     public string NewFolder(string name)
     {
         var path = Path.Combine(Dir, name);
