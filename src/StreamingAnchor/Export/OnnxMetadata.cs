@@ -22,8 +22,34 @@ public static class OnnxMetadata
     /// <summary>The run's frontend.json document (absent when the run had none).</summary>
     public const string FrontEnd = "sal.frontend";
 
+    /// <summary>"features" (frames of normalised log-mel in) or "raw_audio" (samples in, the front end inside).</summary>
+    public const string Graph = "sal.graph";
+
+    public const string FeaturesGraph = "features";
+    public const string RawAudioGraph = "raw_audio";
+
+    /// <summary>Raw-audio graphs: samples per frame hop; every call's audio must be a whole number of hops.</summary>
+    public const string HopSamples = "sal.hop_samples";
+
+    /// <summary>Raw-audio graphs: the causal moving average the score output applies, in frames.</summary>
+    public const string SmoothingFrames = "sal.smoothing_frames";
+
+    /// <summary>Raw-audio graphs: JSON array of the state pairs (input, output, shape, type), see <see cref="RawAudioState"/>.</summary>
+    public const string StateTensors = "sal.state_tensors";
+
     public const string Input = "input";
     public const string Output = "output";
+
+    public const string Audio = "audio";
+    public const string AudioStateIn = "audio_state_in";
+    public const string AudioStateOut = "audio_state_out";
+    public const string PositionIn = "position_in";
+    public const string PositionOut = "position_out";
+    public const string SmoothIn = "smooth_in";
+    public const string SmoothOut = "smooth_out";
+    public const string Posteriors = "posteriors";
+    public const string Score = "score";
+    public const string Features = "features";
 
     public static string StateIn(int i) => $"state_in_{i}";
 
