@@ -19,7 +19,7 @@ public static class OnnxExporter
     public const int FormatVersion = 1;
 
     /// <summary>Exports the model of a run directory, with its normaliser and front-end config in the metadata.</summary>
-    public static void ExportRun(RunDirectory run, string onnxPath)
+    public static void ExportRun(RunDirectory run, string onnxPath, IReadOnlyDictionary<string, string>? extra = null)
     {
         var spec = run.ReadModelSpec();
         using var model = run.LoadModel();
@@ -37,6 +37,11 @@ public static class OnnxExporter
         if (run.LoadFrontEnd() is not null)
         {
             metadata[OnnxMetadata.FrontEnd] = File.ReadAllText(run.PathOf(RunDirectory.FrontEndFile));
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            metadata[key] = value;
         }
 
         Export(model, onnxPath, metadata);

@@ -51,6 +51,32 @@ public static class OnnxMetadata
     public const string Score = "score";
     public const string Features = "features";
 
+    /// <summary>
+    /// The metadata_props of an ONNX file, read with the protobuf classes (no session, no runtime): to tell the graph kinds
+    /// apart before loading. Fails naming the file when it is not an ONNX model.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: not found", path);
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var model = Onnx.ModelProto.Parser.ParseFrom(stream);
+            return model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"{path}: not a loadable ONNX model ({e.Message})", e);
+        }
+    }
+
+    /// <summary>True for a raw-audio export (<see cref="RawAudioExporter"/>).</summary>
+    public static bool IsRawAudio(string path) => Read(path).GetValueOrDefault(Graph) == RawAudioGraph;
+
     public static string StateIn(int i) => $"state_in_{i}";
 
     public static string StateOut(int i) => $"state_out_{i}";
