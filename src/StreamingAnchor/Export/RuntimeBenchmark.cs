@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using StreamingAnchor.Audio;
 using StreamingAnchor.Models;
 using TorchSharp;
 
@@ -18,6 +19,10 @@ public static class RuntimeBenchmark
         var rng = new Random(1234);
         var input = Enumerable.Range(0, frames * inputDim).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
         Directory.CreateDirectory(scratchDirectory);
+        // Audio for the front end and the raw-audio graph: noise, so every mel bin carries energy like a real microphone.
+        var fbank = new FbankConfig();
+        var audio = Enumerable.Range(0, (frames + 60) * fbank.HopSamples + fbank.WindowSamples).Select(_ => (float)(0.1 * (rng.NextDouble() * 2 - 1))).ToArray();
+        var normalizer = FeatureNormalizer.Fit([new FbankExtractor(fbank).Compute(audio)]);
         foreach (var config in configs)
         {
             progress?.Report($"{config.Family}/{config.Preset}");
@@ -38,7 +43,24 @@ public static class RuntimeBenchmark
                 File.Delete(path);
             }
 
-            rows.Add(new RuntimeBenchmarkRow(info.Family, info.Preset, info.Parameters, info.MacsPerFrame, torchCpu, onnx.Cpu, torchWall, onnx.Wall));
+            var frontEnd = TimeFrontEnd(audio, fbank, normalizer, frames);
+            var rawPath = Path.Combine(scratchDirectory, $"{config.Family}-{config.Preset}-raw.onnx");
+            (double Cpu, double Wall) raw = (double.NaN, double.NaN);
+            if (inputDim == fbank.MelBins)
+            {
+                RawAudioExporter.Export(model, fbank, normalizer, 5, rawPath);
+                try
+                {
+                    raw = TimeRaw(rawPath, audio, fbank.HopSamples, frames);
+                }
+                finally
+                {
+                    File.Delete(rawPath);
+                }
+            }
+
+            rows.Add(new RuntimeBenchmarkRow(info.Family, info.Preset, info.Parameters, info.MacsPerFrame, torchCpu, onnx.Cpu, torchWall, onnx.Wall,
+                frontEnd, raw.Cpu, raw.Wall));
         }
 
         return rows;
@@ -72,6 +94,51 @@ public static class RuntimeBenchmark
             c.Dispose();
         }
 
+        return (cpu * 1e6 / frames, watch.Elapsed.TotalMicroseconds / frames);
+    }
+
+    /// <summary>CPU µs per frame of the C# streaming front end and normaliser (what the features graph needs beside it).</summary>
+    private static double TimeFrontEnd(float[] audio, FbankConfig fbank, FeatureNormalizer normalizer, int frames)
+    {
+        var hop = fbank.HopSamples;
+        var stream = new StreamingFbank(fbank);
+        void Pass(int offset, int count)
+        {
+            for (var t = 0; t < count; t++)
+            {
+                foreach (var f in stream.Push(audio.AsSpan((offset + t) * hop, hop)))
+                {
+                    normalizer.ApplyInPlace(f);
+                }
+            }
+        }
+
+        Pass(0, 50);
+        var cpu = ThreadCpuClock.Now();
+        Pass(50, frames);
+        return (ThreadCpuClock.Now() - cpu) * 1e6 / frames;
+    }
+
+    /// <summary>The raw-audio graph fed one hop (one frame) per call, as a device's audio callback would.</summary>
+    private static (double Cpu, double Wall) TimeRaw(string path, float[] audio, int hop, int frames)
+    {
+        using var onnx = new OnnxRawAudioModel(path, intraOpThreads: 1);
+        var state = onnx.InitialState();
+        var chunks = Enumerable.Range(0, frames + 50).Select(t => audio.AsSpan(t * hop, hop).ToArray()).ToArray();
+        void Pass(int offset, int count)
+        {
+            for (var t = 0; t < count; t++)
+            {
+                onnx.Step(chunks[offset + t], state);
+            }
+        }
+
+        Pass(0, 50);
+        var cpu = ThreadCpuClock.Now();
+        var watch = Stopwatch.StartNew();
+        Pass(50, frames);
+        watch.Stop();
+        cpu = ThreadCpuClock.Now() - cpu;
         return (cpu * 1e6 / frames, watch.Elapsed.TotalMicroseconds / frames);
     }
 
