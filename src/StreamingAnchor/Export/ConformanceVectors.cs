@@ -24,11 +24,12 @@ public static class ConformanceVectors
 
     public static string JsonPath(string onnxPath) => Path.ChangeExtension(onnxPath, ".vectors.json");
 
-    /// <summary>Writes both files for <paramref name="samples"/> (at the front end's rate, at most <paramref name="maxSeconds"/> kept).</summary>
+    /// <summary>Writes both files for <paramref name="samples"/> (at the front end's rate; at most <paramref name="maxSeconds"/>, cut to whole hops).</summary>
     public static JsonObject Write(string onnxPath, float[] samples, IStreamingScorer scorer, FbankConfig frontEnd, FeatureNormalizer normalizer,
         DetectorConfig detector, double maxSeconds = 5)
     {
-        var keep = (int)Math.Min(samples.Length, maxSeconds * frontEnd.SampleRate);
+        // Whole hops only, so a port feeding fixed-size calls produces every frame of the vectors.
+        var keep = (int)Math.Min(samples.Length, maxSeconds * frontEnd.SampleRate) / frontEnd.HopSamples * frontEnd.HopSamples;
         var wav = WavPath(onnxPath);
         WavFile.Write(wav, samples.AsSpan(0, keep), frontEnd.SampleRate);
         // The reference reads the written file back, so it scores exactly the 16-bit samples a port will read.
