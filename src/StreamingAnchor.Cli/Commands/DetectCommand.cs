@@ -182,7 +182,8 @@ internal static class DetectCommand
 
         if (process.ExitCode != 0 && !string.IsNullOrWhiteSpace(stderr.Result))
         {
-            var reason = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+            // arecord's last line is its own summary ("audio open error: ..."); ALSA's library chatter comes before it.
+            var reason = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
             throw new IOException($"microphone: no capture device usable (arecord: {reason})");
         }
     }

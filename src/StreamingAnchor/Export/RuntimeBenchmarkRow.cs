@@ -15,7 +15,8 @@ public sealed record RuntimeBenchmarkRow(
     double OnnxWallMicroseconds,
     double FrontEndCpuMicroseconds,
     double RawCpuMicroseconds,
-    double RawWallMicroseconds)
+    double RawWallMicroseconds,
+    double RawBatchedCpuMicroseconds)
 {
     /// <summary>Audio to posteriors with the features graph: the C# front end (fbank + CMVN) plus the ONNX step.</summary>
     public double FeaturesPathCpuMicroseconds => FrontEndCpuMicroseconds + OnnxCpuMicroseconds;

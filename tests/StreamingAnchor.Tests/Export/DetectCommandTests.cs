@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Export;
+using Xunit.Abstractions;
 
 namespace StreamingAnchor.Tests.Export;
 
@@ -9,8 +10,13 @@ namespace StreamingAnchor.Tests.Export;
 public sealed class DetectCommandTests : IClassFixture<DetectCommandTests.Shared>
 {
     private readonly Shared shared;
+    private readonly ITestOutputHelper output;
 
-    public DetectCommandTests(Shared shared) => this.shared = shared;
+    public DetectCommandTests(Shared shared, ITestOutputHelper output)
+    {
+        this.shared = shared;
+        this.output = output;
+    }
 
     /// <summary>One evaluated run and its raw-audio export, shared by the tests below (exporting takes a few seconds).</summary>
     public sealed class Shared : IDisposable
@@ -86,12 +92,25 @@ public sealed class DetectCommandTests : IClassFixture<DetectCommandTests.Shared
         var streamed = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => double.Parse(l.Split('\t')[0], CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(streamed, detected.Select(d => Math.Round(d["time_s"]!.GetValue<double>(), 3)));
 
+        // sal stream runs the raw-audio graph through the same loop, with the same posteriors as the run's model.
+        var smoothing = card["detector"]!["smoothing_frames"]!.GetValue<int>().ToString(CultureInfo.InvariantCulture);
+        Assert.Equal(0, SalRunner.Run("stream", "--run", shared.Fixture.Run, "--wav", shared.Fixture.Wav, "--smoothing", smoothing, "--trace", shared.Fixture.File("torch.csv")).Code);
+        (code, _, stderr) = SalRunner.Run("stream", "--onnx", shared.Onnx, "--wav", shared.Fixture.Wav, "--smoothing", smoothing, "--trace", shared.Fixture.File("raw.csv"));
+        Assert.True(code == 0, stderr);
+        var torchTrace = File.ReadAllLines(shared.Fixture.File("torch.csv"));
+        var rawTrace = File.ReadAllLines(shared.Fixture.File("raw.csv"));
+        Assert.Equal(torchTrace.Length, rawTrace.Length);
+        Assert.All(torchTrace.Skip(1).Zip(rawTrace.Skip(1)), p => Assert.True(
+            Math.Abs(double.Parse(p.First.Split(',')[1], CultureInfo.InvariantCulture) - double.Parse(p.Second.Split(',')[1], CultureInfo.InvariantCulture)) <= 1e-4,
+            $"{p.First} vs {p.Second}"));
+
         // The same audio on stdin, as WAV and as raw s16le, gives the same detections.
         var wavBytes = File.ReadAllBytes(shared.Fixture.Wav);
         foreach (var bytes in new[] { wavBytes, wavBytes[44..] })
         {
             (code, stdout, stderr) = SalRunner.Run(bytes, [], "detect", shared.Onnx, "-", "--fa-per-hour", "100000");
             Assert.True(code == 0, stderr);
+            output.WriteLine(stdout + stderr);
             var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal("input\ttime_s\tlabel\tscore", rows[0]);
             Assert.Equal(streamed, rows.Skip(1).Select(l => double.Parse(l.Split('\t')[1], CultureInfo.InvariantCulture)));
@@ -123,6 +142,7 @@ public sealed class DetectCommandTests : IClassFixture<DetectCommandTests.Shared
         Assert.Single(stderr.Trim().Split('\n'));
 
         (code, _, stderr) = SalRunner.Run("detect", shared.Onnx, "--mic", "--seconds", "0.5", "--threshold", "0.5");
+        output.WriteLine($"--mic: exit {code}: {stderr}");
         // On a machine with a capture device this listens for half a second; without one it must say so in one line.
         if (code != 0)
         {
