@@ -18,8 +18,9 @@ internal static class EvalCommand
         var before = new Option<double?>("--hit-before") { Description = "Hit window start, seconds before the anchor" };
         var after = new Option<double?>("--hit-after") { Description = "Hit window end, seconds after the anchor" };
         var compare = new Option<string[]>("--compare") { Description = "Run folders (already evaluated) to compare", AllowMultipleArgumentsPerToken = true };
+        var budgets = new Option<string?>("--fa-per-hour") { Description = "False-alarm budgets to report (FRR, latency, threshold), e.g. 0.5,1,5; default per task" };
         var output = new Option<string>("--out") { Description = "Folder for --compare figures and report", DefaultValueFactory = _ => "runs/compare" };
-        foreach (var o in new Option[] { run, data, split, smoothing, refractory, before, after, compare, output })
+        foreach (var o in new Option[] { run, data, split, smoothing, refractory, before, after, budgets, compare, output })
         {
             command.Options.Add(o);
         }
@@ -37,7 +38,9 @@ internal static class EvalCommand
             var runDir = parse.GetValue(run) ?? throw new ArgumentException("--run is required (or --compare)");
             var manifest = parse.GetValue(data) ?? throw new ArgumentException("--data is required");
             EvaluationConfig? config = null;
-            if (parse.GetValue(smoothing) is not null || parse.GetValue(refractory) is not null || parse.GetValue(before) is not null || parse.GetValue(after) is not null)
+            var targets = ExportCommand.ParseBudgets(parse.GetValue(budgets));
+            if (parse.GetValue(smoothing) is not null || parse.GetValue(refractory) is not null || parse.GetValue(before) is not null || parse.GetValue(after) is not null
+                || targets is not null)
             {
                 var task = File.Exists(Path.Combine(runDir, Training.TrainingRun.ConfigFile))
                     ? Training.TrainingRun.ReadConfig(Path.Combine(runDir, Training.TrainingRun.ConfigFile)).Task
@@ -55,6 +58,7 @@ internal static class EvalCommand
                         BeforeSeconds = parse.GetValue(before) ?? d.Match.BeforeSeconds,
                         AfterSeconds = parse.GetValue(after) ?? d.Match.AfterSeconds,
                     },
+                    FaPerHourTargets = targets ?? d.FaPerHourTargets,
                 };
             }
             var summary = Evaluate(runDir, manifest, parse.GetValue(split)!, null, config);

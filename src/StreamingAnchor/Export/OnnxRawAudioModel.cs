@@ -99,9 +99,9 @@ public sealed class OnnxRawAudioModel : IDisposable
     /// </summary>
     public RawAudioStep Step(float[] samples, RawAudioState state)
     {
-        if (samples.Length % HopSamples != 0)
+        if (samples.Length == 0 || samples.Length % HopSamples != 0)
         {
-            throw new ArgumentException($"{Path}: a call takes a whole number of {HopSamples}-sample hops, got {samples.Length} samples");
+            throw new ArgumentException($"{Path}: a call takes a positive whole number of {HopSamples}-sample hops, got {samples.Length} samples");
         }
 
         var inputs = new OrtValue[1 + States.Count];

@@ -31,12 +31,16 @@ public sealed class DeploymentFixture : IDisposable
         }
 
         var corpus = Directory.CreateDirectory(folder.File("corpus")).FullName;
-        Evaluation = RunEvaluator.Evaluate(Run, ToneKwsCorpus.Write(corpus, clips: 12));
+        Manifest = ToneKwsCorpus.Write(corpus, clips: 12);
+        Evaluation = RunEvaluator.Evaluate(Run, Manifest);
     }
 
     public string Run { get; }
 
     public string Wav { get; }
+
+    /// <summary>The generated corpus the run was evaluated on (its test split).</summary>
+    public string Manifest { get; }
 
     public EvaluationSummary Evaluation { get; }
 

@@ -117,6 +117,16 @@ public sealed class DetectCommandTests : IClassFixture<DetectCommandTests.Shared
         }
     }
 
+    [Fact]
+    public void EvalReportsTheBudgetsAskedFor()
+    {
+        var (code, stdout, stderr) = SalRunner.Run("eval", "--run", shared.Fixture.Run, "--data", shared.Fixture.Manifest, "--fa-per-hour", "0.5,1,5");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("@5 FA/h", stdout);
+        var summary = StreamingAnchor.Evaluation.EvaluationSummary.Load(Path.Combine(shared.Fixture.Run, "eval", "metrics.json"));
+        Assert.Equal([0.5, 1.0, 5.0], summary.Result.Targets.Select(t => t.FaPerHourTarget));
+    }
+
     [SkippableFact]
     public void DetectDecodesFlacThroughFfmpeg()
     {
