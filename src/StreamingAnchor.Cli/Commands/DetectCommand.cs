@@ -121,7 +121,8 @@ internal static class DetectCommand
         return (fallback, "default: the model has no thresholds from an evaluation; choose with --threshold");
     }
 
-    private static void Stream(StreamingPipeline pipeline, DetectionWriter writer, Pcm16Reader reader, string name, int chunk, int rate, double seconds)
+    /// <summary>Streams until the input ends (returns true) or <paramref name="seconds"/> of audio were read (false).</summary>
+    private static bool Stream(StreamingPipeline pipeline, DetectionWriter writer, Pcm16Reader reader, string name, int chunk, int rate, double seconds)
     {
         var session = pipeline.Start(keepPosteriors: false);
         var limit = seconds > 0 ? (long)(seconds * rate) : long.MaxValue;
@@ -131,7 +132,7 @@ internal static class DetectCommand
             var samples = reader.Read((int)Math.Min(chunk, limit - read));
             if (samples.Length == 0)
             {
-                break;
+                return true;
             }
 
             read += samples.Length;
@@ -140,6 +141,8 @@ internal static class DetectCommand
                 writer.Write(name, d);
             }
         }
+
+        return false;
     }
 
     private static void Listen(StreamingPipeline pipeline, DetectionWriter writer, int chunk, int rate, double seconds)
@@ -157,9 +160,11 @@ internal static class DetectCommand
 
         using var process = Process.Start(info) ?? throw new IOException("microphone: arecord did not start");
         var stderr = process.StandardError.ReadToEndAsync();
+        var stoppedByUs = false;
         ConsoleCancelEventHandler stop = (_, e) =>
         {
             e.Cancel = true; // end the loop normally: arecord's pipe closes and the last detections are printed
+            stoppedByUs = true;
             try { process.Kill(); } catch (InvalidOperationException) { }
         };
         Console.CancelKeyPress += stop;
@@ -167,12 +172,15 @@ internal static class DetectCommand
         {
             Console.Error.WriteLine("detect: listening (Ctrl-C to stop)");
             var reader = new Pcm16Reader(process.StandardOutput.BaseStream, "microphone", rate);
-            Stream(pipeline, writer, reader, "mic", chunk, rate, seconds);
+            if (!Stream(pipeline, writer, reader, "mic", chunk, rate, seconds))
+            {
+                stoppedByUs = true; // --seconds reached
+            }
         }
         finally
         {
             Console.CancelKeyPress -= stop;
-            if (!process.HasExited)
+            if (stoppedByUs && !process.HasExited)
             {
                 process.Kill();
             }
@@ -180,11 +188,12 @@ internal static class DetectCommand
             process.WaitForExit();
         }
 
-        if (process.ExitCode != 0 && !string.IsNullOrWhiteSpace(stderr.Result))
+        // Only an arecord that ended by itself failed; one we stopped exits non-zero too.
+        if (!stoppedByUs && process.ExitCode != 0)
         {
             // arecord's last line is its own summary ("audio open error: ..."); ALSA's library chatter comes before it.
-            var reason = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
-            throw new IOException($"microphone: no capture device usable (arecord: {reason})");
+            var lines = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            throw new IOException($"microphone: no capture device usable (arecord: {(lines.Length > 0 ? lines[^1] : $"exit code {process.ExitCode}")})");
         }
     }
 

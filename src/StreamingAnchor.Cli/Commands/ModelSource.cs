@@ -79,12 +79,26 @@ internal sealed record ModelSource(IAudioScorer Scorer, FbankConfig FrontEnd, IR
     private static JsonNode? CardThresholds(IReadOnlyDictionary<string, string> meta, string path)
     {
         var sidecar = ModelCard.SidecarPath(path);
-        if (File.Exists(sidecar) && JsonNode.Parse(File.ReadAllText(sidecar)) is JsonObject card && card.ContainsKey(ModelCard.VersionKey))
+        try
         {
-            return card[ModelCard.ThresholdsKey];
+            if (File.Exists(sidecar) && JsonNode.Parse(File.ReadAllText(sidecar)) is JsonObject card && card.ContainsKey(ModelCard.VersionKey))
+            {
+                return card[ModelCard.ThresholdsKey];
+            }
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{sidecar}: the model card is not valid JSON ({e.Message})", e);
         }
 
-        return meta.TryGetValue(ModelCard.ThresholdsKey, out var t) ? JsonNode.Parse(t) : null;
+        try
+        {
+            return meta.TryGetValue(ModelCard.ThresholdsKey, out var t) ? JsonNode.Parse(t) : null;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{path}: the model card in the metadata is not valid JSON ({e.Message})", e);
+        }
     }
 
     // Kept out of line so the ONNX path never JIT-compiles code that references TorchSharp types.
