@@ -52,6 +52,7 @@ internal static class ExportCommand
                 throw new UsageException($"export: {card} is the run's own model.json; write the .onnx under another name or folder");
             }
 
+            ModelCard.CheckWritable(card);
             var evaluation = ModelCard.LoadEvaluation(directory);
             var detector = evaluation?.Config.Detector ?? new DetectorConfig();
             using var model = directory.LoadModel();

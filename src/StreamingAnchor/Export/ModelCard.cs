@@ -137,6 +137,13 @@ public static class ModelCard
     /// <summary>Writes the sidecar atomically; refuses to replace a JSON file that is not a card (a run's model.json, say).</summary>
     public static void Write(string path, JsonObject card)
     {
+        CheckWritable(path);
+        AtomicFile.WriteAllText(path, card.ToJsonString(CardJson.Indented) + "\n");
+    }
+
+    /// <summary>Throws when <paramref name="path"/> holds JSON that is not a card, so an export can refuse before writing anything.</summary>
+    public static void CheckWritable(string path)
+    {
         if (File.Exists(path))
         {
             JsonNode? existing = null;
@@ -153,8 +160,6 @@ public static class ModelCard
                 throw new IOException($"{path}: exists and is not a model card; export under another name so it is not overwritten");
             }
         }
-
-        AtomicFile.WriteAllText(path, card.ToJsonString(CardJson.Indented) + "\n");
     }
 
     /// <summary>The threshold for a budget from a card's thresholds; fails listing the budgets it has.</summary>

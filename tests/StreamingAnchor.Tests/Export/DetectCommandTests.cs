@@ -118,6 +118,18 @@ public sealed class DetectCommandTests : IClassFixture<DetectCommandTests.Shared
     }
 
     [Fact]
+    public void ExportRefusesToReplaceAJsonFileThatIsNotACardBeforeWritingAnything()
+    {
+        var other = shared.Fixture.File("other.json");
+        File.WriteAllText(other, "{\"mine\": 1}");
+        var (code, _, stderr) = SalRunner.Run("export", "--run", shared.Fixture.Run, "--onnx", shared.Fixture.File("other.onnx"), "--raw-audio");
+        Assert.Equal(1, code);
+        Assert.Contains("other.json", stderr);
+        Assert.Equal("{\"mine\": 1}", File.ReadAllText(other));
+        Assert.False(File.Exists(shared.Fixture.File("other.onnx")));
+    }
+
+    [Fact]
     public void EvalReportsTheBudgetsAskedFor()
     {
         var (code, stdout, stderr) = SalRunner.Run("eval", "--run", shared.Fixture.Run, "--data", shared.Fixture.Manifest, "--fa-per-hour", "0.5,1,5");
