@@ -17,7 +17,7 @@ public static class ConformanceVectors
     /// <summary>Posteriors and scores must match within this (the bar); log-mel more loosely (see below).</summary>
     public const double PosteriorTolerance = 1e-4;
 
-    /// <summary>The lowest mel bin can sit ~60 dB under the loudest after pre-emphasis; two float FFTs differ there in the third decimal.</summary>
+    /// <summary>The lowest mel bin can sit tens of dB under the loudest after pre-emphasis; two float FFTs differ there in the third decimal.</summary>
     public const double FeatureTolerance = 1e-2;
 
     public static string WavPath(string onnxPath) => Path.ChangeExtension(onnxPath, ".vectors.wav");
