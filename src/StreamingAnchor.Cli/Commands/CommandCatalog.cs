@@ -13,6 +13,7 @@ internal static class CommandCatalog
         yield return ModelCommand.Create();
         yield return StreamCommand.Create();
         yield return ExportCommand.Create();
+        yield return DetectCommand.Create();
         yield return PeersCommand.Create();
         yield return SynthCommand.Create();
         yield return TrainCommand.Create();

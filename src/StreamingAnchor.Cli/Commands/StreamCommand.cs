@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Evaluation;
 using StreamingAnchor.Export;
@@ -17,7 +16,7 @@ internal static class StreamCommand
     public static Command Create()
     {
         var run = new Option<string?>("--run") { Description = "Run directory (TorchSharp model)" };
-        var onnx = new Option<string?>("--onnx") { Description = "Exported ONNX streaming model (no libtorch)" };
+        var onnx = new Option<string?>("--onnx") { Description = "Exported ONNX model, features or raw-audio graph (no libtorch)" };
         var wav = new Option<string?>("--wav") { Description = "One WAV file" };
         var wavDir = new Option<string?>("--wav-dir") { Description = "Every *.wav in this folder" };
         var trace = new Option<string?>("--trace") { Description = "With --wav: write per-frame posteriors (time_s,posterior) to this CSV" };
@@ -58,12 +57,12 @@ internal static class StreamCommand
             {
                 Threshold = parse.GetValue(threshold), SmoothingFrames = parse.GetValue(smoothing), RefractorySeconds = parse.GetValue(refractory),
             };
-            Source source;
+            ModelSource source;
             StreamingPipeline pipeline;
             try
             {
-                source = onnxPath is not null ? OpenOnnx(onnxPath) : OpenRun(runPath!);
-                pipeline = new StreamingPipeline(source.Scorer, source.FrontEnd, source.Normalizer, detector);
+                source = ModelSource.Open(onnxPath ?? runPath!);
+                pipeline = new StreamingPipeline(source.Scorer, source.FrontEnd, detector);
             }
             catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
             {
@@ -71,7 +70,7 @@ internal static class StreamCommand
                 return 1;
             }
 
-            using (source.Owner)
+            using (source)
             {
                 return Stream(pipeline, source, parse.GetValue(chunkMs), wavPath, wavFolder, tracePath, traceFolder);
             }
@@ -79,7 +78,7 @@ internal static class StreamCommand
         return command;
     }
 
-    private static int Stream(StreamingPipeline pipeline, Source source, double chunkMs, string? wavPath, string? wavFolder, string? tracePath, string? traceFolder)
+    private static int Stream(StreamingPipeline pipeline, ModelSource source, double chunkMs, string? wavPath, string? wavFolder, string? tracePath, string? traceFolder)
     {
         string[] files;
         if (wavPath is not null)
@@ -145,56 +144,5 @@ internal static class StreamCommand
     {
         var message = CommandAction.OneLine(e.Message);
         return message.Contains(Path.GetFileName(file), StringComparison.Ordinal) ? message : $"{file}: {message}";
-    }
-
-    private static Source OpenOnnx(string path)
-    {
-        var model = new OnnxStreamingModel(path);
-        try
-        {
-            var scorer = new OnnxStreamingScorer(model);
-            return new Source(scorer, model.FrontEnd(), model.Normalizer(), model.Labels, new Owner(scorer, model));
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
-
-    // Kept out of line so the ONNX path never JIT-compiles code that references TorchSharp types.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Source OpenRun(string path) => TorchSource.Open(path);
-
-    internal sealed record Source(IStreamingScorer Scorer, FbankConfig FrontEnd, FeatureNormalizer Normalizer, IReadOnlyList<string> Labels, IDisposable Owner);
-
-    private sealed class Owner(params IDisposable[] parts) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var p in parts)
-            {
-                p.Dispose();
-            }
-        }
-    }
-
-    private static class TorchSource
-    {
-        public static Source Open(string path)
-        {
-            if (!Directory.Exists(path))
-            {
-                throw new DirectoryNotFoundException($"{path}: run directory not found");
-            }
-
-            var run = new RunDirectory(path);
-            var spec = run.ReadModelSpec();
-            var frontEnd = run.LoadFrontEnd() ?? throw new FileNotFoundException($"{run.PathOf(RunDirectory.FrontEndFile)}: not found");
-            var normalizer = run.LoadNormalizer() ?? throw new FileNotFoundException($"{run.PathOf(RunDirectory.NormalizerFile)}: not found");
-            var model = run.LoadModel();
-            var scorer = new TorchStreamingScorer(model);
-            return new Source(scorer, frontEnd, normalizer, spec.Labels, new Owner(scorer, model));
-        }
     }
 }

@@ -111,7 +111,8 @@ public sealed class FbankExtractor
         }
     }
 
-    private static float[] BuildWindow(FbankWindow kind, int n)
+    /// <summary>The analysis window as the extractor applies it (float), shared with the raw-audio ONNX export.</summary>
+    internal static float[] BuildWindow(FbankWindow kind, int n)
     {
         var w = new float[n];
         var a = 2 * Math.PI / (n - 1);
@@ -129,6 +130,25 @@ public sealed class FbankExtractor
 
     /// <summary>Kaldi's mel scale, 1127 ln(1 + f / 700).</summary>
     public static double MelScale(double hz) => 1127.0 * Math.Log(1.0 + (hz / 700.0));
+
+    /// <summary>
+    /// The mel filters as a dense [FftSize/2, MelBins] matrix (row-major), the same float weights <see cref="ComputeFrame"/>
+    /// uses, so a graph that multiplies the power spectrum by it computes the same sums.
+    /// </summary>
+    internal static float[] MelMatrix(FbankConfig c)
+    {
+        var (start, weights) = BuildMelBanks(c);
+        var bins = c.FftSize / 2;
+        var matrix = new float[bins * c.MelBins];
+        for (var m = 0; m < c.MelBins; m++)
+        {
+            for (var j = 0; j < weights[m].Length; j++)
+            {
+                matrix[((start[m] + j) * c.MelBins) + m] = weights[m][j];
+            }
+        }
+        return matrix;
+    }
 
     /// <summary>Kaldi's MelBanks: triangles equally spaced on the mel scale, evaluated at FFT bin centres.</summary>
     private static (int[] Start, float[][] Weights) BuildMelBanks(FbankConfig c)

@@ -19,7 +19,7 @@ public static class OnnxExporter
     public const int FormatVersion = 1;
 
     /// <summary>Exports the model of a run directory, with its normaliser and front-end config in the metadata.</summary>
-    public static void ExportRun(RunDirectory run, string onnxPath)
+    public static void ExportRun(RunDirectory run, string onnxPath, IReadOnlyDictionary<string, string>? extra = null)
     {
         var spec = run.ReadModelSpec();
         using var model = run.LoadModel();
@@ -39,6 +39,11 @@ public static class OnnxExporter
         if (run.LoadFrontEnd() is not null)
         {
             metadata[OnnxMetadata.FrontEnd] = File.ReadAllText(run.PathOf(RunDirectory.FrontEndFile));
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            metadata[key] = value;
         }
 
         Export(model, onnxPath, metadata);
@@ -114,22 +119,10 @@ public static class OnnxExporter
 
         CheckFinite(model, "model");
         var g = new OnnxGraphBuilder();
-        var shapes = stacked.StateShapes(1);
-        var batchAxes = new List<int>();
         g.Graph.Input.Add(FloatValue(OnnxMetadata.Input, "batch", "frames", (long)model.InputDim));
         g.Graph.Output.Add(FloatValue(OnnxMetadata.Output, "batch", "frames", (long)model.NumClasses));
-        var stateIndex = 0;
-        var x = OnnxMetadata.Input;
-        using (torch.no_grad())
-        using (torch.NewDisposeScope())
-        {
-            foreach (var layer in stacked.Layers)
-            {
-                x = Emit(g, layer, x, ref stateIndex, batchAxes);
-            }
-        }
-
-        g.Node("Identity", [x], outputNames: [OnnxMetadata.Output]);
+        var (y, shapes, batchAxes) = EmitLayers(g, stacked, OnnxMetadata.Input);
+        g.Node("Identity", [y], outputNames: [OnnxMetadata.Output]);
         for (var i = 0; i < shapes.Count; i++)
         {
             var dims = shapes[i].Select((d, axis) => axis == batchAxes[i] ? (object)"batch" : d).ToArray();
@@ -137,14 +130,6 @@ public static class OnnxExporter
             g.Graph.Output.Add(FloatValue(OnnxMetadata.StateOut(i), dims));
         }
 
-        var proto = new ModelProto
-        {
-            IrVersion = 8,
-            ProducerName = "StreamingAnchor",
-            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0",
-            Graph = g.Graph,
-        };
-        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         var props = new Dictionary<string, string>
         {
             [OnnxMetadata.FormatVersion] = FormatVersion.ToString(),
@@ -160,6 +145,41 @@ public static class OnnxExporter
             props[key] = value;
         }
 
+        return Wrap(g.Graph, props);
+    }
+
+    /// <summary>The model's layers from <paramref name="x"/> [B, n, F] to logits; the state tensors they read and write.</summary>
+    /// <param name="stateOutput">Names the state outputs (default state_out_i), for graphs that post-process them.</param>
+    internal static (string Output, IReadOnlyList<long[]> Shapes, List<int> BatchAxes) EmitLayers(OnnxGraphBuilder g, StackedStreamingModel stacked, string x,
+        Func<int, string>? stateOutput = null)
+    {
+        var outputName = stateOutput ?? OnnxMetadata.StateOut;
+        var shapes = stacked.StateShapes(1);
+        var batchAxes = new List<int>();
+        var stateIndex = 0;
+        using (torch.no_grad())
+        using (torch.NewDisposeScope())
+        {
+            foreach (var layer in stacked.Layers)
+            {
+                x = Emit(g, layer, x, ref stateIndex, batchAxes, outputName);
+            }
+        }
+
+        return (x, shapes, batchAxes);
+    }
+
+    /// <summary>A model around a graph, with the metadata sorted by key so the bytes are reproducible.</summary>
+    internal static ModelProto Wrap(GraphProto graph, IReadOnlyDictionary<string, string> props)
+    {
+        var proto = new ModelProto
+        {
+            IrVersion = 8,
+            ProducerName = "StreamingAnchor",
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0",
+            Graph = graph,
+        };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         foreach (var (key, value) in props.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
@@ -168,7 +188,7 @@ public static class OnnxExporter
         return proto;
     }
 
-    private static string Emit(OnnxGraphBuilder g, StreamingLayer layer, string x, ref int stateIndex, List<int> batchAxes)
+    private static string Emit(OnnxGraphBuilder g, StreamingLayer layer, string x, ref int stateIndex, List<int> batchAxes, Func<int, string> stateOut)
     {
         switch (layer)
         {
@@ -187,24 +207,24 @@ public static class OnnxExporter
                 var y = x;
                 foreach (var inner in residual.Inner)
                 {
-                    y = Emit(g, inner, y, ref stateIndex, batchAxes);
+                    y = Emit(g, inner, y, ref stateIndex, batchAxes, stateOut);
                 }
 
                 return g.Op("Add", x, y);
             }
 
             case CausalConvLayer conv:
-                return EmitConv(g, conv, x, ref stateIndex, batchAxes);
+                return EmitConv(g, conv, x, ref stateIndex, batchAxes, stateOut);
             case GruLayer gru:
-                return EmitGru(g, gru, x, ref stateIndex, batchAxes);
+                return EmitGru(g, gru, x, ref stateIndex, batchAxes, stateOut);
             case LstmLayer lstm:
-                return EmitLstm(g, lstm, x, ref stateIndex, batchAxes);
+                return EmitLstm(g, lstm, x, ref stateIndex, batchAxes, stateOut);
             default:
                 throw new NotSupportedException($"no ONNX export for layer {layer.GetType().Name}");
         }
     }
 
-    private static string EmitConv(OnnxGraphBuilder g, CausalConvLayer conv, string x, ref int stateIndex, List<int> batchAxes)
+    private static string EmitConv(OnnxGraphBuilder g, CausalConvLayer conv, string x, ref int stateIndex, List<int> batchAxes, Func<int, string> stateOut)
     {
         var input = x;
         if (conv.Context > 0)
@@ -212,7 +232,7 @@ public static class OnnxExporter
             // The ring buffer [B, ctx, in]: the last ctx input frames, prepended to the chunk; the new buffer is the tail.
             input = g.Node("Concat", [OnnxMetadata.StateIn(stateIndex), x], attributes: Int("axis", 1))[0];
             g.Node("Slice", [input, g.Int64s("start", -conv.Context), g.Int64s("end", long.MaxValue), g.Int64s("axes", 1)],
-                outputNames: [OnnxMetadata.StateOut(stateIndex)]);
+                outputNames: [stateOut(stateIndex)]);
             batchAxes.Add(0);
             stateIndex++;
         }
@@ -268,7 +288,7 @@ public static class OnnxExporter
         return conv.Relu ? g.Op("Relu", y) : y;
     }
 
-    private static string EmitGru(OnnxGraphBuilder g, GruLayer gru, string x, ref int stateIndex, List<int> batchAxes)
+    private static string EmitGru(OnnxGraphBuilder g, GruLayer gru, string x, ref int stateIndex, List<int> batchAxes, Func<int, string> stateOut)
     {
         var h = gru.Hidden;
         // PyTorch stacks the gates as [r; z; n], ONNX as [z; r; h]; linear_before_reset=1 is PyTorch's formula.
@@ -278,7 +298,7 @@ public static class OnnxExporter
         var b = g.Floats("gru_b", [.. Data(Reorder(gru.BiasIh, h, order)), .. Data(Reorder(gru.BiasHh, h, order))], 1, 6 * h);
         var timeMajor = g.Node("Transpose", [x], attributes: Ints("perm", 1, 0, 2))[0];
         var outs = g.Node("GRU", [timeMajor, w, r, b, "", OnnxMetadata.StateIn(stateIndex)],
-            outputNames: [g.Fresh("gru_y"), OnnxMetadata.StateOut(stateIndex)],
+            outputNames: [g.Fresh("gru_y"), stateOut(stateIndex)],
             attributes: [Int("hidden_size", h), Int("linear_before_reset", 1)]);
         batchAxes.Add(1);
         stateIndex++;
@@ -286,7 +306,7 @@ public static class OnnxExporter
         return g.Node("Transpose", [y], attributes: Ints("perm", 1, 0, 2))[0];
     }
 
-    private static string EmitLstm(OnnxGraphBuilder g, LstmLayer lstm, string x, ref int stateIndex, List<int> batchAxes)
+    private static string EmitLstm(OnnxGraphBuilder g, LstmLayer lstm, string x, ref int stateIndex, List<int> batchAxes, Func<int, string> stateOut)
     {
         var h = lstm.Hidden;
         // PyTorch stacks the gates as [i; f; g; o], ONNX as [i; o; f; c].
@@ -296,7 +316,7 @@ public static class OnnxExporter
         var b = g.Floats("lstm_b", [.. Data(Reorder(lstm.BiasIh, h, order)), .. Data(Reorder(lstm.BiasHh, h, order))], 1, 8 * h);
         var timeMajor = g.Node("Transpose", [x], attributes: Ints("perm", 1, 0, 2))[0];
         var outs = g.Node("LSTM", [timeMajor, w, r, b, "", OnnxMetadata.StateIn(stateIndex), OnnxMetadata.StateIn(stateIndex + 1)],
-            outputNames: [g.Fresh("lstm_y"), OnnxMetadata.StateOut(stateIndex), OnnxMetadata.StateOut(stateIndex + 1)],
+            outputNames: [g.Fresh("lstm_y"), stateOut(stateIndex), stateOut(stateIndex + 1)],
             attributes: [Int("hidden_size", h)]);
         batchAxes.Add(1);
         batchAxes.Add(1);

@@ -35,6 +35,15 @@ internal sealed class OnnxGraphBuilder
         return tensor.Name;
     }
 
+    /// <summary>A 0-d int64 constant (Range and Squeeze want scalars).</summary>
+    public string Int64Scalar(string hint, long value)
+    {
+        var tensor = new TensorProto { Name = Fresh(hint), DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Int64Data.Add(value);
+        Graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
     /// <summary>Adds a node; outputs get fresh names unless given. Returns the output names.</summary>
     public string[] Node(string op, IEnumerable<string> inputs, int outputs = 1, string[]? outputNames = null, params AttributeProto[] attributes)
     {
@@ -63,7 +72,12 @@ internal sealed class OnnxGraphBuilder
         new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
     /// <summary>A float tensor input or output; a dimension is a fixed size (long) or a symbolic name (string).</summary>
-    public static ValueInfoProto FloatValue(string name, params object[] dims)
+    public static ValueInfoProto FloatValue(string name, params object[] dims) => TypedValue(name, TensorProto.Types.DataType.Float, dims);
+
+    /// <summary>An int64 tensor input or output (counters).</summary>
+    public static ValueInfoProto Int64Value(string name, params object[] dims) => TypedValue(name, TensorProto.Types.DataType.Int64, dims);
+
+    private static ValueInfoProto TypedValue(string name, TensorProto.Types.DataType type, object[] dims)
     {
         var shape = new TensorShapeProto();
         foreach (var d in dims)
@@ -76,7 +90,7 @@ internal sealed class OnnxGraphBuilder
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
         };
     }
 }

@@ -22,8 +22,60 @@ public static class OnnxMetadata
     /// <summary>The run's frontend.json document (absent when the run had none).</summary>
     public const string FrontEnd = "sal.frontend";
 
+    /// <summary>"features" (frames of normalised log-mel in) or "raw_audio" (samples in, the front end inside).</summary>
+    public const string Graph = "sal.graph";
+
+    public const string FeaturesGraph = "features";
+    public const string RawAudioGraph = "raw_audio";
+
+    /// <summary>Raw-audio graphs: samples per frame hop; every call's audio must be a whole number of hops.</summary>
+    public const string HopSamples = "sal.hop_samples";
+
+    /// <summary>Raw-audio graphs: the causal moving average the score output applies, in frames.</summary>
+    public const string SmoothingFrames = "sal.smoothing_frames";
+
+    /// <summary>Raw-audio graphs: JSON array of the state pairs (input, output, shape, type), see <see cref="RawAudioState"/>.</summary>
+    public const string StateTensors = "sal.state_tensors";
+
     public const string Input = "input";
     public const string Output = "output";
+
+    public const string Audio = "audio";
+    public const string AudioStateIn = "audio_state_in";
+    public const string AudioStateOut = "audio_state_out";
+    public const string PositionIn = "position_in";
+    public const string PositionOut = "position_out";
+    public const string SmoothIn = "smooth_in";
+    public const string SmoothOut = "smooth_out";
+    public const string Posteriors = "posteriors";
+    public const string Score = "score";
+    public const string Features = "features";
+
+    /// <summary>
+    /// The metadata_props of an ONNX file, read with the protobuf classes (no session, no runtime): to tell the graph kinds
+    /// apart before loading. Fails naming the file when it is not an ONNX model.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: not found", path);
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var model = Onnx.ModelProto.Parser.ParseFrom(stream);
+            return model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"{path}: not a loadable ONNX model ({e.Message})", e);
+        }
+    }
+
+    /// <summary>True for a raw-audio export (<see cref="RawAudioExporter"/>).</summary>
+    public static bool IsRawAudio(string path) => Read(path).GetValueOrDefault(Graph) == RawAudioGraph;
 
     public static string StateIn(int i) => $"state_in_{i}";
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using StreamingAnchor.Audio;
 using StreamingAnchor.Models;
 using TorchSharp;
 
@@ -18,6 +19,10 @@ public static class RuntimeBenchmark
         var rng = new Random(1234);
         var input = Enumerable.Range(0, frames * inputDim).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
         Directory.CreateDirectory(scratchDirectory);
+        // Audio for the front end and the raw-audio graph: noise, so every mel bin carries energy like a real microphone.
+        var fbank = new FbankConfig();
+        var audio = Enumerable.Range(0, (frames + 60) * fbank.HopSamples + fbank.WindowSamples).Select(_ => (float)(0.1 * (rng.NextDouble() * 2 - 1))).ToArray();
+        var normalizer = FeatureNormalizer.Fit([new FbankExtractor(fbank).Compute(audio)]);
         foreach (var config in configs)
         {
             progress?.Report($"{config.Family}/{config.Preset}");
@@ -38,7 +43,26 @@ public static class RuntimeBenchmark
                 File.Delete(path);
             }
 
-            rows.Add(new RuntimeBenchmarkRow(info.Family, info.Preset, info.Parameters, info.MacsPerFrame, torchCpu, onnx.Cpu, torchWall, onnx.Wall));
+            var frontEnd = TimeFrontEnd(audio, fbank, normalizer, frames);
+            var rawPath = Path.Combine(scratchDirectory, $"{config.Family}-{config.Preset}-raw.onnx");
+            (double Cpu, double Wall) raw = (double.NaN, double.NaN);
+            var rawBatched = double.NaN;
+            if (inputDim == fbank.MelBins)
+            {
+                RawAudioExporter.Export(model, fbank, normalizer, 5, rawPath);
+                try
+                {
+                    raw = TimeRaw(rawPath, audio, fbank.HopSamples, frames, 1);
+                    rawBatched = TimeRaw(rawPath, audio, fbank.HopSamples, frames, BatchedHops).Cpu;
+                }
+                finally
+                {
+                    File.Delete(rawPath);
+                }
+            }
+
+            rows.Add(new RuntimeBenchmarkRow(info.Family, info.Preset, info.Parameters, info.MacsPerFrame, torchCpu, onnx.Cpu, torchWall, onnx.Wall,
+                frontEnd, raw.Cpu, raw.Wall, rawBatched));
         }
 
         return rows;
@@ -72,6 +96,58 @@ public static class RuntimeBenchmark
             c.Dispose();
         }
 
+        return (cpu * 1e6 / frames, watch.Elapsed.TotalMicroseconds / frames);
+    }
+
+    /// <summary>CPU µs per frame of the C# streaming front end and normaliser (what the features graph needs beside it).</summary>
+    private static double TimeFrontEnd(float[] audio, FbankConfig fbank, FeatureNormalizer normalizer, int frames)
+    {
+        var hop = fbank.HopSamples;
+        var stream = new StreamingFbank(fbank);
+        void Pass(int offset, int count)
+        {
+            for (var t = 0; t < count; t++)
+            {
+                foreach (var f in stream.Push(audio.AsSpan((offset + t) * hop, hop)))
+                {
+                    normalizer.ApplyInPlace(f);
+                }
+            }
+        }
+
+        Pass(0, 50);
+        var cpu = ThreadCpuClock.Now();
+        Pass(50, frames);
+        return (ThreadCpuClock.Now() - cpu) * 1e6 / frames;
+    }
+
+    /// <summary>Hops per call for the batched raw-audio timing: 100 ms, the buffer `sal eval` streams with.</summary>
+    public const int BatchedHops = 10;
+
+    /// <summary>The raw-audio graph fed <paramref name="hopsPerCall"/> hops per call (1 = one frame, as a 10 ms audio callback); µs per frame.</summary>
+    private static (double Cpu, double Wall) TimeRaw(string path, float[] audio, int hop, int frames, int hopsPerCall)
+    {
+        using var onnx = new OnnxRawAudioModel(path, intraOpThreads: 1);
+        var state = onnx.InitialState();
+        var calls = Math.Max(1, frames / hopsPerCall);
+        var warm = Math.Max(1, 50 / hopsPerCall);
+        var size = hop * hopsPerCall;
+        var chunks = Enumerable.Range(0, calls + warm).Select(t => audio.AsSpan(t * size % (audio.Length - size), size).ToArray()).ToArray();
+        void Pass(int offset, int count)
+        {
+            for (var t = 0; t < count; t++)
+            {
+                onnx.Step(chunks[offset + t], state);
+            }
+        }
+
+        Pass(0, warm);
+        frames = calls * hopsPerCall;
+        var cpu = ThreadCpuClock.Now();
+        var watch = Stopwatch.StartNew();
+        Pass(warm, calls);
+        watch.Stop();
+        cpu = ThreadCpuClock.Now() - cpu;
         return (cpu * 1e6 / frames, watch.Elapsed.TotalMicroseconds / frames);
     }
 

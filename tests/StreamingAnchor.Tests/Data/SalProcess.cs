@@ -8,7 +8,10 @@ internal static class SalProcess
     public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => RunWithInput(null, args);
 
     /// <summary>Runs sal feeding <paramref name="stdin"/> (when given) to its standard input.</summary>
-    public static (int ExitCode, string Stdout, string Stderr) RunWithInput(byte[]? stdin, params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) RunWithInput(byte[]? stdin, params string[] args) => Run(stdin, [], args);
+
+    /// <summary>Runs sal with <paramref name="stdin"/> (when given) on its standard input and extra environment variables.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(byte[]? stdin, (string Name, string Value)[] environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "sal.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -19,6 +22,10 @@ internal static class SalProcess
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
+        }
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
         }
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -35,10 +42,11 @@ internal static class SalProcess
                 // sal may refuse the input before reading all of it; its exit code and stderr say why.
             }
         }
-        if (!process.WaitForExit(60_000))
+        // Generous: exports and conformance runs take tens of seconds on a loaded 2-core machine.
+        if (!process.WaitForExit(180_000))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"sal {string.Join(' ', args)} did not finish in 60 s");
+            throw new TimeoutException($"sal {string.Join(' ', args)} did not finish in 180 s");
         }
         return (process.ExitCode, stdout.Result, stderr.Result);
     }

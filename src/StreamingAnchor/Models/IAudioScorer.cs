@@ -1,0 +1,17 @@
+namespace StreamingAnchor.Models;
+
+/// <summary>
+/// Audio in, posteriors out, as a device holds them: row i belongs to frame i of the stream (look-ahead warm-up rows
+/// are zeros). Implemented by the front end + a frame model (<see cref="FrameAudioScorer"/>) and by a raw-audio ONNX graph.
+/// </summary>
+public interface IAudioScorer : IDisposable
+{
+    /// <summary>Posteriors per row: the positive classes (background excluded).</summary>
+    int Classes { get; }
+
+    /// <summary>Feeds samples (any count) and returns the rows [n, Classes] of the frames they completed.</summary>
+    float[] Push(ReadOnlySpan<float> samples);
+
+    /// <summary>Starts a new stream.</summary>
+    void Reset();
+}
