@@ -96,9 +96,8 @@ internal static class CommandAction
         }
     }
 
-    /// <summary>A message on one line: line breaks become "; ", nothing is cut.</summary>
-    public static string OneLine(string message) =>
-        string.Join("; ", message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>A message on one line, nothing of it cut (libtorch's C++ backtrace aside).</summary>
+    public static string OneLine(string message) => ErrorText.OneLine(message);
 
     private static string CommandName(ParseResult parse)
     {

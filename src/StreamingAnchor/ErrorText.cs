@@ -14,6 +14,9 @@ public static class ErrorText
         {
             message = message[..backtrace];
         }
-        return string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        // libtorch's other backtrace form: one "frame #N: symbol" line per native frame after the message.
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .TakeWhile(l => !l.StartsWith("frame #", StringComparison.Ordinal));
+        return string.Join(' ', lines);
     }
 }

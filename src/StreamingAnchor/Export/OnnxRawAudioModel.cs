@@ -19,31 +19,9 @@ public sealed class OnnxRawAudioModel : IDisposable
     public OnnxRawAudioModel(string path, int intraOpThreads = 1)
     {
         Path = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(Path))
-        {
-            throw new FileNotFoundException($"{Path}: not found", Path);
-        }
-
-        using var options = new SessionOptions
-        {
-            IntraOpNumThreads = intraOpThreads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-        try
-        {
-            session = new InferenceSession(Path, options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new InvalidDataException($"{Path}: not a loadable ONNX model ({e.Message.Split('\n')[0]})", e);
-        }
-
+        session = OnnxSession.Open(Path, intraOpThreads);
         var meta = session.ModelMetadata.CustomMetadataMap;
-        string Required(string key) => meta.TryGetValue(key, out var v)
-            ? v
-            : throw new InvalidDataException($"{Path}: metadata '{key}' missing (was it written by `sal export --raw-audio`?)");
+        string Required(string key) => OnnxSession.Required(meta, key, Path, "sal export --raw-audio");
         if (Required(OnnxMetadata.Graph) != OnnxMetadata.RawAudioGraph)
         {
             throw new InvalidDataException($"{Path}: not a raw-audio export (its graph takes {meta[OnnxMetadata.Graph]})");

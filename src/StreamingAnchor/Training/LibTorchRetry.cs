@@ -13,8 +13,8 @@ public static class LibTorchRetry
 {
     public const int MaxAttempts = 3;
 
-    /// <summary>The first line of a libtorch error (the rest is a native stack trace).</summary>
-    public static string Describe(Exception ex) => ex.Message.Split('\n')[0].Trim();
+    /// <summary>A libtorch error on one line, without its native stack trace.</summary>
+    public static string Describe(Exception ex) => ErrorText.OneLine(ex.Message);
 
     /// <summary>Runs <paramref name="run"/> up to <see cref="MaxAttempts"/> times while it throws ExternalException.</summary>
     public static T Run<T>(Func<T> run, Action<int, Exception>? onRetry = null)

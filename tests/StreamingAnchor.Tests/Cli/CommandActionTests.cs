@@ -13,7 +13,7 @@ public sealed class CommandActionTests
         { new ArgumentException("unknown kernel 'cosine'"), 2, "error: unknown kernel 'cosine'" },
         { new FormatException("m.jsonl:3: field 'event' is unknown. Did you mean 'events'?"), 1,
             "error: m.jsonl:3: field 'event' is unknown. Did you mean 'events'?" },
-        { new InvalidDataException("a.wav: bad header\nsecond line"), 1, "error: a.wav: bad header; second line" },
+        { new InvalidDataException("a.wav: bad header\nsecond line"), 1, "error: a.wav: bad header second line" },
         { new AggregateException(new OperationCanceledException(), new SynthesisException("clip 7: espeak-ng exited with code 1")), 1,
             "error: clip 7: espeak-ng exited with code 1" },
         { new OperationCanceledException(), 130, "error: sal x: interrupted" },

@@ -150,7 +150,7 @@ public sealed class SourceFetcher(string cacheDirectory)
                 var run = ToolRunner.Run("ffmpeg", args, cancellationToken: cancellationToken);
                 if (run.ExitCode != 0)
                 {
-                    throw new SynthesisException($"{file.FullPath}: ffmpeg cannot decode it ({run.Stderr.Trim().Split('\n')[0]})");
+                    throw new SynthesisException($"{file.FullPath}: ffmpeg cannot decode it ({ErrorText.OneLine(run.Stderr)})");
                 }
             });
         }

@@ -24,7 +24,7 @@ public static class OnnxSessions
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new PeerModelUnavailableException($"{path}: OnnxRuntime cannot load it ({ex.Message.Split('\n')[0]})", ex);
+            throw new PeerModelUnavailableException($"{path}: OnnxRuntime cannot load it ({ErrorText.OneLine(ex.Message)})", ex);
         }
         finally
         {

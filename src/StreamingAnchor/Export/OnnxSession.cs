@@ -1,0 +1,37 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace StreamingAnchor.Export;
+
+/// <summary>Opens our exports in ONNX Runtime the one way streaming needs: sequential, a fixed thread count, all graph optimisations.</summary>
+public static class OnnxSession
+{
+    /// <summary>The session of an export; a missing or unloadable file is one error line naming it.</summary>
+    public static InferenceSession Open(string path, int intraOpThreads = 1)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: not found", path);
+        }
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = intraOpThreads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        try
+        {
+            return new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"{path}: not a loadable ONNX model ({ErrorText.OneLine(e.Message)})", e);
+        }
+    }
+
+    /// <summary>A metadata value the export must carry; its absence names the key and the command that writes it.</summary>
+    public static string Required(IReadOnlyDictionary<string, string> metadata, string key, string path, string writer) =>
+        metadata.TryGetValue(key, out var value)
+            ? value
+            : throw new InvalidDataException($"{path}: metadata '{key}' missing (was it written by `{writer}`?)");
+}
