@@ -146,6 +146,7 @@ internal static class BenchTrainCommand
     /// </summary>
     private static void RunPerPolicy(string[] policies, string[] tokens)
     {
+        // The parse tokens start with the command path (bench train), so they re-run the same command.
         var args = new List<string>();
         for (var i = 0; i < tokens.Length; i++)
         {
@@ -169,7 +170,7 @@ internal static class BenchTrainCommand
             {
                 info.ArgumentList.Add(entry);
             }
-            foreach (var a in new[] { "bench", "train" }.Concat(args))
+            foreach (var a in args)
             {
                 info.ArgumentList.Add(a);
             }
