@@ -1,6 +1,10 @@
 using System.CommandLine;
 using StreamingAnchor.Cli;
+using StreamingAnchor;
 using StreamingAnchor.Cli.Commands;
+
+// Before anything loads libtorch (and with it libgomp, which reads the policy once): see TorchRuntime.
+TorchRuntime.PreferPassiveOpenMpWait();
 
 var root = new RootCommand("sal: train, evaluate and deploy streaming speech detectors with the Streaming Anchor Loss family");
 root.Options.Add(CommandAction.Verbose);

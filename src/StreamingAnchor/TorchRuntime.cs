@@ -30,10 +30,55 @@ public static class TorchRuntime
                $"threads {torch.get_num_threads()}, oneDNN {(OneDnnDisabled ? "off" : "on")}, check sum(0..3 squared) = {check}";
     }
 
-    /// <summary>Sets libtorch's intra-op thread count; 0 or less means all cores.</summary>
+    /// <summary>Sets libtorch's intra-op thread count; 0 or less means <see cref="DefaultThreads"/>.</summary>
     public static void SetThreads(int threads)
     {
-        torch.set_num_threads(threads > 0 ? threads : Environment.ProcessorCount);
+        torch.set_num_threads(threads > 0 ? threads : DefaultThreads());
+    }
+
+    /// <summary>
+    /// Threads for "all the machine can give": the cores other processes do not already keep busy (cores minus the
+    /// rounded one-minute load average, at least 1). On a busy machine more threads than free cores only queue
+    /// behind the other work; docs/performance.md has the `sal bench train` numbers behind this choice.
+    /// </summary>
+    public static int DefaultThreads()
+    {
+        var cores = Environment.ProcessorCount;
+        try
+        {
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            if (double.TryParse(first, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var load))
+            {
+                return Math.Clamp(cores - (int)Math.Round(load), 1, cores);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // no load average (not Linux): all cores
+        }
+        return cores;
+    }
+
+    /// <summary>
+    /// Makes libgomp's idle threads sleep (OMP_WAIT_POLICY=PASSIVE) unless the user chose a policy. Spin-waiting
+    /// threads steal the core a competing process (or our own other thread) needs, which collapsed training under
+    /// load. libgomp reads the variable once, when libtorch loads it, and .NET's Environment.SetEnvironmentVariable
+    /// does not reach the native environment on Linux, so this calls libc's setenv and must run before anything
+    /// touches TorchSharp (the first line of the CLI). Returns the policy in effect.
+    /// </summary>
+    public static string PreferPassiveOpenMpWait()
+    {
+        const string name = "OMP_WAIT_POLICY";
+        if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } chosen)
+        {
+            return chosen;
+        }
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
+        {
+            _ = NativeMethods.SetEnv(name, "PASSIVE", 0);
+        }
+        Environment.SetEnvironmentVariable(name, "PASSIVE");
+        return "PASSIVE";
     }
 
     private static bool DisableOneDnn()
@@ -55,6 +100,9 @@ public static class TorchRuntime
 
     private static class NativeMethods
     {
+        [DllImport("libc", EntryPoint = "setenv")]
+        public static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
+
         [DllImport("torch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
         public static extern IntPtr GlobalContext();
 

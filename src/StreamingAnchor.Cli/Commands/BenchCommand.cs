@@ -11,6 +11,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchFbankCommand.Create());
         command.Subcommands.Add(BenchModelsCommand.Create());
         command.Subcommands.Add(BenchLossCommand.Create());
+        command.Subcommands.Add(BenchTrainCommand.Create());
         return command;
     }
 }

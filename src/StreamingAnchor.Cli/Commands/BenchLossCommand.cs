@@ -23,7 +23,7 @@ internal static class BenchLossCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up rounds", DefaultValueFactory = _ => 30 };
         var threads = new Option<int>("--threads")
         {
-            Description = "libtorch threads (0 = all cores; 1 keeps timings steady on a shared machine)", DefaultValueFactory = _ => 1,
+            Description = "libtorch threads (0 = the cores not already busy; 1 keeps timings steady on a shared machine)", DefaultValueFactory = _ => 1,
         };
         var command = new Command("loss", "Forward+backward time of ce, focal, sal, sa+fl, safl, maxpool as ratios to ce");
         foreach (var option in new Option[] { batch, frames, classes, rounds, warmup, threads })

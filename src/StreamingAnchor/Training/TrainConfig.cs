@@ -90,10 +90,10 @@ public sealed record TrainConfig
 
     public int Seed { get; init; } = 1;
 
-    /// <summary>Torch intra-op threads (0 = all cores).</summary>
+    /// <summary>Torch intra-op threads (0 = the cores not already busy, see <see cref="TorchRuntime.DefaultThreads"/>).</summary>
     public int Threads { get; init; }
 
-    public int ResolvedThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
+    public int ResolvedThreads => Threads > 0 ? Threads : TorchRuntime.DefaultThreads();
 
     /// <summary>
     /// The torch device training runs on: "cpu" (default) or "cuda" / "cuda:N". A setting, not a code path, so a CUDA

@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using StreamingAnchor.Losses;
+using StreamingAnchor.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace StreamingAnchor.Training;
+
+/// <summary>
+/// Training throughput side by side: every (family, preset, batch) gets its model, AdamW optimizer and a random batch
+/// of the real shapes; each round runs every (config, threads) pair once per load condition in a fresh random order,
+/// the competing condition with a <see cref="CpuSpinner"/> running, so drifting load from elsewhere hits all configs
+/// alike. A step is what <see cref="Trainer"/> does per batch: forward, the configured loss, backward, gradient
+/// clipping at norm 1 and an AdamW step.
+/// </summary>
+public static class TrainBenchmark
+{
+    /// <param name="progress">Receives a line per finished round.</param>
+    public static IReadOnlyList<TrainBenchmarkRow> Run(TrainBenchmarkOptions options, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Frames < 1 || options.InputDim < 1 || options.Classes < 1 || options.Rounds < 1 || options.WarmupSteps < 0 ||
+            options.Batches.Any(b => b < 1) || options.Threads.Any(t => t < 1))
+        {
+            throw new ArgumentException("train benchmark needs frames, input width, classes, rounds, batches and threads >= 1");
+        }
+        TorchRuntime.EnsureConfigured();
+        var loss = LossFactory.Create(options.Loss);
+        var contexts = new List<Workload>();
+        try
+        {
+            foreach (var family in options.Families)
+            {
+                foreach (var preset in options.Presets)
+                {
+                    foreach (var batch in options.Batches)
+                    {
+                        contexts.Add(Workload.Create(options, family, preset, batch, loss));
+                    }
+                }
+            }
+            var cells = contexts.SelectMany(c => options.Threads.SelectMany(t => options.Competing.Select(load => new Cell(c, t, load)))).ToList();
+            var initialThreads = torch.get_num_threads();
+            torch.set_num_threads(1);
+            foreach (var context in contexts)
+            {
+                for (var i = 0; i < options.WarmupSteps; i++)
+                {
+                    context.Step();
+                }
+            }
+
+            var order = new Random(options.Seed);
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                foreach (var competing in options.Competing)
+                {
+                    var group = cells.Where(c => c.Competing == competing).ToArray();
+                    order.Shuffle(group);
+                    using var spinner = competing ? CpuSpinner.Start() : null;
+                    foreach (var cell in group)
+                    {
+                        Measure(cell, options.SecondsPerRound);
+                    }
+                }
+                progress?.Report($"round {round + 1}/{options.Rounds} done ({cells.Count} configs)");
+            }
+            torch.set_num_threads(initialThreads);
+
+            return cells.Select(c => new TrainBenchmarkRow(c.Work.Family, c.Work.Preset, c.Work.Batch, c.Threads, c.Competing, c.Work.Info.Parameters,
+                c.Work.Info.MacsPerFrame, Percentile(c.FramesPerSecond, 0.5), Percentile(c.FramesPerSecond, 0.9), c.PeakRss, c.PeakReset,
+                c.ManagedPeak)).ToList();
+        }
+        finally
+        {
+            foreach (var context in contexts)
+            {
+                context.Dispose();
+            }
+        }
+    }
+
+    private static void Measure(Cell cell, double seconds)
+    {
+        torch.set_num_threads(cell.Threads);
+        var reset = PeakRss.TryReset();
+        var clock = Stopwatch.StartNew();
+        var steps = 0;
+        do
+        {
+            cell.Work.Step();
+            steps++;
+        }
+        while (clock.Elapsed.TotalSeconds < seconds);
+        clock.Stop();
+        cell.FramesPerSecond.Add((double)steps * cell.Work.Batch * cell.Work.Frames / clock.Elapsed.TotalSeconds);
+        var peak = PeakRss.Read();
+        // With a reset the peak belongs to this config; without one it is the process peak so far, so keep the smallest.
+        cell.PeakRss = cell.PeakRss == 0 ? peak : Math.Min(cell.PeakRss, peak);
+        cell.PeakReset |= reset;
+        cell.ManagedPeak = Math.Max(cell.ManagedPeak, GC.GetTotalMemory(false));
+    }
+
+    /// <summary>The q-quantile of the rates (q = 0.9 of frames/s is the 10th percentile of step time).</summary>
+    private static double Percentile(List<double> values, double q)
+    {
+        var sorted = values.Order().ToArray();
+        var position = q * (sorted.Length - 1);
+        var low = (int)Math.Floor(position);
+        var high = Math.Min(low + 1, sorted.Length - 1);
+        return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
+    }
+
+    private sealed class Cell(Workload work, int threads, bool competing)
+    {
+        public Workload Work { get; } = work;
+        public int Threads { get; } = threads;
+        public bool Competing { get; } = competing;
+        public List<double> FramesPerSecond { get; } = [];
+        public long PeakRss { get; set; }
+        public bool PeakReset { get; set; }
+        public long ManagedPeak { get; set; }
+    }
+
+    /// <summary>Linux's resident-set high-water mark (VmHWM), resettable by writing 5 to /proc/self/clear_refs.</summary>
+    private static class PeakRss
+    {
+        public static bool TryReset()
+        {
+            try
+            {
+                File.WriteAllText("/proc/self/clear_refs", "5");
+                return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
+        public static long Read()
+        {
+            try
+            {
+                foreach (var line in File.ReadLines("/proc/self/status"))
+                {
+                    if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    {
+                        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                        return long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // not Linux: fall through
+            }
+            return Environment.WorkingSet;
+        }
+    }
+
+    /// <summary>One model with its optimizer and a fixed random batch: features, targets like training sees, anchors.</summary>
+    private sealed class Workload : IDisposable
+    {
+        private readonly StreamingModel _model;
+        private readonly optim.Optimizer _optimizer;
+        private readonly IFrameLoss _loss;
+        private readonly Tensor _features;
+        private readonly Tensor _targets;
+        private readonly Tensor _lengths;
+        private readonly double[][] _anchors;
+
+        private Workload(string family, string preset, int batch, int frames, StreamingModel model, IFrameLoss loss, Tensor features,
+            Tensor targets, Tensor lengths, double[][] anchors)
+        {
+            Family = family;
+            Preset = preset;
+            Batch = batch;
+            Frames = frames;
+            _model = model;
+            _loss = loss;
+            _features = features;
+            _targets = targets;
+            _lengths = lengths;
+            _anchors = anchors;
+            Info = ModelInfo.Of(model);
+            _optimizer = optim.AdamW(model.parameters(), 3e-3, 0.9, 0.999, 1e-8, 0.01);
+        }
+
+        public string Family { get; }
+        public string Preset { get; }
+        public int Batch { get; }
+        public int Frames { get; }
+        public ModelInfo Info { get; }
+
+        public static Workload Create(TrainBenchmarkOptions options, string family, string preset, int batch, IFrameLoss loss)
+        {
+            torch.manual_seed(options.Seed);
+            var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = preset }, options.InputDim, options.Classes);
+            model.train();
+            var frames = options.Frames;
+            var rng = new Random(options.Seed + batch);
+            var targets = new long[batch * frames];
+            var anchors = new double[batch][];
+            for (var b = 0; b < batch; b++)
+            {
+                anchors[b] = [];
+                if (b % 2 == 0)
+                {
+                    // Half the sequences positive: a keyword of about 30 frames ending at a fractional anchor.
+                    var anchor = rng.NextDouble() * (frames - 1);
+                    anchors[b] = [anchor];
+                    var cls = options.Classes == 1 ? 1 : rng.Next(1, options.Classes);
+                    for (var t = Math.Max(0, (int)anchor - 30); t <= (int)anchor; t++)
+                    {
+                        targets[b * frames + t] = cls;
+                    }
+                }
+            }
+            var lengths = Enumerable.Repeat((long)frames, batch).ToArray();
+            return new Workload(family, preset, batch, frames, model, loss, torch.randn(batch, frames, options.InputDim),
+                torch.tensor(targets, new long[] { batch, frames }), torch.tensor(lengths), anchors);
+        }
+
+        public void Step()
+        {
+            using var scope = torch.NewDisposeScope();
+            _optimizer.zero_grad();
+            var logits = _model.forward(_features);
+            var value = _loss.Forward(logits, _targets, _lengths, _anchors);
+            value.backward();
+            nn.utils.clip_grad_norm_(_model.parameters(), 1.0);
+            _optimizer.step();
+        }
+
+        public void Dispose()
+        {
+            _optimizer.Dispose();
+            _model.Dispose();
+            _features.Dispose();
+            _targets.Dispose();
+            _lengths.Dispose();
+        }
+    }
+}
