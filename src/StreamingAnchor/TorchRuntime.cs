@@ -37,27 +37,12 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// Threads for "all the machine can give": the cores other processes do not already keep busy (cores minus the
-    /// rounded one-minute load average, at least 1). On a busy machine more threads than free cores only queue
-    /// behind the other work; docs/performance.md has the `sal bench train` numbers behind this choice.
+    /// The default thread count: all cores. Not the cores the load average leaves free: the thread count changes
+    /// libtorch's reduction order, so a load-dependent default would give another model for the same seed and data on
+    /// a busy day. Passive OpenMP waiting (<see cref="PreferPassiveOpenMpWait"/>) is what keeps a busy machine from
+    /// collapsing; `--threads 1` is the choice for grids that share cores (docs/performance.md).
     /// </summary>
-    public static int DefaultThreads()
-    {
-        var cores = Environment.ProcessorCount;
-        try
-        {
-            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-            if (double.TryParse(first, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var load))
-            {
-                return Math.Clamp(cores - (int)Math.Round(load), 1, cores);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // no load average (not Linux): all cores
-        }
-        return cores;
-    }
+    public static int DefaultThreads() => Environment.ProcessorCount;
 
     /// <summary>
     /// Makes libgomp's idle threads sleep (OMP_WAIT_POLICY=PASSIVE) unless the user chose a policy. Spin-waiting
