@@ -21,8 +21,9 @@ public static class EvaluationPlots
     {
         var plot = new Plot();
         var hours = runs.Max(r => r.Result.AtThreshold.Hours);
-        var floor = hours > 0 ? 0.5 / hours : 0.1;
         var targets = runs.SelectMany(r => r.Result.Targets.Select(t => t.FaPerHourTarget)).Distinct().Order().ToList();
+        // Left of every budget line and of one false alarm's rate, so budgets below one false alarm stay in view.
+        var floor = Math.Min(hours > 0 ? 0.5 / hours : 0.1, 0.5 * targets.DefaultIfEmpty(1).Min());
         var xMax = Math.Max(100, 10 * targets.DefaultIfEmpty(1).Max());
         foreach (var (name, result) in runs)
         {
@@ -81,11 +82,15 @@ public static class EvaluationPlots
     public static void Latency(string path, IReadOnlyList<(string Name, EvaluationResult Result)> runs)
     {
         var plot = new Plot();
+        // One colour per run, one line pattern per budget, so runs and budgets read apart.
+        LinePattern[] patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
+        var palette = new ScottPlot.Palettes.Category10();
         var series = runs
-            .SelectMany(r => r.Result.Targets.Select(t => (Label: $"{(runs.Count > 1 ? r.Name + " " : "")}@{t.FaPerHourTarget:0.##} FA/h", t.Point.Latencies)))
+            .SelectMany((r, ri) => r.Result.Targets.Select((t, ti) => (Label: $"{(runs.Count > 1 ? r.Name + " " : "")}@{t.FaPerHourTarget:0.##} FA/h",
+                t.Point.Latencies, Color: palette.GetColor(ri), Pattern: patterns[ti % patterns.Length])))
             .Where(s => s.Latencies.Count > 0)
             .ToList();
-        foreach (var (label, latencies) in series)
+        foreach (var (label, latencies, color, pattern) in series)
         {
             var ms = latencies.Select(l => 1000 * l).Order().ToArray();
             var share = Enumerable.Range(1, ms.Length).Select(i => 100.0 * i / ms.Length).ToArray();
@@ -94,6 +99,8 @@ public static class EvaluationPlots
             cdf.ConnectStyle = ConnectStyle.StepHorizontal;
             cdf.MarkerSize = 0;
             cdf.LineWidth = 2;
+            cdf.Color = color;
+            cdf.LinePattern = pattern;
             cdf.LegendText = string.Create(CultureInfo.InvariantCulture, $"{label}: {ms.Length} hits, median {median:0} ms");
             var mark = plot.Add.Marker(median, 50);
             mark.Color = cdf.Color;
