@@ -37,12 +37,13 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// The default thread count: all cores. Not the cores the load average leaves free: the thread count changes
-    /// libtorch's reduction order, so a load-dependent default would give another model for the same seed and data on
-    /// a busy day. Passive OpenMP waiting (<see cref="PreferPassiveOpenMpWait"/>) is what keeps a busy machine from
-    /// collapsing; `--threads 1` is the choice for grids that share cores (docs/performance.md).
+    /// The default thread count: one. `sal bench train` measured the small presets at batch 8 (the demo's recipe) faster
+    /// on one thread than on two even on an idle machine, and one thread cannot collapse when other work shares the
+    /// cores (docs/performance.md). Not the cores the load average leaves free: a default that moves with the load
+    /// would make the speed, and possibly the floats, of the same command depend on the day. Large batches and presets
+    /// can ask for more with `--threads N`.
     /// </summary>
-    public static int DefaultThreads() => Environment.ProcessorCount;
+    public static int DefaultThreads() => 1;
 
     /// <summary>
     /// Makes libgomp's idle threads sleep (OMP_WAIT_POLICY=PASSIVE) unless the user chose a policy. Spin-waiting

@@ -27,7 +27,7 @@ internal static class DemoCommand
         var epochs = new Option<int>("--epochs") { Description = "Epochs per model", DefaultValueFactory = _ => 30 };
         var window = new Option<double>("--window") { Description = "Training crop, seconds", DefaultValueFactory = _ => 2.5 };
         var seed = new Option<int>("--seed") { Description = "Seed of the data and of both trainings", DefaultValueFactory = _ => 1 };
-        var threads = new Option<int>("--threads") { Description = "Torch threads (0 = all cores)", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "Torch threads (0 = the default, 1)", DefaultValueFactory = _ => 0 };
         var sources = new Option<string>("--sources") { Description = "Real speech/noise sources for the generator ('none' for generated noise only)", DefaultValueFactory = _ => "lincity,bucklespring" };
         foreach (var o in new Option[] { output, clips, clipSeconds, epochs, window, seed, threads, sources })
         {

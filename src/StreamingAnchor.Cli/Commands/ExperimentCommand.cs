@@ -36,7 +36,7 @@ internal static class ExperimentCommand
         var window = new Option<double?>("--window") { Description = "Training window in seconds for long streams" };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate", DefaultValueFactory = _ => defaults.LearningRate };
         var faPerHour = new Option<double>("--fa-per-hour") { Description = "False alarms (onset: false onsets) per hour at which FRR and latency are compared", DefaultValueFactory = _ => 1.0 };
-        var threads = new Option<int>("--threads") { Description = "Torch threads (default: all cores)", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "Torch threads per cell (default 1)", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Experiment folder (rerun with the same folder to continue)", Required = true };
         var hours = new Option<double>("--hours") { Description = "Without --data: hours of audio to generate with the sal synth generator", DefaultValueFactory = _ => 0.2 };
         var dataSeed = new Option<int>("--data-seed") { Description = "Without --data: generator seed", DefaultValueFactory = _ => 1 };

@@ -50,7 +50,7 @@ internal static class TrainCommand
         var devMetric = new Option<string>("--dev-metric") { Description = "eer | frr | loss" };
         var seed = new Option<int?>("--seed") { Description = "Seed (same seed, same model on the same machine)" };
         var device = new Option<string>("--device") { Description = "cpu (default) | cuda | cuda:N: where training computes (CUDA needs a CUDA libtorch build)" };
-        var threads = new Option<int?>("--threads") { Description = "Torch threads (default: all cores)" };
+        var threads = new Option<int?>("--threads") { Description = "Torch threads (default 1: fastest for the small presets, see docs/performance.md)" };
         var noDev = new Option<bool>("--no-dev") { Description = "Train without a dev split: all epochs run and the last one is shipped" };
         var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data or config changed" };
         foreach (var o in new Option[] { data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,

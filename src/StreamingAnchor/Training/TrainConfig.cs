@@ -90,7 +90,7 @@ public sealed record TrainConfig
 
     public int Seed { get; init; } = 1;
 
-    /// <summary>Torch intra-op threads (0 = all cores, <see cref="TorchRuntime.DefaultThreads"/>).</summary>
+    /// <summary>Torch intra-op threads (0 = the default, <see cref="TorchRuntime.DefaultThreads"/>: 1).</summary>
     public int Threads { get; init; }
 
     public int ResolvedThreads => Threads > 0 ? Threads : TorchRuntime.DefaultThreads();

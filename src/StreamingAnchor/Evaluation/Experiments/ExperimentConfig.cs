@@ -45,7 +45,7 @@ public sealed record ExperimentConfig
     /// <summary>False alarms per hour (onset: false onsets per hour) at which FRR and latency are compared.</summary>
     public double FaPerHour { get; init; } = 1.0;
 
-    /// <summary>Torch threads per cell (0 = all cores); not part of a cell's identity.</summary>
+    /// <summary>Torch threads per cell (0 = the default, 1); not part of a cell's identity.</summary>
     public int Threads { get; init; }
 
     /// <summary>
