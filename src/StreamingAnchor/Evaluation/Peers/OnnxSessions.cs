@@ -11,24 +11,13 @@ public static class OnnxSessions
         {
             throw new PeerModelUnavailableException($"{path}: model file not found");
         }
-        var options = new SessionOptions
-        {
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
         try
         {
-            return new InferenceSession(path, options);
+            return Export.OnnxSession.Open(path, intraOpThreads: 1);
         }
-        catch (OnnxRuntimeException ex)
+        catch (InvalidDataException ex)
         {
-            throw new PeerModelUnavailableException($"{path}: OnnxRuntime cannot load it ({ErrorText.OneLine(ex.Message)})", ex);
-        }
-        finally
-        {
-            options.Dispose();
+            throw new PeerModelUnavailableException(ex.Message, ex);
         }
     }
 
