@@ -49,7 +49,7 @@ internal static class CommandAction
         switch (cause)
         {
             case UsageException or ArgumentException:
-                error.WriteLine($"error: {OneLine(cause.Message)}");
+                error.WriteLine($"error: {ErrorText.OneLine(cause.Message)}");
                 return Usage;
             case OperationCanceledException:
                 error.WriteLine($"error: {command}: interrupted");
@@ -59,14 +59,14 @@ internal static class CommandAction
             case IOException or UnauthorizedAccessException or FormatException or InvalidDataException or InvalidOperationException
                 or NotSupportedException or SynthesisException or StreamingAnchor.Cluster.SlurmException or PeerModelUnavailableException or NonFiniteLossException
                 or System.Text.Json.JsonException:
-                error.WriteLine($"error: {OneLine(cause.Message)}");
+                error.WriteLine($"error: {ErrorText.OneLine(cause.Message)}");
                 if (verbose)
                 {
                     error.WriteLine(cause.ToString());
                 }
                 return Failure;
             default:
-                error.WriteLine($"error: {command}: unexpected {cause.GetType().Name}: {OneLine(cause.Message)}"
+                error.WriteLine($"error: {command}: unexpected {cause.GetType().Name}: {ErrorText.OneLine(cause.Message)}"
                                 + (verbose ? "" : " (rerun with --verbose for the stack trace)"));
                 if (verbose)
                 {
@@ -95,9 +95,6 @@ internal static class CommandAction
             }
         }
     }
-
-    /// <summary>A message on one line, nothing of it cut (libtorch's C++ backtrace aside).</summary>
-    public static string OneLine(string message) => ErrorText.OneLine(message);
 
     private static string CommandName(ParseResult parse)
     {

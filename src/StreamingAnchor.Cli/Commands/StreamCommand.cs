@@ -142,7 +142,7 @@ internal static class StreamCommand
     /// <summary>Library messages already start with the file; others get it prefixed.</summary>
     private static string Describe(Exception e, string file)
     {
-        var message = CommandAction.OneLine(e.Message);
+        var message = ErrorText.OneLine(e.Message);
         return message.Contains(Path.GetFileName(file), StringComparison.Ordinal) ? message : $"{file}: {message}";
     }
 }

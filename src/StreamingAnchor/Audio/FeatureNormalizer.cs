@@ -135,7 +135,7 @@ public sealed class FeatureNormalizer
         }
         catch (ArgumentException ex)
         {
-            throw new InvalidDataException($"{path}: invalid normaliser: {ex.Message.ReplaceLineEndings(" ")}", ex);
+            throw new InvalidDataException($"{path}: invalid normaliser: {ErrorText.OneLine(ex.Message)}", ex);
         }
     }
 

@@ -60,7 +60,7 @@ public static class SlurmClient
 
     private static string OneLine(string text)
     {
-        var line = string.Join("; ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var line = ErrorText.OneLine(text);
         return line.Length > 0 ? line : "no message";
     }
 }
