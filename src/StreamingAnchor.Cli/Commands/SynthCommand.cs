@@ -14,6 +14,55 @@ internal static class SynthCommand
         command.Subcommands.Add(Task("onset", SynthTask.Onset, "speech onset: noise or silence then speech segments; anchor = first phone"));
         command.Subcommands.Add(Task("trigger", SynthTask.Trigger, "multi-modal trigger: wearer's phrase with an accelerometer stream; bystanders and motion are negatives"));
         command.Subcommands.Add(Merge());
+        command.Subcommands.Add(Voices());
+        return command;
+    }
+
+    /// <summary>`sal synth voices`: the voices each split draws from and the keyword's speaker configurations (no synthesis).</summary>
+    private static Command Voices()
+    {
+        var defaults = new SynthConfig { OutputDirectory = "" };
+        var keyword = new Option<string>("--keyword") { Description = "keyword / trigger phrase", DefaultValueFactory = _ => defaults.Keyword };
+        var engines = new Option<string>("--engines") { Description = "TTS engines, comma separated", DefaultValueFactory = _ => string.Join(',', defaults.Engines) };
+        var list = new Option<bool>("--list") { Description = "also list every base voice with its split and whether it says the keyword" };
+        var command = new Command("voices", "Count the voices per split: base voices, espeak variants, voices, and the keyword's speaker configurations");
+        command.Options.Add(keyword);
+        command.Options.Add(engines);
+        command.Options.Add(list);
+        CommandAction.Set(command, parse =>
+        {
+            var available = new List<ITtsEngine>();
+            foreach (var name in parse.GetValue(engines)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var engine = CorpusGenerator.Engine(name);
+                if (engine.Unavailable() is { } why)
+                {
+                    Console.Error.WriteLine($"warning: {why}; continuing without it");
+                    continue;
+                }
+                available.Add(engine);
+            }
+            var catalog = VoiceCatalog.Build(available, parse.GetValue(keyword)!, Environment.ProcessorCount);
+            foreach (var w in catalog.Warnings)
+            {
+                Console.Error.WriteLine($"warning: {w}");
+            }
+            foreach (var c in catalog.Counts())
+            {
+                Console.WriteLine($"{c.Split}: {c.BaseVoices} base voices ({c.KeywordBaseVoices} say the keyword), {c.Variants} espeak variants, " +
+                    $"{c.Voices} voices ({c.KeywordVoices} say the keyword), {c.KeywordConfigurations} speaker configurations of the keyword");
+            }
+            if (parse.GetValue(list))
+            {
+                foreach (var group in catalog.Voices.GroupBy(v => (Split: catalog.SplitOf[v.Id], v.BaseVoice)).OrderBy(g => g.Key.Split, StringComparer.Ordinal)
+                    .ThenBy(g => g.Key.BaseVoice, StringComparer.Ordinal))
+                {
+                    var keywordCount = group.Count(v => catalog.KeywordVoices.Contains(v.Id));
+                    Console.WriteLine($"{group.Key.Split}\t{group.Key.BaseVoice}\t{group.Count()} voices\t{(keywordCount > 0 ? "says the keyword" : "background speech only")}");
+                }
+            }
+            return 0;
+        });
         return command;
     }
 

@@ -144,13 +144,7 @@ public static class CorpusGenerator
         var engines = new Dictionary<TtsEngineKind, ITtsEngine>();
         foreach (var name in config.Engines.Select(e => e.Trim().ToLowerInvariant()).Distinct())
         {
-            ITtsEngine engine = name switch
-            {
-                "espeak" or "espeak-ng" => new EspeakEngine(),
-                "flite" => new FliteEngine(),
-                "festival" => new FestivalEngine(),
-                _ => throw new SynthesisException($"unknown TTS engine '{name}' (known: espeak, flite, festival)"),
-            };
+            var engine = Engine(name);
             if (engine.Unavailable() is { } why)
             {
                 Warn(why + "; continuing without it");
@@ -162,18 +156,13 @@ public static class CorpusGenerator
         {
             throw new SynthesisException("no TTS engine is available (run scripts/setup.sh to install espeak-ng, flite, festival)");
         }
-        var voices = engines.Values.SelectMany(e => e.Voices()).ToList();
-        var speakerSplit = SplitAssigner.AssignSpeakers(voices);
-        var pools = SplitAssigner.Splits.ToDictionary(s => s, _ => new SplitPool());
-        foreach (var v in voices)
+        var catalog = VoiceCatalog.Build(engines.Values, config.Keyword, config.Workers, cancellationToken);
+        foreach (var w in catalog.Warnings)
         {
-            var pool = pools[speakerSplit[v.Speaker]];
-            if (!pool.Voices.TryGetValue(v.Engine, out var list))
-            {
-                pool.Voices[v.Engine] = list = [];
-            }
-            list.Add(v);
+            Warn(w);
         }
+        var pools = SplitAssigner.Splits.ToDictionary(s => s, _ => new SplitPool());
+        catalog.Fill(pools);
 
         // Real sources (fetched once into the cache) and generated noise "files".
         SourceFetcher? fetcher = null;
@@ -238,7 +227,8 @@ public static class CorpusGenerator
         CheckPools(pools, folder, config.Force);
 
         // Plans, then speech synthesis (cached), then clips.
-        var all = new CorpusPlanner(config, pools).Plan();
+        var confusables = ConfusableGenerator.For(config.Keyword, config.Confusables, config.Seed, engines.ContainsKey(TtsEngineKind.Espeak));
+        var all = new CorpusPlanner(config, pools, confusables).Plan();
         // Every shard plans the whole corpus (cheap, and identical everywhere) and keeps its part: only that part's
         // speech is synthesised and rendered.
         var indices = Enumerable.Range(0, all.Count).Where(i => config.Shard?.Owns(i) ?? true).ToList();
@@ -249,6 +239,15 @@ public static class CorpusGenerator
 
         return new PreparedCorpus(output, plans, new ClipRenderer(config, cache, fetcher), warnings, fetcher, all.Count, indices);
     }
+
+    /// <summary>The engine of a name given to <c>--engines</c>.</summary>
+    public static ITtsEngine Engine(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "espeak" or "espeak-ng" => new EspeakEngine(),
+        "flite" => new FliteEngine(),
+        "festival" => new FestivalEngine(),
+        _ => throw new SynthesisException($"unknown TTS engine '{name}' (known: espeak, flite, festival)"),
+    };
 
     private static void Validate(SynthConfig config)
     {

@@ -5,12 +5,15 @@ namespace StreamingAnchor.Data.Synthesis;
 /// <summary>
 /// Chooses the content of every stream from the seed: split, clip type, texts, voices, speeds, pitches, levels,
 /// noise and motion. Each clip draws from its own generator (seed, index), so a clip's plan does not depend on the
-/// others, on the worker count or on which clips were already written.
+/// others, on the worker count or on which clips were already written. Speaker configurations and prosody come from
+/// <see cref="VoicePerturbation"/>; the keyword and its confusables are said by keyword voices only.
 /// </summary>
-public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string, SplitPool> pools)
+/// <param name="confusables">Confusable negatives (<see cref="ConfusableGenerator"/>); null: the text ones only.</param>
+public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string, SplitPool> pools, IReadOnlyList<Confusable>? confusables = null)
 {
     private readonly IReadOnlyList<string> sentences = TextBank.SentencesAvoiding(config.Keyword);
-    private readonly IReadOnlyList<string> confusables = config.Confusables ?? TextBank.ConfusablesFor(config.Keyword);
+    private readonly IReadOnlyList<Confusable> confusableList =
+        confusables ?? ConfusableGenerator.For(config.Keyword, config.Confusables, config.Seed, withPhonemes: false);
 
     public int ClipCount => config.Clips ?? Math.Max(3, (int)Math.Ceiling(config.Hours * 3600 / config.ClipSeconds));
 
@@ -55,28 +58,40 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
 
     private static double Uniform(Random rng, double lo, double hi) => lo + (hi - lo) * rng.NextDouble();
 
-    private SpeechRequest Request(Random rng, Voice voice, string text)
-    {
-        var speed = Uniform(rng, 0.8, 1.25);
-        var pitch = voice.Engine == TtsEngineKind.Espeak ? Uniform(rng, 0.6, 1.4) : Uniform(rng, 0.85, 1.15);
-        return new SpeechRequest(voice, text, speed, pitch);
-    }
-
     /// <summary>Rough spoken length used only to fill a stream to its target length.</summary>
     private static double Estimate(PlannedItem item) =>
         item.Tts is { } r ? 0.1 + 0.33 * r.Text.Split(' ').Length / r.Speed : 2.5;
 
     private PlannedItem TtsItem(Random rng, SplitPool pool, ItemKind kind, SpeakerRole role, double gainDb, Voice? voice = null)
     {
-        var text = kind switch
+        SpeechRequest request;
+        if (kind == ItemKind.Sentence)
         {
-            ItemKind.Keyword => config.Keyword,
-            ItemKind.Confusable => confusables[rng.Next(confusables.Count)],
-            _ => sentences[rng.Next(sentences.Count)],
-        };
-        var v = voice ?? pool.PickVoice(rng);
-        return new PlannedItem(kind, Request(rng, v, text), null, role, gainDb, rng.NextDouble() < config.ReverbProbability);
+            var text = sentences[rng.Next(sentences.Count)];
+            request = VoicePerturbation.Draw(rng, voice ?? pool.PickVoice(rng), text);
+        }
+        else if (kind == ItemKind.Keyword)
+        {
+            request = VoicePerturbation.DrawWithProsody(rng, voice ?? pool.PickVoice(rng, keyword: true), config.Keyword);
+        }
+        else
+        {
+            // Phoneme near misses are written in English espeak mnemonics: only English espeak voices speak them.
+            var phonemesOk = voice is null ? pool.PhonemeVoices.Count > 0 : SpeaksPhonemes(voice);
+            var usable = phonemesOk ? confusableList : confusableList.Where(c => !c.IsPhonemes).ToList();
+            if (usable.Count == 0)
+            {
+                return TtsItem(rng, pool, ItemKind.Sentence, role, gainDb, voice);
+            }
+            var confusable = usable[rng.Next(usable.Count)];
+            var v = voice ?? (confusable.IsPhonemes ? pool.PhonemeVoices[rng.Next(pool.PhonemeVoices.Count)] : pool.PickVoice(rng, keyword: true));
+            request = VoicePerturbation.DrawWithProsody(rng, v, confusable.Text, confusable.IsPhonemes);
+        }
+        return new PlannedItem(kind, request, null, role, gainDb, rng.NextDouble() < config.ReverbProbability);
     }
+
+    private static bool SpeaksPhonemes(Voice voice) =>
+        voice.Engine == TtsEngineKind.Espeak && voice.Language is { } language && VoiceCatalog.IsEnglish(language);
 
     private PlannedItem? RealItem(Random rng, SplitPool pool, double gainDb) =>
         pool.Speech.Count == 0
@@ -151,8 +166,8 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
     private ClipPlan PlanTrigger(int index, string id, string split, int seed, Random rng, SplitPool pool)
     {
         var target = config.ClipSeconds * Uniform(rng, 0.75, 1.25);
-        var wearer = pool.PickVoice(rng);
-        var other = pool.PickVoice(rng, wearer);
+        var wearer = pool.PickVoice(rng, keyword: true);
+        var other = pool.PickVoice(rng, wearer, keyword: true);
         var u = rng.NextDouble();
         var type = u < config.PositiveFraction ? "positive"
             : u < config.PositiveFraction + (1 - config.PositiveFraction) * 0.3 ? "bystander"

@@ -8,7 +8,8 @@ namespace StreamingAnchor.Data.Synthesis;
 /// Festival voices kal_diphone, ked_diphone and cmu_us_slt_arctic_hts, one <c>festival -b</c> process per batch (a
 /// process per utterance costs 0.2 s of start-up each). The script saves each waveform and its Segment end times.
 /// Cut points: first phone start from the segments; last phone end from the segments for the HTS voice (exact) and
-/// from frame energy for the diphone voices (their reported times are 13-43 ms off).
+/// from frame energy for the diphone voices (their reported times are 13-43 ms off). Timbre as in <see cref="FliteEngine"/>
+/// (the HTS voice takes no F0 target, so its pitch moves with the timbre).
 /// </summary>
 public sealed class FestivalEngine : ITtsEngine
 {
@@ -33,7 +34,7 @@ public sealed class FestivalEngine : ITtsEngine
     }
 
     public IReadOnlyList<Voice> Voices() =>
-        Table.Where(t => Directory.Exists(t.Folder)).Select(t => new Voice(TtsEngineKind.Festival, t.Name, t.Speaker)).ToList();
+        Table.Where(t => Directory.Exists(t.Folder)).Select(t => new Voice(TtsEngineKind.Festival, t.Name, t.Speaker, FixedPitch: t.Hts)).ToList();
 
     /// <summary>
     /// A Scheme string literal holding <paramref name="text"/> verbatim: festival's reader (SIOD) ends a string at an
@@ -84,13 +85,13 @@ public sealed class FestivalEngine : ITtsEngine
             {
                 // The HTS voice ignores Duration_Stretch; its engine's -r is the speed (>1 faster).
                 script.Append(CultureInfo.InvariantCulture,
-                    $"(set! hts_engine_params (append sa_hts_base (list (list \"-r\" {request.Speed:F3}))))\n");
+                    $"(set! hts_engine_params (append sa_hts_base (list (list \"-r\" {request.Speed / request.Timbre:F3}))))\n");
             }
             else
             {
-                script.Append(CultureInfo.InvariantCulture, $"(Parameter.set 'Duration_Stretch {1.0 / request.Speed:F3})\n");
+                script.Append(CultureInfo.InvariantCulture, $"(Parameter.set 'Duration_Stretch {request.Timbre / request.Speed:F3})\n");
                 script.Append(CultureInfo.InvariantCulture,
-                    $"(set! int_lr_params '((target_f0_mean {105 * request.Pitch:F1}) (target_f0_std 15) (model_f0_mean 170) (model_f0_std 34)))\n");
+                    $"(set! int_lr_params '((target_f0_mean {105 * request.Pitch / request.Timbre:F1}) (target_f0_std 15) (model_f0_mean 170) (model_f0_std 34)))\n");
             }
             // The script names its outputs by index, relative to festival's working directory (the scratch folder), so no
             // path of the user's (an --out with quotes or parentheses) ever appears inside Scheme code.
@@ -126,7 +127,7 @@ public sealed class FestivalEngine : ITtsEngine
                     ? (int)Math.Round(span.End * native.SampleRate)
                     : SpeechCut.EnergyBounds(native.Samples, native.SampleRate, 40).End;
                 end = Math.Min(end, native.Samples.Length);
-                results.Add(SpeechCut.Cut(native, Math.Min(start, end - 1), end));
+                results.Add(SpeechCut.Cut(SpeechCut.Retimed(native, batch[i].Timbre), Math.Min(start, end - 1), end));
             }
             return results;
         }

@@ -6,7 +6,9 @@ namespace StreamingAnchor.Data.Synthesis;
 /// <summary>
 /// Flite voices kal16, awb, rms, slt (one process per utterance: ~45-100 per second per core). Cut points: the first
 /// phone's start from <c>-psdur</c> for every voice; the last phone's end from <c>-psdur</c> for slt and rms (a few ms
-/// accurate) and from frame energy for kal16 and awb, whose reported times drift.
+/// accurate) and from frame energy for kal16 and awb, whose reported times drift. Timbre: the engine stretches the
+/// duration by the timbre factor and lowers its F0 target by it, then the audio is played that much faster
+/// (<see cref="SpeechCut.Retimed"/>), so speed and F0 are as requested and only the formants move.
 /// </summary>
 public sealed class FliteEngine : ITtsEngine
 {
@@ -23,7 +25,8 @@ public sealed class FliteEngine : ITtsEngine
 
     public string? Unavailable() => ToolRunner.Exists("flite") ? null : "flite not found (apt package flite)";
 
-    public IReadOnlyList<Voice> Voices() => Table.Select(t => new Voice(TtsEngineKind.Flite, t.Name, t.Speaker)).ToList();
+    public IReadOnlyList<Voice> Voices() =>
+        Table.Select(t => new Voice(TtsEngineKind.Flite, t.Name, t.Speaker, FixedPitch: t.F0 == 0)).ToList();
 
     public IReadOnlyList<float[]> Synthesize(IReadOnlyList<SpeechRequest> batch, string scratchDirectory, CancellationToken cancellationToken)
     {
@@ -37,11 +40,11 @@ public sealed class FliteEngine : ITtsEngine
             var args = new List<string>
             {
                 "-voice", entry.Name, "-psdur",
-                "--setf", string.Create(CultureInfo.InvariantCulture, $"duration_stretch={1.0 / request.Speed:F3}"),
+                "--setf", string.Create(CultureInfo.InvariantCulture, $"duration_stretch={request.Timbre / request.Speed:F3}"),
             };
             if (entry.F0 > 0)
             {
-                args.AddRange(["--setf", string.Create(CultureInfo.InvariantCulture, $"int_f0_target_mean={entry.F0 * request.Pitch:F1}")]);
+                args.AddRange(["--setf", string.Create(CultureInfo.InvariantCulture, $"int_f0_target_mean={entry.F0 * request.Pitch / request.Timbre:F1}")]);
             }
             // -t takes the next argument as the text whatever it starts with; the output is relative to the scratch folder,
             // like every engine's, so no tool sees the user's --out path.
@@ -63,7 +66,7 @@ public sealed class FliteEngine : ITtsEngine
                     end = SpeechCut.EnergyBounds(native.Samples, native.SampleRate, 40).End;
                 }
                 end = Math.Min(end, native.Samples.Length);
-                results.Add(SpeechCut.Cut(native, Math.Min(start, end - 1), end));
+                results.Add(SpeechCut.Cut(SpeechCut.Retimed(native, request.Timbre), Math.Min(start, end - 1), end));
             }
             finally
             {

@@ -121,6 +121,14 @@ public static class SpeechCut
         return result;
     }
 
+    /// <summary>
+    /// The same samples declared at <paramref name="factor"/> times their rate: resampled to 16 kHz they play that much
+    /// faster, as <c>sox speed</c> does (pitch and formants up, duration down), and a native cut point still maps to
+    /// the same sample, so labels stay exact.
+    /// </summary>
+    public static AudioClip Retimed(AudioClip native, double factor) =>
+        factor == 1.0 ? native : native with { SampleRate = (int)Math.Round(native.SampleRate * factor) };
+
     /// <summary>Seconds string parser for engine timing output (invariant culture).</summary>
     public static double ParseSeconds(string s) =>
         double.Parse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace StreamingAnchor.Data.Synthesis;
+
+/// <summary>A confusable negative: plain text, or espeak-ng phoneme mnemonics (spoken by English espeak voices only).</summary>
+public sealed record Confusable(string Text, bool IsPhonemes);
+
+/// <summary>
+/// Confusable negatives for a keyword: near misses one phoneme away from it (espeak-ng's phonemes of the keyword with
+/// one phoneme substituted by another of the same kind, dropped, or one inserted), each word of the keyword alone,
+/// and text confusables (the user's list, or <see cref="TextBank.ConfusablesFor"/>). The near misses are drawn from all
+/// candidates by the seed, and each is read back through espeak-ng (<c>-x</c> on its <c>[[...]]</c> form): one whose
+/// phonemes do not come back as written (espeak re-parses adjacent mnemonics greedily) or come back as the keyword's is
+/// dropped, so no near miss is the keyword itself.
+/// </summary>
+public static class ConfusableGenerator
+{
+    /// <summary>The English voice whose phoneme table the near misses are written in (every English accent shares it).</summary>
+    public const string PhonemeVoice = "gmw/en-US";
+
+    private const string VowelStarts = "aeiouAEIOUVY@03";
+
+    private static readonly ConcurrentDictionary<(string Keyword, int Seed, int Count), IReadOnlyList<string>> Memo = new();
+
+    /// <summary>Near misses, words alone, then text confusables, without repeats; near misses only when espeak-ng is here.</summary>
+    public static IReadOnlyList<Confusable> For(string keyword, IReadOnlyList<string>? userList, int seed, bool withPhonemes, int nearMisses = 40)
+    {
+        var kw = SpeechRequest.CleanText(keyword).ToLowerInvariant();
+        var list = new List<Confusable>();
+        if (withPhonemes)
+        {
+            list.AddRange(NearMisses(keyword, seed, nearMisses).Select(p => new Confusable(p, true)));
+        }
+        var words = kw.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var texts = (words.Length > 1 ? words : []).Concat(userList ?? TextBank.ConfusablesFor(keyword))
+            .Select(t => SpeechRequest.CleanText(t)).Where(t => t.Length > 0 && !t.Equals(kw, StringComparison.OrdinalIgnoreCase));
+        list.AddRange(texts.Distinct(StringComparer.Ordinal).Select(t => new Confusable(t, false)));
+        return list;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> phoneme strings (espeak mnemonics, words separated by spaces) at one phoneme's
+    /// edit from the keyword, the same for the same seed. Needs espeak-ng.
+    /// </summary>
+    public static IReadOnlyList<string> NearMisses(string keyword, int seed, int count) =>
+        Memo.GetOrAdd((SpeechRequest.CleanText(keyword).ToLowerInvariant(), seed, count), k => Generate(k.Keyword, k.Seed, k.Count));
+
+    private static IReadOnlyList<string> Generate(string keyword, int seed, int count)
+    {
+        var words = Tokens(Phonemes(keyword));
+        if (words.Count == 0)
+        {
+            return [];
+        }
+        var target = Bare(words);
+        // The inventory is what espeak says in English: the keyword's phonemes and those of the sentence bank.
+        var inventory = Tokens(Phonemes(string.Join(". ", TextBank.Sentences)))
+            .SelectMany(w => w).Concat(words.SelectMany(w => w)).Select(StripStress)
+            .Where(p => p.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // Candidates of each kind (substitute, drop, insert), each kind shuffled by the seed, then taken in turn, so
+        // the seven or so drops are not swamped by hundreds of insertions.
+        var kinds = new[] { new List<List<List<string>>>(), new List<List<List<string>>>(), new List<List<List<string>>>() };
+        for (var w = 0; w < words.Count; w++)
+        {
+            for (var i = 0; i <= words[w].Count; i++)
+            {
+                foreach (var p in inventory)
+                {
+                    kinds[2].Add(Edit(words, w, i, 0, p));
+                }
+                if (i == words[w].Count)
+                {
+                    continue;
+                }
+                var original = StripStress(words[w][i]);
+                kinds[1].Add(Edit(words, w, i, 1, null));
+                foreach (var p in inventory.Where(p => p != original && IsVowel(p) == IsVowel(original)))
+                {
+                    kinds[0].Add(Edit(words, w, i, 1, p));
+                }
+            }
+        }
+        var bare = new Dictionary<string, string>(StringComparer.Ordinal);
+        var shuffled = new List<string[]>();
+        for (var k = 0; k < kinds.Length; k++)
+        {
+            var list = new List<string>();
+            foreach (var c in kinds[k].Where(c => c.All(word => word.Any(p => IsVowel(StripStress(p))))))
+            {
+                var text = Format(c);
+                if (Bare(c) != target && bare.TryAdd(text, Bare(c)))
+                {
+                    list.Add(text);
+                }
+            }
+            var array = list.Order(StringComparer.Ordinal).ToArray();
+            new Random(SplitAssigner.DeriveSeed(seed, k, 5)).Shuffle(array);
+            shuffled.Add(array);
+        }
+        var distinct = Enumerable.Range(0, shuffled.Max(a => a.Length))
+            .SelectMany(i => shuffled.Where(a => i < a.Length).Select(a => a[i])).ToArray();
+        var chosen = new List<string>();
+        // Read back in batches until enough survive (most do).
+        for (var start = 0; start < distinct.Length && chosen.Count < count; start += count)
+        {
+            var batch = distinct.Skip(start).Take(count).ToList();
+            var back = ReadBack(batch);
+            for (var i = 0; i < batch.Count && chosen.Count < count; i++)
+            {
+                var spoken = Bare(Tokens(back[i]));
+                if (spoken == bare[batch[i]] && spoken != target)
+                {
+                    chosen.Add(batch[i]);
+                }
+            }
+        }
+        return chosen;
+    }
+
+    /// <summary>espeak's mnemonics of <paramref name="text"/>, phonemes separated by '_', words by spaces.</summary>
+    private static string Phonemes(string text)
+    {
+        var (phonemes, problem) = EspeakEngine.Phonemize(PhonemeVoice, text, ipa: false, separator: '_');
+        return phonemes ?? throw new SynthesisException($"espeak-ng cannot phonemize \"{text}\" with {PhonemeVoice}: {problem}");
+    }
+
+    /// <summary>What espeak reads back from each <c>[[...]]</c>: one output line per input line.</summary>
+    private static IReadOnlyList<string> ReadBack(IReadOnlyList<string> phonemeTexts)
+    {
+        var input = string.Join('\n', phonemeTexts.Select(p => $"[[{SpeechRequest.CleanPhonemes(p)}]]")) + "\n";
+        var run = ToolRunner.RunChecked("espeak-ng", ["-q", "-x", "--sep=_", "-v", PhonemeVoice], Encoding.UTF8.GetBytes(input));
+        var lines = run.StdoutText.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        if (lines.Count == phonemeTexts.Count)
+        {
+            return lines;
+        }
+        // espeak split or merged a line: read them back one by one.
+        return phonemeTexts.Select(p => ToolRunner.RunChecked("espeak-ng", ["-q", "-x", "--sep=_", "-v", PhonemeVoice, "--", $"[[{SpeechRequest.CleanPhonemes(p)}]]"])
+            .StdoutText.Trim()).ToList();
+    }
+
+    /// <summary>Words of '_'-separated phonemes.</summary>
+    private static List<List<string>> Tokens(string phonemes) =>
+        phonemes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Split('_', StringSplitOptions.RemoveEmptyEntries).ToList()).ToList();
+
+    private static List<List<string>> Edit(List<List<string>> words, int w, int i, int remove, string? insert)
+    {
+        var copy = words.Select(x => x.ToList()).ToList();
+        var stress = remove == 1 ? Stress(copy[w][i]) : "";
+        copy[w].RemoveRange(i, remove);
+        if (insert is not null)
+        {
+            copy[w].Insert(i, stress + insert);
+        }
+        return copy;
+    }
+
+    private static string Format(List<List<string>> words) => string.Join(' ', words.Select(w => string.Concat(w)));
+
+    /// <summary>The sound sequence without stress marks and word breaks, for comparing what is said.</summary>
+    private static string Bare(List<List<string>> words) => string.Concat(words.SelectMany(w => w).Select(StripStress));
+
+    private static string Stress(string token) => token.Length > 0 && token[0] is '\'' or ',' ? token[..1] : "";
+
+    private static string StripStress(string token) => token.TrimStart('\'', ',', '%', '=');
+
+    private static bool IsVowel(string phoneme) => phoneme.Length > 0 && VowelStarts.Contains(phoneme[0]);
+}
