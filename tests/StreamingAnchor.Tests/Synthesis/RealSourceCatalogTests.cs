@@ -99,7 +99,7 @@ public sealed class RealSourceCatalogTests
             (s, (IReadOnlyList<RealFile>)Enumerable.Range(0, 4).Select(i => new RealFile(s, $"{i}.wav", $"/nowhere/{i}.wav")).ToList())));
         foreach (var (split, pool) in pools)
         {
-            pool.Voices[TtsEngineKind.Espeak] = [new Voice(TtsEngineKind.Espeak, $"en+{split}", split)];
+            pool.Add(new Voice(TtsEngineKind.Espeak, $"en+{split}", split), saysKeyword: true, speaksPhonemes: false);
             pool.Generated.Add((NoiseColor.Pink, 0));
         }
         var config = new SynthConfig { OutputDirectory = "unused", Clips = 300, Seed = 3 };
