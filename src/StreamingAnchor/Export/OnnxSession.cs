@@ -20,6 +20,8 @@ public static class OnnxSession
     {
         using var options = Options(1);
         options.OptimizedModelFilePath = scratchPath;
+        // ONNX Runtime warns that an optimised model may hold hardware-specific layouts; it is only counted here.
+        options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
         try
         {
             using (Open(path, options))
