@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace StreamingAnchor.Losses;
@@ -14,6 +15,8 @@ namespace StreamingAnchor.Losses;
 /// phi = q^g and, for one sigmoid logit z' (z signed by the target), d(phi l)/dz' = -phi (g p l + q); for softmax
 /// logits d(phi l)/dz_c = phi (p_c - [c = y]) (1 + g p_y l / q). q is never formed as 1 - p: the sigmoid takes it from
 /// e^-|z'|, the softmax as the sum of the other classes' exponentials over the total, so it keeps its digits as p -> 1.
+/// <para>The three loops are compiled fully optimised from their first call (AggressiveOptimization): a training run
+/// calls them once per step, too rarely for tiered compilation to leave the unoptimised Vector256 code soon.</para>
 /// </remarks>
 internal static class FusedFrameTerms
 {
@@ -26,6 +29,7 @@ internal static class FusedFrameTerms
     /// (0 = plain cross entropy). Writes dL/dz into <paramref name="gradient"/> unless it is empty; returns L.
     /// </summary>
     /// <remarks>Eight (float) or four (double) frames at a time: the per-frame work is all the sigmoid loss has.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Sigmoid<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> signedWeights, double gamma, ReadOnlySpan<T> exponents,
         Span<T> gradient)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -129,6 +133,7 @@ internal static class FusedFrameTerms
     /// Blocks of <see cref="Block"/> frames in three passes: the softmax of each frame (scalar: C exponentials per row),
     /// then the focal factor of the whole block eight (four) frames at a time, then the weighted rows of the gradient.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Softmax<T>(ReadOnlySpan<T> logits, int classes, ReadOnlySpan<long> targets, ReadOnlySpan<T> weights,
         double gamma, ReadOnlySpan<T> exponents, Span<T> gradient)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -221,6 +226,7 @@ internal static class FusedFrameTerms
     /// phi = q^g and 1 + g p_y l / q for a block of softmax frames (g from <paramref name="exponents"/> or the constant
     /// <paramref name="gamma"/>). phi = exp(g log max(q, floor)): finite, with a finite gradient, at q -> 0 and for g = 0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FocalFactors<T>(ReadOnlySpan<T> losses, ReadOnlySpan<T> notTrue, ReadOnlySpan<T> own, ReadOnlySpan<T> exponents,
         double gamma, int power, Span<T> phi, Span<T> factor)
         where T : unmanaged, IFloatingPointIeee754<T>
