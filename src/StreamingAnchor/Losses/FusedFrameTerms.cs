@@ -57,12 +57,13 @@ internal static class FusedFrameTerms
                 var softplusTail = Vector256.ConditionalSelect(Vector256.Equals(onePlus, one), e, Log(onePlus) * e / (onePlus - one));
                 var l = Vector256.Max(-z, zero) + softplusTail;
                 var nonNegative = Vector256.GreaterThanOrEqual(z, zero);
-                var q = Vector256.ConditionalSelect(nonNegative, e, one) / onePlus;
+                var inverse = one / onePlus;
+                var q = Vector256.ConditionalSelect(nonNegative, e, one) * inverse;
                 Vector256<T> phi, slope;
                 if (focal)
                 {
                     var g = perFrame ? Vector256.Create(exponents.Slice(f, Vector256<T>.Count)) : constant;
-                    var p = Vector256.ConditionalSelect(nonNegative, one, e) / onePlus;
+                    var p = Vector256.ConditionalSelect(nonNegative, one, e) * inverse;
                     // safl far from every anchor (s = 0 on all lanes) skips the exp: phi = 1.
                     phi = power > 0 ? Power(q, power)
                         : perFrame && Vector256.EqualsAll(g, zero) ? one
