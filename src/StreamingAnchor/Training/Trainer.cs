@@ -212,7 +212,7 @@ public sealed class Trainer
     }
 
     /// <summary>Frames beyond which a dev batch is scored by the streaming step in chunks of this many frames (5 min).</summary>
-    public int DevChunkFrames { get; init; } = 30_000;
+    public int DevChunkFrames { get; init; } = DevScoring.DefaultChunkFrames;
 
     /// <summary>The dev split's posterior traces as `sal eval` would stream them, and the mean dev loss (NaN without dev batches).</summary>
     public IReadOnlyList<PosteriorTrace> DevTraces(out double devLoss)
@@ -228,7 +228,7 @@ public sealed class Trainer
                 using (batch)
                 using (var scope = torch.NewDisposeScope())
                 {
-                    var logits = OfflineLogits(OnDevice(batch.Features));
+                    var logits = DevScoring.OfflineLogits(_model, OnDevice(batch.Features), DevChunkFrames);
                     lossSum += _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.Anchors).item<float>();
                     batches++;
                     var posteriors = Posteriors.FromLogits(logits).cpu();
@@ -247,39 +247,6 @@ public sealed class Trainer
         }
         devLoss = batches == 0 ? double.NaN : lossSum / batches;
         return traces;
-    }
-
-    /// <summary>
-    /// Logits [B,T,C] aligned with the input frames: the offline forward, or for long batches the streaming step in
-    /// chunks with its state carried and the look-ahead flushed (the same numbers, memory bounded by the chunk).
-    /// </summary>
-    private Tensor OfflineLogits(Tensor features)
-    {
-        var frames = features.shape[1];
-        if (frames <= DevChunkFrames)
-        {
-            return _model.forward(features);
-        }
-        var batchSize = (int)features.shape[0];
-        var rows = new List<Tensor>();
-        var state = _model.InitialState(batchSize);
-        for (long start = 0; start < frames; start += DevChunkFrames)
-        {
-            var (output, next) = _model.Step(features.narrow(1, start, Math.Min(DevChunkFrames, frames - start)), state);
-            state.Dispose();
-            state = next;
-            rows.Add(output);
-        }
-        if (_model.LookAhead > 0)
-        {
-            var (tail, after) = _model.Flush(state, batchSize);
-            state.Dispose();
-            state = after;
-            rows.Add(tail);
-        }
-        state.Dispose();
-        // Step rows are delayed by the look-ahead: drop the k warm-up rows so row t is frame t, as forward gives.
-        return torch.cat(rows, 1).narrow(1, _model.LookAhead, frames);
     }
 
     private void WriteMetrics(IEnumerable<EpochMetrics> history)
