@@ -19,6 +19,9 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
     /// <summary>Longest real-speech excerpt, seconds.</summary>
     public const double MaxRealSeconds = 8;
 
+    /// <summary>Real speech recordings longer than this (seconds) are read as a random stretch of this length.</summary>
+    private const double LongRealSeconds = 20;
+
     public static string EventLabel(SynthTask task) => task switch
     {
         SynthTask.Kws => "keyword",
@@ -41,7 +44,7 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         for (var index = 0; index < plan.Items.Count; index++)
         {
             var item = plan.Items[index];
-            var dry = Levelled(item, cancellationToken);
+            var dry = Levelled(item, rng, cancellationToken);
             var speechLength = dry.Length - 2 * SpeechCut.Margin;
             if (speechLength <= 0)
             {
@@ -159,7 +162,8 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         }
         if (acoustics.Babble is { } babblePlan)
         {
-            var babble = Babble.Render(babblePlan, item => Levelled(item with { GainDb = 0 }, cancellationToken), total);
+            var excerpts = new Random(babblePlan.Seed);
+            var babble = Babble.Render(babblePlan, item => Levelled(item, excerpts, cancellationToken), total);
             if (room is not null)
             {
                 babble = FftConvolution.Convolve(babble, RoomImpulseResponse.Generate(room, room.BabbleSource,
@@ -242,6 +246,9 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
             ["voices"] = string.Join(',', plan.Items.Concat(plan.Acoustics.ExtraItems).Select(i => i.VoiceId).Distinct().Order(StringComparer.Ordinal)),
             ["speakers"] = string.Join(',', plan.Items.Concat(plan.Acoustics.ExtraItems).Select(i => i.Speaker).Distinct().Order(StringComparer.Ordinal)),
             ["noise"] = plan.Noise.Id,
+            // The Debian packages heard in the stream: splits are disjoint by package (SplitPool.PlaceSources).
+            ["packages"] = string.Join(',', plan.Items.Select(i => i.Real?.Source.Package).Append(plan.Noise.Real?.Source.Package)
+                .OfType<string>().Distinct().Order(StringComparer.Ordinal)),
             ["snr_db"] = plan.Noise.Silent ? "inf" : plan.Noise.SnrDb.ToString("F1", inv),
             ["floor_dbfs"] = floorDb.ToString("F1", inv),
             ["texts"] = string.Join('|', plan.Items.Select(i => i.Tts?.Text ?? i.Real!.Id)),
@@ -273,9 +280,9 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
     }
 
     /// <summary>An item's cut speech at its planned level (RMS of the speech span); empty when there is no speech.</summary>
-    private float[] Levelled(PlannedItem item, CancellationToken cancellationToken)
+    private float[] Levelled(PlannedItem item, Random rng, CancellationToken cancellationToken)
     {
-        var cut = item.Tts is { } request ? tts.Load(request) : LoadReal(item.Real!, cancellationToken);
+        var cut = item.Tts is { } request ? tts.Load(request) : LoadReal(item.Real!, rng, cancellationToken);
         var speechLength = cut.Length - 2 * SpeechCut.Margin;
         if (speechLength <= 0)
         {
@@ -286,7 +293,7 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         return cut.Select(v => v * gain).ToArray();
     }
 
-    private float[] LoadReal(RealFile file, CancellationToken cancellationToken)
+    private float[] LoadReal(RealFile file, Random rng, CancellationToken cancellationToken)
     {
         if (sources is null)
         {
@@ -295,7 +302,11 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         float[] x;
         try
         {
-            x = sources.Load(file, cancellationToken);
+            // A long recording (a lecture, a whole scene) gives a random excerpt read on its own; short ones are read whole.
+            var frames = sources.Frames(file, cancellationToken);
+            x = frames > LongRealSeconds * SpeechCut.Rate
+                ? sources.LoadStretch(file, rng.Next(frames - (int)(LongRealSeconds * SpeechCut.Rate)), (int)(LongRealSeconds * SpeechCut.Rate), cancellationToken)
+                : sources.Load(file, cancellationToken);
         }
         catch (SynthesisException)
         {
@@ -312,30 +323,27 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
 
     private float[] NoiseBed(NoisePlan noise, int total, Random rng, CancellationToken cancellationToken)
     {
-        float[]? source = null;
+        float[]? bed = null;
         if (noise.Real is { } file && sources is not null)
         {
             try
             {
-                source = sources.Load(file, cancellationToken);
+                // Only the stretch this stream needs is read from the decoded file (from a random frame, looping at
+                // the end): a five-minute track costs a stream's worth of memory, not the track's.
+                var frames = sources.Frames(file, cancellationToken);
+                bed = frames > 0 ? sources.LoadStretch(file, rng.Next(frames), total, cancellationToken) : null;
             }
             catch (SynthesisException)
             {
                 // An undecodable noise file falls back to generated noise; the same file fails the same way on every
                 // run, so the output stays deterministic.
-                source = null;
+                bed = null;
             }
         }
-        if (source is null || source.Length == 0 || Rms(source) < 1e-5)
+        if (bed is null || Rms(bed) < 1e-5)
         {
             var color = noise.Color ?? NoiseColor.Pink;
             return NoiseGenerator.Generate(color, total, SplitAssigner.DeriveSeed(rng.Next(), noise.GeneratedIndex, (int)color));
-        }
-        var bed = new float[total];
-        var offset = rng.Next(source.Length);
-        for (var i = 0; i < total; i++)
-        {
-            bed[i] = source[(offset + i) % source.Length];
         }
         return bed;
     }
