@@ -1,3 +1,4 @@
+using StreamingAnchor.Data;
 using StreamingAnchor.Data.Synthesis;
 
 namespace StreamingAnchor.Tests.Synthesis;
@@ -41,6 +42,32 @@ public sealed class AcousticConditionTests
             checkedClips++;
         }
         Assert.Equal(3, checkedClips);
+    }
+
+    [SkippableFact]
+    public void EveryConditionAtOnceIsByteIdenticalForASeed()
+    {
+        Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
+        SynthConfig Config(string dir, int workers) => SynthFixture.Tiny(SynthTask.Kws, dir, 3) with
+        {
+            PositiveFraction = 1, RoomProbability = 1, ChannelProbability = 1, BabbleProbability = 1,
+            AdjacentSpeechProbability = 1, OverlapProbability = 1, Workers = workers,
+        };
+        var a = SynthFixture.TempDir("all-conditions-a");
+        var b = SynthFixture.TempDir("all-conditions-b");
+        var manifest = Manifest.Load(CorpusGenerator.Generate(Config(a, 2)).ManifestPath);
+        CorpusGenerator.Generate(Config(b, 1));
+        Assert.All(manifest.Entries, e =>
+        {
+            Assert.Contains("room", e.Meta!.Keys);
+            Assert.Contains("babble", e.Meta.Keys);
+            Assert.NotEqual("none", e.Meta["codec"]);
+        });
+        foreach (var file in Directory.EnumerateFiles(a, "*", SearchOption.AllDirectories).Where(f => !f.Contains("/.work/", StringComparison.Ordinal)))
+        {
+            var other = Path.Combine(b, Path.GetRelativePath(a, file));
+            Assert.True(File.ReadAllBytes(file).AsSpan().SequenceEqual(File.ReadAllBytes(other)), $"{Path.GetRelativePath(a, file)} differs");
+        }
     }
 
     /// <summary>Lag of <paramref name="wet"/> against <paramref name="dry"/> over [a, b), searched within +-50 ms.</summary>

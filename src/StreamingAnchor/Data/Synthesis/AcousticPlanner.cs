@@ -63,7 +63,8 @@ public sealed class AcousticPlanner(SynthConfig config)
             {
                 var relative = Uniform(rng, -10, 0);
                 var role = config.Task == SynthTask.Trigger ? SpeakerRole.Bystander : SpeakerRole.Ambient;
-                var voice = keyword.Tts is { } request ? pool.PickVoice(rng, request.Voice) : null;
+                // Another voice when the split has one (a one-voice split can only overlap the keyword with itself).
+                var voice = keyword.Tts is { } request && pool.Voices.Values.Sum(v => v.Count) > 1 ? pool.PickVoice(rng, request.Voice) : null;
                 items.Add(tts(rng, ItemKind.Sentence, role, keyword.GainDb + relative, voice));
                 overlap = new OverlapPlan(items.Count - 1, k, Uniform(rng, -0.8, 0.2), relative);
             }
