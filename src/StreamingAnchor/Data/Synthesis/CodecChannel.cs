@@ -1,16 +1,15 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using NWaves.Filters.Base;
 using NWaves.Filters.Fda;
-using NWaves.Signals;
-using StreamingAnchor.Audio;
 
 namespace StreamingAnchor.Data.Synthesis;
 
 /// <summary>
 /// Passes a 16 kHz stream through a telephone or codec channel and returns it at 16 kHz with the same length and
-/// timing. Narrow-band channels go down to 8 kHz and through a linear-phase 300-3400 Hz band-pass (delay removed);
+/// timing. Narrow-band channels go through a linear-phase 300-3400 Hz band-pass (delay removed), which is also the
+/// anti-alias filter for taking every other sample down to 8 kHz, and come back up by zero-stuffing and a linear-phase
+/// low-pass;
 /// mu-law is done here, GSM, G.722, MP3 and Opus are ffmpeg round trips over stdin/stdout pipes (raw float32 in,
 /// the codec's own stream format between the two runs, bit-exact flags, one thread, so output repeats byte for byte).
 /// Codecs add encoder delay and priming samples that a pipe cannot signal to the decoder; each configuration's
@@ -20,7 +19,7 @@ namespace StreamingAnchor.Data.Synthesis;
 public static class CodecChannel
 {
     private const int NarrowRate = 8000;
-    private const int BandOrder = 101;
+    private const int BandOrder = 201;
 
     /// <summary>Largest codec delay searched for, samples at the codec's rate.</summary>
     private const int MaxDelay = 4000;
@@ -56,9 +55,9 @@ public static class CodecChannel
         }
         if (channel.Kind is ChannelKind.Telephone or ChannelKind.Gsm)
         {
-            var narrow = BandPass(Resampler.Resample(x, SpeechCut.Rate, NarrowRate));
+            var narrow = Down(x);
             var coded = channel.Kind == ChannelKind.Telephone ? MuLaw(narrow) : Aligned(narrow, channel, NarrowRate, cancellationToken);
-            return Fit(Resampler.Resample(coded, NarrowRate, SpeechCut.Rate), x.Length);
+            return Up(coded, x.Length);
         }
         return Aligned(x, channel, SpeechCut.Rate, cancellationToken);
     }
@@ -176,14 +175,30 @@ public static class CodecChannel
         return MemoryMarshal.Cast<byte, float>(raw.AsSpan(0, raw.Length / 4 * 4)).ToArray();
     }
 
-    /// <summary>300-3400 Hz linear-phase band-pass at 8 kHz, its group delay removed (centred full convolution).</summary>
-    private static float[] BandPass(float[] x)
+    private static readonly float[] BandKernel = DesignFilter.FirWinBp(BandOrder, 300.0 / SpeechCut.Rate, 3400.0 / SpeechCut.Rate).Select(v => (float)v).ToArray();
+    private static readonly float[] UpKernel = DesignFilter.FirWinLp(BandOrder, 3700.0 / SpeechCut.Rate).Select(v => (float)(2 * v)).ToArray();
+
+    /// <summary>16 kHz to 8 kHz through the 300-3400 Hz band (sample k of the result is sample 2k of the input).</summary>
+    private static float[] Down(float[] x)
     {
-        var kernel = DesignFilter.FirWinBp(BandOrder, 300.0 / NarrowRate, 3400.0 / NarrowRate);
-        var full = new FirFilter(kernel).ApplyTo(new DiscreteSignal(NarrowRate, x)).Samples;
-        var y = new float[x.Length];
-        Array.Copy(full, BandOrder / 2, y, 0, Math.Min(x.Length, full.Length - BandOrder / 2));
+        var band = FftConvolution.Centred(x, BandKernel);
+        var y = new float[(x.Length + 1) / 2];
+        for (var i = 0; i < y.Length; i++)
+        {
+            y[i] = band[2 * i];
+        }
         return y;
+    }
+
+    /// <summary>8 kHz back to 16 kHz: zero-stuffing, then a low-pass with gain 2 below the new images.</summary>
+    private static float[] Up(float[] x, int length)
+    {
+        var stuffed = new float[length];
+        for (var i = 0; i < x.Length && 2 * i < length; i++)
+        {
+            stuffed[2 * i] = x[i];
+        }
+        return FftConvolution.Centred(stuffed, UpKernel);
     }
 
     /// <summary>G.711-style mu-law (mu = 255): compress, quantise to 8 bits, expand.</summary>
@@ -202,14 +217,4 @@ public static class CodecChannel
         return y;
     }
 
-    private static float[] Fit(float[] y, int length)
-    {
-        if (y.Length == length)
-        {
-            return y;
-        }
-        var result = new float[length];
-        Array.Copy(y, result, Math.Min(length, y.Length));
-        return result;
-    }
 }
