@@ -169,7 +169,7 @@ public static class TrainingRun
 
         var fbank = new FbankConfig();
         var data = LoadData(config, manifest, fbank, loading, recordedNormalizer);
-        var dataset = data.Dataset;
+        using var dataset = data.Dataset;
         if (recordedNormalizer is null)
         {
             // Recorded before the first epoch, so a resume never refits it on data that changed meanwhile.
