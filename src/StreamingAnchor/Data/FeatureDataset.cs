@@ -239,11 +239,18 @@ public sealed class FeatureDataset : IDisposable
         return new FeatureMatrix(data, mel.Frames, dim);
     }
 
-    /// <summary>Which stretches of which clips make up each batch of an epoch, before any audio is touched.</summary>
+    /// <summary>
+    /// Which stretches of which clips make up each batch of an epoch, before any audio is touched: every window once
+    /// (shuffled, bucketed), or with <see cref="BatchOptions.Sampler"/> balanced batches (<see cref="BalancedSampler"/>).
+    /// </summary>
     public IReadOnlyList<TrainingUnit[]> Plan(string split, BatchOptions options, int epoch = 0)
     {
         options.Validate();
         var clips = Clips(split);
+        if (options.Sampler is not null)
+        {
+            return clips.Count == 0 ? [] : BalancedSampler.Plan(clips, options, epoch);
+        }
         var rng = new Random(SeedMix.Derive(options.Seed, epoch, 1));
         var units = new List<TrainingUnit>();
         for (var i = 0; i < clips.Count; i++)
@@ -298,6 +305,13 @@ public sealed class FeatureDataset : IDisposable
             Shuffle(batches, rng);
         }
         return batches;
+    }
+
+    /// <summary>Per <see cref="ExampleKind"/>: what the sampler of <paramref name="options"/> draws from in a split.</summary>
+    public IReadOnlyList<SamplerComposition> Composition(string split, BatchOptions options)
+    {
+        options.Validate();
+        return BalancedSampler.Composition(Clips(split), options);
     }
 
     /// <summary>

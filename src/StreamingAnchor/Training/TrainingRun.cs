@@ -105,6 +105,7 @@ public static class TrainingRun
             WindowFrames = config.WindowFrames,
             WindowMode = config.WindowMode,
             Augment = config.ResolvedAugmentation,
+            Sampler = config.Sampler,
         };
         return new DatasetTrainingData(dataset, batches, config.BatchSize);
     }
