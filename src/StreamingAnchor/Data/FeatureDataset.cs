@@ -153,15 +153,16 @@ public sealed class FeatureDataset : IDisposable
     }
 
     /// <summary>
-    /// The split's mapped store under the cache (<c>stores/</c>), named by manifest, split and streams and keyed by every
+    /// The split's mapped store under the cache (<c>stores/</c>), named by manifest, split, streams and clip ids and keyed by every
     /// cache entry and stream file it is built from (path, size, mtime): reused while they are unchanged, rebuilt when
     /// any changed or is missing. Clips come from the per-file cache, computed there first when needed.
     /// </summary>
     private static MappedFeatureStore OpenOrBuild(Manifest manifest, string split, FeatureCache cache, IReadOnlyList<ManifestEntry> part,
         IReadOnlyList<string> paths, IReadOnlyList<string> streamNames, Func<int, FeatureMatrix> produce, Action<int>? progress, int? maxParallelism)
     {
+        // Named by what it holds, so a part of a manifest (sal bench data --hours) gets a store of its own.
         var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"{manifest.Path}|{split.ToLowerInvariant()}|{string.Join(',', streamNames)}")))[..24];
+            $"{manifest.Path}|{split.ToLowerInvariant()}|{string.Join(',', streamNames)}|{string.Join('\n', part.Select(e => e.Id))}")))[..24];
         var path = Path.Combine(cache.Directory, "stores", name + ".feat");
         byte[]? Key()
         {
