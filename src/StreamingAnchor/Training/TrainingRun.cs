@@ -138,7 +138,8 @@ public static class TrainingRun
             Normalizer = data.Dataset.Normalizer,
             CacheDirectory = null,
         }, loading);
-        return new HardNegativeTrainingData(data, hard, data.TrainOptions, config.HardNegativeWeight ?? 1.0);
+        // Mined windows are all negatives of one pool: the sampler's kinds and epoch size belong to the train split.
+        return new HardNegativeTrainingData(data, hard, data.TrainOptions with { Sampler = null }, config.HardNegativeWeight ?? 1.0);
     }
 
     /// <summary>
