@@ -69,7 +69,7 @@ internal static class BenchAcousticsCommand
             () => Babble.Render(babble, item => clips[item], x.Length)));
 
         var average = rows.Sum(r => r.Seconds * r.Share);
-        Console.WriteLine($"acoustics benchmark: {seconds:0.#} s stream, best of {repeats}, one thread, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        Console.WriteLine($"acoustics benchmark: {seconds:0.#} s stream, best of {repeats}, one thread, {Environment.ProcessorCount} cores, load average {MachineLoad.Average()}");
         if (Console.IsOutputRedirected)
         {
             foreach (var r in rows)
@@ -92,9 +92,6 @@ internal static class BenchAcousticsCommand
     private static PlannedItem Utterance(int talker) =>
         new(ItemKind.Sentence, new SpeechRequest(new Voice(TtsEngineKind.Espeak, $"bench{talker}", $"bench{talker}"), "bench", 1, 1),
             null, SpeakerRole.Ambient, 0, false);
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static (string, double, double) Measure(string name, int repeats, double share, Func<object> work)
     {
