@@ -14,6 +14,7 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
     private readonly IReadOnlyList<string> sentences = TextBank.SentencesAvoiding(config.Keyword);
     private readonly IReadOnlyList<Confusable> confusableList =
         confusables ?? ConfusableGenerator.For(config.Keyword, config.Confusables, config.Seed, withPhonemes: false);
+    private readonly AcousticPlanner acoustics = new(config);
 
     public int ClipCount => config.Clips ?? Math.Max(3, (int)Math.Ceiling(config.Hours * 3600 / config.ClipSeconds));
 
@@ -29,12 +30,15 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
             var rng = new Random(seed);
             var pool = pools[splits[i]];
             var id = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{config.Seed}-{i:D6}");
-            plans.Add(config.Task switch
+            var plan = config.Task switch
             {
                 SynthTask.Kws => PlanKws(i, id, splits[i], seed, rng, pool),
                 SynthTask.Onset => PlanOnset(i, id, splits[i], seed, rng, pool),
                 _ => PlanTrigger(i, id, splits[i], seed, rng, pool),
-            });
+            };
+            // Conditions draw from their own generator of the clip seed: the content above does not move with them.
+            plans.Add(acoustics.Apply(plan, pool, new Random(SplitAssigner.DeriveSeed(seed, 0, 5)),
+                (r, kind, role, gain, voice) => TtsItem(r, pool, kind, role, gain, voice), (r, gain) => RealItem(r, pool, gain)));
         }
         return plans;
     }
