@@ -85,7 +85,10 @@ public sealed class AcousticConditionTests
         var pools = SplitAssigner.Splits.ToDictionary(s => s, _ => new SplitPool());
         foreach (var (split, pool) in pools)
         {
-            pool.Voices[TtsEngineKind.Espeak] = Enumerable.Range(0, 4).Select(i => new Voice(TtsEngineKind.Espeak, $"en+{split}{i}", $"{split}{i}")).ToList();
+            foreach (var i in Enumerable.Range(0, 4))
+            {
+                pool.Add(new Voice(TtsEngineKind.Espeak, $"en+{split}{i}", $"{split}{i}"), saysKeyword: true, speaksPhonemes: false);
+            }
             pool.Generated.Add((NoiseColor.Pink, 0));
         }
         return pools;
