@@ -198,7 +198,8 @@ internal static class BenchTrainCommand
         }
     }
 
-    private static string LoadAverage()
+    /// <summary>The 1, 5 and 15-minute load averages (every bench prints them: timings on a shared machine depend on them).</summary>
+    internal static string LoadAverage()
     {
         try
         {
