@@ -12,7 +12,9 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchModelsCommand.Create());
         command.Subcommands.Add(BenchLossCommand.Create());
         command.Subcommands.Add(BenchTrainCommand.Create());
+        command.Subcommands.Add(BenchDataCommand.Create());
         command.Subcommands.Add(BenchDevCommand.Create());
+        command.Subcommands.Add(BenchAcousticsCommand.Create());
         return command;
     }
 }

@@ -74,7 +74,7 @@ internal static class BenchFbankCommand
         };
 
         var plain = Console.IsOutputRedirected;
-        Console.WriteLine($"fbank benchmark: {seconds} s of 16 kHz audio, {config.MelBins} mel bins, best of {repeats}, one thread, {Environment.ProcessorCount} cores, load average {BenchTrainCommand.LoadAverage()}");
+        Console.WriteLine($"fbank benchmark: {seconds} s of 16 kHz audio, {config.MelBins} mel bins, best of {repeats}, one thread, {Environment.ProcessorCount} cores, load average {MachineLoad.Average()}");
         Console.WriteLine("x real time per core = audio seconds / CPU seconds of the running thread (the work; wall time also counts waiting for a core); µs/frame = CPU µs per 10 ms hop");
         var baseline = rows[^1].Cpu;
         string[] header = ["method", "frames", "CPU ms", "wall ms", "µs/frame", "x real time per core", "x real time (wall)", "x vs NWaves"];

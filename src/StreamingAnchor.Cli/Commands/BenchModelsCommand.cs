@@ -39,7 +39,7 @@ internal static class BenchModelsCommand
                 throw new UsageException("--frames: must be at least 1");
             }
 
-            var loadBefore = BenchTrainCommand.LoadAverage();
+            var loadBefore = MachineLoad.Average();
             var scratch = Path.Combine(Path.GetTempPath(), $"sal-bench-{Environment.ProcessId}");
             IReadOnlyList<RuntimeBenchmarkRow> rows;
             try
@@ -58,7 +58,7 @@ internal static class BenchModelsCommand
                 }
             }
 
-            Console.WriteLine($"load average {loadBefore} at start, {BenchTrainCommand.LoadAverage()} at end");
+            Console.WriteLine($"load average {loadBefore} at start, {MachineLoad.Average()} at end");
             Console.WriteLine($"{Environment.ProcessorCount} cores, 1 thread per runtime, {count} frames of 1 x {parse.GetValue(inputDim)} each, batch 1; RTF = CPU time of the streaming thread per frame / 10 ms; wall time also counts waiting for a core");
             Console.WriteLine("features path = C# fbank + CMVN + the features ONNX graph (audio to logits); raw-audio graph = the same inside one ONNX graph with posteriors and the smoothed score, one 160-sample call per frame (and per frame with 1600-sample calls)");
             Console.WriteLine("onnx = the single-frame features graph (the export's default), multi = the multi-frame graph (every export before format 2), both timed in this run; nodes = as exported / as ONNX Runtime runs them after its fusions; GFLOP/s = 2 x MACs/frame over CPU µs/frame");
