@@ -14,6 +14,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchTrainCommand.Create());
         command.Subcommands.Add(BenchDataCommand.Create());
         command.Subcommands.Add(BenchDevCommand.Create());
+        command.Subcommands.Add(BenchAcousticsCommand.Create());
         return command;
     }
 }

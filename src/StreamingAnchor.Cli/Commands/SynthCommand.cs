@@ -52,8 +52,12 @@ internal static class SynthCommand
         var workers = new Option<int>("--workers") { Description = "parallel workers (does not change the output)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var force = new Option<bool>("--force") { Description = "use a folder holding files sal synth did not write, or discard a corpus made there with other settings" };
         var shard = new Option<string>("--shard") { Description = "render only part K of N (e.g. 1/4) into the shared --out; shards run concurrently, then `sal synth merge` writes the manifest" };
+        var conditions = new Option<string>("--conditions")
+        {
+            Description = "shares of the acoustic conditions, e.g. room=0.3,channel=0.15,babble=0.2,adjacent=0.3,overlap=0.2 (unnamed ones keep their defaults; 'none' turns all off)",
+        };
         var command = new Command(name, description);
-        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, engines, sources, cache, snr, splits, workers, force, shard })
+        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, engines, sources, cache, snr, conditions, splits, workers, force, shard })
         {
             command.Options.Add(o);
         }
@@ -93,6 +97,10 @@ internal static class SynthCommand
                 Force = parse.GetValue(force),
                 Shard = parse.GetValue(shard) is { } part ? SynthShard.Parse(part) : null,
             };
+            if (parse.GetValue(conditions) is { } shares)
+            {
+                config = WithConditions(config, shares);
+            }
             var started = System.Diagnostics.Stopwatch.StartNew();
             var result = SynthProgressView.Run(progress => CorpusGenerator.Generate(config, progress));
             Console.WriteLine($"wrote {(config.Shard is { } s ? $"shard {s} ({result.ManifestPath})" : result.ManifestPath)}: {result.Clips} clips ({result.ClipsReused} reused, {result.ClipsRegenerated} regenerated), " +
@@ -111,6 +119,38 @@ internal static class SynthCommand
     }
 
     /// <summary>"0.5:0.1:0.4" to train and dev fractions; the shares must be non-negative and sum to 1.</summary>
+    /// <summary>Applies <c>--conditions</c>: <c>name=share</c> pairs, or <c>none</c> for dry streams at their mixed level.</summary>
+    private static SynthConfig WithConditions(SynthConfig config, string text)
+    {
+        if (text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return config with
+            {
+                RoomProbability = 0, ChannelProbability = 0, BabbleProbability = 0, AdjacentSpeechProbability = 0, OverlapProbability = 0,
+            };
+        }
+        foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share)
+                || !(share >= 0 && share <= 1))
+            {
+                throw new UsageException($"--conditions: '{pair}' should be NAME=SHARE with a share within 0..1");
+            }
+            config = parts[0].ToLowerInvariant() switch
+            {
+                "room" => config with { RoomProbability = share },
+                "channel" or "codec" => config with { ChannelProbability = share },
+                "babble" => config with { BabbleProbability = share },
+                "adjacent" => config with { AdjacentSpeechProbability = share },
+                "overlap" => config with { OverlapProbability = share },
+                "reverb" => config with { ReverbProbability = share },
+                _ => throw new UsageException($"--conditions: unknown condition '{parts[0]}' (known: room, channel, babble, adjacent, overlap, reverb)"),
+            };
+        }
+        return config;
+    }
+
     private static (double Train, double Dev) ParseSplits(string text)
     {
         var parts = text.Split(':');

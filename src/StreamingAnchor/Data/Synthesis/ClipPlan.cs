@@ -13,4 +13,8 @@ public sealed record ClipPlan(
     double TargetSeconds,
     IReadOnlyList<PlannedItem> Items,
     NoisePlan Noise,
-    MotionProfile? Motion);
+    MotionProfile? Motion)
+{
+    /// <summary>Room, channel, level, babble, adjacent and overlapping talk (<see cref="AcousticPlanner"/>).</summary>
+    public AcousticPlan Acoustics { get; init; } = AcousticPlan.Dry;
+}

@@ -234,7 +234,14 @@ public static class CorpusGenerator
         var indices = Enumerable.Range(0, all.Count).Where(i => config.Shard?.Owns(i) ?? true).ToList();
         var plans = indices.Select(i => all[i]).ToList();
         var cache = new TtsCache(Path.Combine(work, "tts"), engines, folder.ScratchDirectory);
-        cache.Fill(plans.SelectMany(p => p.Items).Where(i => i.Tts is not null).Select(i => i.Tts!), config.Workers, progress,
+        foreach (var kind in plans.Select(p => p.Acoustics.Channel.Kind).Distinct().Order())
+        {
+            if (CodecChannel.Unavailable(kind) is { } why)
+            {
+                Warn($"{why}: streams planned with the {kind.ToString().ToLowerInvariant()} channel use the telephone channel instead");
+            }
+        }
+        cache.Fill(plans.SelectMany(p => p.Items.Concat(p.Acoustics.ExtraItems)).Where(i => i.Tts is not null).Select(i => i.Tts!), config.Workers, progress,
             cancellationToken);
 
         return new PreparedCorpus(output, plans, new ClipRenderer(config, cache, fetcher), warnings, fetcher, all.Count, indices);
@@ -281,6 +288,22 @@ public static class CorpusGenerator
         if (config.MinSnrDb > config.MaxSnrDb)
         {
             throw new SynthesisException($"SNR range is empty ({config.MinSnrDb} > {config.MaxSnrDb})");
+        }
+        if (config.MinBabbleSnrDb > config.MaxBabbleSnrDb)
+        {
+            throw new SynthesisException($"babble SNR range is empty ({config.MinBabbleSnrDb} > {config.MaxBabbleSnrDb})");
+        }
+        if (config.MinGainDbfs > config.MaxGainDbfs || config.MaxGainDbfs > 0)
+        {
+            throw new SynthesisException($"gain range must be ordered and at most 0 dBFS, got {config.MinGainDbfs}..{config.MaxGainDbfs}");
+        }
+        foreach (var (name, p) in new[] { ("room", config.RoomProbability), ("channel", config.ChannelProbability),
+            ("babble", config.BabbleProbability), ("adjacent speech", config.AdjacentSpeechProbability), ("overlap", config.OverlapProbability) })
+        {
+            if (!(p >= 0 && p <= 1))
+            {
+                throw new SynthesisException($"{name} probability must be within 0..1, got {p}");
+            }
         }
     }
 

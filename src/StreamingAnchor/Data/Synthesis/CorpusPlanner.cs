@@ -11,6 +11,7 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
 {
     private readonly IReadOnlyList<string> sentences = TextBank.SentencesAvoiding(config.Keyword);
     private readonly IReadOnlyList<string> confusables = config.Confusables ?? TextBank.ConfusablesFor(config.Keyword);
+    private readonly AcousticPlanner acoustics = new(config);
 
     public int ClipCount => config.Clips ?? Math.Max(3, (int)Math.Ceiling(config.Hours * 3600 / config.ClipSeconds));
 
@@ -26,12 +27,15 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
             var rng = new Random(seed);
             var pool = pools[splits[i]];
             var id = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{config.Seed}-{i:D6}");
-            plans.Add(config.Task switch
+            var plan = config.Task switch
             {
                 SynthTask.Kws => PlanKws(i, id, splits[i], seed, rng, pool),
                 SynthTask.Onset => PlanOnset(i, id, splits[i], seed, rng, pool),
                 _ => PlanTrigger(i, id, splits[i], seed, rng, pool),
-            });
+            };
+            // Conditions draw from their own generator of the clip seed: the content above does not move with them.
+            plans.Add(acoustics.Apply(plan, pool, new Random(SplitAssigner.DeriveSeed(seed, 0, 5)),
+                (r, kind, role, gain, voice) => TtsItem(r, pool, kind, role, gain, voice), (r, gain) => RealItem(r, pool, gain)));
         }
         return plans;
     }
