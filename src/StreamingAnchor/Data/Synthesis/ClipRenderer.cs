@@ -40,7 +40,11 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
             }
             var level = Rms(cut.AsSpan(SpeechCut.Margin, speechLength));
             var gain = level > 0 ? (float)(Math.Pow(10, (ReferenceLevelDb + item.GainDb) / 20) / level) : 0f;
-            var audio = cut.Select(v => v * gain).ToArray();
+            var audio = new float[cut.Length];
+            for (var i = 0; i < cut.Length; i++)
+            {
+                audio[i] = cut[i] * gain;
+            }
             if (item.Role == SpeakerRole.Loudspeaker)
             {
                 audio = SoxEffects.Loudspeaker(audio, cancellationToken);
@@ -61,16 +65,23 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         var meanGap = onset ? 1.4 : 0.75;
         var content = prepared.Sum(p => (double)p.Audio.Length / rate + meanGap) + (onset ? 1.5 : 0.9) + 0.75;
         var slack = Math.Max(0, plan.TargetSeconds - content);
-        var cursor = (int)(rate * ((onset ? 0.5 + 2.0 * rng.NextDouble() : 0.3 + 1.2 * rng.NextDouble()) + slack * rng.NextDouble()));
+        // A long stream spreads its slack over the lead and every gap (stretches of background between talk).
+        var spread = plan.Long is not null ? LongStreamLayout.Spread(slack, prepared.Count, rng) : null;
+        var cursor = (int)(rate * ((onset ? 0.5 + 2.0 * rng.NextDouble() : 0.3 + 1.2 * rng.NextDouble()) + (spread?[0] ?? slack * rng.NextDouble())));
         var offsets = new List<int>();
         var end = 0;
         foreach (var p in prepared)
         {
+            if (spread is not null && cursor > rate * Math.Max(plan.TargetSeconds, config.LongMaxSeconds))
+            {
+                break; // talk estimated short: what would run past the longest stream is left out
+            }
             offsets.Add(cursor);
             end = Math.Max(end, cursor + p.Audio.Length);
             cursor += p.SpeechStart + p.SpeechLength + SpeechCut.Margin
-                + (int)(rate * (onset ? 0.6 + 1.6 * rng.NextDouble() : 0.3 + 0.9 * rng.NextDouble()));
+                + (int)(rate * ((onset ? 0.6 + 1.6 * rng.NextDouble() : 0.3 + 0.9 * rng.NextDouble()) + (spread?[offsets.Count] ?? 0)));
         }
+        prepared.RemoveRange(offsets.Count, prepared.Count - offsets.Count);
         var total = Math.Max(end, cursor) + (int)(rate * (0.5 + 0.5 * rng.NextDouble()));
         total = Math.Max(total, (int)(rate * plan.TargetSeconds));
 
@@ -117,7 +128,8 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         var mix = new float[total];
         if (!plan.Noise.Silent)
         {
-            var bed = NoiseBed(plan.Noise, total, rng, cancellationToken);
+            var bed = (plan.Long is { Beds.Count: > 0 } l && sources is not null ? BackgroundBed.Sequence(l.Beds, total, rng, sources, cancellationToken) : null)
+                ?? NoiseBed(plan.Noise, total, rng, cancellationToken);
             var target = speechRms / Math.Pow(10, plan.Noise.SnrDb / 20);
             var bedRms = Rms(bed);
             var g = bedRms > 0 ? (float)(target / bedRms) : 0f;
@@ -132,7 +144,11 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         {
             mix[i] += speech[i] + floor[i];
         }
-        var peak = mix.Max(Math.Abs);
+        var peak = 0f;
+        foreach (var v in mix)
+        {
+            peak = Math.Max(peak, Math.Abs(v));
+        }
         if (peak > 0.95f)
         {
             var scale = 0.95f / peak;
@@ -175,6 +191,11 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
             ["snr_db"] = plan.Noise.Silent ? "inf" : plan.Noise.SnrDb.ToString("F1", inv),
             ["floor_dbfs"] = floorDb.ToString("F1", inv),
             ["texts"] = string.Join('|', plan.Items.Select(i => i.Tts?.Text ?? i.Real!.Id)),
+            ["speech_seconds"] = (segments.Sum(s => (double)(s.End - s.Start)) / SpeechCut.Rate).ToString("F2", inv),
+            ["bed"] = plan.Noise.Silent ? "none" : plan.Noise.Real?.Source.Kind.ToString().ToLowerInvariant() ?? "generated",
+            ["packages"] = string.Join(',', plan.Items.Where(i => i.Real is not null).Select(i => i.Real!.Source.Package)
+                .Concat((plan.Long?.Beds ?? []).Append(plan.Noise.Real).OfType<RealFile>().Select(f => f.Source.Package))
+                .Distinct().Order(StringComparer.Ordinal)),
         };
         if (config.Task != SynthTask.Onset)
         {

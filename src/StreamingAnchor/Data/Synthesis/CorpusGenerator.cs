@@ -288,6 +288,18 @@ public static class CorpusGenerator
             // --force may discard the corpus, which would pull the files from under the other shards.
             throw new ArgumentException("--force cannot be combined with --shard; start the corpus over with one unsharded run, or use another --out");
         }
+        if (!(config.LongFraction >= 0 && config.LongFraction < 1) || config.LongStreams is < 0)
+        {
+            throw new SynthesisException($"the long-stream share must be within [0, 1) and the count >= 0 (got {config.LongFraction}, {config.LongStreams})");
+        }
+        if (!(config.LongMinSeconds >= 1 && config.LongMinSeconds <= config.LongMaxSeconds && config.LongMaxSeconds <= 600))
+        {
+            throw new SynthesisException($"long streams must be MIN:MAX seconds with 1 <= MIN <= MAX <= 600, got {config.LongMinSeconds}:{config.LongMaxSeconds}");
+        }
+        if (config.LongTrainFraction < 0 || config.LongDevFraction < 0 || config.LongTrainFraction + config.LongDevFraction > 1)
+        {
+            throw new SynthesisException($"long-stream split fractions must be >= 0 and sum to at most 1 (train {config.LongTrainFraction}, dev {config.LongDevFraction})");
+        }
         if (config.MinSnrDb > config.MaxSnrDb)
         {
             throw new SynthesisException($"SNR range is empty ({config.MinSnrDb} > {config.MaxSnrDb})");

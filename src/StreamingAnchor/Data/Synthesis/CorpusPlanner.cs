@@ -12,7 +12,8 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
     private readonly IReadOnlyList<string> sentences = TextBank.SentencesAvoiding(config.Keyword);
     private readonly IReadOnlyList<string> confusables = config.Confusables ?? TextBank.ConfusablesFor(config.Keyword);
 
-    public int ClipCount => config.Clips ?? Math.Max(3, (int)Math.Ceiling(config.Hours * 3600 / config.ClipSeconds));
+    /// <summary>Short clips; the long negative streams (<see cref="LongStreamPlanner"/>) come after them.</summary>
+    public int ClipCount => config.Clips ?? Math.Max(3, (int)Math.Ceiling(config.Hours * (1 - config.LongFraction) * 3600 / config.ClipSeconds));
 
     public IReadOnlyList<ClipPlan> Plan()
     {
@@ -33,6 +34,7 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
                 _ => PlanTrigger(i, id, splits[i], seed, rng, pool),
             });
         }
+        plans.AddRange(new LongStreamPlanner(config, pools, this).Plan(n));
         return plans;
     }
 
@@ -53,7 +55,7 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
         return list;
     }
 
-    private static double Uniform(Random rng, double lo, double hi) => lo + (hi - lo) * rng.NextDouble();
+    internal static double Uniform(Random rng, double lo, double hi) => lo + (hi - lo) * rng.NextDouble();
 
     private SpeechRequest Request(Random rng, Voice voice, string text)
     {
@@ -63,10 +65,10 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
     }
 
     /// <summary>Rough spoken length used only to fill a stream to its target length.</summary>
-    private static double Estimate(PlannedItem item) =>
+    internal static double Estimate(PlannedItem item) =>
         item.Tts is { } r ? 0.1 + 0.33 * r.Text.Split(' ').Length / r.Speed : 2.5;
 
-    private PlannedItem TtsItem(Random rng, SplitPool pool, ItemKind kind, SpeakerRole role, double gainDb, Voice? voice = null)
+    internal PlannedItem TtsItem(Random rng, SplitPool pool, ItemKind kind, SpeakerRole role, double gainDb, Voice? voice = null)
     {
         var text = kind switch
         {
@@ -78,13 +80,13 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
         return new PlannedItem(kind, Request(rng, v, text), null, role, gainDb, rng.NextDouble() < config.ReverbProbability);
     }
 
-    private PlannedItem? RealItem(Random rng, SplitPool pool, double gainDb) =>
+    internal PlannedItem? RealItem(Random rng, SplitPool pool, double gainDb) =>
         pool.Speech.Count == 0
             ? null
             : new PlannedItem(ItemKind.RealSpeech, null, pool.Speech[rng.Next(pool.Speech.Count)], SpeakerRole.Ambient, gainDb,
                 rng.NextDouble() < config.ReverbProbability);
 
-    private NoisePlan Noise(Random rng, SplitPool pool, bool allowSilent)
+    internal NoisePlan Noise(Random rng, SplitPool pool, bool allowSilent)
     {
         var snr = Uniform(rng, config.MinSnrDb, config.MaxSnrDb);
         if (allowSilent && rng.NextDouble() < 0.25)
