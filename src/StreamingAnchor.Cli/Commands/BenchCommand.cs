@@ -12,6 +12,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchModelsCommand.Create());
         command.Subcommands.Add(BenchLossCommand.Create());
         command.Subcommands.Add(BenchTrainCommand.Create());
+        command.Subcommands.Add(BenchSynthCommand.Create());
         return command;
     }
 }

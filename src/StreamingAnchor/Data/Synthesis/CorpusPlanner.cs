@@ -11,6 +11,7 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
 {
     private readonly IReadOnlyList<string> sentences = TextBank.SentencesAvoiding(config.Keyword);
     private readonly IReadOnlyList<string> confusables = config.Confusables ?? TextBank.ConfusablesFor(config.Keyword);
+    private readonly Dictionary<SplitPool, UtteranceBank> banks = [];
 
     /// <summary>Short clips; the long negative streams (<see cref="LongStreamPlanner"/>) come after them.</summary>
     public int ClipCount => config.Clips ?? Math.Max(3, (int)Math.Ceiling(config.Hours * (1 - config.LongFraction) * 3600 / config.ClipSeconds));
@@ -19,6 +20,11 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
     {
         var n = ClipCount;
         var splits = ClipSplits(n);
+        foreach (var split in SplitAssigner.Splits)
+        {
+            var seconds = splits.Count(s => s == split) * config.ClipSeconds + LongStreamPlanner.PlannedSeconds(config, split);
+            banks[pools[split]] = new UtteranceBank(config.Seed, split, pools[split], sentences, confusables, UtteranceBank.SizeFor(seconds), Request);
+        }
         var plans = new List<ClipPlan>(n);
         var prefix = config.Task.ToString().ToLowerInvariant();
         for (var i = 0; i < n; i++)
@@ -70,6 +76,10 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
 
     internal PlannedItem TtsItem(Random rng, SplitPool pool, ItemKind kind, SpeakerRole role, double gainDb, Voice? voice = null)
     {
+        if (voice is null && kind is ItemKind.Sentence or ItemKind.Confusable && banks.TryGetValue(pool, out var bank))
+        {
+            return new PlannedItem(kind, bank.Draw(rng, kind), null, role, gainDb, rng.NextDouble() < config.ReverbProbability);
+        }
         var text = kind switch
         {
             ItemKind.Keyword => config.Keyword,

@@ -57,6 +57,20 @@ public sealed class LongStreamPlanner(SynthConfig config, IReadOnlyDictionary<st
         return plans;
     }
 
+    /// <summary>About how many seconds of long streams <paramref name="split"/> gets (sizes its utterance bank).</summary>
+    public static double PlannedSeconds(SynthConfig config, string split)
+    {
+        var share = split switch
+        {
+            "train" => config.LongTrainFraction,
+            "dev" => config.LongDevFraction,
+            _ => Math.Max(0, 1 - config.LongTrainFraction - config.LongDevFraction),
+        };
+        return config.LongStreams is { } n ? n * share * (config.LongMinSeconds + config.LongMaxSeconds) / 2
+            : config.Clips is null ? config.Hours * config.LongFraction * share * 3600
+            : 0;
+    }
+
     private ClipPlan Next(int firstIndex, int i, string split)
     {
         var seed = SplitAssigner.DeriveSeed(config.Seed, i, 5);
@@ -129,14 +143,14 @@ public sealed class LongStreamPlanner(SynthConfig config, IReadOnlyDictionary<st
     /// </summary>
     private void Talk(Random rng, SplitPool pool, List<PlannedItem> items, double target, double fill, SpeakerRole role)
     {
-        // A few talkers per stream, as in a conversation or a programme, rather than a new voice every sentence.
-        var talkers = Enumerable.Range(0, 2 + rng.Next(3)).Select(_ => pool.PickVoice(rng)).ToList();
+        // Bystanders are a few people around the wearer; other talk comes from the split's utterance bank.
+        var talkers = role == SpeakerRole.Bystander ? Enumerable.Range(0, 2 + rng.Next(3)).Select(_ => pool.PickVoice(rng)).ToList() : null;
         var spoken = 0.0;
         while (spoken < fill * target)
         {
             var u = rng.NextDouble();
             var gain = CorpusPlanner.Uniform(rng, -10, 4) + (role == SpeakerRole.Bystander ? -8 : 0);
-            var voice = talkers[rng.Next(talkers.Count)];
+            var voice = talkers?[rng.Next(talkers.Count)];
             var item = u < 0.4 ? clips.RealItem(rng, pool, gain) ?? clips.TtsItem(rng, pool, ItemKind.Sentence, role, gain, voice)
                 : u < 0.55 ? clips.TtsItem(rng, pool, ItemKind.Confusable, role, gain, voice)
                 : u < 0.6 && role == SpeakerRole.Bystander ? clips.TtsItem(rng, pool, ItemKind.Keyword, role, gain, voice)

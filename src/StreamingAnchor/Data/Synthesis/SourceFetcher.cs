@@ -11,6 +11,17 @@ public sealed class SourceFetcher(string cacheDirectory)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _failures = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Recordings already read and resampled to 16 kHz, kept while they fit in <see cref="MemoryBudgetBytes"/>: a noise
+    /// bed or a music file serves many streams, and resampling 44.1 kHz audio on every use was most of the rendering
+    /// time of long streams. Callers never write into the arrays (<see cref="Load"/>).
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, float[]> _loaded = new(StringComparer.Ordinal);
+    private long _loadedBytes;
+
+    /// <summary>Most bytes of decoded audio kept in memory (first come, kept; later files are read on every use).</summary>
+    public long MemoryBudgetBytes { get; init; } = 1L << 30;
+
     public string CacheDirectory { get; } = Path.GetFullPath(cacheDirectory);
 
     /// <summary>
@@ -118,12 +129,25 @@ public sealed class SourceFetcher(string cacheDirectory)
     private static string? FindDeb(string folder, string package) =>
         Directory.EnumerateFiles(folder, $"{package}_*.deb").Order(StringComparer.Ordinal).FirstOrDefault();
 
-    /// <summary>Decodes (once, cached) and reads a recording as 16 kHz mono.</summary>
+    /// <summary>
+    /// Decodes (once, cached on disk) and reads a recording as 16 kHz mono. The array may be shared with other callers
+    /// (kept in memory): read it, never write into it.
+    /// </summary>
     public float[] Load(RealFile file, CancellationToken cancellationToken)
     {
         try
         {
-            return Decode(file, cancellationToken);
+            if (_loaded.TryGetValue(file.FullPath, out var kept))
+            {
+                return kept;
+            }
+            var x = Decode(file, cancellationToken);
+            // Counted before it is kept, so two workers cannot both squeeze under the budget; given back when not kept.
+            if (Interlocked.Add(ref _loadedBytes, 4L * x.Length) > MemoryBudgetBytes || !_loaded.TryAdd(file.FullPath, x))
+            {
+                Interlocked.Add(ref _loadedBytes, -4L * x.Length);
+            }
+            return x;
         }
         catch (SynthesisException ex)
         {
