@@ -5,6 +5,7 @@ using System.Text.Json;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Evaluation;
+using StreamingAnchor.Inference;
 using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Cli.Commands;
@@ -59,6 +60,12 @@ internal static class DetectCommand
             var (chosen, why) = Threshold(source, parse.GetValue(faPerHour), parse.GetValue(threshold));
             var detector = (source.Detector ?? new DetectorConfig()) with { Threshold = chosen };
             var pipeline = new StreamingPipeline(source.Scorer, source.FrontEnd, detector);
+            if (pipeline.StreamNames.Count > 0)
+            {
+                throw new InvalidDataException(
+                    $"{source.Name}: the model also reads the streams {string.Join(", ", pipeline.StreamNames)}; sal detect feeds audio only (use sal stream --stream NAME=FILE)");
+            }
+
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"detect: threshold {chosen:0.####} ({why}), smoothing {detector.SmoothingFrames} frames, refractory {detector.RefractorySeconds:0.###} s"));
             var rate = source.FrontEnd.SampleRate;

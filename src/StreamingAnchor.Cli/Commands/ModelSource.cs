@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Evaluation;
 using StreamingAnchor.Export;
+using StreamingAnchor.Inference;
 using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Cli.Commands;
@@ -120,16 +121,18 @@ internal sealed record ModelSource(IAudioScorer Scorer, FbankConfig FrontEnd, IR
     {
         public static ModelSource Open(string path)
         {
-            var run = new RunDirectory(path);
-            var spec = run.ReadModelSpec();
-            var frontEnd = run.LoadFrontEnd() ?? throw new FileNotFoundException($"{run.PathOf(RunDirectory.FrontEndFile)}: not found");
-            var normalizer = run.LoadNormalizer() ?? throw new FileNotFoundException($"{run.PathOf(RunDirectory.NormalizerFile)}: not found");
-            var evaluation = ModelCard.LoadEvaluation(run);
-            var model = run.LoadModel();
-            var scorer = new TorchStreamingScorer(model);
-            var audio = new FrameAudioScorer(scorer, frontEnd, normalizer);
-            return new ModelSource(audio, frontEnd, spec.Labels, ModelCard.Thresholds(evaluation, null), evaluation?.Config.Detector, path,
-                new Owner(audio, scorer, model));
+            var opened = RunScorer.Open(path);
+            try
+            {
+                var evaluation = ModelCard.LoadEvaluation(opened.Run);
+                return new ModelSource(opened.Audio, opened.FrontEnd, opened.Spec.Labels, ModelCard.Thresholds(evaluation, null),
+                    evaluation?.Config.Detector, path, opened);
+            }
+            catch
+            {
+                opened.Dispose();
+                throw;
+            }
         }
     }
 }

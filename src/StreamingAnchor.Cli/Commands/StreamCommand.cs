@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using StreamingAnchor.Audio;
+using StreamingAnchor.Data;
 using StreamingAnchor.Evaluation;
 using StreamingAnchor.Export;
+using StreamingAnchor.Inference;
 using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Cli.Commands;
@@ -25,8 +27,13 @@ internal static class StreamCommand
         var threshold = new Option<double>("--threshold") { Description = "Detection threshold on the smoothed posterior", DefaultValueFactory = _ => 0.5 };
         var smoothing = new Option<int>("--smoothing") { Description = "Causal moving-average window in frames", DefaultValueFactory = _ => 5 };
         var refractory = new Option<double>("--refractory") { Description = "Seconds after a detection during which no other fires", DefaultValueFactory = _ => 1.0 };
+        var streamFiles = new Option<string[]>("--stream")
+        {
+            Description = "With --wav: an extra per-frame stream the model reads, NAME=FILE.npy (repeat per stream); with --wav-dir each WAV's streams are <name>.<NAME>.npy beside it",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("stream", "Run audio through the streaming front end and model in real-time order; print detections");
-        foreach (var option in new Option[] { run, onnx, wav, wavDir, trace, traceDir, chunkMs, threshold, smoothing, refractory })
+        foreach (var option in new Option[] { run, onnx, wav, wavDir, trace, traceDir, chunkMs, threshold, smoothing, refractory, streamFiles })
         {
             command.Options.Add(option);
         }
@@ -46,11 +53,22 @@ internal static class StreamCommand
                 _ when tracePath is not null && wavPath is null => "--trace goes with --wav (use --trace-dir with --wav-dir)",
                 _ when traceFolder is not null && wavFolder is null => "--trace-dir goes with --wav-dir",
                 _ when parse.GetValue(chunkMs) <= 0 => "--chunk-ms must be positive",
+                _ when parse.GetValue(streamFiles) is { Length: > 0 } && wavPath is null => "--stream goes with --wav (with --wav-dir streams are found beside each WAV)",
                 _ => null,
             };
             if (usage is not null)
             {
                 throw new UsageException($"stream: {usage}");
+            }
+
+            var given = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in parse.GetValue(streamFiles) ?? [])
+            {
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0 || eq == pair.Length - 1 || !given.TryAdd(pair[..eq], pair[(eq + 1)..]))
+                {
+                    throw new UsageException($"stream: --stream {pair}: expected NAME=FILE, each name once");
+                }
             }
 
             var detector = new DetectorConfig
@@ -72,13 +90,22 @@ internal static class StreamCommand
 
             using (source)
             {
-                return Stream(pipeline, source, parse.GetValue(chunkMs), wavPath, wavFolder, tracePath, traceFolder);
+                var unknown = given.Keys.FirstOrDefault(n => !pipeline.StreamNames.Contains(n));
+                if (unknown is not null)
+                {
+                    throw new UsageException(pipeline.StreamNames.Count == 0
+                        ? $"stream: --stream {unknown}: the model reads audio only"
+                        : $"stream: --stream {unknown}: the model reads the streams {string.Join(", ", pipeline.StreamNames)}");
+                }
+
+                return Stream(pipeline, source, parse.GetValue(chunkMs), wavPath, wavFolder, tracePath, traceFolder, given);
             }
         });
         return command;
     }
 
-    private static int Stream(StreamingPipeline pipeline, ModelSource source, double chunkMs, string? wavPath, string? wavFolder, string? tracePath, string? traceFolder)
+    private static int Stream(StreamingPipeline pipeline, ModelSource source, double chunkMs, string? wavPath, string? wavFolder, string? tracePath,
+        string? traceFolder, IReadOnlyDictionary<string, string> streamFiles)
     {
         string[] files;
         if (wavPath is not null)
@@ -115,7 +142,7 @@ internal static class StreamCommand
             try
             {
                 var clip = WavFile.Read(file, rate, requireSamples: true);
-                var result = pipeline.Run(clip.Samples, chunk);
+                var result = pipeline.Run(clip.Samples, chunk, ReadStreams(pipeline.StreamNames, file, streamFiles));
                 foreach (var d in result.Detections)
                 {
                     var line = string.Create(CultureInfo.InvariantCulture,
@@ -137,6 +164,31 @@ internal static class StreamCommand
         }
 
         return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The extra streams a multi-modal model reads for one WAV: the --stream files, or NAME.npy beside the WAV
+    /// (`clip.wav` -> `clip.accel.npy`, how `sal synth trigger` names them).
+    /// </summary>
+    private static IReadOnlyList<FeatureMatrix> ReadStreams(IReadOnlyList<string> names, string wav, IReadOnlyDictionary<string, string> given)
+    {
+        var streams = new List<FeatureMatrix>(names.Count);
+        foreach (var name in names)
+        {
+            var path = given.TryGetValue(name, out var file)
+                ? file
+                : Path.Combine(Path.GetDirectoryName(wav) ?? ".", $"{Path.GetFileNameWithoutExtension(wav)}.{name}.npy");
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException(given.ContainsKey(name)
+                    ? $"{path}: stream '{name}' not found"
+                    : $"{path}: the model reads the stream '{name}': give --stream {name}=FILE.npy or put it beside the WAV", path);
+            }
+
+            streams.Add(FrameStreamFile.Read(path));
+        }
+
+        return streams;
     }
 
     /// <summary>Library messages already start with the file; others get it prefixed.</summary>

@@ -90,6 +90,40 @@ public static class WavFile
             layout.Format.IsFloat, (int)frames);
     }
 
+    /// <summary>
+    /// Reads frames [<paramref name="startFrame"/>, <paramref name="startFrame"/> + <paramref name="frameCount"/>) of
+    /// a WAV file as mono float at its native rate, seeking past the rest: a stretch of an hour-long recording costs
+    /// only the stretch. The file must be regular (seekable) with a known data size.
+    /// </summary>
+    public static AudioClip ReadRange(string path, long startFrame, int frameCount)
+    {
+        using var stream = OpenInput(path);
+        var input = new Input(stream, path);
+        var layout = ReadLayout(input);
+        if (!input.Seekable || layout.DataBytes is not { } dataBytes)
+        {
+            throw new InvalidDataException($"{path}: a range can only be read from a regular WAV file with a known data size");
+        }
+        var format = layout.Format;
+        var frames = dataBytes / format.BlockAlign;
+        if (startFrame < 0 || frameCount < 0 || startFrame + frameCount > frames)
+        {
+            throw new ArgumentOutOfRangeException(nameof(startFrame),
+                $"{path}: frames [{startFrame}, {startFrame + frameCount}) are outside the file's {frames} frames");
+        }
+        input.SeekTo(input.Position + (startFrame * format.BlockAlign));
+        var mono = new float[frameCount];
+        var buffer = new byte[Math.Max(format.BlockAlign, (1 << 16) / format.BlockAlign * format.BlockAlign)];
+        var done = 0;
+        while (done < frameCount)
+        {
+            var want = (int)Math.Min(buffer.Length, (long)(frameCount - done) * format.BlockAlign);
+            input.ReadExactly(buffer.AsSpan(0, want), dataBytes, "data");
+            done += Decode(buffer.AsSpan(0, want), format, mono.AsSpan(done), startFrame + done, path);
+        }
+        return new AudioClip(mono, format.SampleRate);
+    }
+
     /// <summary>Writes mono PCM16 (samples clipped to [-1, 1]) atomically: a crash never leaves half a file.</summary>
     public static void Write(string path, ReadOnlySpan<float> samples, int sampleRate)
     {

@@ -2,16 +2,15 @@ using System.Globalization;
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
+using StreamingAnchor.Inference;
 using StreamingAnchor.Models;
 using StreamingAnchor.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace StreamingAnchor.Evaluation;
 
 /// <summary>
 /// `sal eval`: runs a trained model over each test clip the way a device would (audio pushed in 100 ms chunks through
-/// the streaming front end and the model's Step with its carried state), then evaluates the posterior traces and
+/// the device loop, Inference/StreamingPipeline: the streaming front end and the model's Step with its carried state), then evaluates the posterior traces and
 /// writes eval/metrics.json, report.md, det.png, latency.png and trace.png into the run folder.
 /// </summary>
 public static class RunEvaluator
@@ -19,7 +18,7 @@ public static class RunEvaluator
     public const string EvalFolder = "eval";
 
     /// <summary>Samples per pushed chunk: 100 ms, a typical device audio buffer.</summary>
-    public const int ChunkSamples = 1600;
+    public const int ChunkSamples = StreamingPipeline.DeviceChunkSamples;
 
     public static EvaluationSummary Evaluate(string runPath, string manifestPath, string split = "test", string? name = null,
         EvaluationConfig? config = null, IProgress<(int Done, int Total)>? progress = null)
@@ -34,8 +33,9 @@ public static class RunEvaluator
     }
 
     /// <summary>
-    /// The run's posterior traces over a manifest split, streamed as a device would, without writing anything; with
-    /// the model's size and the CPU time this thread spent in the front end and the model (not in reading WAV files).
+    /// The run's posterior traces over a manifest split, streamed through the device loop (Inference/StreamingPipeline,
+    /// the one `sal stream` runs) without writing anything; with the model's size and the CPU time this thread spent in
+    /// the front end, the model and the detector (not in reading WAV files).
     /// </summary>
     /// <param name="limit">Only the first N streams of the split (null: all).</param>
     public static RunTraces Score(string runPath, string manifestPath, string split = "test", IProgress<(int Done, int Total)>? progress = null,
@@ -43,13 +43,6 @@ public static class RunEvaluator
     {
         // The same checks as `sal data check` and `sal train`: a bad manifest is refused before the model is even loaded.
         var manifest = ManifestChecker.LoadValid(manifestPath);
-        var run = new RunDirectory(runPath);
-        var spec = run.ReadModelSpec();
-        var trainConfigPath = Path.Combine(run.Root, TrainingRun.ConfigFile);
-        var task = File.Exists(trainConfigPath) ? TrainingRun.ReadConfig(trainConfigPath).Task : "kws";
-        using var model = run.LoadModel();
-        var fbank = FbankConfig.Load(run.PathOf(RunDirectory.FrontEndFile));
-        var normalizer = FeatureNormalizer.Load(run.PathOf(RunDirectory.NormalizerFile));
         var entries = manifest.Split(split);
         if (entries.Count == 0)
         {
@@ -59,33 +52,43 @@ public static class RunEvaluator
         {
             entries = entries.Take(n).ToList();
         }
-        var rule = TrainingRun.RuleOf(task, spec.Labels);
-        var streamNames = StreamNamesOf(run);
+        using var opened = RunScorer.Open(runPath);
+        var task = TaskOf(opened.Run);
+        var pipeline = opened.Pipeline(new DetectorConfig());
+        var rule = TrainingRun.RuleOf(task, opened.Spec.Labels);
+        var streamNames = pipeline.StreamNames;
+        var sampleRate = pipeline.FrontEnd.SampleRate;
         var traces = new List<PosteriorTrace>(entries.Count);
         double audioSeconds = 0, streamSeconds = 0;
         var warmUpStreams = streamNames.Count == 0 ? [] : FeatureDataset.ReadStreams(manifest, entries[0], streamNames);
-        Stream(model, fbank, normalizer, new float[fbank.SampleRate / 2], warmUpStreams); // untimed warm-up: first-call costs are not per-frame costs
+        pipeline.Run(new float[sampleRate / 2], ChunkSamples, warmUpStreams); // untimed warm-up: first-call costs are not per-frame costs
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
             TaskRule.CheckAnchors(entry, manifest.Path);
-            var clip = ReadClip(manifest, entry, fbank.SampleRate);
+            var clip = ReadClip(manifest, entry, sampleRate);
             var streams = streamNames.Count == 0 ? [] : FeatureDataset.ReadStreams(manifest, entry, streamNames);
             var start = Export.ThreadCpuClock.Now(); // this thread's CPU time: other load on the machine does not count
-            var posteriors = Stream(model, fbank, normalizer, clip.Samples, streams);
+            var streamed = pipeline.Run(clip.Samples, ChunkSamples, streams);
             streamSeconds += Export.ThreadCpuClock.Now() - start;
             audioSeconds += clip.DurationSeconds;
-            var frames = posteriors.Length / Math.Max(1, spec.NumClasses == 1 ? 1 : spec.NumClasses - 1);
-            var labels = rule.Apply(entry, frames);
+            var labels = rule.Apply(entry, streamed.Frames);
             // Hours of audio (the FA/h denominator) come from the decoded samples, never from the manifest's claim.
-            traces.Add(new PosteriorTrace(entry.Id, posteriors, spec.NumClasses == 1 ? 1 : spec.NumClasses - 1, clip.DurationSeconds, labels.Events,
+            traces.Add(new PosteriorTrace(entry.Id, streamed.Posteriors, streamed.Classes, clip.DurationSeconds, labels.Events,
                 labels.Targets.Select(t => (int)t).ToArray()));
             progress?.Report((i + 1, entries.Count));
         }
-        var parameters = model.parameters().Sum(p => p.numel());
-        var weights = run.PathOf(RunDirectory.WeightsFile);
+        var parameters = opened.Model.parameters().Sum(p => p.numel());
+        var weights = opened.Run.PathOf(RunDirectory.WeightsFile);
         return new RunTraces(task, traces, parameters, File.Exists(weights) ? new FileInfo(weights).Length : 0,
             audioSeconds, streamSeconds);
+    }
+
+    /// <summary>The task a run was trained for (train.json; kws for a run folder without one).</summary>
+    public static string TaskOf(RunDirectory run)
+    {
+        var trainConfigPath = Path.Combine(run.Root, TrainingRun.ConfigFile);
+        return File.Exists(trainConfigPath) ? TrainingRun.ReadConfig(trainConfigPath).Task : "kws";
     }
 
     /// <summary>Seconds a manifest duration may differ from its audio: 50 ms, or 1% of a long clip.</summary>
@@ -122,81 +125,6 @@ public static class RunEvaluator
             throw new InvalidDataException(FormattableString.Invariant(
                 $"{manifestPath}: clip '{id}': manifest duration {manifestSeconds:0.###} s disagrees with the {audioSeconds:0.###} s of audio in {audioPath} (tolerance {tolerance:0.###} s)"));
         }
-    }
-
-    /// <summary>Posteriors (row-major [frames, K]) of one clip, streamed chunk by chunk with the model's state carried over.</summary>
-    public static float[] Stream(StreamingModel model, FbankConfig fbank, FeatureNormalizer normalizer, float[] samples) =>
-        Stream(model, fbank, normalizer, samples, []);
-
-    /// <summary>The extra streams a run was trained with (training.json), in feature order; empty for audio-only runs.</summary>
-    public static IReadOnlyList<string> StreamNamesOf(RunDirectory run) =>
-        run.ReadTrainingSummary()?[TrainingRun.StreamsKey] is System.Text.Json.Nodes.JsonArray names
-            ? names.Select(n => n!.GetValue<string>()).ToList()
-            : [];
-
-    /// <summary>
-    /// Posteriors of a multi-modal model: mel frame t is followed by row t of each extra stream (in the run's training
-    /// order) before normalising, as in training.
-    /// </summary>
-    public static float[] Stream(StreamingModel model, FbankConfig fbank, FeatureNormalizer normalizer, float[] samples,
-        IReadOnlyList<FeatureMatrix> streams)
-    {
-        var front = new StreamingFbank(fbank);
-        var output = new List<float>();
-        var state = model.InitialState(1);
-        var emitted = 0;
-        var melFrames = 0;
-        try
-        {
-            for (var offset = 0; offset < samples.Length; offset += ChunkSamples)
-            {
-                var n = Math.Min(ChunkSamples, samples.Length - offset);
-                var frames = front.Push(samples.AsSpan(offset, n));
-                if (frames.Count == 0)
-                {
-                    continue;
-                }
-                var dim = frames[0].Length + streams.Sum(m => m.Dim);
-                var x = new float[frames.Count * dim];
-                for (var t = 0; t < frames.Count; t++)
-                {
-                    var row = frames[t];
-                    if (streams.Count > 0)
-                    {
-                        row = new float[dim];
-                        FeatureDataset.AppendStreams(frames[t], streams, melFrames + t, row);
-                    }
-                    normalizer.ApplyInPlace(row);
-                    row.CopyTo(x, t * dim);
-                }
-                melFrames += frames.Count;
-                using var scope = torch.NewDisposeScope();
-                using var chunk = torch.tensor(x, [1, frames.Count, dim]);
-                var (logits, next) = model.Step(chunk, state);
-                foreach (var t in next.Tensors)
-                {
-                    t.MoveToOuterDisposeScope();
-                }
-                state.Dispose();
-                state = next;
-                var rows = Posteriors.FromLogits(logits).contiguous().data<float>().ToArray();
-                var k = rows.Length / frames.Count;
-                for (var t = 0; t < frames.Count; t++)
-                {
-                    // Look-ahead models emit warm-up rows for frames before the stream: the device sees nothing then.
-                    var warmUp = emitted++ < model.LookAhead;
-                    for (var c = 0; c < k; c++)
-                    {
-                        output.Add(warmUp ? 0f : rows[t * k + c]);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            state.Dispose();
-        }
-        return output.ToArray();
     }
 
     /// <summary>Writes the metrics, the report and the three figures; the trace shows the first stream with an event.</summary>

@@ -94,7 +94,7 @@ public static class OnnxExporter
             return;
         }
         // Multi-modal runs append extra streams after the mel bins, so only their total must exceed the mel bins.
-        var extraStreams = Evaluation.RunEvaluator.StreamNamesOf(run).Count;
+        var extraStreams = run.StreamNames().Count;
         if (extraStreams == 0 ? frontEnd.MelBins != model.InputDim : frontEnd.MelBins >= model.InputDim)
         {
             var expected = extraStreams == 0 ? $"{model.InputDim}" : $"fewer than {model.InputDim} (the model also takes {extraStreams} extra streams)";

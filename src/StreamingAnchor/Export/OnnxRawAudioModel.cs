@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using StreamingAnchor.Audio;
+using StreamingAnchor.Inference;
 using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Export;

@@ -1,3 +1,5 @@
+using StreamingAnchor.Audio;
+using StreamingAnchor.Inference;
 using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Export;
@@ -50,8 +52,15 @@ public sealed class OnnxRawAudioScorer : IAudioScorer
         return step.Posteriors;
     }
 
-    public void Reset()
+    public IReadOnlyList<string> StreamNames => [];
+
+    public void Reset(IReadOnlyList<FeatureMatrix> streams)
     {
+        if (streams.Count > 0)
+        {
+            throw new ArgumentException($"a raw-audio graph reads audio only, got {streams.Count} extra streams");
+        }
+
         state.Reset();
         pendingCount = 0;
         LastScore = [];

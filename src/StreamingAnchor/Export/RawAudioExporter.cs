@@ -3,6 +3,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using Onnx;
 using StreamingAnchor.Audio;
+using StreamingAnchor.Inference;
 using StreamingAnchor.Models;
 using static StreamingAnchor.Export.OnnxGraphBuilder;
 

@@ -22,6 +22,9 @@ public sealed class RunDirectory
     public const string FrontEndFile = "frontend.json";
     public const string TrainingSummaryFile = "training.json";
 
+    /// <summary>training.json key listing the extra streams fed after the mel bins, in order (absent or empty: audio only).</summary>
+    public const string StreamsKey = "streams";
+
     internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -156,6 +159,10 @@ public sealed class RunDirectory
     public void SaveTrainingSummary(JsonNode document) => WriteJson(TrainingSummaryFile, document);
 
     public JsonNode? ReadTrainingSummary() => ReadJson(TrainingSummaryFile);
+
+    /// <summary>The extra streams the run was trained with (training.json), in feature order; empty for audio-only runs.</summary>
+    public IReadOnlyList<string> StreamNames() =>
+        ReadTrainingSummary()?[StreamsKey] is JsonArray names ? names.Select(n => n!.GetValue<string>()).ToList() : [];
 
     public void WriteJson(string file, JsonNode document)
     {

@@ -1,3 +1,4 @@
+using StreamingAnchor.Inference;
 using TorchSharp;
 
 namespace StreamingAnchor.Models;

@@ -37,9 +37,6 @@ public static class TrainingRun
         return StrictJson.Deserialize<TrainConfig>(File.ReadAllText(path), ReadJson, path, "train config");
     }
 
-    /// <summary>training.json key listing the extra streams fed after the mel bins, in order (absent or empty: audio only).</summary>
-    public const string StreamsKey = "streams";
-
     /// <summary>The task rule of a task name and the positive labels (class k + 1 is labels[k]).</summary>
     public static TaskRule RuleOf(string task, IReadOnlyList<string> labels) =>
         TaskRule.For(Enum.Parse<TaskKind>(task, ignoreCase: true), [.. labels]);
@@ -205,7 +202,7 @@ public static class TrainingRun
             ["trainClips"] = dataset.Clips(data.TrainSplit).Count,
             ["devClips"] = dataset.Clips(data.DevSplit).Count,
             ["inputDim"] = dataset.InputDim,
-            [StreamsKey] = new JsonArray([.. dataset.StreamNames.Select(n => JsonValue.Create(n))]),
+            [RunDirectory.StreamsKey] = new JsonArray([.. dataset.StreamNames.Select(n => JsonValue.Create(n))]),
             ["parameters"] = model.parameters().Sum(p => p.numel()),
             ["trainSeconds"] = header.History.Sum(h => h.Seconds),
         };

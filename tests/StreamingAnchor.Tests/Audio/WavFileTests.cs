@@ -157,4 +157,19 @@ public class WavFileTests
         var ex = Assert.Throws<FileNotFoundException>(() => WavFile.Read("/nonexistent/x.wav"));
         Assert.Contains("/nonexistent/x.wav", ex.Message);
     }
+
+    [Fact]
+    public void ReadRangeReadsOnlyTheAskedFrames()
+    {
+        using var dir = new ScratchDir();
+        var x = Enumerable.Range(0, 5000).Select(i => (float)Math.Sin(i * 0.003)).ToArray();
+        var path = dir.File("r.wav");
+        WavFile.Write(path, x, 8000);
+        var whole = WavFile.Read(path, targetRate: null).Samples;
+        var part = WavFile.ReadRange(path, 1234, 2000);
+        Assert.Equal(8000, part.SampleRate);
+        Assert.Equal(whole.AsSpan(1234, 2000).ToArray(), part.Samples);
+        Assert.Empty(WavFile.ReadRange(path, 5000, 0).Samples);
+        Assert.Throws<ArgumentOutOfRangeException>(() => WavFile.ReadRange(path, 4000, 1001));
+    }
 }

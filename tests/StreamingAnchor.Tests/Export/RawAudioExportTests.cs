@@ -1,6 +1,7 @@
 using StreamingAnchor.Audio;
 using StreamingAnchor.Evaluation;
 using StreamingAnchor.Export;
+using StreamingAnchor.Inference;
 using StreamingAnchor.Models;
 using StreamingAnchor.Tests.Models;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using StreamingAnchor.Audio;
+using StreamingAnchor.Inference;
 using StreamingAnchor.Models;
 using TorchSharp;
 

@@ -86,15 +86,28 @@ public class TrainingDataTests
         using var corpus = new TinyCorpus(streams: true);
         var run = corpus.Dir.File("run");
         TrainingRun.Run(Config(corpus.Manifest), run);
-        Assert.Equal(["acc"], RunEvaluator.StreamNamesOf(new RunDirectory(run)));
+        Assert.Equal(["acc"], new RunDirectory(run).StreamNames());
         Assert.Equal(42, new RunDirectory(run).LoadNormalizer()!.Dim);
         var traces = RunEvaluator.Score(run, corpus.Manifest, "dev");
         Assert.Equal(2, traces.Traces.Count);
         Assert.All(traces.Traces, t => Assert.Single(t.Events));
 
+        // sal stream runs the same model with the same stream: the same posteriors as sal eval (to the CSV's 6 decimals).
+        var trace = corpus.Dir.File("c6.csv");
+        var (code, _, stderr) = SalProcess.Run("stream", "--run", run, "--wav", corpus.Dir.File("c6.wav"), "--stream", "acc=" + corpus.Dir.File("c6.npy"),
+            "--trace", trace, "--chunk-ms", "100");
+        Assert.True(code == 0, stderr);
+        var streamed = File.ReadAllLines(trace).Skip(1).Select(l => float.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var evaluated = traces.Traces.Single(t => t.Id == "c6").Posteriors;
+        Assert.Equal(evaluated.Length, streamed.Length);
+        Assert.True(evaluated.Zip(streamed, (a, b) => Math.Abs(a - b)).Max() < 1e-6);
+        (code, _, stderr) = SalProcess.Run("stream", "--run", run, "--wav", corpus.Dir.File("c6.wav"));
+        Assert.Equal(1, code);
+        Assert.Contains("the model reads the stream 'acc'", stderr);
+
         var audioRun = corpus.Dir.File("audio");
         TrainingRun.Run(Config(corpus.Manifest) with { IncludeStreams = false }, audioRun);
-        Assert.Empty(RunEvaluator.StreamNamesOf(new RunDirectory(audioRun)));
+        Assert.Empty(new RunDirectory(audioRun).StreamNames());
         Assert.Equal(2, RunEvaluator.Score(audioRun, corpus.Manifest, "dev").Traces.Count);
     }
 }

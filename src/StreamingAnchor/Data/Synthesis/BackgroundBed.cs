@@ -13,14 +13,16 @@ public static class BackgroundBed
     /// <summary>The bed, or null when no file could be read or every one is silent (the caller uses generated noise).</summary>
     public static float[]? Sequence(IReadOnlyList<RealFile> files, int total, Random rng, SourceFetcher sources, CancellationToken cancellationToken)
     {
-        // Gains apply while copying: the loaded arrays may be shared by a cache and are never written.
+        // Gains apply while copying, so the loaded arrays are never written (a cache may share them).
         var pieces = new List<(float[] X, float Gain)>();
         foreach (var file in files)
         {
             float[] x;
             try
             {
-                x = sources.Load(file, cancellationToken);
+                // A recording longer than the stream is read only for the stretch it can fill.
+                var frames = sources.Frames(file, cancellationToken);
+                x = frames > total ? sources.LoadStretch(file, rng.Next(frames - total), total, cancellationToken) : sources.Load(file, cancellationToken);
             }
             catch (SynthesisException)
             {

@@ -16,6 +16,9 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
     /// <summary>Longest real-speech excerpt, seconds.</summary>
     public const double MaxRealSeconds = 8;
 
+    /// <summary>Real speech recordings longer than this (seconds) are read as a random stretch of this length.</summary>
+    private const double LongRealSeconds = 20;
+
     public static string EventLabel(SynthTask task) => task switch
     {
         SynthTask.Kws => "keyword",
@@ -32,7 +35,7 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         var prepared = new List<(PlannedItem Item, float[] Audio, int SpeechStart, int SpeechLength)>();
         foreach (var item in plan.Items)
         {
-            var cut = item.Tts is { } request ? tts.Load(request) : LoadReal(item.Real!, cancellationToken);
+            var cut = item.Tts is { } request ? tts.Load(request) : LoadReal(item.Real!, rng, cancellationToken);
             var speechLength = cut.Length - 2 * SpeechCut.Margin;
             if (speechLength <= 0)
             {
@@ -188,6 +191,9 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
             ["voices"] = string.Join(',', plan.Items.Select(i => i.VoiceId).Distinct().Order(StringComparer.Ordinal)),
             ["speakers"] = string.Join(',', plan.Items.Select(i => i.Speaker).Distinct().Order(StringComparer.Ordinal)),
             ["noise"] = plan.Noise.Id,
+            // The Debian packages heard in the stream: splits are disjoint by package (SplitPool.PlaceSources).
+            ["packages"] = string.Join(',', plan.Items.Select(i => i.Real?.Source.Package).Append(plan.Noise.Real?.Source.Package)
+                .OfType<string>().Distinct().Order(StringComparer.Ordinal)),
             ["snr_db"] = plan.Noise.Silent ? "inf" : plan.Noise.SnrDb.ToString("F1", inv),
             ["floor_dbfs"] = floorDb.ToString("F1", inv),
             ["texts"] = string.Join('|', plan.Items.Select(i => i.Tts?.Text ?? i.Real!.Id)),
@@ -222,7 +228,7 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         };
     }
 
-    private float[] LoadReal(RealFile file, CancellationToken cancellationToken)
+    private float[] LoadReal(RealFile file, Random rng, CancellationToken cancellationToken)
     {
         if (sources is null)
         {
@@ -231,7 +237,11 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         float[] x;
         try
         {
-            x = sources.Load(file, cancellationToken);
+            // A long recording (a lecture, a whole scene) gives a random excerpt read on its own; short ones are read whole.
+            var frames = sources.Frames(file, cancellationToken);
+            x = frames > LongRealSeconds * SpeechCut.Rate
+                ? sources.LoadStretch(file, rng.Next(frames - (int)(LongRealSeconds * SpeechCut.Rate)), (int)(LongRealSeconds * SpeechCut.Rate), cancellationToken)
+                : sources.Load(file, cancellationToken);
         }
         catch (SynthesisException)
         {
@@ -248,30 +258,27 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
 
     private float[] NoiseBed(NoisePlan noise, int total, Random rng, CancellationToken cancellationToken)
     {
-        float[]? source = null;
+        float[]? bed = null;
         if (noise.Real is { } file && sources is not null)
         {
             try
             {
-                source = sources.Load(file, cancellationToken);
+                // Only the stretch this stream needs is read from the decoded file (from a random frame, looping at
+                // the end): a five-minute track costs a stream's worth of memory, not the track's.
+                var frames = sources.Frames(file, cancellationToken);
+                bed = frames > 0 ? sources.LoadStretch(file, rng.Next(frames), total, cancellationToken) : null;
             }
             catch (SynthesisException)
             {
                 // An undecodable noise file falls back to generated noise; the same file fails the same way on every
                 // run, so the output stays deterministic.
-                source = null;
+                bed = null;
             }
         }
-        if (source is null || source.Length == 0 || Rms(source) < 1e-5)
+        if (bed is null || Rms(bed) < 1e-5)
         {
             var color = noise.Color ?? NoiseColor.Pink;
             return NoiseGenerator.Generate(color, total, SplitAssigner.DeriveSeed(rng.Next(), noise.GeneratedIndex, (int)color));
-        }
-        var bed = new float[total];
-        var offset = rng.Next(source.Length);
-        for (var i = 0; i < total; i++)
-        {
-            bed[i] = source[(offset + i) % source.Length];
         }
         return bed;
     }

@@ -73,12 +73,12 @@ public static class CorpusGenerator
             warnings = [.. warnings, note];
             progress?.Report(new SynthProgress("warning", 0, 0, note));
         }
-        if (prepared.Sources?.Failures is { Count: > 0 } failures)
+        if (prepared.Sources?.FailureSummary() is { Count: > 0 } failures)
         {
             // Speech from such a recording is dropped and a noise bed falls back to generated noise, the same way on
-            // every run; the clips stay valid, but the user should know a source is not what it seems.
-            var more = failures.Count > 1 ? $" (and {failures.Count - 1} more)" : "";
-            warnings = [.. warnings, $"{failures.Count} real recording(s) could not be decoded and were replaced: {failures[0]}{more}"];
+            // every run; the clips stay valid, but the user should know a source is not what it seems. One line per
+            // package, with how many of its files were skipped.
+            warnings = [.. warnings, .. failures];
         }
         var entries = plans.Select(p =>
         {
@@ -218,28 +218,18 @@ public static class CorpusGenerator
                     }
                     progress?.Report(new SynthProgress("sources", Interlocked.Increment(ref ready), sources.Count, sources[i].Name));
                 });
+            var usable = new List<(RealSource, IReadOnlyList<RealFile>)>();
             for (var i = 0; i < sources.Count; i++)
             {
-                var source = sources[i];
-                var (files, problem) = found[i];
-                if (problem is not null)
+                if (found[i].Problem is { } problem)
                 {
                     Warn(problem);
                     continue;
                 }
-                if (source.Kind == RealSourceKind.Speech)
-                {
-                    pools[source.Split ?? "train"].Speech.AddRange(files);
-                }
-                else
-                {
-                    var split = SplitAssigner.Assign(files.Select(f => f.Id));
-                    foreach (var f in files)
-                    {
-                        pools[split[f.Id]].Noise.Add(f);
-                    }
-                }
+                usable.Add((sources[i], found[i].Files));
             }
+            // Real sources are split by package (RealSource.Split); generated noise, below, by index.
+            SplitPool.PlaceSources(pools, usable);
         }
         timings.SourcesSeconds = stage.Elapsed.TotalSeconds;
         timings.SourcesCpu = CpuLap();
@@ -344,7 +334,7 @@ public static class CorpusGenerator
     {
         var summary = string.Join('\n', pools.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv =>
             $"{kv.Key}: voices {string.Join(' ', kv.Value.Voices.OrderBy(v => v.Key).Select(v => $"{v.Key}={v.Value.Count}"))}; " +
-            $"speech files {kv.Value.Speech.Count}; noise files {kv.Value.Noise.Count}; generated {kv.Value.Generated.Count}")) + "\n";
+            $"speech files {kv.Value.Speech.Count}; music files {kv.Value.Music.Count}; noise files {kv.Value.Noise.Count}; generated {kv.Value.Generated.Count}")) + "\n";
         var path = Path.Combine(folder.WorkDirectory, "pools.txt");
         if (File.Exists(path))
         {

@@ -91,10 +91,9 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
     }
 
     internal PlannedItem? RealItem(Random rng, SplitPool pool, double gainDb) =>
-        pool.Speech.Count == 0
+        pool.Pick(RealSourceKind.Speech, rng) is not { } file
             ? null
-            : new PlannedItem(ItemKind.RealSpeech, null, pool.Speech[rng.Next(pool.Speech.Count)], SpeakerRole.Ambient, gainDb,
-                rng.NextDouble() < config.ReverbProbability);
+            : new PlannedItem(ItemKind.RealSpeech, null, file, SpeakerRole.Ambient, gainDb, rng.NextDouble() < config.ReverbProbability);
 
     internal NoisePlan Noise(Random rng, SplitPool pool, bool allowSilent)
     {
@@ -103,9 +102,12 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
         {
             return new NoisePlan(null, null, 0, snr, true);
         }
-        if (pool.Noise.Count > 0 && rng.NextDouble() < 0.7)
+        if (pool.Noise.Count + pool.Music.Count > 0 && rng.NextDouble() < 0.7)
         {
-            return new NoisePlan(pool.Noise[rng.Next(pool.Noise.Count)], null, 0, snr, false);
+            // A recorded bed: music 40 % of the time when the split has both, else ambience and effects.
+            var kind = pool.Music.Count == 0 ? RealSourceKind.Noise
+                : pool.Noise.Count == 0 || rng.NextDouble() < 0.4 ? RealSourceKind.Music : RealSourceKind.Noise;
+            return new NoisePlan(pool.Pick(kind, rng), null, 0, snr, false);
         }
         var (color, index) = pool.Generated[rng.Next(pool.Generated.Count)];
         return new NoisePlan(null, color, index, snr, false);

@@ -104,18 +104,18 @@ public sealed class LongStreamPlanner(SynthConfig config, IReadOnlyDictionary<st
             case LongStreamKind.Background:
                 // No speech: the bed's level is set against the reference speech level, from loud (music at -15 dBFS)
                 // to barely there.
-                (noise, beds) = Bed(rng, pool, CorpusPlanner.Uniform(rng, -5, 30), preferNonNoise: false);
+                (noise, beds) = Bed(rng, pool, CorpusPlanner.Uniform(rng, -5, 30), preferMusic: false);
                 break;
             case LongStreamKind.Tv:
-                (noise, beds) = Bed(rng, pool, CorpusPlanner.Uniform(rng, 0, 12), preferNonNoise: true);
+                (noise, beds) = Bed(rng, pool, CorpusPlanner.Uniform(rng, 0, 12), preferMusic: true);
                 Talk(rng, pool, items, target, CorpusPlanner.Uniform(rng, 0.3, 0.6), SpeakerRole.Ambient);
                 break;
             case LongStreamKind.Bystanders:
-                (noise, beds) = Bed(rng, pool, CorpusPlanner.Uniform(rng, config.MinSnrDb, config.MaxSnrDb), preferNonNoise: false);
+                (noise, beds) = Bed(rng, pool, CorpusPlanner.Uniform(rng, config.MinSnrDb, config.MaxSnrDb), preferMusic: false);
                 Talk(rng, pool, items, target, CorpusPlanner.Uniform(rng, 0.3, 0.6), SpeakerRole.Bystander);
                 break;
             case LongStreamKind.BackgroundThenSpeech:
-                (noise, beds) = Bed(rng, pool, CorpusPlanner.Uniform(rng, config.MinSnrDb, config.MaxSnrDb), preferNonNoise: false);
+                (noise, beds) = Bed(rng, pool, CorpusPlanner.Uniform(rng, config.MinSnrDb, config.MaxSnrDb), preferMusic: false);
                 // Few items, so the renderer's spread of the slack leaves seconds of background before each.
                 var count = Math.Max(2, (int)Math.Round(target / CorpusPlanner.Uniform(rng, 8, 20)));
                 for (var k = 0; k < count; k++)
@@ -127,7 +127,7 @@ public sealed class LongStreamPlanner(SynthConfig config, IReadOnlyDictionary<st
                 }
                 break;
             default:
-                (noise, beds) = Bed(rng, pool, CorpusPlanner.Uniform(rng, config.MinSnrDb, config.MaxSnrDb), preferNonNoise: false);
+                (noise, beds) = Bed(rng, pool, CorpusPlanner.Uniform(rng, config.MinSnrDb, config.MaxSnrDb), preferMusic: false);
                 Talk(rng, pool, items, target, CorpusPlanner.Uniform(rng, 0.35, 0.7), SpeakerRole.Ambient);
                 break;
         }
@@ -161,16 +161,17 @@ public sealed class LongStreamPlanner(SynthConfig config, IReadOnlyDictionary<st
     }
 
     /// <summary>
-    /// A background: kind of source first (noise, and whatever other non-speech kinds the corpus has), then one source
-    /// of it, then up to <see cref="BedFiles"/> of its files; generated noise when the split has no real background
-    /// (and now and then anyway, for its spectral colours).
+    /// A background: kind of source first (noise, music, and whatever other non-speech kinds the corpus has; music for
+    /// TV-like streams when the split has some), then one source of it, then up to <see cref="BedFiles"/> of its files;
+    /// generated noise when the split has no real background (and now and then anyway, for its spectral colours).
     /// </summary>
-    private (NoisePlan Noise, IReadOnlyList<RealFile> Beds) Bed(Random rng, SplitPool pool, double snrDb, bool preferNonNoise)
+    private (NoisePlan Noise, IReadOnlyList<RealFile> Beds) Bed(Random rng, SplitPool pool, double snrDb, bool preferMusic)
     {
-        var kinds = pool.Noise.Select(f => f.Source.Kind).Distinct().Order().ToList();
-        if (preferNonNoise && kinds.Count > 1)
+        var background = Enum.GetValues<RealSourceKind>().Where(k => k != RealSourceKind.Speech).SelectMany(pool.Files).ToList();
+        var kinds = background.Select(f => f.Source.Kind).Distinct().Order().ToList();
+        if (preferMusic && kinds.Contains(RealSourceKind.Music))
         {
-            kinds.Remove(RealSourceKind.Noise);
+            kinds = [RealSourceKind.Music];
         }
         if (kinds.Count == 0 || rng.NextDouble() < 0.1)
         {
@@ -178,9 +179,9 @@ public sealed class LongStreamPlanner(SynthConfig config, IReadOnlyDictionary<st
             return (new NoisePlan(null, color, gi, snrDb, false), []);
         }
         var kind = kinds[rng.Next(kinds.Count)];
-        var sources = pool.Noise.Where(f => f.Source.Kind == kind).Select(f => f.Source.Name).Distinct().Order(StringComparer.Ordinal).ToList();
+        var sources = background.Where(f => f.Source.Kind == kind).Select(f => f.Source.Name).Distinct().Order(StringComparer.Ordinal).ToList();
         var source = sources[rng.Next(sources.Count)];
-        var files = pool.Noise.Where(f => f.Source.Name == source).ToList();
+        var files = background.Where(f => f.Source.Name == source).ToList();
         var beds = Enumerable.Range(0, Math.Min(BedFiles, files.Count)).Select(_ => files[rng.Next(files.Count)]).ToList();
         return (new NoisePlan(beds[0], null, 0, snrDb, false), beds);
     }

@@ -1,4 +1,4 @@
-namespace StreamingAnchor.Models;
+namespace StreamingAnchor.Inference;
 
 /// <summary>
 /// A streaming model seen from the device side, without tensors (so the ONNX path needs no libtorch):

@@ -1,6 +1,6 @@
 using StreamingAnchor.Evaluation;
 
-namespace StreamingAnchor.Models;
+namespace StreamingAnchor.Inference;
 
 /// <summary>One stream through a <see cref="StreamingPipeline"/>: push audio, get the detections it completed.</summary>
 public sealed class StreamingSession

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace StreamingAnchor.Models;
+namespace StreamingAnchor.Inference;
 
 /// <summary>Per-frame posteriors as CSV: `time_s,posterior` (time = end of the frame), one column per positive class.</summary>
 public static class PosteriorTraceCsv

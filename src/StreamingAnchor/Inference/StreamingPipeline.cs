@@ -1,13 +1,14 @@
 using StreamingAnchor.Audio;
 using StreamingAnchor.Evaluation;
 
-namespace StreamingAnchor.Models;
+namespace StreamingAnchor.Inference;
 
 /// <summary>
 /// The device loop, in real-time order: audio chunks -> posteriors (front end + model, or a raw-audio graph) -> detector.
 /// Posterior i is what the device holds at the end of frame i: with look-ahead k that is the output for frame i - k
 /// (zeros for the first k frames), so detection times include the look-ahead delay, as in `sal eval`
-/// (Evaluation/RunEvaluator). `sal stream` and `sal detect` both run it. Knows no tensors.
+/// (Evaluation/RunEvaluator). `sal stream`, `sal detect`, `sal eval` (and so experiments and peers' scoring of our
+/// runs) and `sal mine` all run it, so they see the same posteriors by construction. Knows no tensors.
 /// </summary>
 public sealed class StreamingPipeline
 {
@@ -15,9 +16,13 @@ public sealed class StreamingPipeline
     private readonly FbankConfig frontEnd;
     private readonly DetectorConfig detectorConfig;
 
+    /// <summary>Samples per pushed chunk in `sal eval`: 100 ms, a typical device audio buffer.</summary>
+    public const int DeviceChunkSamples = 1600;
+
     /// <summary>Front end + normaliser + frame model (the scorer is not owned).</summary>
-    public StreamingPipeline(IStreamingScorer scorer, FbankConfig frontEnd, FeatureNormalizer normalizer, DetectorConfig detector)
-        : this(new FrameAudioScorer(scorer, frontEnd, normalizer), frontEnd, detector)
+    public StreamingPipeline(IStreamingScorer scorer, FbankConfig frontEnd, FeatureNormalizer normalizer, DetectorConfig detector,
+        IReadOnlyList<string>? streamNames = null)
+        : this(new FrameAudioScorer(scorer, frontEnd, normalizer, streamNames), frontEnd, detector)
     {
     }
 
@@ -36,6 +41,9 @@ public sealed class StreamingPipeline
 
     public int Classes => scorer.Classes;
 
+    /// <summary>The extra per-frame streams each stream must be started with (empty: audio only).</summary>
+    public IReadOnlyList<string> StreamNames => scorer.StreamNames;
+
     public FbankConfig FrontEnd => frontEnd;
 
     public DetectorConfig Detector => detectorConfig;
@@ -45,23 +53,24 @@ public sealed class StreamingPipeline
 
     /// <summary>
     /// Starts a new stream (resets the scorer); push audio as it arrives. With <paramref name="keepPosteriors"/> false
-    /// nothing grows with the stream's length (live input).
+    /// nothing grows with the stream's length (live input). <paramref name="streams"/>: the stream's extra per-frame
+    /// streams, one per <see cref="StreamNames"/>.
     /// </summary>
-    public StreamingSession Start(bool keepPosteriors = true)
+    public StreamingSession Start(bool keepPosteriors = true, IReadOnlyList<FeatureMatrix>? streams = null)
     {
-        scorer.Reset();
+        scorer.Reset(streams ?? []);
         return new StreamingSession(scorer, new StreamingDetector(detectorConfig, Classes), keepPosteriors);
     }
 
     /// <summary>Streams one clip (at the front end's sample rate) in chunks of <paramref name="chunkSamples"/>.</summary>
-    public StreamingResult Run(ReadOnlySpan<float> samples, int chunkSamples)
+    public StreamingResult Run(ReadOnlySpan<float> samples, int chunkSamples, IReadOnlyList<FeatureMatrix>? streams = null)
     {
         if (chunkSamples < 1)
         {
             throw new ArgumentException($"chunk must hold at least one sample, got {chunkSamples}");
         }
 
-        var session = Start();
+        var session = Start(streams: streams);
         for (var start = 0; start < samples.Length; start += chunkSamples)
         {
             session.Push(samples.Slice(start, Math.Min(chunkSamples, samples.Length - start)));

@@ -1,4 +1,4 @@
-namespace StreamingAnchor.Models;
+namespace StreamingAnchor.Inference;
 
 /// <summary>
 /// Frame logits to posteriors of the positive classes, without libtorch (the ONNX path uses it too):
