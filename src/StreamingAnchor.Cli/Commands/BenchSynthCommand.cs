@@ -13,7 +13,7 @@ internal static class BenchSynthCommand
 {
     public static Command Create()
     {
-        var task = new Option<string>("--task") { Description = "kws, onset or trigger", DefaultValueFactory = _ => "kws" };
+        var task = new Option<SynthTask>("--task") { Description = "kws, onset or trigger", DefaultValueFactory = _ => SynthTask.Kws };
         var hours = new Option<double>("--hours") { Description = "hours of audio to generate (clips and long streams, as sal synth --hours)", DefaultValueFactory = _ => 1 };
         var outOpt = new Option<string?>("--out") { Description = "folder for the corpus (must not exist or be empty; default: a temporary folder, deleted afterwards)" };
         var workers = new Option<int>("--workers") { Description = "parallel workers", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -26,13 +26,6 @@ internal static class BenchSynthCommand
         }
         CommandAction.Set(command, parse =>
         {
-            var synthTask = parse.GetValue(task)!.ToLowerInvariant() switch
-            {
-                "kws" => SynthTask.Kws,
-                "onset" => SynthTask.Onset,
-                "trigger" => SynthTask.Trigger,
-                var other => throw new UsageException($"--task must be kws, onset or trigger, got '{other}'"),
-            };
             if (!(parse.GetValue(hours) > 0))
             {
                 throw new UsageException($"--hours must be positive, got {parse.GetValue(hours)}");
@@ -43,18 +36,14 @@ internal static class BenchSynthCommand
                 throw new UsageException($"--out {given}: not empty (the benchmark starts from an empty folder, cold TTS cache)");
             }
             var dir = given ?? Path.Combine(Path.GetTempPath(), $"sal-bench-synth-{Environment.ProcessId}");
-            var sourceText = parse.GetValue(sources)!.Trim();
-            var defaults = new SynthConfig { OutputDirectory = "" };
             var config = new SynthConfig
             {
-                Task = synthTask,
+                Task = parse.GetValue(task),
                 OutputDirectory = dir,
                 Hours = parse.GetValue(hours),
                 Seed = parse.GetValue(seed),
                 Workers = Math.Max(1, parse.GetValue(workers)),
-                Sources = sourceText.Equals("all", StringComparison.OrdinalIgnoreCase) ? defaults.Sources
-                    : sourceText.Equals("none", StringComparison.OrdinalIgnoreCase) ? []
-                    : sourceText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Sources = SynthCommand.SourceList(parse.GetValue(sources)!),
             };
             var loadBefore = LoadAverage();
             var started = System.Diagnostics.Stopwatch.StartNew();

@@ -92,10 +92,7 @@ internal static class SynthCommand
             {
                 throw new SynthesisException($"--long-seconds must look like MIN:MAX, got '{parse.GetValue(longSeconds)}'");
             }
-            var sourceText = parse.GetValue(sources)!.Trim();
-            var sourceList = sourceText.Equals("all", StringComparison.OrdinalIgnoreCase) ? defaults.Sources
-                : sourceText.Equals("none", StringComparison.OrdinalIgnoreCase) ? []
-                : sourceText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var sourceList = SourceList(parse.GetValue(sources)!);
             var conf = parse.GetValue(confusable);
             var config = new SynthConfig
             {
@@ -144,6 +141,15 @@ internal static class SynthCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The --sources value: "all" (the catalogue), "none", or names separated by commas.</summary>
+    internal static IReadOnlyList<string> SourceList(string text)
+    {
+        text = text.Trim();
+        return text.Equals("all", StringComparison.OrdinalIgnoreCase) ? new SynthConfig { OutputDirectory = "" }.Sources
+            : text.Equals("none", StringComparison.OrdinalIgnoreCase) ? []
+            : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
     /// <summary>"0.5:0.1:0.4" to train and dev fractions; the shares must be non-negative and sum to 1.</summary>
