@@ -25,8 +25,9 @@ internal static class BenchLossCommand
         {
             Description = "libtorch threads (0 = the cores not already busy; 1 keeps timings steady on a shared machine)", DefaultValueFactory = _ => 1,
         };
+        var reference = new Option<bool>("--reference") { Description = "Also time every kind's reference path (libtorch ops + autograd) next to its fused path" };
         var command = new Command("loss", "Forward+backward time of ce, focal, sal, sa+fl, safl, maxpool as ratios to ce");
-        foreach (var option in new Option[] { batch, frames, classes, rounds, warmup, threads })
+        foreach (var option in new Option[] { batch, frames, classes, rounds, warmup, threads, reference })
         {
             command.Options.Add(option);
         }
@@ -36,7 +37,7 @@ internal static class BenchLossCommand
             var options = new LossBenchmarkOptions
             {
                 Batch = parse.GetValue(batch), Frames = parse.GetValue(frames), ClassCounts = parse.GetValue(classes) ?? [1, 12],
-                Rounds = parse.GetValue(rounds), WarmupRounds = parse.GetValue(warmup),
+                Rounds = parse.GetValue(rounds), WarmupRounds = parse.GetValue(warmup), IncludeReference = parse.GetValue(reference),
             };
             if (options.Batch < 1 || options.Frames < 1 || options.Rounds < 1 || options.WarmupRounds < 0 || options.ClassCounts.Any(c => c < 1))
             {
@@ -88,7 +89,8 @@ internal static class BenchLossCommand
         }).ToList();
         ConsoleTable.Write(header, rows);
         Console.WriteLine($"{LossBenchmark.TorchCe}: libtorch's fused cross entropy (reference, not part of the family); " +
-                          $"{LossBenchmark.SignificanceOnly}: the [B,T] kernel plane alone, as a share of ce.");
+                          $"{LossBenchmark.SignificanceOnly}: the [B,T] kernel plane alone, as a share of ce; " +
+                          $"'{LossBenchmark.ReferenceSuffix.Trim()}': the same loss as libtorch ops differentiated by autograd (the fused path's specification).");
     }
 
     /// <summary>Reports on the calling thread, so the progress bar moves while the benchmark runs.</summary>

@@ -18,6 +18,7 @@ internal static class CommandCatalog
         yield return SynthCommand.Create();
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
+        yield return MineCommand.Create();
         yield return DemoCommand.Create();
         yield return ExperimentCommand.Create();
         yield return WeightsCommand.Create();

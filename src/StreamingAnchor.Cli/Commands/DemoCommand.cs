@@ -83,7 +83,7 @@ internal static class DemoCommand
             BatchSize = 8,
             WindowSeconds = window,
             LearningRate = 3e-3,
-            DevMetric = "eer",
+            DevMetric = DevMetric.Eer,
             Seed = seed,
             Threads = threads,
         };
@@ -138,7 +138,7 @@ internal static class DemoCommand
         sb.Append("# sal demo: CE vs SAL on a synthetic keyword-spotting set\n\n");
         sb.Append(inv, $"Data: `{corpus.ManifestPath}`, {corpus.Clips} streams, {corpus.Hours * 60:0.0} min (50% train, 10% dev, 40% test).\n");
         sb.Append(inv, $"Model: {config.Model.Family}/{config.Model.Preset}; {config.Epochs} epochs of {config.WindowSeconds:0.#} s crops, batch {config.BatchSize}, ");
-        sb.Append(inv, $"AdamW lr {config.LearningRate} warm-up + cosine, seed {config.Seed}; best epoch by dev {config.DevMetric}.\n");
+        sb.Append(inv, $"AdamW lr {config.LearningRate} warm-up + cosine, seed {config.Seed}; best epoch by dev {config.DevMetricName}.\n");
         sb.Append(inv, $"Losses: {string.Join(", ", losses.Select(l => l.Kind == "ce" ? "ce" : $"{l.Kind} (kernel {l.Kernel}, tau {l.Tau}, lambda {l.Lambda})"))}.\n\n");
         sb.Append(inv, $"Test: {first.Streams} streams, {first.Hours * 60:0.0} min, {first.Events} keywords; one false alarm is {1 / Math.Max(first.Hours, 1e-9):0.#} FA/h, ");
         sb.Append("so an FA/h target below that means no false alarm at all on this set.\n\n");

@@ -47,7 +47,13 @@ internal static class TrainCommand
         var warmup = new Option<double?>("--warmup") { Description = "Share of steps spent warming up" };
         var clip = new Option<double?>("--clip") { Description = "Gradient-norm clip (0 = off)" };
         var patience = new Option<int?>("--patience") { Description = "Early stopping after this many epochs without dev improvement (0 = off)" };
-        var devMetric = new Option<string>("--dev-metric") { Description = "eer | frr | loss" };
+        var devMetric = new Option<string>("--dev-metric")
+        {
+            Description = "What picks the best epoch: eer | frr (FRR at --dev-fa-per-hour, default 1) | frr@X (FRR at X FA/h) | loss; eer and frr score the dev split as sal eval does",
+        };
+        var devFaPerHour = new Option<double?>("--dev-fa-per-hour") { Description = "False alarms per hour of dev audio at which --dev-metric frr is read (default 1)" };
+        var hardNegatives = new Option<string>("--hard-negatives") { Description = "Manifest of mined hard negatives (sal mine) added to every epoch" };
+        var hardNegativeWeight = new Option<double?>("--hard-negative-weight") { Description = "Times each hard negative is seen per epoch (default 1; fractions allowed)" };
         var seed = new Option<int?>("--seed") { Description = "Seed (same seed, same model on the same machine)" };
         var device = new Option<string>("--device") { Description = "cpu (default) | cuda | cuda:N: where training computes (CUDA needs a CUDA libtorch build)" };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default 1: fastest for the small presets, see docs/performance.md)" };
@@ -55,7 +61,7 @@ internal static class TrainCommand
         var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data or config changed" };
         foreach (var o in new Option[] { data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
                      tauBefore, tauAfter, maxDistance, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
-                     lr, weightDecay, warmup, clip, patience, devMetric, seed, threads, device, noDev, force })
+                     lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, seed, threads, device, noDev, force })
         {
             command.Options.Add(o);
         }
@@ -73,7 +79,15 @@ internal static class TrainCommand
                 {
                     throw new FileNotFoundException($"{Path.Combine(runDir, Trainer.LastCheckpoint)}: no checkpoint to resume from");
                 }
-                c = c with { Threads = parse.GetValue(threads) ?? c.Threads, Device = parse.GetValue(device) ?? c.Device };
+                // Mined hard negatives may join a resumed run (the next epochs train on them); the fingerprint still
+                // names the change and asks for --force, since the run's data changes.
+                c = c with
+                {
+                    Threads = parse.GetValue(threads) ?? c.Threads,
+                    Device = parse.GetValue(device) ?? c.Device,
+                    HardNegatives = parse.GetValue(hardNegatives) is { } hnr ? Path.GetFullPath(hnr) : c.HardNegatives,
+                    HardNegativeWeight = parse.GetValue(hardNegativeWeight) ?? c.HardNegativeWeight,
+                };
             }
             else
             {
@@ -126,7 +140,10 @@ internal static class TrainCommand
                     WarmupFraction = parse.GetValue(warmup) ?? c.WarmupFraction,
                     ClipNorm = parse.GetValue(clip) ?? c.ClipNorm,
                     Patience = parse.GetValue(patience) ?? c.Patience,
-                    DevMetric = parse.GetValue(devMetric) ?? c.DevMetric,
+                    DevMetric = parse.GetValue(devMetric) is { } dm ? ParseDevMetric(dm).Metric : c.DevMetric,
+                    DevFaPerHour = parse.GetValue(devFaPerHour) ?? (parse.GetValue(devMetric) is { } dmf ? ParseDevMetric(dmf).FaPerHour : null) ?? c.DevFaPerHour,
+                    HardNegatives = parse.GetValue(hardNegatives) is { } hn ? Path.GetFullPath(hn) : c.HardNegatives,
+                    HardNegativeWeight = parse.GetValue(hardNegativeWeight) ?? c.HardNegativeWeight,
                     Seed = parse.GetValue(seed) ?? c.Seed,
                     Threads = parse.GetValue(threads) ?? c.Threads,
                     Device = parse.GetValue(device) ?? c.Device,
@@ -145,5 +162,27 @@ internal static class TrainCommand
             return 0;
         }, resumeHint: "`sal train --resume RUN` continues from the last checkpoint");
         return command;
+    }
+
+    /// <summary>eer | frr | loss, or frr@X for FRR at X false alarms per hour.</summary>
+    internal static (DevMetric Metric, double? FaPerHour) ParseDevMetric(string text)
+    {
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        var name = at < 0 ? text : text[..at];
+        if (!Enum.TryParse<DevMetric>(name, ignoreCase: true, out var metric) || !Enum.IsDefined(metric) || int.TryParse(name, out _))
+        {
+            throw new UsageException($"--dev-metric: unknown metric '{text}' (expected eer, frr, frr@X or loss)");
+        }
+        if (at < 0)
+        {
+            return (metric, null);
+        }
+        if (metric != DevMetric.Frr
+            || !double.TryParse(text[(at + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var fa)
+            || !(fa > 0 && double.IsFinite(fa)))
+        {
+            throw new UsageException($"--dev-metric: '{text}': only frr takes a budget, as frr@X with X > 0 false alarms per hour");
+        }
+        return (metric, fa);
     }
 }

@@ -9,12 +9,16 @@ namespace StreamingAnchor.Losses;
 /// Times forward + backward of the loss family side by side: every round runs each loss once per shape, in a random
 /// order, so load from other processes hits all losses alike; medians (and 10th percentiles) are compared to "ce" on
 /// the same shape. Two reference rows come along: "torch-ce" (libtorch's fused cross entropy with padding
-/// masked by ignore_index / a mask, no weights) and "significance" (the [B,T] kernel plane alone).
+/// masked by ignore_index / a mask, no weights) and "significance" (the [B,T] kernel plane alone); on request also the
+/// reference path of every kind the fused path serves ("sal (reference)", ...).
 /// </summary>
 public static class LossBenchmark
 {
     public const string TorchCe = "torch-ce";
     public const string SignificanceOnly = "significance";
+
+    /// <summary>Appended to a kind's name for the row of its reference path (libtorch ops and autograd, no fused pass).</summary>
+    public const string ReferenceSuffix = " (reference)";
 
     /// <param name="progress">Receives (rounds done, rounds total) after every round, warm-up included.</param>
     public static IReadOnlyList<LossBenchmarkResult> Run(LossBenchmarkOptions options, IProgress<(int Done, int Total)>? progress = null)
@@ -33,6 +37,11 @@ public static class LossBenchmark
             {
                 var loss = LossFactory.Create(options.Loss with { Kind = LossKinds.Name(kind) });
                 contenders.Add(new Contender(shape, LossKinds.Name(kind), () => FullStep(shape, loss)));
+                if (options.IncludeReference && loss is WeightedFrameLoss)
+                {
+                    var reference = new WeightedFrameLoss(loss.Config, reference: true);
+                    contenders.Add(new Contender(shape, LossKinds.Name(kind) + ReferenceSuffix, () => FullStep(shape, reference)));
+                }
             }
             contenders.Add(new Contender(shape, TorchCe, () => TorchCrossEntropyStep(shape)));
             var kernel = options.Loss.SignificanceKernel();

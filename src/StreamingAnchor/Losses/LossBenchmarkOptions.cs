@@ -26,6 +26,9 @@ public sealed record LossBenchmarkOptions
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>Also time each kind's reference path (the formula as libtorch ops), next to its fused fast path.</summary>
+    public bool IncludeReference { get; init; }
+
     /// <summary>Options shared by every timed loss (the kind is set per row).</summary>
     public LossConfig Loss { get; init; } = new();
 }

@@ -13,8 +13,11 @@ namespace StreamingAnchor.Losses;
 /// differentiable focal factor (1, (1-p)^gamma or (1-p)^(gamma s)) and Z the reduction's normaliser.
 /// </summary>
 /// <remarks>
-/// Everything that does not depend on the logits (w / Z, the target sign of a one-logit model, gamma s) is written
-/// on the CPU into one [P,B,T] tensor, so the graph holds only the few ops the formula needs.
+/// Everything that does not depend on the logits (w / Z, the target sign of a one-logit model, gamma s) is computed
+/// on the CPU from lengths, targets and anchors, without autograd. Two paths use them: the fused one
+/// (<see cref="FusedFrameTerms"/>: value and gradient in one pass over CPU float32/float64 logits, tied into autograd by
+/// one dot product) and the reference one (<see cref="ReferenceTerms"/>: the formula as libtorch ops, differentiated by
+/// autograd), which runs on other devices and dtypes and is what the fused path is tested against.
 /// </remarks>
 internal sealed class WeightedFrameLoss : IFrameLoss
 {
@@ -24,10 +27,13 @@ internal sealed class WeightedFrameLoss : IFrameLoss
     private readonly bool _anchorWeight;
     private readonly bool _needsSignificance;
     private readonly bool _focal;
+    private readonly bool _reference;
 
-    public WeightedFrameLoss(LossConfig config)
+    /// <param name="reference">Always take the reference path (tests compare the two paths).</param>
+    public WeightedFrameLoss(LossConfig config, bool reference = false)
     {
         Config = config;
+        _reference = reference;
         _kind = config.ParsedKind();
         _reduction = config.ParsedReduction();
         _kernel = config.SignificanceKernel();
@@ -41,10 +47,63 @@ internal sealed class WeightedFrameLoss : IFrameLoss
     public Tensor Forward(Tensor logits, Tensor targets, Tensor lengths, IReadOnlyList<double[]> anchors)
     {
         using var input = LossInputs.Read(logits, targets, lengths, anchors, Config.ClassWeights);
+        if (!TakesFusedPath(logits))
+        {
+            return ReferenceForward(logits, targets, input, anchors);
+        }
+        return logits.dtype == ScalarType.Float64 ? FusedForward<double>(logits, input, anchors) : FusedForward<float>(logits, input, anchors);
+    }
+
+    /// <summary>Whether <see cref="Forward"/> runs <see cref="FusedFrameTerms"/> on these logits (CPU float32/float64).</summary>
+    internal bool TakesFusedPath(Tensor logits) =>
+        !_reference && logits.device_type == DeviceType.CPU && logits.dtype is ScalarType.Float32 or ScalarType.Float64;
+
+    /// <summary>The formula as libtorch ops: L = dot(phi l, w / Z), differentiated by autograd.</summary>
+    private Tensor ReferenceForward(Tensor logits, Tensor targets, LossInputs input, IReadOnlyList<double[]> anchors)
+    {
         using var scope = torch.NewDisposeScope();
         var planes = Planes(input, anchors, logits, normalise: true);
-        var term = FrameTerms(logits, targets, input, planes, out _);
+        var term = ReferenceTerms(logits, targets, input, planes, out _);
         return torch.dot(term.reshape(-1), planes[0].reshape(-1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// L and dL/dlogits from <see cref="FusedFrameTerms"/>; autograd sees L + (d - d.detach()) with d = dot(logits, dL/dlogits),
+    /// which is L exactly (d - d is 0) and has exactly that gradient. Without a gradient to compute, L alone.
+    /// </summary>
+    private Tensor FusedForward<T>(Tensor logits, LossInputs input, IReadOnlyList<double[]> anchors)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var size = input.Batch * input.Frames;
+        var perFrame = _kind == LossKind.Safl;
+        var constants = ArrayPool<T>.Shared.Rent(perFrame ? 2 * size : size);
+        try
+        {
+            var weights = constants.AsSpan(0, size);
+            var exponents = perFrame ? constants.AsSpan(size, size) : Span<T>.Empty;
+            FillConstants(input, anchors, weights, exponents, normalise: true, signed: input.Classes == 1);
+            using var scope = torch.NewDisposeScope();
+            var withGradient = logits.requires_grad && torch.is_grad_enabled();
+            var values = logits.contiguous();
+            var gradient = withGradient ? torch.empty_like(values) : null;
+            var gradientSpan = gradient is null ? Span<T>.Empty : MemoryMarshal.Cast<byte, T>(gradient.bytes);
+            var logitSpan = MemoryMarshal.Cast<byte, T>(values.bytes);
+            var gamma = _focal && !perFrame ? Config.Gamma : 0.0;
+            var sum = input.Classes == 1
+                ? FusedFrameTerms.Sigmoid<T>(logitSpan, weights, gamma, exponents, gradientSpan)
+                : FusedFrameTerms.Softmax<T>(logitSpan, input.Classes, input.Targets, weights, gamma, exponents, gradientSpan);
+            var loss = torch.tensor(sum, logits.dtype);
+            if (gradient is not null)
+            {
+                var surrogate = torch.dot(values.reshape(-1), gradient.reshape(-1));
+                loss = loss + (surrogate - surrogate.detach());
+            }
+            return loss.MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(constants);
+        }
     }
 
     public Tensor FrameWeights(Tensor logits, Tensor targets, Tensor lengths, IReadOnlyList<double[]> anchors)
@@ -56,7 +115,7 @@ internal sealed class WeightedFrameLoss : IFrameLoss
         var weights = planes[0].clone();
         if (_focal)
         {
-            FrameTerms(logits.detach(), targets, input, planes, out var focal);
+            ReferenceTerms(logits.detach(), targets, input, planes, out var focal);
             weights = weights * focal!;
         }
         return weights.MoveToOuterDisposeScope();
@@ -67,14 +126,51 @@ internal sealed class WeightedFrameLoss : IFrameLoss
     private int ExponentPlane(LossInputs input) => _kind == LossKind.Safl ? (input.Classes == 1 ? 2 : 1) : -1;
 
     /// <summary>
-    /// [P,B,T] constants: plane 0 the frame weights w (divided by Z when <paramref name="normalise"/>), then for C = 1
-    /// the sign that turns z into -z' (z' = z for target 1, -z for target 0), then for safl the exponent gamma s.
+    /// [P,B,T] constants of the reference path: plane 0 the frame weights w (divided by Z when <paramref name="normalise"/>),
+    /// then for C = 1 the sign that turns z into -z' (z' = z for target 1, -z for target 0), then for safl the exponent gamma s.
     /// </summary>
     private Tensor Planes(LossInputs input, IReadOnlyList<double[]> anchors, Tensor logits, bool normalise)
     {
         var count = 1 + (SignPlane(input) > 0 ? 1 : 0) + (ExponentPlane(input) > 0 ? 1 : 0);
         var dtype = logits.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         var planes = torch.empty(new long[] { count, input.Batch, input.Frames }, dtype);
+        if (dtype == ScalarType.Float64)
+        {
+            FillPlanes(MemoryMarshal.Cast<byte, double>(planes.bytes), input, anchors, normalise);
+        }
+        else
+        {
+            FillPlanes(MemoryMarshal.Cast<byte, float>(planes.bytes), input, anchors, normalise);
+        }
+        return TemporalSignificance.Place(planes, logits.dtype, logits.device);
+    }
+
+    private void FillPlanes<T>(Span<T> planes, LossInputs input, IReadOnlyList<double[]> anchors, bool normalise)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var size = input.Batch * input.Frames;
+        var exponents = ExponentPlane(input) is var exponent and > 0 ? planes.Slice(exponent * size, size) : Span<T>.Empty;
+        FillConstants(input, anchors, planes[..size], exponents, normalise, signed: false);
+        if (SignPlane(input) is var sign and > 0)
+        {
+            var signs = planes.Slice(sign * size, size);
+            var targets = input.Targets;
+            for (var i = 0; i < size; i++)
+            {
+                signs[i] = targets[i] == 1 ? T.NegativeOne : T.One;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The logit-free constants of both paths: the [B,T] frame weights w (0 on padding; divided by Z when
+    /// <paramref name="normalise"/>; negated on frames with target 0 when <paramref name="signed"/>, the sign of the
+    /// one-logit model's z') and, when <paramref name="exponents"/> is not empty (safl), the exponent gamma s.
+    /// </summary>
+    private void FillConstants<T>(LossInputs input, IReadOnlyList<double[]> anchors, Span<T> weights, Span<T> exponents, bool normalise,
+        bool signed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var size = input.Batch * input.Frames;
         double[]? significance = null;
         try
@@ -84,13 +180,45 @@ internal sealed class WeightedFrameLoss : IFrameLoss
                 significance = ArrayPool<double>.Shared.Rent(size);
                 TemporalSignificance.Fill(_kernel, anchors, input.Frames, significance.AsSpan(0, size));
             }
-            if (dtype == ScalarType.Float64)
+            var targets = input.Targets;
+            var classWeights = Config.ClassWeights;
+            var lambda = Config.Lambda;
+            var gamma = Config.Gamma;
+            var withExponents = !exponents.IsEmpty;
+            var sum = 0.0;
+            for (var b = 0; b < input.Batch; b++)
             {
-                FillPlanes(MemoryMarshal.Cast<byte, double>(planes.bytes), input, significance, normalise);
+                var row = b * input.Frames;
+                var length = (int)input.Lengths[b];
+                for (var t = 0; t < length; t++)
+                {
+                    var i = row + t;
+                    var w = classWeights is null ? 1.0 : classWeights[targets[i]];
+                    if (_anchorWeight)
+                    {
+                        w *= 1 + lambda * significance![i];
+                    }
+                    weights[i] = T.CreateTruncating(signed && targets[i] != 1 ? -w : w);
+                    sum += w;
+                    if (withExponents)
+                    {
+                        exponents[i] = T.CreateTruncating(gamma * significance![i]);
+                    }
+                }
+                weights.Slice(row + length, input.Frames - length).Clear();
+                if (withExponents)
+                {
+                    exponents.Slice(row + length, input.Frames - length).Clear();
+                }
             }
-            else
+            if (normalise)
             {
-                FillPlanes(MemoryMarshal.Cast<byte, float>(planes.bytes), input, significance, normalise);
+                var normaliser = _reduction == LossReduction.Mean ? input.ValidFrames : sum;
+                var scale = T.CreateTruncating(normaliser > 0 ? 1.0 / normaliser : 1.0);
+                for (var i = 0; i < size; i++)
+                {
+                    weights[i] *= scale;
+                }
             }
         }
         finally
@@ -100,61 +228,6 @@ internal sealed class WeightedFrameLoss : IFrameLoss
                 ArrayPool<double>.Shared.Return(significance);
             }
         }
-        return TemporalSignificance.Place(planes, logits.dtype, logits.device);
-    }
-
-    private void FillPlanes<T>(Span<T> planes, LossInputs input, double[]? significance, bool normalise)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var size = input.Batch * input.Frames;
-        var weights = planes[..size];
-        var targets = input.Targets;
-        var classWeights = Config.ClassWeights;
-        var lambda = Config.Lambda;
-        var sum = 0.0;
-        for (var b = 0; b < input.Batch; b++)
-        {
-            var row = b * input.Frames;
-            var length = (int)input.Lengths[b];
-            for (var t = 0; t < length; t++)
-            {
-                var i = row + t;
-                var w = classWeights is null ? 1.0 : classWeights[targets[i]];
-                if (_anchorWeight)
-                {
-                    w *= 1 + lambda * significance![i];
-                }
-                weights[i] = T.CreateTruncating(w);
-                sum += w;
-            }
-            weights.Slice(row + length, input.Frames - length).Clear();
-        }
-        if (normalise)
-        {
-            var normaliser = _reduction == LossReduction.Mean ? input.ValidFrames : sum;
-            var scale = T.CreateTruncating(normaliser > 0 ? 1.0 / normaliser : 1.0);
-            for (var i = 0; i < size; i++)
-            {
-                weights[i] *= scale;
-            }
-        }
-        if (SignPlane(input) is var sign and > 0)
-        {
-            var signs = planes.Slice(sign * size, size);
-            for (var i = 0; i < size; i++)
-            {
-                signs[i] = targets[i] == 1 ? T.NegativeOne : T.One;
-            }
-        }
-        if (ExponentPlane(input) is var exponent and > 0)
-        {
-            var exponents = planes.Slice(exponent * size, size);
-            var gamma = Config.Gamma;
-            for (var i = 0; i < size; i++)
-            {
-                exponents[i] = T.CreateTruncating(gamma * significance![i]);
-            }
-        }
     }
 
     /// <summary>
@@ -162,7 +235,7 @@ internal sealed class WeightedFrameLoss : IFrameLoss
     /// itself (null without a focal factor). Everything past the cross entropy works on the [B,T] plane, never on
     /// [B,T,C], which keeps the focal kinds close to ce in cost.
     /// </summary>
-    private Tensor FrameTerms(Tensor logits, Tensor targets, LossInputs input, Tensor planes, out Tensor? focal)
+    private Tensor ReferenceTerms(Tensor logits, Tensor targets, LossInputs input, Tensor planes, out Tensor? focal)
     {
         focal = null;
         var batch = input.Batch;
@@ -190,7 +263,7 @@ internal sealed class WeightedFrameLoss : IFrameLoss
                 // log(1 - p) = log(-expm1(-l)): accurate as long as l is (expm1 keeps 1 - p exact for small l). When
                 // p rounds to 1, l and -expm1(-l) are 0; the floor then stands in for 1 - p, and since l = 0 there
                 // the term phi * l is 0 and its gradient finite whatever the floor.
-                logNotTrue = (-nll).expm1().neg().clamp_min(NotTrueFloor).log();
+                logNotTrue = (-nll).expm1().neg().clamp_min(FusedFrameTerms.NotTrueFloor).log();
             }
         }
         if (!_focal)
@@ -202,7 +275,4 @@ internal sealed class WeightedFrameLoss : IFrameLoss
         focal = exponent.exp();
         return focal * nll;
     }
-
-    /// <summary>Smallest 1 - p the softmax focal factor sees (representable in float32, far below any p it can tell from 1).</summary>
-    private const double NotTrueFloor = 1e-30;
 }

@@ -10,6 +10,25 @@ public static class Posteriors
     public static Tensor FromLogits(Tensor logits) =>
         logits.shape[2] == 1 ? torch.sigmoid(logits) : torch.softmax(logits, 2).narrow(2, 1, logits.shape[2] - 1);
 
+    /// <summary>
+    /// What a device holds after each of the <paramref name="frames"/> valid frames of sequence <paramref name="b"/>
+    /// (row-major [frames, K]): row i is frame i - <paramref name="lookAhead"/>'s posterior, the first rows 0 (warm-up),
+    /// as Inference/FrameAudioScorer emits them.
+    /// </summary>
+    public static float[] Delayed(Tensor posteriors, int b, int frames, int lookAhead)
+    {
+        var offline = Row(posteriors, b, frames);
+        if (lookAhead == 0)
+        {
+            return offline;
+        }
+        var k = offline.Length / Math.Max(1, frames);
+        var delayed = new float[offline.Length];
+        var shift = Math.Min(lookAhead, frames) * k;
+        Array.Copy(offline, 0, delayed, shift, offline.Length - shift);
+        return delayed;
+    }
+
     /// <summary>Valid frames of sequence <paramref name="b"/> as a row-major [frames, K] array.</summary>
     public static float[] Row(Tensor posteriors, int b, int frames)
     {

@@ -79,8 +79,27 @@ public sealed record TrainConfig
     /// <summary>Stop after this many epochs without a better dev metric (0 = never stop early).</summary>
     public int Patience { get; init; } = 0;
 
-    /// <summary>Dev metric that picks the best checkpoint: eer | frr (at 1 FA/h) | loss. Lower is better.</summary>
-    public string DevMetric { get; init; } = "eer";
+    /// <summary>
+    /// Dev metric that picks the best checkpoint: eer | frr (at <see cref="DevFaPerHour"/>) | loss. Lower is better. eer
+    /// and frr score the dev split as `sal eval` does (same detector rules, look-ahead delay; docs/models.md).
+    /// </summary>
+    public DevMetric DevMetric { get; init; } = DevMetric.Eer;
+
+    /// <summary>The false-alarm budget (per hour of dev audio) at which <see cref="DevMetric.Frr"/> is read; null: 1.</summary>
+    public double? DevFaPerHour { get; init; }
+
+    /// <summary><see cref="DevFaPerHour"/> or its default, 1 FA/h.</summary>
+    [JsonIgnore]
+    public double ResolvedDevFaPerHour => DevFaPerHour ?? 1.0;
+
+    /// <summary>The dev metric as printed and recorded: eer, loss or frr@X (X false alarms per hour).</summary>
+    [JsonIgnore]
+    public string DevMetricName => DevMetric switch
+    {
+        DevMetric.Frr => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"frr@{ResolvedDevFaPerHour:0.###}"),
+        DevMetric.Loss => "loss",
+        _ => "eer",
+    };
 
     /// <summary>
     /// Train without a dev split: every epoch runs (no early stopping) and the last epoch is the one shipped. Without
@@ -89,6 +108,12 @@ public sealed record TrainConfig
     public bool NoDev { get; init; }
 
     public int Seed { get; init; } = 1;
+
+    /// <summary>A manifest of mined hard negatives (`sal mine`) added to every epoch's training batches; null: none.</summary>
+    public string? HardNegatives { get; init; }
+
+    /// <summary>How often each hard negative is seen per epoch (fractions allowed); null: 1.</summary>
+    public double? HardNegativeWeight { get; init; }
 
     /// <summary>Torch intra-op threads (0 = the default, <see cref="TorchRuntime.DefaultThreads"/>: 1).</summary>
     public int Threads { get; init; }
@@ -121,11 +146,23 @@ public sealed record TrainConfig
         if (!double.IsFinite(MinLearningRateRatio) || MinLearningRateRatio is < 0 or > 1) throw new ArgumentException($"minimum learning-rate ratio must be in [0,1], got {MinLearningRateRatio}");
         if (ClipNorm < 0 || !double.IsFinite(ClipNorm)) throw new ArgumentException($"gradient clip must be >= 0, got {ClipNorm}");
         if (Patience < 0) throw new ArgumentException($"patience must be >= 0, got {Patience}");
-        if (DevMetric.ToLowerInvariant() is not ("eer" or "frr" or "loss"))
+        if (!Enum.IsDefined(DevMetric))
         {
             throw new ArgumentException($"unknown dev metric '{DevMetric}' (expected eer, frr or loss)");
         }
+        if (DevFaPerHour is { } fa && !(fa > 0 && double.IsFinite(fa)))
+        {
+            throw new ArgumentException($"dev false-alarm budget must be a positive number per hour, got {fa}");
+        }
         if (NoDev && Patience > 0) throw new ArgumentException($"patience {Patience} needs a dev split to watch; drop --no-dev or set patience to 0");
+        if (HardNegativeWeight is { } hw && !(hw > 0 && double.IsFinite(hw)))
+        {
+            throw new ArgumentException($"hard-negative weight must be positive, got {hw}");
+        }
+        if (HardNegativeWeight is not null && HardNegatives is null)
+        {
+            throw new ArgumentException("a hard-negative weight needs a hard-negative manifest (--hard-negatives)");
+        }
         if (Threads < 0) throw new ArgumentException($"threads must be >= 0, got {Threads}");
         if (!System.Text.RegularExpressions.Regex.IsMatch(Device, "^(cpu|cuda(:[0-9]+)?)$"))
         {

@@ -151,15 +151,18 @@ public sealed class Trainer
 
             // --no-dev ships the last epoch: every epoch counts as the best so far. Without dev clips (only allowed with
             // the loss metric) the training loss picks, rather than a NaN metric freezing the best at epoch 1.
-            var (devLoss, devMetric) = _config.NoDev ? (double.NaN, double.NaN) : EvaluateDev();
+            var (devLoss, devMetric, devEer) = _config.NoDev ? (double.NaN, double.NaN, double.NaN) : EvaluateDev();
             if (!_config.NoDev && double.IsNaN(devMetric))
             {
                 devMetric = lossSum / batchIndex;
             }
-            var improved = _config.NoDev || devMetric < state.BestMetric || state.BestEpoch == 0;
+            // FRR at a small false-alarm budget is a coarse number on a small dev split: equal FRRs go to the lower EER.
+            var bestEer = history.FirstOrDefault(h => h.Epoch == state.BestEpoch)?.DevEer;
+            var tieBroken = _config.DevMetric == DevMetric.Frr && devMetric == state.BestMetric && devEer < (bestEer ?? double.PositiveInfinity);
+            var improved = _config.NoDev || devMetric < state.BestMetric || tieBroken || state.BestEpoch == 0;
             var seconds = clock.Elapsed.TotalSeconds;
             var row = new EpochMetrics(epoch, step, lossSum / batchIndex, lr, devLoss, devMetric, frames / Math.Max(seconds, 1e-9),
-                seconds, improved);
+                seconds, improved, double.IsNaN(devEer) ? null : devEer);
             var without = improved ? 0 : state.EpochsWithoutImprovement + 1;
             state = new TrainingState(epoch, step,
                 improved ? devMetric : state.BestMetric,
@@ -182,8 +185,37 @@ public sealed class Trainer
         return state;
     }
 
-    /// <summary>Dev loss (the training loss) and the configured dev metric, from offline forward passes.</summary>
-    public (double Loss, double Metric) EvaluateDev()
+    /// <summary>
+    /// Dev loss (the training loss), the configured dev metric and the dev EER. The posteriors are those `sal eval`
+    /// streams (Inference/StreamingPipeline): row i holds frame i - k's output with the look-ahead k, the first k rows
+    /// are 0, and the detector, matching and FA/h rules are `sal eval`'s (<see cref="EvaluationConfig.ForTask"/>). They
+    /// come from the offline forward over cached features, which equals the streaming step for every family
+    /// (Models/StreamingEquivalenceTests, LookAheadTests; TrainerTests.DevScoringEqualsSalEvalOnTheDevSplit ties it to
+    /// `sal eval`); streams longer than <see cref="DevChunkFrames"/> go through the step in chunks to bound memory.
+    /// </summary>
+    public (double Loss, double Metric, double Eer) EvaluateDev()
+    {
+        var traces = DevTraces(out var devLoss);
+        if (traces.Count == 0)
+        {
+            return (devLoss, devLoss, double.NaN);
+        }
+        var evaluation = DetectionEvaluator.Run(traces, EvaluationConfig.ForTask(_config.Task) with { FaPerHourTargets = [_config.ResolvedDevFaPerHour] });
+        var metric = _config.DevMetric switch
+        {
+            DevMetric.Loss => devLoss,
+            DevMetric.Frr => evaluation.Targets[0].Point.Frr,
+            _ => evaluation.Eer,
+        };
+        // EER is NaN without events: fall back to the loss rather than never saving a best checkpoint.
+        return (devLoss, double.IsNaN(metric) ? devLoss : metric, evaluation.Eer);
+    }
+
+    /// <summary>Frames beyond which a dev batch is scored by the streaming step in chunks of this many frames (5 min).</summary>
+    public int DevChunkFrames { get; init; } = DevScoring.DefaultChunkFrames;
+
+    /// <summary>The dev split's posterior traces as `sal eval` would stream them, and the mean dev loss (NaN without dev batches).</summary>
+    public IReadOnlyList<PosteriorTrace> DevTraces(out double devLoss)
     {
         _model.eval();
         var traces = new List<PosteriorTrace>();
@@ -196,7 +228,7 @@ public sealed class Trainer
                 using (batch)
                 using (var scope = torch.NewDisposeScope())
                 {
-                    var logits = _model.forward(OnDevice(batch.Features));
+                    var logits = DevScoring.OfflineLogits(_model, OnDevice(batch.Features), DevChunkFrames);
                     lossSum += _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.Anchors).item<float>();
                     batches++;
                     var posteriors = Posteriors.FromLogits(logits).cpu();
@@ -207,29 +239,15 @@ public sealed class Trainer
                         {
                             throw new InvalidOperationException($"dev clip '{batch.Ids[b]}' has no ground truth");
                         }
-                        traces.Add(new PosteriorTrace(batch.Ids[b], Posteriors.Row(posteriors, b, (int)lengths[b]),
+                        traces.Add(new PosteriorTrace(batch.Ids[b], Posteriors.Delayed(posteriors, b, (int)lengths[b], _model.LookAhead),
                             (int)posteriors.shape[2], truth.Duration, truth.Events));
                     }
                 }
             }
         }
-        var devLoss = batches == 0 ? double.NaN : lossSum / batches;
-        if (traces.Count == 0)
-        {
-            return (devLoss, devLoss);
-        }
-        var metric = _config.DevMetric.ToLowerInvariant() switch
-        {
-            "loss" => devLoss,
-            "frr" => DevEvaluation(traces, 1.0).Targets[0].Point.Frr,
-            _ => DevEvaluation(traces, 1.0).Eer,
-        };
-        // EER is NaN without events: fall back to the loss rather than never saving a best checkpoint.
-        return (devLoss, double.IsNaN(metric) ? devLoss : metric);
+        devLoss = batches == 0 ? double.NaN : lossSum / batches;
+        return traces;
     }
-
-    private EvaluationResult DevEvaluation(IReadOnlyList<PosteriorTrace> traces, double target) =>
-        DetectionEvaluator.Run(traces, EvaluationConfig.ForTask(_config.Task) with { FaPerHourTargets = [target] });
 
     private void WriteMetrics(IEnumerable<EpochMetrics> history)
     {

@@ -71,7 +71,7 @@ public static class TrainingRun
     /// </summary>
     public static void RequireDevSplit(Manifest manifest, TrainConfig config, string remedy)
     {
-        if (config.NoDev || manifest.Split("dev").Count > 0 || string.Equals(config.DevMetric, "loss", StringComparison.OrdinalIgnoreCase))
+        if (config.NoDev || manifest.Split("dev").Count > 0 || config.DevMetric == DevMetric.Loss)
         {
             return;
         }
@@ -107,6 +107,32 @@ public static class TrainingRun
     }
 
     /// <summary>
+    /// The mined hard negatives (checked like any manifest) as features with the training data's rule, front end and
+    /// normaliser (fitted on the train split only, never on them), mixed into every epoch.
+    /// </summary>
+    public static ITrainingData WithHardNegatives(TrainConfig config, DatasetTrainingData data, IProgress<(int Done, int Total)>? loading = null)
+    {
+        if (config.HardNegatives is null)
+        {
+            return data;
+        }
+        if (data.Dataset.StreamNames.Count > 0)
+        {
+            throw new InvalidDataException(
+                $"{config.HardNegatives}: hard negatives are audio only, the training data also has the streams {string.Join(", ", data.Dataset.StreamNames)} (train with --streams false)");
+        }
+        var mined = ManifestChecker.LoadValid(config.HardNegatives!);
+        var hard = FeatureDataset.Load(mined, data.Dataset.Options with
+        {
+            IncludeStreams = false,
+            Splits = [HardNegativeTrainingData.Split],
+            Normalizer = data.Dataset.Normalizer,
+            CacheDirectory = null,
+        }, loading);
+        return new HardNegativeTrainingData(data, hard, data.TrainOptions, config.HardNegativeWeight ?? 1.0);
+    }
+
+    /// <summary>
     /// Trains into <paramref name="runDirectory"/>; reports data loading and training progress. The folder is locked
     /// for the whole run (<see cref="RunLock"/>) and fingerprinted (<see cref="RunFingerprint"/>): a folder holding a
     /// run on other data or settings is refused, unless <paramref name="force"/> (a resume then continues on the new
@@ -121,6 +147,10 @@ public static class TrainingRun
         Trainer.ResolveDevice(config.Device);
         // Bad data is refused before the folder is created or touched.
         var manifest = ValidManifest(config);
+        if (config.HardNegatives is { } mined)
+        {
+            ManifestChecker.LoadValid(mined);
+        }
         using var runLock = RunLock.Acquire(runDirectory);
         var configPath = Path.Combine(runDirectory, ConfigFile);
         var fingerprint = RunFingerprint.Of(config, manifest);
@@ -175,7 +205,8 @@ public static class TrainingRun
         torch.manual_seed(config.Seed);
         using var model = ModelFactory.Create(config.Model, data.InputDim, data.NumClasses);
         var loss = LossFactory.Create(config.Loss);
-        var trainer = new Trainer(config, model, loss, data, runDirectory);
+        var training = WithHardNegatives(config, data, loading);
+        var trainer = new Trainer(config, model, loss, training, runDirectory);
         var state = trainer.Run(progress, cancellation);
 
         // The run folder serves the best epoch (by the dev metric); the last one stays in checkpoints/ for resuming.
@@ -193,14 +224,15 @@ public static class TrainingRun
             ["epochsDone"] = state.EpochsDone,
             ["steps"] = state.Step,
             ["bestEpoch"] = state.BestEpoch,
-            ["devMetric"] = config.DevMetric,
+            ["devMetric"] = config.DevMetricName,
             ["selectedBy"] = config.NoDev
                 ? "last epoch (--no-dev: no dev split used)"
-                : dataset.Clips(data.DevSplit).Count == 0 ? "training loss (no dev split)" : $"dev {config.DevMetric}",
+                : dataset.Clips(data.DevSplit).Count == 0 ? "training loss (no dev split)" : $"dev {config.DevMetricName}",
             ["bestDevMetric"] = double.IsFinite(state.BestMetric) ? state.BestMetric : null,
             ["stoppedEarly"] = state.Stopped,
             ["trainClips"] = dataset.Clips(data.TrainSplit).Count,
             ["devClips"] = dataset.Clips(data.DevSplit).Count,
+            ["hardNegativeBatchesPerEpoch"] = training is HardNegativeTrainingData h ? h.HardBatchesPerEpoch : 0,
             ["inputDim"] = dataset.InputDim,
             [RunDirectory.StreamsKey] = new JsonArray([.. dataset.StreamNames.Select(n => JsonValue.Create(n))]),
             ["parameters"] = model.parameters().Sum(p => p.numel()),

@@ -22,6 +22,21 @@ public class LossBenchmarkTests
         Assert.Equal((6, 6), progress[^1]);
     }
 
+    [Fact]
+    public void ReferenceRowsComeWithTheKindsTheFusedPathServes()
+    {
+        var options = new LossBenchmarkOptions
+        {
+            Batch = 2, Frames = 8, ClassCounts = [1], Rounds = 2, WarmupRounds = 0, WarmupSeconds = 0, IncludeReference = true,
+        };
+        var names = LossBenchmark.Run(options).Select(r => r.Name).ToList();
+        foreach (var kind in new[] { "ce", "focal", "sal", "sa+fl", "safl" })
+        {
+            Assert.Contains(kind + LossBenchmark.ReferenceSuffix, names);
+        }
+        Assert.DoesNotContain("maxpool" + LossBenchmark.ReferenceSuffix, names);
+    }
+
     private sealed class SyncProgress(Action<(int, int)> report) : IProgress<(int, int)>
     {
         public void Report((int, int) value) => report(value);

@@ -98,8 +98,7 @@ public class StreamingPipelineTests
 
     /// <summary>
     /// `sal eval` (RunEvaluator.Score) and `sal stream` (a run opened by RunScorer, pushed through StreamingPipeline) are
-    /// one loop: at eval's chunk size the posteriors are the same floats, at sal stream's default 10 ms chunk the same
-    /// to float rounding.
+    /// one loop (one code path): the same posteriors to float rounding at eval's chunk size and at sal stream's default 10 ms.
     /// </summary>
     [Theory]
     [InlineData("tcn", 2, 1)]
@@ -125,7 +124,10 @@ public class StreamingPipelineTests
         using var opened = RunScorer.Open(folder.File("run"));
         var pipeline = opened.Pipeline(new DetectorConfig());
         var wav = WavFile.Read(folder.File("a.wav"), 16000).Samples;
-        Assert.Equal(evaluated, pipeline.Run(wav, RunEvaluator.ChunkSamples).Posteriors);
+        // Same code path; the last bit can still move with libtorch's thread count, which tests running beside this one set.
+        var same = pipeline.Run(wav, RunEvaluator.ChunkSamples).Posteriors;
+        Assert.Equal(evaluated.Length, same.Length);
+        Assert.True(evaluated.Zip(same, (a, b) => Math.Abs(a - b)).Max() < 1e-6);
         var streamed = pipeline.Run(wav, 160).Posteriors;
         Assert.Equal(evaluated.Length, streamed.Length);
         Assert.True(evaluated.Zip(streamed, (a, b) => Math.Abs(a - b)).Max() < 1e-5);

@@ -161,7 +161,7 @@ public class InputCatalogueTests
     {
         using var dir = new ScratchDir();
         var manifest = Corpus(dir, withDev: false);
-        TrainingRun.Run(Tiny(manifest) with { DevMetric = "loss" }, dir.File("run"));
+        TrainingRun.Run(Tiny(manifest) with { DevMetric = DevMetric.Loss }, dir.File("run"));
         Assert.Equal("training loss (no dev split)", new RunDirectory(dir.File("run")).ReadTrainingSummary()!["selectedBy"]!.GetValue<string>());
     }
 

@@ -98,4 +98,16 @@ public class TrainCliTests
         Assert.Equal(2, code);
         Assert.Equal("error: unknown window mode 'diagonal' (expected random or sliding)", stderr.Trim());
     }
+
+    [Theory]
+    [InlineData("frr@0", "error: --dev-metric: 'frr@0': only frr takes a budget, as frr@X with X > 0 false alarms per hour")]
+    [InlineData("eer@1", "error: --dev-metric: 'eer@1': only frr takes a budget, as frr@X with X > 0 false alarms per hour")]
+    [InlineData("auc", "error: --dev-metric: unknown metric 'auc' (expected eer, frr, frr@X or loss)")]
+    public void ABadDevMetricIsAUsageError(string metric, string expected)
+    {
+        var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", "--dev-metric", metric, "--out",
+            Path.Combine(Path.GetTempPath(), "sal-never"));
+        Assert.Equal(2, code);
+        Assert.Equal(expected, stderr.Trim());
+    }
 }

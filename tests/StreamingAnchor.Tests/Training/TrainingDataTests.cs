@@ -110,4 +110,61 @@ public class TrainingDataTests
         Assert.Empty(new RunDirectory(audioRun).StreamNames());
         Assert.Equal(2, RunEvaluator.Score(audioRun, corpus.Manifest, "dev").Traces.Count);
     }
+
+    /// <summary>
+    /// The dev metric's traces (offline forward with the look-ahead delay, or the step in chunks for long streams) are
+    /// what `sal eval` streams over the dev split: same frames, same posteriors to float rounding, same events.
+    /// </summary>
+    [Theory]
+    [InlineData("tcn", 2, 30_000)]
+    [InlineData("tcn", 2, 37)]
+    [InlineData("gru", 0, 30_000)]
+    [InlineData("crnn", 1, 41)]
+    public void DevScoringEqualsSalEvalOnTheDevSplit(string family, int lookAhead, int chunkFrames)
+    {
+        using var corpus = new TinyCorpus();
+        var run = corpus.Dir.File("run");
+        var config = Config(corpus.Manifest) with { Task = "kws", Model = new ModelConfig { Family = family, Preset = "small", LookAhead = lookAhead } };
+        TrainingRun.Run(config, run);
+        var evaluated = RunEvaluator.Score(run, corpus.Manifest, "dev").Traces.ToDictionary(t => t.Id);
+
+        var normalizer = new RunDirectory(run).LoadNormalizer()!;
+        var data = TrainingRun.LoadData(config, new FbankConfig(), normalizer: normalizer);
+        using var model = new RunDirectory(run).LoadModel();
+        var trainer = new Trainer(config, model, LossFactory.Create(config.Loss), data, corpus.Dir.File("scratch")) { DevChunkFrames = chunkFrames };
+        var dev = trainer.DevTraces(out var devLoss);
+        Assert.True(double.IsFinite(devLoss));
+        Assert.Equal(evaluated.Count, dev.Count);
+        foreach (var trace in dev)
+        {
+            var reference = evaluated[trace.Id];
+            Assert.Equal(reference.Frames, trace.Frames);
+            Assert.Equal(reference.Events, trace.Events);
+            Assert.Equal(reference.DurationSeconds, trace.DurationSeconds, 2);
+            Assert.All(trace.Posteriors.Take(lookAhead), p => Assert.Equal(0f, p));
+            var worst = reference.Posteriors.Zip(trace.Posteriors, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst < 1e-5, $"{trace.Id}: max |sal eval - dev| = {worst}");
+        }
+    }
+
+    [Fact]
+    public void FrrAtABudgetPicksTheEpochAndIsRecordedByName()
+    {
+        using var corpus = new TinyCorpus();
+        var run = corpus.Dir.File("run");
+        var config = Config(corpus.Manifest) with { Task = "kws", Epochs = 3, DevMetric = DevMetric.Frr, DevFaPerHour = 2 };
+        var state = TrainingRun.Run(config, run);
+        var summary = new RunDirectory(run).ReadTrainingSummary()!;
+        Assert.Equal("frr@2", summary["devMetric"]!.GetValue<string>());
+        Assert.Equal("dev frr@2", summary["selectedBy"]!.GetValue<string>());
+        var rows = File.ReadAllLines(Path.Combine(run, Trainer.MetricsFile)).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, r => Assert.InRange(r["devMetric"]!.GetValue<double>(), 0, 1));
+        Assert.All(rows, r => Assert.InRange(r["devEer"]!.GetValue<double>(), 0, 1));
+        // The best epoch has the lowest FRR, and among equal FRRs the lowest EER.
+        var best = rows.OrderBy(r => r["devMetric"]!.GetValue<double>()).ThenBy(r => r["devEer"]!.GetValue<double>()).ThenBy(r => r["epoch"]!.GetValue<int>()).First();
+        Assert.Equal(best["epoch"]!.GetValue<int>(), state.BestEpoch);
+        // train.json keeps the enum by its old name, so runs recorded before it was typed still resume.
+        Assert.Contains("\"devMetric\": \"frr\"", File.ReadAllText(Path.Combine(run, TrainingRun.ConfigFile)));
+    }
 }
