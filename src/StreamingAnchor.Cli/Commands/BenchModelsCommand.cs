@@ -1,6 +1,7 @@
 using StreamingAnchor.Cli.Output;
 using System.CommandLine;
 using Spectre.Console;
+using StreamingAnchor.Evaluation.Peers;
 using StreamingAnchor.Export;
 using StreamingAnchor.Models;
 
@@ -15,11 +16,18 @@ internal static class BenchModelsCommand
         var preset = new Option<string>("--preset") { Description = "Preset, or 'all'", DefaultValueFactory = _ => "all" };
         var frames = new Option<int>("--frames") { Description = "Timed frames per model and runtime (after 50 warm-up frames)", DefaultValueFactory = _ => 2000 };
         var inputDim = new Option<int>("--input-dim") { Description = "Features per frame", DefaultValueFactory = _ => 40 };
+        var peers = new Option<bool>("--peers") { Description = "Also time openWakeWord and Silero VAD v5 per 10 ms the same way (their models come from the peers' cache, fetched like `sal peers` does)" };
+        var peersCache = new Option<DirectoryInfo?>("--peers-cache")
+        {
+            Description = $"Folder for the peers' models (default ${PeerModelCache.CacheEnvironmentVariable} or ~/.cache/streaminganchor/peers)",
+        };
         var command = new Command("models", "Per-frame streaming cost (µs per 10 ms frame, real-time factor) on one thread: TorchSharp, ONNX Runtime, and the raw-audio graph");
         command.Options.Add(family);
         command.Options.Add(preset);
         command.Options.Add(frames);
         command.Options.Add(inputDim);
+        command.Options.Add(peers);
+        command.Options.Add(peersCache);
         CommandAction.Set(command, parse =>
         {
             var families = parse.GetValue(family) is { } f && f != "all" ? [f] : ModelPreset.Families;
@@ -31,6 +39,7 @@ internal static class BenchModelsCommand
                 throw new UsageException("--frames: must be at least 1");
             }
 
+            var loadBefore = MachineLoad.Average();
             var scratch = Path.Combine(Path.GetTempPath(), $"sal-bench-{Environment.ProcessId}");
             IReadOnlyList<RuntimeBenchmarkRow> rows;
             try
@@ -49,19 +58,33 @@ internal static class BenchModelsCommand
                 }
             }
 
+            Console.WriteLine($"load average {loadBefore} at start, {MachineLoad.Average()} at end");
             Console.WriteLine($"{Environment.ProcessorCount} cores, 1 thread per runtime, {count} frames of 1 x {parse.GetValue(inputDim)} each, batch 1; RTF = CPU time of the streaming thread per frame / 10 ms; wall time also counts waiting for a core");
             Console.WriteLine("features path = C# fbank + CMVN + the features ONNX graph (audio to logits); raw-audio graph = the same inside one ONNX graph with posteriors and the smoothed score, one 160-sample call per frame (and per frame with 1600-sample calls)");
-            string[] header = ["model", "preset", "params", "MACs/frame", "torch µs/frame", "onnx µs/frame", "torch RTF", "onnx RTF", "torch/onnx", "torch wall µs", "onnx wall µs", "fbank+cmvn µs (C#)", "features path µs", "raw-audio graph µs", "raw wall µs", "raw µs @100 ms calls"];
+            Console.WriteLine("onnx = the single-frame features graph (the export's default), multi = the multi-frame graph (every export before format 2), both timed in this run; nodes = as exported / as ONNX Runtime runs them after its fusions; GFLOP/s = 2 x MACs/frame over CPU µs/frame");
+            string[] header = ["model", "preset", "params", "MACs/frame", "torch µs/frame", "onnx µs/frame", "onnx nodes", "onnx GFLOP/s", "multi µs/frame", "multi nodes", "multi/onnx", "torch RTF", "onnx RTF", "torch/onnx", "torch wall µs", "onnx wall µs", "fbank+cmvn µs (C#)", "features path µs", "raw-audio graph µs", "raw wall µs", "raw µs @100 ms calls"];
             var cells = rows.Select(r => new[]
             {
                 r.Family, r.Preset, r.Parameters.ToString("N0"), r.MacsPerFrame.ToString("N0"), r.TorchCpuMicroseconds.ToString("F1"),
-                r.OnnxCpuMicroseconds.ToString("F1"), r.TorchRealTimeFactor.ToString("F4"), r.OnnxRealTimeFactor.ToString("F4"),
+                r.OnnxCpuMicroseconds.ToString("F1"), $"{r.SingleFrame.Nodes}/{r.SingleFrame.OptimizedNodes}", r.OnnxGflops.ToString("F2"),
+                r.MultiFrame.CpuMicroseconds.ToString("F1"), $"{r.MultiFrame.Nodes}/{r.MultiFrame.OptimizedNodes}",
+                (r.MultiFrame.CpuMicroseconds / r.OnnxCpuMicroseconds).ToString("F1") + "x", r.TorchRealTimeFactor.ToString("F4"), r.OnnxRealTimeFactor.ToString("F4"),
                 (r.TorchCpuMicroseconds / r.OnnxCpuMicroseconds).ToString("F1") + "x", r.TorchWallMicroseconds.ToString("F1"),
                 r.OnnxWallMicroseconds.ToString("F1"), r.FrontEndCpuMicroseconds.ToString("F1"), r.FeaturesPathCpuMicroseconds.ToString("F1"),
                 double.IsNaN(r.RawCpuMicroseconds) ? "-" : r.RawCpuMicroseconds.ToString("F1"), double.IsNaN(r.RawWallMicroseconds) ? "-" : r.RawWallMicroseconds.ToString("F1"),
                 double.IsNaN(r.RawBatchedCpuMicroseconds) ? "-" : r.RawBatchedCpuMicroseconds.ToString("F1"),
             }).ToArray();
             ConsoleTable.Write(header, cells);
+            if (parse.GetValue(peers))
+            {
+                var cache = new PeerModelCache(parse.GetValue(peersCache)?.FullName);
+                var peerRows = PeerRuntimeBenchmark.Run(cache, count, new SyncProgress(m => Console.Error.WriteLine($"bench: {m}")));
+                Console.WriteLine("peers, timed the same way (thread CPU time, one intra-op thread) through the wrappers `sal peers` scores with:");
+                ConsoleTable.Write(["peer", "params", "samples/call", "µs/call", "µs per 10 ms"], peerRows.Select(r => new[]
+                {
+                    r.Name, r.Parameters.ToString("N0"), r.SamplesPerCall.ToString(), r.CpuMicrosecondsPerCall.ToString("F1"), r.CpuMicrosecondsPer10Ms.ToString("F1"),
+                }).ToArray());
+            }
 
             return 0;
         });

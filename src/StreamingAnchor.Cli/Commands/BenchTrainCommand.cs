@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using StreamingAnchor.Cli.Output;
 using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
@@ -115,9 +114,9 @@ internal static class BenchTrainCommand
         TorchRuntime.EnsureConfigured();
         var policy = Environment.GetEnvironmentVariable(PolicyVariable) is { Length: > 0 } v ? v : "unset (libgomp default)";
         Console.WriteLine($"{TorchRuntime.Describe()}; {Environment.ProcessorCount} cores; {PolicyVariable} {policy}; " +
-                          $"load average at start {LoadAverage()}; loss {options.Loss.Kind}; [B,{options.Frames},{options.InputDim}] random features, C = {options.Classes}");
+                          $"load average at start {MachineLoad.Average()}; loss {options.Loss.Kind}; [B,{options.Frames},{options.InputDim}] random features, C = {options.Classes}");
         var rows = TrainBenchmark.Run(options, new Progress(m => Console.Error.WriteLine($"bench train: {m}")));
-        Console.WriteLine($"load average at end {LoadAverage()}; step = forward + loss + backward + clip + AdamW; frames/s median over {options.Rounds} rounds " +
+        Console.WriteLine($"load average at end {MachineLoad.Average()}; step = forward + loss + backward + clip + AdamW; frames/s median over {options.Rounds} rounds " +
                           "(best = 10th percentile step time); FLOP/frame = 6 x MACs (2 per MAC, x3 forward+backward); peak RSS = VmHWM while the config ran" +
                           (rows.All(r => r.PeakRssReset) ? "" : " (not resettable here: process peak so far)") + "; managed = GC heap after the config");
         string[] header = ["model", "preset", "batch", "threads", "load", "params", "MACs/frame", "MFLOP/frame", "frames/s", "best frames/s", "GFLOP/s",
@@ -164,23 +163,14 @@ internal static class BenchTrainCommand
         foreach (var policy in policies)
         {
             Console.Error.WriteLine($"bench train: child process with {PolicyVariable}={policy.ToUpperInvariant()}");
-            var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-            var entry = Environment.GetCommandLineArgs()[0];
-            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+            string[] lines;
+            try
             {
-                info.ArgumentList.Add(entry);
+                lines = SalChild.Run(args, new Dictionary<string, string> { [PolicyVariable] = policy.ToUpperInvariant() });
             }
-            foreach (var a in args)
+            catch (InvalidOperationException e)
             {
-                info.ArgumentList.Add(a);
-            }
-            info.Environment[PolicyVariable] = policy.ToUpperInvariant();
-            using var child = Process.Start(info) ?? throw new InvalidOperationException("could not start the bench child process");
-            var lines = child.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            child.WaitForExit();
-            if (child.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"bench child with {PolicyVariable}={policy} failed (exit {child.ExitCode})");
+                throw new InvalidOperationException($"bench child with {PolicyVariable}={policy}: {e.Message}");
             }
             // Child output (redirected): a runtime line, a legend line, then a tab-separated table.
             Console.WriteLine($"[{policy}] {lines[0]}");
@@ -195,18 +185,6 @@ internal static class BenchTrainCommand
                 headerDone |= isHeader;
                 Console.WriteLine((isHeader ? "omp wait\t" : policy + "\t") + line);
             }
-        }
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "n/a";
         }
     }
 

@@ -77,7 +77,7 @@ internal static class ExportCommand
             else
             {
                 using var check = new OnnxStreamingModel(onnxPath);
-                Console.WriteLine($"wrote {onnxPath}: {check.InputDim} inputs, {check.NumClasses} outputs, look-ahead {check.LookAhead}, " +
+                Console.WriteLine($"wrote {onnxPath}: {check.InputDim} inputs, {check.NumClasses} outputs, {(check.SingleFrame ? "one frame per call" : "any frames per call")}, look-ahead {check.LookAhead}, " +
                                   $"{check.StateShapes.Count} state tensors ({check.StateShapes.Sum(s => s.Aggregate(1L, (a, b) => a * b))} floats)" +
                                   (check.FrontEndJson is null || check.NormalizerJson is null ? "; warning: no front end or normaliser in the run, sal stream --onnx will refuse it" : ""));
             }

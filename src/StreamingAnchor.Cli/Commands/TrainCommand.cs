@@ -42,6 +42,11 @@ internal static class TrainCommand
         var windowMode = new Option<string>("--window-mode") { Description = "random (seeded crops, new each epoch) | sliding (half-overlapping windows)" };
         var augment = new Option<bool?>("--augment") { Description = "Seeded augmentation of training batches: gain, time shift, SpecAugment (or the config's augmentation)" };
         var streams = new Option<bool?>("--streams") { Description = "Feed the manifest's extra per-frame streams (e.g. accelerometer) with the audio; --streams false trains audio only (default true)" };
+        var sampler = new Option<string>("--sampler")
+        {
+            Description = "Balanced batches: 'default' (positive=0.4,confusable=0.2,speech=0.2,background=0.2) or kind=share,... (unlisted kinds 0)",
+        };
+        var epochWindows = new Option<int?>("--epoch-windows") { Description = "Windows per epoch with --sampler (default: one pass of the split's windows)" };
         var lr = new Option<double?>("--lr") { Description = "Peak learning rate (AdamW)" };
         var weightDecay = new Option<double?>("--weight-decay") { Description = "AdamW weight decay" };
         var warmup = new Option<double?>("--warmup") { Description = "Share of steps spent warming up" };
@@ -61,7 +66,8 @@ internal static class TrainCommand
         var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data or config changed" };
         foreach (var o in new Option[] { data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
                      tauBefore, tauAfter, maxDistance, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
-                     lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, seed, threads, device, noDev, force })
+                     sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, seed, threads,
+                     device, noDev, force })
         {
             command.Options.Add(o);
         }
@@ -135,6 +141,7 @@ internal static class TrainCommand
                         : c.WindowMode,
                     Augment = parse.GetValue(augment) ?? c.Augment,
                     IncludeStreams = parse.GetValue(streams) ?? c.IncludeStreams,
+                    Sampler = parse.GetValue(sampler) is { } spec ? SamplerOptions.Parse(spec) : c.Sampler,
                     LearningRate = parse.GetValue(lr) ?? c.LearningRate,
                     WeightDecay = parse.GetValue(weightDecay) ?? c.WeightDecay,
                     WarmupFraction = parse.GetValue(warmup) ?? c.WarmupFraction,
@@ -149,6 +156,13 @@ internal static class TrainCommand
                     Device = parse.GetValue(device) ?? c.Device,
                     NoDev = parse.GetValue(noDev) || c.NoDev,
                 };
+                if (parse.GetValue(epochWindows) is { } windows)
+                {
+                    c = c with
+                    {
+                        Sampler = (c.Sampler ?? throw new ArgumentException("--epoch-windows needs --sampler (or sampler in --config)")) with { EpochWindows = windows },
+                    };
+                }
                 if (string.IsNullOrEmpty(c.Data))
                 {
                     throw new ArgumentException("--data (or data in --config) is required");

@@ -23,6 +23,12 @@ public sealed record BatchOptions
 
     public AugmentOptions? Augment { get; init; }
 
+    /// <summary>
+    /// Balance every batch by <see cref="ExampleKind"/> (positives, confusables, speech, background) in these shares, an
+    /// epoch being <see cref="SamplerOptions.EpochWindows"/> windows; null serves each window of the split once per epoch.
+    /// </summary>
+    public SamplerOptions? Sampler { get; init; }
+
     /// <summary>Drop the last batch when it is smaller than <see cref="BatchSize"/>.</summary>
     public bool DropLast { get; init; }
 
@@ -40,5 +46,6 @@ public sealed record BatchOptions
             throw new ArgumentException("window length and stride must be at least one frame");
         }
         Augment?.Validate();
+        Sampler?.Validate();
     }
 }

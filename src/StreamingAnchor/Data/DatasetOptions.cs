@@ -28,6 +28,12 @@ public sealed record DatasetOptions
     /// </summary>
     public Audio.FeatureNormalizer? Normalizer { get; init; }
 
+    /// <summary>
+    /// Where each split's features live: a memory-mapped file per split beside the cache (default; the process holds only
+    /// the windows it batches) or arrays in RAM. Both give the same batches.
+    /// </summary>
+    public FeatureStorage Storage { get; init; } = FeatureStorage.Mapped;
+
     /// <summary>Worker threads for feature extraction; null uses every core.</summary>
     public int? MaxParallelism { get; init; }
 }

@@ -30,7 +30,7 @@ internal sealed class ExampleMaker
         var clip = _clips[unit.ClipIndex];
         var fb = _options.Fbank;
         var melDim = fb.MelBins;
-        var dim = clip.Features.Dim;
+        var dim = clip.Dim;
 
         // Draw every random number in a fixed order, used or not, so one option never shifts another's draws.
         var a = augment ?? AugmentOptions.None;
@@ -67,14 +67,15 @@ internal sealed class ExampleMaker
             var mel = _extractor.Value!.Compute(segment);
             frames = Math.Min(mel.Frames, unit.Length);
             data = new float[frames * dim];
+            var source = dim > melDim ? new float[dim] : [];
             for (var t = 0; t < frames; t++)
             {
                 mel.Row(t).CopyTo(data.AsSpan(t * dim, melDim));
                 if (dim > melDim)
                 {
                     // Extra streams follow the stretched time axis by nearest source frame.
-                    var src = Math.Min(clip.Frames - 1, unit.Start + (int)Math.Round(t * speed));
-                    clip.Features.Row(src)[melDim..].CopyTo(data.AsSpan((t * dim) + melDim, dim - melDim));
+                    clip.ReadFrames(Math.Min(clip.Frames - 1, unit.Start + (int)Math.Round(t * speed)), source);
+                    source.AsSpan(melDim).CopyTo(data.AsSpan((t * dim) + melDim, dim - melDim));
                 }
             }
         }
@@ -82,7 +83,7 @@ internal sealed class ExampleMaker
         {
             frames = unit.Length;
             data = new float[frames * dim];
-            Array.Copy(clip.Features.Data, (long)unit.Start * dim, data, 0, data.Length);
+            clip.ReadFrames(unit.Start, data);
         }
 
         if (gainDraw < a.GainProbability)

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Evaluation;
@@ -10,18 +12,22 @@ namespace StreamingAnchor.Data;
 /// var data = FeatureDataset.Load("corpus/manifest.jsonl", new DatasetOptions { Rule = TaskRule.For(TaskKind.Kws, "hey_sal") });
 /// foreach (var batch in data.Batches("train", new BatchOptions { BatchSize = 32, Seed = 1, WindowFrames = 200 }, epoch)) { ... }
 /// </code>
-/// Features are [frames, mel bins + extra stream dims]; the normaliser is fitted on the train split and applied to
-/// every batch (replace it with a model's own via <see cref="Normalizer"/> at evaluation).
+/// Features are [frames, mel bins + extra stream dims], kept per split in a <see cref="FeatureStore"/> (memory-mapped by
+/// default, so only the current batches' windows are materialised); the normaliser is fitted on the train split and
+/// applied to every batch (replace it with a model's own via <see cref="Normalizer"/> at evaluation). Disposing the
+/// dataset unmaps its stores.
 /// </summary>
-public sealed class FeatureDataset
+public sealed class FeatureDataset : IDisposable
 {
+    private readonly IReadOnlyList<FeatureStore> _stores;
     private readonly Dictionary<string, List<DatasetClip>> _splits;
     private readonly Dictionary<string, NoiseBank> _noiseBanks = new(StringComparer.Ordinal);
     private readonly Lock _noiseGate = new();
 
     private FeatureDataset(Manifest manifest, DatasetOptions options, Dictionary<string, List<DatasetClip>> splits,
-        IReadOnlyList<string> streamNames, int inputDim, FeatureNormalizer normalizer)
+        IReadOnlyList<string> streamNames, int inputDim, FeatureNormalizer normalizer, IReadOnlyList<FeatureStore> stores)
     {
+        _stores = stores;
         Manifest = manifest;
         Options = options;
         _splits = splits;
@@ -74,40 +80,120 @@ public sealed class FeatureDataset
         }
 
         var cache = new FeatureCache(options.CacheDirectory ?? Path.Combine(manifest.BaseDirectory, ".cache", "features"), options.Fbank);
-        var paths = entries.Select(e => manifest.Resolve(e.Audio)).ToList();
-        var mel = cache.GetAll(paths, progress, options.MaxParallelism);
-
         var streamNames = options.IncludeStreams
             ? entries.SelectMany(e => e.Streams?.Keys ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()
             : [];
-        var splits = new Dictionary<string, List<DatasetClip>>(StringComparer.OrdinalIgnoreCase);
-        int? inputDim = null;
-        for (var i = 0; i < entries.Count; i++)
+        foreach (var entry in entries)
         {
-            var entry = entries[i];
-            if (mel[i].Frames == 0)
-            {
-                throw new InvalidDataException($"{paths[i]}: clip '{entry.Id}' is shorter than one {options.Fbank.WindowSamples}-sample frame");
-            }
             TaskRule.CheckAnchors(entry, manifest.Path);
-            var features = streamNames.Count == 0 ? mel[i] : WithStreams(manifest, entry, mel[i], streamNames);
-            if (inputDim is { } d && d != features.Dim)
+        }
+        // Every clip must have the first clip's width: mel bins plus its streams' dims.
+        var inputDim = options.Fbank.MelBins + ReadStreams(manifest, entries[0], streamNames).Sum(s => s.Dim);
+        var extractor = new ThreadLocal<FbankExtractor>(() => new FbankExtractor(options.Fbank));
+        var splits = new Dictionary<string, List<DatasetClip>>(StringComparer.OrdinalIgnoreCase);
+        var stores = new List<FeatureStore>();
+        var done = 0;
+        progress?.Report((0, entries.Count));
+        try
+        {
+            foreach (var split in entries.Select(e => e.Split).Distinct(StringComparer.OrdinalIgnoreCase).ToList())
             {
-                throw new InvalidDataException($"{manifest.Path}: clip '{entry.Id}' has {features.Dim} features per frame, earlier clips {d}");
+                var part = entries.Where(e => string.Equals(e.Split, split, StringComparison.OrdinalIgnoreCase)).ToList();
+                var paths = part.Select(e => manifest.Resolve(e.Audio)).ToList();
+                FeatureMatrix Produce(int i)
+                {
+                    var mel = cache.Get(paths[i], extractor.Value);
+                    if (mel.Frames == 0)
+                    {
+                        throw new InvalidDataException($"{paths[i]}: clip '{part[i].Id}' is shorter than one {options.Fbank.WindowSamples}-sample frame");
+                    }
+                    var features = streamNames.Count == 0 ? mel : WithStreams(manifest, part[i], mel, streamNames);
+                    if (features.Dim != inputDim)
+                    {
+                        throw new InvalidDataException($"{manifest.Path}: clip '{part[i].Id}' has {features.Dim} features per frame, earlier clips {inputDim}");
+                    }
+                    return features;
+                }
+                var before = done;
+                Action<int>? report = progress is null ? null : n => progress.Report((before + n, entries.Count));
+                FeatureStore store = options.Storage == FeatureStorage.Memory
+                    ? LoadInMemory(part.Count, Produce, inputDim, report, options.MaxParallelism)
+                    : OpenOrBuild(manifest, split, cache, part, paths, streamNames, Produce, report, options.MaxParallelism);
+                stores.Add(store);
+                done += part.Count;
+                progress?.Report((done, entries.Count));
+                splits[split] = part.Select((e, i) => new DatasetClip(e, paths[i], store, i, options.Rule.Apply(e, store.Frames(i)))).ToList();
             }
-            inputDim = features.Dim;
-            var clip = new DatasetClip(entry, paths[i], features, options.Rule.Apply(entry, features.Frames));
-            if (!splits.TryGetValue(entry.Split, out var list))
+        }
+        catch
+        {
+            foreach (var store in stores)
             {
-                splits[entry.Split] = list = [];
+                store.Dispose();
             }
-            list.Add(clip);
+            throw;
         }
 
         var fitOn = splits.TryGetValue(options.NormalizerSplit, out var fitClips) ? fitClips : null;
         var normalizer = options.Normalizer
-            ?? (fitOn is null ? FeatureNormalizer.Identity(inputDim!.Value) : FeatureNormalizer.Fit(fitOn.Select(c => c.Features)));
-        return new FeatureDataset(manifest, options, splits, streamNames, inputDim!.Value, normalizer);
+            ?? (fitOn is null ? FeatureNormalizer.Identity(inputDim) : FeatureNormalizer.Fit(fitOn.Select(c => c.ReadFeatures())));
+        return new FeatureDataset(manifest, options, splits, streamNames, inputDim, normalizer, stores);
+    }
+
+    private static MemoryFeatureStore LoadInMemory(int count, Func<int, FeatureMatrix> produce, int dim, Action<int>? progress, int? maxParallelism)
+    {
+        var clips = new FeatureMatrix[count];
+        var done = 0;
+        ParallelWork.For(count, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism ?? Environment.ProcessorCount }, i =>
+        {
+            clips[i] = produce(i);
+            progress?.Invoke(Interlocked.Increment(ref done));
+        });
+        return new MemoryFeatureStore(clips, dim);
+    }
+
+    /// <summary>
+    /// The split's mapped store under the cache (<c>stores/</c>), named by manifest, split, streams and clip ids and keyed by every
+    /// cache entry and stream file it is built from (path, size, mtime): reused while they are unchanged, rebuilt when
+    /// any changed or is missing. Clips come from the per-file cache, computed there first when needed.
+    /// </summary>
+    private static MappedFeatureStore OpenOrBuild(Manifest manifest, string split, FeatureCache cache, IReadOnlyList<ManifestEntry> part,
+        IReadOnlyList<string> paths, IReadOnlyList<string> streamNames, Func<int, FeatureMatrix> produce, Action<int>? progress, int? maxParallelism)
+    {
+        // Named by what it holds, so a part of a manifest (sal bench data --hours) gets a store of its own.
+        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"{manifest.Path}|{split.ToLowerInvariant()}|{string.Join(',', streamNames)}|{string.Join('\n', part.Select(e => e.Id))}")))[..24];
+        var path = Path.Combine(cache.Directory, "stores", name + ".feat");
+        byte[]? Key()
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData(Encoding.UTF8.GetBytes($"{cache.Config.Fingerprint()}|{string.Join(',', streamNames)}|{part.Count}\n"));
+            for (var i = 0; i < part.Count; i++)
+            {
+                var entry = new FileInfo(cache.EntryPath(paths[i]));
+                if (!entry.Exists)
+                {
+                    return null;
+                }
+                hash.AppendData(Encoding.UTF8.GetBytes($"{entry.FullName}|{entry.Length}|{entry.LastWriteTimeUtc.Ticks}"));
+                foreach (var stream in streamNames)
+                {
+                    var file = part[i].Streams is { } s && s.TryGetValue(stream, out var rel) ? new FileInfo(manifest.Resolve(rel)) : null;
+                    hash.AppendData(Encoding.UTF8.GetBytes(file is { Exists: true } ? $"|{file.FullName}|{file.Length}|{file.LastWriteTimeUtc.Ticks}" : "|-"));
+                }
+                hash.AppendData("\n"u8);
+            }
+            return hash.GetHashAndReset();
+        }
+        if (Key() is { } key && MappedFeatureStore.TryOpen(path, key, part.Count) is { } existing)
+        {
+            progress?.Invoke(part.Count);
+            return existing;
+        }
+        MappedFeatureStore.Write(path, part.Count, produce,
+            () => Key() ?? throw new IOException($"{cache.Directory}: feature cache entries vanished while building {path}"), progress, maxParallelism);
+        return MappedFeatureStore.TryOpen(path, Key() ?? [], part.Count)
+            ?? throw new IOException($"{path}: the feature store changed while it was built (another process rebuilding it?); run again");
     }
 
     /// <summary>The named extra streams of one clip, in order, read from the manifest's .npy files.</summary>
@@ -154,11 +240,18 @@ public sealed class FeatureDataset
         return new FeatureMatrix(data, mel.Frames, dim);
     }
 
-    /// <summary>Which stretches of which clips make up each batch of an epoch, before any audio is touched.</summary>
+    /// <summary>
+    /// Which stretches of which clips make up each batch of an epoch, before any audio is touched: every window once
+    /// (shuffled, bucketed), or with <see cref="BatchOptions.Sampler"/> balanced batches (<see cref="BalancedSampler"/>).
+    /// </summary>
     public IReadOnlyList<TrainingUnit[]> Plan(string split, BatchOptions options, int epoch = 0)
     {
         options.Validate();
         var clips = Clips(split);
+        if (options.Sampler is not null)
+        {
+            return clips.Count == 0 ? [] : BalancedSampler.Plan(clips, options, epoch);
+        }
         var rng = new Random(SeedMix.Derive(options.Seed, epoch, 1));
         var units = new List<TrainingUnit>();
         for (var i = 0; i < clips.Count; i++)
@@ -215,6 +308,13 @@ public sealed class FeatureDataset
         return batches;
     }
 
+    /// <summary>Per <see cref="ExampleKind"/>: what the sampler of <paramref name="options"/> draws from in a split.</summary>
+    public IReadOnlyList<SamplerComposition> Composition(string split, BatchOptions options)
+    {
+        options.Validate();
+        return BalancedSampler.Composition(Clips(split), options);
+    }
+
     /// <summary>
     /// Padded batches of a split for one epoch. The same (seed, epoch) always gives the same batches; with augmentation
     /// the examples of a batch are built in parallel, each from its own derived seed.
@@ -268,6 +368,17 @@ public sealed class FeatureDataset
                 _noiseBanks[full] = bank = NoiseBank.Load(full, Options.Fbank.SampleRate);
             }
             return bank;
+        }
+    }
+
+    /// <summary>The stores holding each loaded split's features (for size and memory reports).</summary>
+    public IReadOnlyList<FeatureStore> Stores => _stores;
+
+    public void Dispose()
+    {
+        foreach (var store in _stores)
+        {
+            store.Dispose();
         }
     }
 

@@ -53,7 +53,8 @@ public static class ModelCard
         var evaluation = LoadEvaluation(run);
         var classes = LogitPosteriors.PositiveClasses(model.NumClasses);
         var labels = Enumerable.Range(0, classes).Select(k => PosteriorTraceCsv.Label(spec.Labels, k)).ToArray();
-        var shapes = model is StackedStreamingModel stacked ? stacked.StateShapes(1) : [];
+        // The raw-audio graph keeps the multi-frame layout (a call completes any number of frames); the features graph is single-frame.
+        var shapes = rawAudio ? (model is StackedStreamingModel stacked ? stacked.StateShapes(1) : []) : OnnxExporter.StateShapes(model);
         var hopSeconds = (double)frontEnd.HopSamples / frontEnd.SampleRate;
         var card = new JsonObject
         {
@@ -74,9 +75,11 @@ public static class ModelCard
         }
         else
         {
-            card["inputs"] = new JsonArray(Io(OnnxMetadata.Input, "float32", $"[batch, frames, {model.InputDim}]",
+            // The single-frame graph (format 2) has no frame axis; the multi-frame one takes any number of frames.
+            var frames = model is StackedStreamingModel layers && SingleFrameGraph.Supports(layers) ? "" : "frames, ";
+            card["inputs"] = new JsonArray(Io(OnnxMetadata.Input, "float32", $"[batch, {frames}{model.InputDim}]",
                 "normalised log-mel frames: (fbank - metadata sal.normalizer mean) / std, front end in metadata sal.frontend"));
-            card["outputs"] = new JsonArray(Io(OnnxMetadata.Output, "float32", $"[batch, frames, {model.NumClasses}]",
+            card["outputs"] = new JsonArray(Io(OnnxMetadata.Output, "float32", $"[batch, {frames}{model.NumClasses}]",
                 $"logits (apply {(model.NumClasses == 1 ? "a sigmoid" : "a softmax; class 0 is background")}), delayed by the look-ahead"));
         }
 

@@ -16,7 +16,11 @@ namespace StreamingAnchor.Export;
 public static class OnnxExporter
 {
     public const int Opset = 17;
-    public const int FormatVersion = 1;
+    /// <summary>Version 2: the single-frame graph (one frame per call, shared conv ring buffers); 1: the multi-frame graph.</summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The version a multi-frame graph carries: its layout is that of version 1, which older readers run.</summary>
+    public const int MultiFrameFormatVersion = 1;
 
     /// <summary>Exports the model of a run directory, with its normaliser and front-end config in the metadata.</summary>
     public static void ExportRun(RunDirectory run, string onnxPath, IReadOnlyDictionary<string, string>? extra = null)
@@ -104,13 +108,18 @@ public static class OnnxExporter
     }
 
     /// <summary>Writes the ONNX file atomically.</summary>
-    public static void Export(StreamingModel model, string onnxPath, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Export(StreamingModel model, string onnxPath, IReadOnlyDictionary<string, string>? metadata = null,
+        OnnxStepGraph graph = OnnxStepGraph.SingleFrame)
     {
-        var proto = Build(model, metadata);
+        var proto = Build(model, metadata, graph);
         AtomicFile.WriteAllBytes(onnxPath, proto.ToByteArray());
     }
 
-    public static ModelProto Build(StreamingModel model, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>
+    /// The features graph. <see cref="OnnxStepGraph.SingleFrame"/> falls back to the multi-frame graph for a stack
+    /// with a layer it has no form for (none in the model zoo); metadata sal.frames_per_call says which was written.
+    /// </summary>
+    public static ModelProto Build(StreamingModel model, IReadOnlyDictionary<string, string>? metadata = null, OnnxStepGraph graph = OnnxStepGraph.SingleFrame)
     {
         if (model is not StackedStreamingModel stacked)
         {
@@ -119,10 +128,24 @@ public static class OnnxExporter
 
         CheckFinite(model, "model");
         var g = new OnnxGraphBuilder();
-        g.Graph.Input.Add(FloatValue(OnnxMetadata.Input, "batch", "frames", (long)model.InputDim));
-        g.Graph.Output.Add(FloatValue(OnnxMetadata.Output, "batch", "frames", (long)model.NumClasses));
-        var (y, shapes, batchAxes) = EmitLayers(g, stacked, OnnxMetadata.Input);
-        g.Node("Identity", [y], outputNames: [OnnxMetadata.Output]);
+        var singleFrame = graph == OnnxStepGraph.SingleFrame && SingleFrameGraph.Supports(stacked);
+        // One frame per call needs no frame axis: [B, F] in, [B, C] out.
+        object[] frames = singleFrame ? [] : ["frames"];
+        g.Graph.Input.Add(FloatValue(OnnxMetadata.Input, ["batch", .. frames, (long)model.InputDim]));
+        g.Graph.Output.Add(FloatValue(OnnxMetadata.Output, ["batch", .. frames, (long)model.NumClasses]));
+        IReadOnlyList<long[]> shapes;
+        IReadOnlyList<int> batchAxes;
+        if (singleFrame)
+        {
+            (shapes, batchAxes) = SingleFrameGraph.Emit(g, stacked, OnnxMetadata.Input, OnnxMetadata.Output);
+        }
+        else
+        {
+            string y;
+            (y, shapes, batchAxes) = EmitLayers(g, stacked, OnnxMetadata.Input);
+            g.Node("Identity", [y], outputNames: [OnnxMetadata.Output]);
+        }
+
         for (var i = 0; i < shapes.Count; i++)
         {
             var dims = shapes[i].Select((d, axis) => axis == batchAxes[i] ? (object)"batch" : d).ToArray();
@@ -132,7 +155,7 @@ public static class OnnxExporter
 
         var props = new Dictionary<string, string>
         {
-            [OnnxMetadata.FormatVersion] = FormatVersion.ToString(),
+            [OnnxMetadata.FormatVersion] = (singleFrame ? FormatVersion : MultiFrameFormatVersion).ToString(),
             [OnnxMetadata.InputDim] = model.InputDim.ToString(),
             [OnnxMetadata.NumClasses] = model.NumClasses.ToString(),
             [OnnxMetadata.LookAhead] = model.LookAhead.ToString(),
@@ -140,6 +163,11 @@ public static class OnnxExporter
             [OnnxMetadata.StateBatchAxes] = JsonSerializer.Serialize(batchAxes),
             [OnnxMetadata.ModelJson] = JsonSerializer.Serialize(model.Config),
         };
+        if (singleFrame)
+        {
+            props[OnnxMetadata.FramesPerCall] = "1";
+        }
+
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
         {
             props[key] = value;
@@ -148,9 +176,22 @@ public static class OnnxExporter
         return Wrap(g.Graph, props);
     }
 
+    /// <summary>The state tensors (batch 1) of the features graph <see cref="Build"/> writes for the model, in input order.</summary>
+    public static IReadOnlyList<long[]> StateShapes(StreamingModel model, OnnxStepGraph graph = OnnxStepGraph.SingleFrame)
+    {
+        if (model is not StackedStreamingModel stacked)
+        {
+            return [];
+        }
+
+        return graph == OnnxStepGraph.SingleFrame && SingleFrameGraph.Supports(stacked)
+            ? SingleFrameGraph.Emit(new OnnxGraphBuilder(), stacked, OnnxMetadata.Input, OnnxMetadata.Output).Shapes
+            : stacked.StateShapes(1);
+    }
+
     /// <summary>The model's layers from <paramref name="x"/> [B, n, F] to logits; the state tensors they read and write.</summary>
     /// <param name="stateOutput">Names the state outputs (default state_out_i), for graphs that post-process them.</param>
-    internal static (string Output, IReadOnlyList<long[]> Shapes, List<int> BatchAxes) EmitLayers(OnnxGraphBuilder g, StackedStreamingModel stacked, string x,
+    internal static (string Output, IReadOnlyList<long[]> Shapes, IReadOnlyList<int> BatchAxes) EmitLayers(OnnxGraphBuilder g, StackedStreamingModel stacked, string x,
         Func<int, string>? stateOutput = null)
     {
         var outputName = stateOutput ?? OnnxMetadata.StateOut;
@@ -291,11 +332,7 @@ public static class OnnxExporter
     private static string EmitGru(OnnxGraphBuilder g, GruLayer gru, string x, ref int stateIndex, List<int> batchAxes, Func<int, string> stateOut)
     {
         var h = gru.Hidden;
-        // PyTorch stacks the gates as [r; z; n], ONNX as [z; r; h]; linear_before_reset=1 is PyTorch's formula.
-        long[] order = [1, 0, 2];
-        var w = g.Floats("gru_w", Data(Reorder(gru.WeightIh, h, order)), 1, 3 * h, gru.InputDim);
-        var r = g.Floats("gru_r", Data(Reorder(gru.WeightHh, h, order)), 1, 3 * h, h);
-        var b = g.Floats("gru_b", [.. Data(Reorder(gru.BiasIh, h, order)), .. Data(Reorder(gru.BiasHh, h, order))], 1, 6 * h);
+        var (w, r, b) = GruWeights(g, gru);
         var timeMajor = g.Node("Transpose", [x], attributes: Ints("perm", 1, 0, 2))[0];
         var outs = g.Node("GRU", [timeMajor, w, r, b, "", OnnxMetadata.StateIn(stateIndex)],
             outputNames: [g.Fresh("gru_y"), stateOut(stateIndex)],
@@ -309,11 +346,7 @@ public static class OnnxExporter
     private static string EmitLstm(OnnxGraphBuilder g, LstmLayer lstm, string x, ref int stateIndex, List<int> batchAxes, Func<int, string> stateOut)
     {
         var h = lstm.Hidden;
-        // PyTorch stacks the gates as [i; f; g; o], ONNX as [i; o; f; c].
-        long[] order = [0, 3, 1, 2];
-        var w = g.Floats("lstm_w", Data(Reorder(lstm.WeightIh, h, order)), 1, 4 * h, lstm.InputDim);
-        var r = g.Floats("lstm_r", Data(Reorder(lstm.WeightHh, h, order)), 1, 4 * h, h);
-        var b = g.Floats("lstm_b", [.. Data(Reorder(lstm.BiasIh, h, order)), .. Data(Reorder(lstm.BiasHh, h, order))], 1, 8 * h);
+        var (w, r, b) = LstmWeights(g, lstm);
         var timeMajor = g.Node("Transpose", [x], attributes: Ints("perm", 1, 0, 2))[0];
         var outs = g.Node("LSTM", [timeMajor, w, r, b, "", OnnxMetadata.StateIn(stateIndex), OnnxMetadata.StateIn(stateIndex + 1)],
             outputNames: [g.Fresh("lstm_y"), stateOut(stateIndex), stateOut(stateIndex + 1)],
@@ -325,10 +358,34 @@ public static class OnnxExporter
         return g.Node("Transpose", [y], attributes: Ints("perm", 1, 0, 2))[0];
     }
 
+    /// <summary>The GRU op's W, R and B initializers from the layer's weights.</summary>
+    internal static (string W, string R, string B) GruWeights(OnnxGraphBuilder g, GruLayer gru)
+    {
+        var h = gru.Hidden;
+        // PyTorch stacks the gates as [r; z; n], ONNX as [z; r; h]; linear_before_reset=1 is PyTorch's formula.
+        long[] order = [1, 0, 2];
+        var w = g.Floats("gru_w", Data(Reorder(gru.WeightIh, h, order)), 1, 3 * h, gru.InputDim);
+        var r = g.Floats("gru_r", Data(Reorder(gru.WeightHh, h, order)), 1, 3 * h, h);
+        var b = g.Floats("gru_b", [.. Data(Reorder(gru.BiasIh, h, order)), .. Data(Reorder(gru.BiasHh, h, order))], 1, 6 * h);
+        return (w, r, b);
+    }
+
+    /// <summary>The LSTM op's W, R and B initializers from the layer's weights.</summary>
+    internal static (string W, string R, string B) LstmWeights(OnnxGraphBuilder g, LstmLayer lstm)
+    {
+        var h = lstm.Hidden;
+        // PyTorch stacks the gates as [i; f; g; o], ONNX as [i; o; f; c].
+        long[] order = [0, 3, 1, 2];
+        var w = g.Floats("lstm_w", Data(Reorder(lstm.WeightIh, h, order)), 1, 4 * h, lstm.InputDim);
+        var r = g.Floats("lstm_r", Data(Reorder(lstm.WeightHh, h, order)), 1, 4 * h, h);
+        var b = g.Floats("lstm_b", [.. Data(Reorder(lstm.BiasIh, h, order)), .. Data(Reorder(lstm.BiasHh, h, order))], 1, 8 * h);
+        return (w, r, b);
+    }
+
     private static Tensor Reorder(Tensor gates, int hidden, long[] order) =>
         torch.cat(order.Select(i => gates.narrow(0, i * hidden, hidden)).ToArray(), 0);
 
-    private static float[] Data(Tensor t)
+    internal static float[] Data(Tensor t)
     {
         using var c = t.detach().cpu().contiguous();
         return c.data<float>().ToArray();

@@ -35,6 +35,21 @@ internal sealed class OnnxGraphBuilder
         return tensor.Name;
     }
 
+    /// <summary>An int64 constant of the given shape (index tensors for Gather).</summary>
+    public string Int64Tensor(string hint, long[] data, params long[] dims)
+    {
+        if (data.Length != dims.Aggregate(1L, (a, b) => a * b))
+        {
+            throw new ArgumentException($"initializer {hint}: {data.Length} values do not fill [{string.Join(",", dims)}]");
+        }
+
+        var tensor = new TensorProto { Name = Fresh(hint), DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.AddRange(dims);
+        tensor.Int64Data.AddRange(data);
+        Graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
     /// <summary>A 0-d int64 constant (Range and Squeeze want scalars).</summary>
     public string Int64Scalar(string hint, long value)
     {

@@ -16,6 +16,9 @@ public static class OnnxMetadata
     /// <summary>JSON array: which axis of each state tensor is the batch axis.</summary>
     public const string StateBatchAxes = "sal.state_batch_axes";
 
+    /// <summary>"1" when the features graph takes exactly one frame per call (input [B, 1, F]); absent: any number.</summary>
+    public const string FramesPerCall = "sal.frames_per_call";
+
     /// <summary>The run's normalizer.json document (absent when the run had none).</summary>
     public const string Normalizer = "sal.normalizer";
 

@@ -16,7 +16,8 @@ public sealed class OnnxStreamState : IDisposable
     private readonly OrtValue frameValue;
     private readonly OrtValue logitsValue;
 
-    internal OnnxStreamState(IReadOnlyList<long[]> shapes, int inputDim, int numClasses)
+    /// <param name="frameAxis">Whether the graph's input and output have a frame axis ([1, 1, F]) or not ([1, F], the single-frame graph).</param>
+    internal OnnxStreamState(IReadOnlyList<long[]> shapes, int inputDim, int numClasses, bool frameAxis)
     {
         sets = new float[2][][];
         values = new OrtValue[2][];
@@ -28,8 +29,8 @@ public sealed class OnnxStreamState : IDisposable
 
         frame = new float[inputDim];
         logits = new float[numClasses];
-        frameValue = OrtValue.CreateTensorValueFromMemory(frame, [1, 1, inputDim]);
-        logitsValue = OrtValue.CreateTensorValueFromMemory(logits, [1, 1, numClasses]);
+        frameValue = OrtValue.CreateTensorValueFromMemory(frame, frameAxis ? [1, 1, inputDim] : [1, inputDim]);
+        logitsValue = OrtValue.CreateTensorValueFromMemory(logits, frameAxis ? [1, 1, numClasses] : [1, numClasses]);
     }
 
     /// <summary>Index of the set that holds the current state.</summary>

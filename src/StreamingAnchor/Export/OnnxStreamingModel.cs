@@ -37,6 +37,7 @@ public sealed class OnnxStreamingModel : IDisposable
         NormalizerJson = meta.GetValueOrDefault(OnnxMetadata.Normalizer);
         FrontEndJson = meta.GetValueOrDefault(OnnxMetadata.FrontEnd);
         ModelJson = meta.GetValueOrDefault(OnnxMetadata.ModelJson);
+        SingleFrame = meta.GetValueOrDefault(OnnxMetadata.FramesPerCall) == "1";
         inputNames = [OnnxMetadata.Input, .. Enumerable.Range(0, stateShapes.Length).Select(OnnxMetadata.StateIn)];
         outputNames = [OnnxMetadata.Output, .. Enumerable.Range(0, stateShapes.Length).Select(OnnxMetadata.StateOut)];
     }
@@ -59,6 +60,9 @@ public sealed class OnnxStreamingModel : IDisposable
     public string? FrontEndJson { get; }
 
     public string? ModelJson { get; }
+
+    /// <summary>The graph takes one frame per call; <see cref="Step"/> feeds longer chunks frame by frame.</summary>
+    public bool SingleFrame { get; }
 
     /// <summary>The front-end config carried in the metadata; fails naming the file when it is absent or invalid.</summary>
     public FbankConfig FrontEnd()
@@ -103,7 +107,7 @@ public sealed class OnnxStreamingModel : IDisposable
 
     public IReadOnlyList<long[]> StateShapes => stateShapes;
 
-    public OnnxStreamState InitialState() => new(stateShapes, InputDim, NumClasses);
+    public OnnxStreamState InitialState() => new(stateShapes, InputDim, NumClasses, frameAxis: !SingleFrame);
 
     /// <summary>
     /// Feeds n frames (row-major [n, InputDim]) and returns n rows of logits [n, NumClasses]; updates the state in place.
@@ -119,6 +123,17 @@ public sealed class OnnxStreamingModel : IDisposable
         if (n == 1)
         {
             return state.RunFrame(session, runOptions, frames, inputNames, outputNames).ToArray();
+        }
+
+        if (SingleFrame)
+        {
+            var rows = new float[n * NumClasses];
+            for (var t = 0; t < n; t++)
+            {
+                state.RunFrame(session, runOptions, frames.AsSpan(t * InputDim, InputDim), inputNames, outputNames).CopyTo(rows, t * NumClasses);
+            }
+
+            return rows;
         }
 
         using var input = OrtValue.CreateTensorValueFromMemory(frames, [1, n, InputDim]);

@@ -7,7 +7,7 @@ namespace StreamingAnchor.Export;
 /// CPU time consumed by the calling thread. On a shared machine wall time counts the waits for a core; the
 /// thread's own CPU time is the cost of the work, which is what a per-frame budget on a device is about.
 /// </summary>
-internal static class ThreadCpuClock
+public static class ThreadCpuClock
 {
     private const int ClockThreadCpuTime = 3;
 

@@ -83,7 +83,7 @@ public static class TrainBenchmark
     private static void Measure(Cell cell, double seconds)
     {
         torch.set_num_threads(cell.Threads);
-        var reset = PeakRss.TryReset();
+        var reset = ProcessMemory.TryResetPeak();
         var clock = Stopwatch.StartNew();
         var steps = 0;
         do
@@ -94,7 +94,7 @@ public static class TrainBenchmark
         while (clock.Elapsed.TotalSeconds < seconds);
         clock.Stop();
         cell.FramesPerSecond.Add((double)steps * cell.Work.Batch * cell.Work.Frames / clock.Elapsed.TotalSeconds);
-        var peak = PeakRss.Read();
+        var peak = ProcessMemory.PeakResident();
         // With a reset the peak belongs to this config; without one it is the process peak so far, so keep the smallest.
         cell.PeakRss = cell.PeakRss == 0 ? peak : Math.Min(cell.PeakRss, peak);
         cell.PeakReset |= reset;
@@ -120,43 +120,6 @@ public static class TrainBenchmark
         public long PeakRss { get; set; }
         public bool PeakReset { get; set; }
         public long ManagedPeak { get; set; }
-    }
-
-    /// <summary>Linux's resident-set high-water mark (VmHWM), resettable by writing 5 to /proc/self/clear_refs.</summary>
-    private static class PeakRss
-    {
-        public static bool TryReset()
-        {
-            try
-            {
-                File.WriteAllText("/proc/self/clear_refs", "5");
-                return true;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return false;
-            }
-        }
-
-        public static long Read()
-        {
-            try
-            {
-                foreach (var line in File.ReadLines("/proc/self/status"))
-                {
-                    if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    {
-                        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                        return long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-                    }
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // not Linux: fall through
-            }
-            return Environment.WorkingSet;
-        }
     }
 
     /// <summary>One model with its optimizer and a fixed random batch: features, targets like training sees, anchors.</summary>

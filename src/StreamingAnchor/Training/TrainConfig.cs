@@ -41,6 +41,12 @@ public sealed record TrainConfig
     /// <summary>Augmentation settings used when <see cref="Augment"/> is on (a --config file can set noise, speed...).</summary>
     public AugmentOptions? Augmentation { get; init; }
 
+    /// <summary>
+    /// Balanced batches: each batch holds positives, confusables, other speech and background in these shares, an epoch
+    /// being <see cref="SamplerOptions.EpochWindows"/> windows (docs/data.md, "Balanced batches"); null: every window once.
+    /// </summary>
+    public SamplerOptions? Sampler { get; init; }
+
     /// <summary>Feed the manifest's extra per-frame streams (e.g. accelerometer) after the mel bins; false trains audio only.</summary>
     public bool IncludeStreams { get; init; } = true;
 
@@ -176,5 +182,6 @@ public sealed record TrainConfig
         if (!double.IsFinite(Model.Dropout) || Model.Dropout is < 0 or >= 1) throw new ArgumentException($"dropout must be in [0,1), got {Model.Dropout}");
         if (!Enum.IsDefined(WindowMode)) throw new ArgumentException($"unknown window mode '{WindowMode}' (expected random or sliding)");
         ResolvedAugmentation?.Validate();
+        Sampler?.Validate();
     }
 }

@@ -81,9 +81,16 @@ public static class TrainingRun
     private static string SplitsOf(Manifest manifest) =>
         string.Join(", ", manifest.Entries.Select(e => e.Split).Distinct(StringComparer.OrdinalIgnoreCase));
 
-    private static DatasetTrainingData LoadData(TrainConfig config, Manifest manifest, FbankConfig fbank,
-        IProgress<(int Done, int Total)>? loading, FeatureNormalizer? normalizer)
+    /// <summary>
+    /// <see cref="LoadData(TrainConfig, FbankConfig, IProgress{ValueTuple{int, int}}?, FeatureNormalizer?)"/> over an
+    /// already checked manifest (or a part of one, as `sal bench data` takes), with the features kept per
+    /// <paramref name="storage"/>.
+    /// </summary>
+    public static DatasetTrainingData LoadData(TrainConfig config, Manifest manifest, FbankConfig fbank,
+        IProgress<(int Done, int Total)>? loading, FeatureNormalizer? normalizer, FeatureStorage storage = FeatureStorage.Mapped)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(manifest);
         var train = manifest.Split("train");
         var labels = train.SelectMany(e => e.Events.Select(v => v.Label)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var dataset = FeatureDataset.Load(manifest, new DatasetOptions
@@ -94,6 +101,7 @@ public static class TrainingRun
             Splits = config.NoDev ? ["train"] : ["train", "dev"],
             NormalizerSplit = "train",
             Normalizer = normalizer,
+            Storage = storage,
         }, loading);
         var batches = new BatchOptions
         {
@@ -102,6 +110,7 @@ public static class TrainingRun
             WindowFrames = config.WindowFrames,
             WindowMode = config.WindowMode,
             Augment = config.ResolvedAugmentation,
+            Sampler = config.Sampler,
         };
         return new DatasetTrainingData(dataset, batches, config.BatchSize);
     }
@@ -129,7 +138,8 @@ public static class TrainingRun
             Normalizer = data.Dataset.Normalizer,
             CacheDirectory = null,
         }, loading);
-        return new HardNegativeTrainingData(data, hard, data.TrainOptions, config.HardNegativeWeight ?? 1.0);
+        // Mined windows are all negatives of one pool: the sampler's kinds and epoch size belong to the train split.
+        return new HardNegativeTrainingData(data, hard, data.TrainOptions with { Sampler = null }, config.HardNegativeWeight ?? 1.0);
     }
 
     /// <summary>
@@ -196,7 +206,7 @@ public static class TrainingRun
 
         var fbank = new FbankConfig();
         var data = LoadData(config, manifest, fbank, loading, recordedNormalizer);
-        var dataset = data.Dataset;
+        using var dataset = data.Dataset;
         if (recordedNormalizer is null)
         {
             // Recorded before the first epoch, so a resume never refits it on data that changed meanwhile.

@@ -29,9 +29,10 @@ public class FeatureDatasetTests
         long frames = 0;
         foreach (var clip in data.Clips("train"))
         {
+            var features = clip.ReadFeatures();
             for (var t = 0; t < clip.Frames; t++)
             {
-                var row = clip.Features.Row(t).ToArray();
+                var row = features.Row(t).ToArray();
                 data.Normalizer.ApplyInPlace(row);
                 for (var d = 0; d < 40; d++)
                 {
@@ -58,11 +59,11 @@ public class FeatureDatasetTests
         // A planted entry is served as is: proof that the cache, not the audio, was read.
         var frames = FeatureDataset.Load(c.Manifest, options).Clips("train")[0].Frames;
         FrameStreamFile.Write(entry, new FeatureMatrix(Enumerable.Repeat(7f, frames * 40).ToArray(), frames, 40));
-        Assert.Equal(7f, FeatureDataset.Load(c.Manifest, options).Clips("train")[0].Features[3, 5]);
+        Assert.Equal(7f, FeatureDataset.Load(c.Manifest, options).Clips("train")[0].ReadFeatures()[3, 5]);
 
         // Touching the audio changes its mtime, hence the key: features are recomputed.
         File.SetLastWriteTimeUtc(audio, DateTime.UtcNow.AddMinutes(1));
-        Assert.NotEqual(7f, FeatureDataset.Load(c.Manifest, options).Clips("train")[0].Features[3, 5]);
+        Assert.NotEqual(7f, FeatureDataset.Load(c.Manifest, options).Clips("train")[0].ReadFeatures()[3, 5]);
         Assert.NotEqual(cache.Directory, new FeatureCache(c.Cache, options.Fbank with { MelBins = 24 }).Directory);
     }
 
@@ -122,7 +123,7 @@ public class FeatureDatasetTests
         Assert.Contains(batch.Anchors[w150], a => Math.Abs(a - -12.5) < 1e-9);
         Assert.Equal(1L, batch.Targets[w150, 0].item<long>());
         // Features are the clip's own rows, normalised.
-        var expected = clip.Features.Row(160).ToArray();
+        var expected = clip.ReadFeatures().Row(160).ToArray();
         data.Normalizer.ApplyInPlace(expected);
         Assert.Equal(expected, batch.Features[w150, 10].data<float>().ToArray());
     }
@@ -177,10 +178,10 @@ public class FeatureDatasetTests
         Assert.Equal(42, withStreams.InputDim);
         Assert.Equal(["acc"], withStreams.StreamNames);
         Assert.Equal(40, without.InputDim);
-        var clip = withStreams.Clips("train")[2];
-        Assert.Equal(17f, clip.Features[17, 40]);
-        Assert.Equal(17f, clip.Features[17, 41]);
-        Assert.Equal(without.Clips("train")[2].Features.Row(17).ToArray(), clip.Features.Row(17)[..40].ToArray());
+        var clip = withStreams.Clips("train")[2].ReadFeatures();
+        Assert.Equal(17f, clip[17, 40]);
+        Assert.Equal(17f, clip[17, 41]);
+        Assert.Equal(without.Clips("train")[2].ReadFeatures().Row(17).ToArray(), clip.Row(17)[..40].ToArray());
         using var batch = withStreams.Batches("dev", BatchOptions.Evaluation()).First();
         Assert.Equal(42, batch.Features.shape[2]);
     }

@@ -48,8 +48,8 @@ public class TrainingDataTests
     {
         using var corpus = new TinyCorpus();
         var data = TrainingRun.LoadData(Config(corpus.Manifest), new FbankConfig());
-        var train = FeatureNormalizer.Fit(data.Dataset.Clips("train").Select(c => c.Features));
-        var all = FeatureNormalizer.Fit(data.Dataset.Clips("train").Concat(data.Dataset.Clips("dev")).Select(c => c.Features));
+        var train = FeatureNormalizer.Fit(data.Dataset.Clips("train").Select(c => c.ReadFeatures()));
+        var all = FeatureNormalizer.Fit(data.Dataset.Clips("train").Concat(data.Dataset.Clips("dev")).Select(c => c.ReadFeatures()));
         Assert.Equal(train.Mean, data.Dataset.Normalizer.Mean);
         Assert.NotEqual(all.Mean, data.Dataset.Normalizer.Mean);
         Assert.Equal(2, data.DevTruth.Count);
