@@ -15,6 +15,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchSynthCommand.Create());
         command.Subcommands.Add(BenchDataCommand.Create());
         command.Subcommands.Add(BenchDevCommand.Create());
+        command.Subcommands.Add(BenchAcousticsCommand.Create());
         return command;
     }
 }

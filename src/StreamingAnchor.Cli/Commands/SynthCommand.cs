@@ -71,8 +71,12 @@ internal static class SynthCommand
         var longSeconds = new Option<string>("--long-seconds") { Description = "length range of a long stream, seconds, MIN:MAX", DefaultValueFactory = _ => $"{defaults.LongMinSeconds:0.#}:{defaults.LongMaxSeconds:0.#}" };
         var longSplits = new Option<string>("--long-splits") { Description = "train:dev:test shares of the long-stream hours", DefaultValueFactory = _ => $"{defaults.LongTrainFraction:0.##}:{defaults.LongDevFraction:0.##}:{1 - defaults.LongTrainFraction - defaults.LongDevFraction:0.##}" };
         var shard = new Option<string>("--shard") { Description = "render only part K of N (e.g. 1/4) into the shared --out; shards run concurrently, then `sal synth merge` writes the manifest" };
+        var conditions = new Option<string>("--conditions")
+        {
+            Description = "shares of the acoustic conditions, e.g. room=0.3,channel=0.15,babble=0.2,adjacent=0.3,overlap=0.2 (unnamed ones keep their defaults; 'none' turns all off)",
+        };
         var command = new Command(name, description);
-        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, engines, sources, cache, snr, splits, longFraction, longStreams, longSeconds, longSplits, workers, force, shard })
+        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, engines, sources, cache, snr, conditions, splits, longFraction, longStreams, longSeconds, longSplits, workers, force, shard })
         {
             command.Options.Add(o);
         }
@@ -122,6 +126,10 @@ internal static class SynthCommand
                 Force = parse.GetValue(force),
                 Shard = parse.GetValue(shard) is { } part ? SynthShard.Parse(part) : null,
             };
+            if (parse.GetValue(conditions) is { } shares)
+            {
+                config = WithConditions(config, shares);
+            }
             var started = System.Diagnostics.Stopwatch.StartNew();
             var result = SynthProgressView.Run(progress => CorpusGenerator.Generate(config, progress));
             Console.WriteLine($"wrote {(config.Shard is { } s ? $"shard {s} ({result.ManifestPath})" : result.ManifestPath)}: {result.Clips} clips ({result.ClipsReused} reused, {result.ClipsRegenerated} regenerated), " +
@@ -150,6 +158,38 @@ internal static class SynthCommand
         return text.Equals("all", StringComparison.OrdinalIgnoreCase) ? new SynthConfig { OutputDirectory = "" }.Sources
             : text.Equals("none", StringComparison.OrdinalIgnoreCase) ? []
             : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>Applies <c>--conditions</c>: <c>name=share</c> pairs, or <c>none</c> for dry streams at their mixed level.</summary>
+    private static SynthConfig WithConditions(SynthConfig config, string text)
+    {
+        if (text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return config with
+            {
+                RoomProbability = 0, ChannelProbability = 0, BabbleProbability = 0, AdjacentSpeechProbability = 0, OverlapProbability = 0,
+            };
+        }
+        foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share)
+                || !(share >= 0 && share <= 1))
+            {
+                throw new UsageException($"--conditions: '{pair}' should be NAME=SHARE with a share within 0..1");
+            }
+            config = parts[0].ToLowerInvariant() switch
+            {
+                "room" => config with { RoomProbability = share },
+                "channel" or "codec" => config with { ChannelProbability = share },
+                "babble" => config with { BabbleProbability = share },
+                "adjacent" => config with { AdjacentSpeechProbability = share },
+                "overlap" => config with { OverlapProbability = share },
+                "reverb" => config with { ReverbProbability = share },
+                _ => throw new UsageException($"--conditions: unknown condition '{parts[0]}' (known: room, channel, babble, adjacent, overlap, reverb)"),
+            };
+        }
+        return config;
     }
 
     /// <summary>"0.5:0.1:0.4" to train and dev fractions; the shares must be non-negative and sum to 1.</summary>

@@ -82,7 +82,8 @@ public sealed class CorpusTests
     {
         Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         var dir = SynthFixture.TempDir("accel");
-        var prepared = CorpusGenerator.Prepare(SynthFixture.Tiny(SynthTask.Trigger, dir, 12) with { PositiveFraction = 0.4 });
+        // No talker over the phrase: a bystander speaking during the wearer's phrase would share its frames.
+        var prepared = CorpusGenerator.Prepare(SynthFixture.Tiny(SynthTask.Trigger, dir, 12) with { PositiveFraction = 0.4, OverlapProbability = 0 });
         var wearer = new List<double>();
         var others = new List<double>();
         var baseline = new List<double>();

@@ -15,4 +15,8 @@ public sealed record ClipPlan(
     IReadOnlyList<PlannedItem> Items,
     NoisePlan Noise,
     MotionProfile? Motion,
-    LongStream? Long = null);
+    LongStream? Long = null)
+{
+    /// <summary>Room, channel, level, babble, adjacent and overlapping talk (<see cref="AcousticPlanner"/>).</summary>
+    public AcousticPlan Acoustics { get; init; } = AcousticPlan.Dry;
+}

@@ -4,9 +4,12 @@ namespace StreamingAnchor.Data.Synthesis;
 
 /// <summary>
 /// Turns a plan into a stream. Each item's cut speech is levelled (RMS over its speech span), optionally coloured
-/// (loudspeaker) and reverberated, and placed with random gaps; its label is its speech span at the placement offset,
-/// so labels are exact by construction. Noise covers the whole stream at the planned SNR, over a pink floor at
-/// -60..-50 dBFS, so no stretch of the stream is digital silence.
+/// (loudspeaker) and reverberated (a simulated room, or sox reverb), and placed with random gaps (or the planned
+/// 0-50 ms run-on, or over the keyword); its label is its speech span at the placement offset, so labels are exact
+/// by construction. The layout depends on the dry lengths only and effect settings draw from a generator of their
+/// own, so a stream rendered with other acoustic conditions has the same events and anchors. Noise (and babble)
+/// cover the whole stream at the planned SNR; the mix passes the channel, is brought to its planned peak level, and
+/// gets a pink floor at -60..-50 dBFS, so no stretch of the stream is digital silence.
 /// </summary>
 public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher? sources)
 {
@@ -31,60 +34,79 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         var rng = new Random(plan.Seed);
         const int rate = SpeechCut.Rate;
 
-        // Speech items, levelled and with their effects; the span [Margin, Margin + speech) is the label.
-        var prepared = new List<(PlannedItem Item, float[] Audio, int SpeechStart, int SpeechLength)>();
-        foreach (var item in plan.Items)
+        var effects = new Random(SplitAssigner.DeriveSeed(plan.Seed, 0, 4));
+        var acoustics = plan.Acoustics;
+        var room = acoustics.Room;
+
+        // Speech items, levelled and with their effects; the span [Margin, Margin + speech) of the dry audio is the
+        // label, and the wet audio (the same length plus a reverberant tail) keeps it in place.
+        var prepared = new List<(int Index, PlannedItem Item, float[] Dry, float[] Audio, int SpeechStart, int SpeechLength)>();
+        for (var index = 0; index < plan.Items.Count; index++)
         {
-            var cut = item.Tts is { } request ? tts.Load(request) : LoadReal(item.Real!, rng, cancellationToken);
-            var speechLength = cut.Length - 2 * SpeechCut.Margin;
+            var item = plan.Items[index];
+            var dry = Levelled(item, rng, cancellationToken);
+            var speechLength = dry.Length - 2 * SpeechCut.Margin;
             if (speechLength <= 0)
             {
                 continue;
             }
-            var level = Rms(cut.AsSpan(SpeechCut.Margin, speechLength));
-            var gain = level > 0 ? (float)(Math.Pow(10, (ReferenceLevelDb + item.GainDb) / 20) / level) : 0f;
-            var audio = new float[cut.Length];
-            for (var i = 0; i < cut.Length; i++)
-            {
-                audio[i] = cut[i] * gain;
-            }
+            var audio = dry;
             if (item.Role == SpeakerRole.Loudspeaker)
             {
                 audio = SoxEffects.Loudspeaker(audio, cancellationToken);
             }
-            var reverb = item.Reverb || item.Role == SpeakerRole.Loudspeaker || (item.Role == SpeakerRole.Bystander && rng.NextDouble() < 0.7);
-            if (reverb)
+            var reverb = item.Reverb || item.Role == SpeakerRole.Loudspeaker || (item.Role == SpeakerRole.Bystander && effects.NextDouble() < 0.7);
+            if (room is not null)
             {
-                audio = SoxEffects.Reverb(audio, 20 + 70 * rng.NextDouble(), 20 + 60 * rng.NextDouble(), 30 + 70 * rng.NextDouble(),
-                    -6 * rng.NextDouble(), 0.6, cancellationToken);
+                var rir = RoomImpulseResponse.Generate(room, room.Sources[index], SplitAssigner.DeriveSeed(room.Seed, index, 6));
+                audio = FftConvolution.Convolve(audio, rir, audio.Length + rir.Length - 1);
             }
-            prepared.Add((item, audio, SpeechCut.Margin, speechLength));
+            else if (reverb)
+            {
+                audio = SoxEffects.Reverb(audio, 20 + 70 * effects.NextDouble(), 20 + 60 * effects.NextDouble(), 30 + 70 * effects.NextDouble(),
+                    -6 * effects.NextDouble(), 0.6, cancellationToken);
+            }
+            prepared.Add((index, item, dry, audio, SpeechCut.Margin, speechLength));
         }
 
-        // Layout: lead, items with gaps, tail. The cursor advances by the dry length; reverb tails overlap the gap.
-        // Streams shorter than their target get the slack as extra lead (random) and tail, so positives do not
-        // always sit at the start.
+        // Layout: lead, items with gaps, tail. The cursor advances by the dry length; reverb tails overlap the gap
+        // (and are cut at the stream end). Streams shorter than their target get the slack as extra lead (random)
+        // and tail, so positives do not always sit at the start. An overlapping talker takes no turn of its own.
         var onset = config.Task == SynthTask.Onset;
         var meanGap = onset ? 1.4 : 0.75;
-        var content = prepared.Sum(p => (double)p.Audio.Length / rate + meanGap) + (onset ? 1.5 : 0.9) + 0.75;
+        var overlapIndex = acoustics.Overlap?.ItemIndex ?? -1;
+        var content = prepared.Where(p => p.Index != overlapIndex).Sum(p => (double)p.Dry.Length / rate + meanGap) + (onset ? 1.5 : 0.9) + 0.75;
         var slack = Math.Max(0, plan.TargetSeconds - content);
         // A long stream spreads its slack over the lead and every gap (stretches of background between talk).
         var spread = plan.Long is not null ? LongStreamLayout.Spread(slack, prepared.Count, rng) : null;
         var cursor = (int)(rate * ((onset ? 0.5 + 2.0 * rng.NextDouble() : 0.3 + 1.2 * rng.NextDouble()) + (spread?[0] ?? slack * rng.NextDouble())));
-        var offsets = new List<int>();
+        var offsets = new int[prepared.Count];
         var end = 0;
-        foreach (var p in prepared)
+        for (var k = 0; k < prepared.Count; k++)
         {
-            if (spread is not null && cursor > rate * Math.Max(plan.TargetSeconds, config.LongMaxSeconds))
+            var p = prepared[k];
+            if (p.Index == overlapIndex)
             {
-                break; // talk estimated short: what would run past the longest stream is left out
+                continue;
             }
-            offsets.Add(cursor);
-            end = Math.Max(end, cursor + p.Audio.Length);
-            cursor += p.SpeechStart + p.SpeechLength + SpeechCut.Margin
-                + (int)(rate * ((onset ? 0.6 + 1.6 * rng.NextDouble() : 0.3 + 0.9 * rng.NextDouble()) + (spread?[offsets.Count] ?? 0)));
+            offsets[k] = cursor;
+            end = Math.Max(end, cursor + p.Dry.Length);
+            var gap = (int)(rate * (onset ? 0.6 + 1.6 * rng.NextDouble() : 0.3 + 0.9 * rng.NextDouble()));
+            if (acoustics.GapAfter.TryGetValue(p.Index, out var runOn))
+            {
+                // Speech to speech: this item's end margin, the gap, the next item's start margin.
+                gap = (int)Math.Round(runOn * rate) - 2 * SpeechCut.Margin;
+            }
+            cursor += p.SpeechStart + p.SpeechLength + SpeechCut.Margin + gap + (spread is null ? 0 : (int)(rate * spread[k + 1]));
         }
-        prepared.RemoveRange(offsets.Count, prepared.Count - offsets.Count);
+        var over = prepared.FindIndex(p => p.Index == overlapIndex);
+        var under = prepared.FindIndex(p => p.Index == acoustics.Overlap?.TargetIndex);
+        if (over >= 0)
+        {
+            offsets[over] = under < 0 ? cursor
+                : Math.Max(0, offsets[under] + prepared[under].SpeechStart - prepared[over].SpeechStart + (int)Math.Round(acoustics.Overlap!.StartSeconds * rate));
+            end = Math.Max(end, offsets[over] + prepared[over].Dry.Length);
+        }
         var total = Math.Max(end, cursor) + (int)(rate * (0.5 + 0.5 * rng.NextDouble()));
         total = Math.Max(total, (int)(rate * plan.TargetSeconds));
 
@@ -96,25 +118,25 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         long speechSamples = 0;
         for (var k = 0; k < prepared.Count; k++)
         {
-            var (item, audio, speechStart, speechLength) = prepared[k];
+            var (_, item, dry, audio, speechStart, speechLength) = prepared[k];
             var offset = offsets[k];
-            for (var i = 0; i < audio.Length; i++)
+            for (var i = 0; i < Math.Min(audio.Length, total - offset); i++)
             {
                 speech[offset + i] += audio[i];
             }
             var isLabel = item.Kind == ItemKind.Keyword && item.Role is SpeakerRole.Ambient or SpeakerRole.Wearer;
             if (isLabel)
             {
-                for (var i = 0; i < audio.Length; i++)
+                for (var i = 0; i < dry.Length; i++)
                 {
-                    keywordLayer[offset + i] += audio[i];
+                    keywordLayer[offset + i] += dry[i];
                 }
             }
             if (item.Role == SpeakerRole.Wearer)
             {
-                for (var i = 0; i < audio.Length; i++)
+                for (var i = 0; i < dry.Length; i++)
                 {
-                    wearerLayer[offset + i] += audio[i];
+                    wearerLayer[offset + i] += dry[i];
                 }
             }
             var span = audio.AsSpan(speechStart, speechLength);
@@ -141,20 +163,60 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
                 mix[i] = bed[i] * g;
             }
         }
+        if (acoustics.Babble is { } babblePlan)
+        {
+            var excerpts = new Random(babblePlan.Seed);
+            var babble = Babble.Render(babblePlan, item => Levelled(item, excerpts, cancellationToken), total);
+            if (room is not null)
+            {
+                babble = FftConvolution.Convolve(babble, RoomImpulseResponse.Generate(room, room.BabbleSource,
+                    SplitAssigner.DeriveSeed(room.Seed, plan.Items.Count, 6)), total);
+            }
+            var babbleRms = Rms(babble);
+            var g = babbleRms > 0 ? (float)(speechRms / Math.Pow(10, babblePlan.SnrDb / 20) / babbleRms) : 0f;
+            for (var i = 0; i < total; i++)
+            {
+                mix[i] += babble[i] * g;
+            }
+        }
+        for (var i = 0; i < total; i++)
+        {
+            mix[i] += speech[i];
+        }
+
+        // The channel carries the whole mix; the stream's level is set after it, and the floor (the recording
+        // device's own noise) comes last.
+        var channel = CodecChannel.Unavailable(acoustics.Channel.Kind) is null ? acoustics.Channel : new ChannelPlan(ChannelKind.Telephone, 0);
+        if (channel.Kind != ChannelKind.None)
+        {
+            mix = CodecChannel.Apply(mix, channel, cancellationToken);
+        }
+        var ceiling = 0.95f;
+        if (acoustics.GainDbfs is { } gainDbfs)
+        {
+            var mixPeak = mix.Max(Math.Abs);
+            var scale = mixPeak > 0 ? (float)(Math.Pow(10, gainDbfs / 20) / mixPeak) : 1f;
+            for (var i = 0; i < total; i++)
+            {
+                mix[i] *= scale;
+                keywordLayer[i] *= scale;
+            }
+            ceiling = 0.999f;
+        }
         var floorDb = -60 + 10 * rng.NextDouble();
         var floor = NoiseGenerator.Generate(NoiseColor.Pink, total, SplitAssigner.DeriveSeed(plan.Seed, 0, 3), Math.Pow(10, floorDb / 20));
         for (var i = 0; i < total; i++)
         {
-            mix[i] += speech[i] + floor[i];
+            mix[i] += floor[i];
         }
         var peak = 0f;
         foreach (var v in mix)
         {
             peak = Math.Max(peak, Math.Abs(v));
         }
-        if (peak > 0.95f)
+        if (peak > ceiling)
         {
-            var scale = 0.95f / peak;
+            var scale = ceiling / peak;
             for (var i = 0; i < total; i++)
             {
                 mix[i] *= scale;
@@ -170,11 +232,11 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
             accel = AccelerometerSimulator.Simulate(wearerLayer, motion, 0.3 + 0.3 * rng.NextDouble(), rng);
         }
 
-        var entry = Entry(plan, total, segments, floorDb);
+        var entry = Entry(plan, total, segments, floorDb, channel);
         return new RenderedClip(mix, keywordLayer, wearerLayer, segments, accel, entry);
     }
 
-    private ManifestEntry Entry(ClipPlan plan, int total, IReadOnlyList<PlacedSegment> segments, double floorDb)
+    private ManifestEntry Entry(ClipPlan plan, int total, IReadOnlyList<PlacedSegment> segments, double floorDb, ChannelPlan channel)
     {
         var label = EventLabel(config.Task);
         var labelled = segments.Where(s => config.Task == SynthTask.Onset
@@ -188,8 +250,8 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         {
             ["task"] = config.Task.ToString().ToLowerInvariant(),
             ["type"] = plan.ClipType,
-            ["voices"] = string.Join(',', plan.Items.Select(i => i.VoiceId).Distinct().Order(StringComparer.Ordinal)),
-            ["speakers"] = string.Join(',', plan.Items.Select(i => i.Speaker).Distinct().Order(StringComparer.Ordinal)),
+            ["voices"] = string.Join(',', plan.Items.Concat(plan.Acoustics.ExtraItems).Select(i => i.VoiceId).Distinct().Order(StringComparer.Ordinal)),
+            ["speakers"] = string.Join(',', plan.Items.Concat(plan.Acoustics.ExtraItems).Select(i => i.Speaker).Distinct().Order(StringComparer.Ordinal)),
             ["noise"] = plan.Noise.Id,
             // The Debian packages heard in the stream: splits are disjoint by package (SplitPool.PlaceSources).
             ["packages"] = string.Join(',', plan.Items.Select(i => i.Real?.Source.Package).Append(plan.Noise.Real?.Source.Package)
@@ -207,6 +269,7 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         {
             meta["keyword"] = SpeechRequest.CleanText(config.Keyword);
         }
+        plan.Acoustics.Describe(meta, channel);
         var phrase = segments.FirstOrDefault(s => s.Item.Kind == ItemKind.Keyword && s.Item.Role is SpeakerRole.Bystander or SpeakerRole.Loudspeaker);
         if (phrase is not null)
         {
@@ -226,6 +289,20 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
                 : null,
             Meta = meta,
         };
+    }
+
+    /// <summary>An item's cut speech at its planned level (RMS of the speech span); empty when there is no speech.</summary>
+    private float[] Levelled(PlannedItem item, Random rng, CancellationToken cancellationToken)
+    {
+        var cut = item.Tts is { } request ? tts.Load(request) : LoadReal(item.Real!, rng, cancellationToken);
+        var speechLength = cut.Length - 2 * SpeechCut.Margin;
+        if (speechLength <= 0)
+        {
+            return [];
+        }
+        var level = Rms(cut.AsSpan(SpeechCut.Margin, speechLength));
+        var gain = level > 0 ? (float)(Math.Pow(10, (ReferenceLevelDb + item.GainDb) / 20) / level) : 0f;
+        return cut.Select(v => v * gain).ToArray();
     }
 
     private float[] LoadReal(RealFile file, Random rng, CancellationToken cancellationToken)

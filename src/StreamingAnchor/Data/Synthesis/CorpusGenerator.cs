@@ -260,7 +260,14 @@ public static class CorpusGenerator
         timings.PlanCpu = CpuLap();
         stage.Restart();
         var cache = new TtsCache(Path.Combine(work, "tts"), engines, folder.ScratchDirectory);
-        var requests = plans.SelectMany(p => p.Items).Where(i => i.Tts is not null).Select(i => i.Tts!).ToList();
+        foreach (var kind in plans.Select(p => p.Acoustics.Channel.Kind).Distinct().Order())
+        {
+            if (CodecChannel.Unavailable(kind) is { } why)
+            {
+                Warn($"{why}: streams planned with the {kind.ToString().ToLowerInvariant()} channel use the telephone channel instead");
+            }
+        }
+        var requests = plans.SelectMany(p => p.Items.Concat(p.Acoustics.ExtraItems)).Where(i => i.Tts is not null).Select(i => i.Tts!).ToList();
         timings.TtsRequests = requests.Count;
         timings.TtsDistinct = requests.Select(r => r.CacheKey).Distinct(StringComparer.Ordinal).Count();
         timings.TtsSynthesised = cache.Fill(requests, config.Workers, progress, cancellationToken);
@@ -323,6 +330,22 @@ public static class CorpusGenerator
         if (config.MinSnrDb > config.MaxSnrDb)
         {
             throw new SynthesisException($"SNR range is empty ({config.MinSnrDb} > {config.MaxSnrDb})");
+        }
+        if (config.MinBabbleSnrDb > config.MaxBabbleSnrDb)
+        {
+            throw new SynthesisException($"babble SNR range is empty ({config.MinBabbleSnrDb} > {config.MaxBabbleSnrDb})");
+        }
+        if (config.MinGainDbfs > config.MaxGainDbfs || config.MaxGainDbfs > 0)
+        {
+            throw new SynthesisException($"gain range must be ordered and at most 0 dBFS, got {config.MinGainDbfs}..{config.MaxGainDbfs}");
+        }
+        foreach (var (name, p) in new[] { ("room", config.RoomProbability), ("channel", config.ChannelProbability),
+            ("babble", config.BabbleProbability), ("adjacent speech", config.AdjacentSpeechProbability), ("overlap", config.OverlapProbability) })
+        {
+            if (!(p >= 0 && p <= 1))
+            {
+                throw new SynthesisException($"{name} probability must be within 0..1, got {p}");
+            }
         }
     }
 

@@ -12,6 +12,7 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
     private readonly IReadOnlyList<string> sentences = TextBank.SentencesAvoiding(config.Keyword);
     private readonly IReadOnlyList<string> confusables = config.Confusables ?? TextBank.ConfusablesFor(config.Keyword);
     private readonly Dictionary<SplitPool, UtteranceBank> banks = [];
+    private readonly AcousticPlanner acoustics = new(config);
 
     /// <summary>Short clips; the long negative streams (<see cref="LongStreamPlanner"/>) come after them.</summary>
     public int ClipCount => config.Clips ?? Math.Max(3, (int)Math.Ceiling(config.Hours * (1 - config.LongFraction) * 3600 / config.ClipSeconds));
@@ -33,12 +34,15 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
             var rng = new Random(seed);
             var pool = pools[splits[i]];
             var id = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{config.Seed}-{i:D6}");
-            plans.Add(config.Task switch
+            var plan = config.Task switch
             {
                 SynthTask.Kws => PlanKws(i, id, splits[i], seed, rng, pool),
                 SynthTask.Onset => PlanOnset(i, id, splits[i], seed, rng, pool),
                 _ => PlanTrigger(i, id, splits[i], seed, rng, pool),
-            });
+            };
+            // Conditions draw from their own generator of the clip seed: the content above does not move with them.
+            plans.Add(acoustics.Apply(plan, pool, new Random(SplitAssigner.DeriveSeed(seed, 0, 5)),
+                (r, kind, role, gain, voice) => TtsItem(r, pool, kind, role, gain, voice), (r, gain) => RealItem(r, pool, gain)));
         }
         plans.AddRange(new LongStreamPlanner(config, pools, this).Plan(n));
         return plans;

@@ -74,12 +74,37 @@ public sealed record SynthConfig
     public string SourceCacheDirectory { get; init; } = DefaultSourceCache();
 
     /// <summary>Signal-to-noise ratio range of the noise bed against the speech, dB.</summary>
-    public double MinSnrDb { get; init; } = 0;
+    public double MinSnrDb { get; init; } = -5;
 
     public double MaxSnrDb { get; init; } = 30;
 
-    /// <summary>Probability that a speech item is reverberated (sox reverb).</summary>
+    /// <summary>Probability that a speech item is reverberated with sox reverb, in streams without a simulated room.</summary>
     public double ReverbProbability { get; init; } = 0.3;
+
+    /// <summary>Share of streams in a simulated room (image-source impulse responses for every talker).</summary>
+    public double RoomProbability { get; init; } = 0.3;
+
+    /// <summary>Share of streams sent through a telephone band or codec (mu-law, GSM, G.722, MP3, Opus).</summary>
+    public double ChannelProbability { get; init; } = 0.15;
+
+    /// <summary>Share of kws and trigger streams with a babble bed of 2-6 talkers.</summary>
+    public double BabbleProbability { get; init; } = 0.2;
+
+    /// <summary>Babble level against the stream's speech, dB.</summary>
+    public double MinBabbleSnrDb { get; init; } = 0;
+
+    public double MaxBabbleSnrDb { get; init; } = 20;
+
+    /// <summary>Share of positive streams where the keyword's talker speaks on into and/or out of it (0-50 ms gaps).</summary>
+    public double AdjacentSpeechProbability { get; init; } = 0.3;
+
+    /// <summary>Share of positive streams with a second talker over the keyword (-10..0 dB against it).</summary>
+    public double OverlapProbability { get; init; } = 0.2;
+
+    /// <summary>Peak level of the whole stream after mixing, dBFS (drawn per stream).</summary>
+    public double MinGainDbfs { get; init; } = -30;
+
+    public double MaxGainDbfs { get; init; } = 0;
 
     /// <summary>Parallel workers; does not change the output.</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
