@@ -39,10 +39,12 @@ for arg in "$@"; do
   files=0; seconds=0; unreadable=0
   if [ -n "$list" ]; then
     files=$(printf '%s\n' "$list" | wc -l)
-    # soxi reads many files in one process (fast) and prints nothing for a file it cannot read; G.722 needs ffprobe.
-    durations=$( { printf '%s\n' "$list" | grep -v '\.g722$' | tr '\n' '\0' | xargs -0 -r soxi -D 2>/dev/null || true
-                   printf '%s\n' "$list" | grep '\.g722$' | while IFS= read -r f; do
-                     ffprobe -v error -f g722 -show_entries format=duration -of csv=p=0 "file:$f" 2>/dev/null || true; done || true; } )
+    # soxi reads many files in one process (fast) and prints nothing for a file it cannot read; G.722 and Opus need
+    # ffprobe, one process per file.
+    durations=$( { printf '%s\n' "$list" | grep -viE '\.(g722|opus)$' | tr '\n' '\0' | xargs -0 -r soxi -D 2>/dev/null || true
+                   printf '%s\n' "$list" | grep -iE '\.(g722|opus)$' | while IFS= read -r f; do
+                     fmt=(); case "$f" in *.g722) fmt=(-f g722);; esac
+                     ffprobe -v error "${fmt[@]}" -show_entries format=duration -of csv=p=0 "file:$f" 2>/dev/null || true; done || true; } )
     read -r seconds readable < <(printf '%s\n' "$durations" | awk 'NF { s += $1; n++ } END { printf "%.1f %d\n", s, n }')
     unreadable=$((files - readable))
   fi

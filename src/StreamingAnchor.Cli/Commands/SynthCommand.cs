@@ -15,6 +15,7 @@ internal static class SynthCommand
         command.Subcommands.Add(Task("trigger", SynthTask.Trigger, "multi-modal trigger: wearer's phrase with an accelerometer stream; bystanders and motion are negatives"));
         command.Subcommands.Add(Merge());
         command.Subcommands.Add(Summary());
+        command.Subcommands.Add(Sources());
         return command;
     }
 
@@ -28,6 +29,62 @@ internal static class SynthCommand
         {
             SynthSummaryView.Print(CorpusSummary.Read(parse.GetValue(folder)!));
             return 0;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// `sal synth sources`: fetches and decodes the catalogued real-audio packages into the cache and prints what each
+    /// holds (docs/data.md, "Real-audio survey", is this output).
+    /// </summary>
+    private static Command Sources()
+    {
+        var defaults = new SynthConfig { OutputDirectory = "" };
+        var sources = new Option<string>("--sources") { Description = "catalogued sources to measure, comma separated, or 'all'", DefaultValueFactory = _ => "all" };
+        var cache = new Option<string>("--cache") { Description = "download/extract/decode cache for real sources", DefaultValueFactory = _ => defaults.SourceCacheDirectory };
+        var workers = new Option<int>("--workers") { Description = "parallel decoders", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var decode = new Option<bool>("--decode") { Description = "decode every recording into the cache (measures decoded audio; warms the cache for sal synth)" };
+        var command = new Command("sources", "Fetch and measure the real speech, music and noise packages (minutes, languages, split per package)");
+        command.Options.Add(decode);
+        command.Options.Add(sources);
+        command.Options.Add(cache);
+        command.Options.Add(workers);
+        CommandAction.Set(command, parse =>
+        {
+            var text = parse.GetValue(sources)!.Trim();
+            var list = text.Equals("all", StringComparison.OrdinalIgnoreCase) ? RealSourceCatalog.All
+                : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(RealSourceCatalog.Get).ToList();
+            var measures = SynthProgressView.Run(progress =>
+                SourceSurvey.Measure(list, parse.GetValue(cache)!, Math.Max(1, parse.GetValue(workers)), parse.GetValue(decode), progress));
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            Console.WriteLine("| source | package | version | kind | language | split | files | minutes | licence | use |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var m in measures)
+            {
+                var s = m.Source;
+                var files = m.Undecodable > 0 ? $"{m.Files} ({m.Undecodable} undecodable)" : m.Files.ToString(inv);
+                Console.WriteLine(string.Create(inv,
+                    $"| {s.Name} | `{s.Package}` | {m.Version ?? "?"} | {s.Kind.ToString().ToLowerInvariant()} | {s.Language ?? "-"} | {s.Split} | {files} | {m.Minutes:F1} | {s.Licence} | {s.Usage} |"));
+            }
+            Console.WriteLine();
+            Console.WriteLine("| split | packages | speech h | music h | noise h | total h | share | speech languages |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|");
+            var total = measures.Sum(m => m.Seconds);
+            double Hours(IEnumerable<SourceMeasure> ms, RealSourceKind kind) => ms.Where(m => m.Source.Kind == kind).Sum(m => m.Seconds) / 3600;
+            foreach (var split in SplitAssigner.Splits.Append("all"))
+            {
+                var ms = measures.Where(m => split == "all" || m.Source.Split == split).ToList();
+                var languages = ms.Where(m => m.Source.Language is not null && m.Seconds > 0)
+                    .GroupBy(m => m.Source.Language!).OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => string.Create(inv, $"{g.Key} {g.Sum(m => m.Minutes):F1} min"));
+                Console.WriteLine(string.Create(inv,
+                    $"| {split} | {ms.Select(m => m.Source.Package).Distinct().Count()} | {Hours(ms, RealSourceKind.Speech):F2} | {Hours(ms, RealSourceKind.Music):F2} | {Hours(ms, RealSourceKind.Noise):F2} | {ms.Sum(m => m.Seconds) / 3600:F2} | {(total > 0 ? 100 * ms.Sum(m => m.Seconds) / total : 0):F0} % | {string.Join(", ", languages)} |"));
+            }
+            foreach (var m in measures.Where(m => m.Problem is not null))
+            {
+                Console.WriteLine($"warning: {m.Problem}");
+            }
+            return measures.Any(m => m.Problem is not null) ? 1 : 0;
         });
         return command;
     }

@@ -11,6 +11,9 @@ public static class RealSourceCatalog
     private const string Dev = "dev";
     private const string Test = "test";
 
+    /// <summary>0 A.D. ships all its data in one zip.</summary>
+    private const string ZeroAd = "usr/share/games/0ad/mods/public/public.zip";
+
     public static readonly IReadOnlyList<RealSource> All =
     [
         // Speech (train): English telephony prompts, Dutch and English game dialogue.
@@ -27,11 +30,21 @@ public static class RealSourceCatalog
         new("fillets-cs", "fillets-ng-data-cs", RealSourceKind.Speech, "usr/share/games/fillets-ng/sound",
             [".ogg"], [], "GPL-2+", "Czech acted game dialogue: real-speech negatives and onsets", Test, "cs"),
 
+        // 0 A.D.'s unit acknowledgements in reconstructed ancient languages (train, with the rest of the package).
+        new("0ad-voice-grc", "0ad-data", RealSourceKind.Speech, "audio/voice/greek/civ", [".ogg"], [], "CC-BY-SA-3.0",
+            "unit acknowledgements in Ancient Greek", Train, "grc", ZeroAd),
+        new("0ad-voice-la", "0ad-data", RealSourceKind.Speech, "audio/voice/latin/civ", [".ogg"], [], "CC-BY-SA-3.0",
+            "unit acknowledgements in Latin", Train, "la", ZeroAd),
+        new("0ad-voice-peo", "0ad-data", RealSourceKind.Speech, "audio/voice/persian/civ", [".ogg"], [], "CC-BY-SA-3.0",
+            "unit acknowledgements in Old Persian", Train, "peo", ZeroAd),
+        new("0ad-voice-xmr", "0ad-data", RealSourceKind.Speech, "audio/voice/napatan/civ", [".ogg"], [], "CC-BY-SA-3.0",
+            "unit acknowledgements in Meroitic (Napatan)", Train, "xmr", ZeroAd),
+
         // Music.
         new("fillets-music", "fillets-ng-data", RealSourceKind.Music, "usr/share/games/fillets-ng/music",
             [".ogg"], [], "GPL-2+", "game soundtrack (ambient, instrumental)", Train),
         new("0ad-music", "0ad-data", RealSourceKind.Music, "audio/music",
-            [".ogg"], [], "CC-BY-SA-3.0", "orchestral and folk game soundtrack (0 A.D.)", Train, Archive: "usr/share/games/0ad/mods/public/public.zip"),
+            [".ogg"], [], "CC-BY-SA-3.0", "orchestral and folk game soundtrack (0 A.D.)", Train, Archive: ZeroAd),
         new("wesnoth-music", "wesnoth-1.16-music", RealSourceKind.Music, "usr/share/games/wesnoth/1.16/data/core/music",
             [".ogg"], [], "GPL-2+", "orchestral game soundtrack (Battle for Wesnoth)", Train),
         new("colobot-music", "colobot-common-sounds", RealSourceKind.Music, "usr/share/games/colobot/music",
@@ -64,10 +77,10 @@ public static class RealSourceCatalog
         new("sonic-pi", "sonic-pi-samples", RealSourceKind.Noise, "usr/share/sonic-pi/samples",
             [".flac"], [], "CC0-1.0 (a few CC-BY-SA-4.0/MIT)", "drum, ambient and instrument samples: noise beds", Train),
         new("0ad-ambient", "0ad-data", RealSourceKind.Noise, "audio/ambient",
-            [".ogg"], [], "CC-BY-SA-3.0", "weather, water, birds, village ambience loops", Train, Archive: "usr/share/games/0ad/mods/public/public.zip"),
+            [".ogg"], [], "CC-BY-SA-3.0", "weather, water, birds, village ambience loops", Train, Archive: ZeroAd),
         new("0ad-effects", "0ad-data", RealSourceKind.Noise, "audio",
             [".ogg"], ["music", "ambient", "voice"], "CC-BY-SA-3.0", "battle, animal, crafting and interface effects", Train,
-            Archive: "usr/share/games/0ad/mods/public/public.zip"),
+            Archive: ZeroAd),
         new("colobot-sounds", "colobot-common-sounds", RealSourceKind.Noise, "usr/share/games/colobot/sounds",
             [".wav"], [], "GPL-3+", "machine, robot and explosion effects", Train),
         new("gamine", "gamine-data", RealSourceKind.Noise, "usr/share/games/gamine/sounds",

