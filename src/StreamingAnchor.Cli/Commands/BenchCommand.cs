@@ -13,6 +13,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchLossCommand.Create());
         command.Subcommands.Add(BenchTrainCommand.Create());
         command.Subcommands.Add(BenchTtsCommand.Create());
+        command.Subcommands.Add(BenchSynthCommand.Create());
         command.Subcommands.Add(BenchDataCommand.Create());
         command.Subcommands.Add(BenchDevCommand.Create());
         command.Subcommands.Add(BenchAcousticsCommand.Create());

@@ -15,6 +15,7 @@ internal static class SynthCommand
         command.Subcommands.Add(Task("trigger", SynthTask.Trigger, "multi-modal trigger: wearer's phrase with an accelerometer stream; bystanders and motion are negatives"));
         command.Subcommands.Add(Merge());
         command.Subcommands.Add(Voices());
+        command.Subcommands.Add(Summary());
         command.Subcommands.Add(Sources());
         return command;
     }
@@ -62,6 +63,20 @@ internal static class SynthCommand
                     Console.WriteLine($"{group.Key.Split}\t{group.Key.BaseVoice}\t{group.Count()} voices\t{(keywordCount > 0 ? "says the keyword" : "background speech only")}");
                 }
             }
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>`sal synth summary DIR`: counts per split and disk use, read from the manifest.</summary>
+    private static Command Summary()
+    {
+        var folder = new Argument<string>("folder") { Description = "corpus folder (or its manifest.jsonl)" };
+        var command = new Command("summary", "Counts per split (voices, real packages, hours of speech and backgrounds, positives, negative hours) and disk use of a corpus");
+        command.Arguments.Add(folder);
+        CommandAction.Set(command, parse =>
+        {
+            SynthSummaryView.Print(CorpusSummary.Read(parse.GetValue(folder)!));
             return 0;
         });
         return command;
@@ -157,13 +172,17 @@ internal static class SynthCommand
         var splits = new Option<string>("--splits") { Description = "train:dev:test shares of the streams", DefaultValueFactory = _ => $"{defaults.TrainFraction:0.##}:{defaults.DevFraction:0.##}:{1 - defaults.TrainFraction - defaults.DevFraction:0.##}" };
         var workers = new Option<int>("--workers") { Description = "parallel workers (does not change the output)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var force = new Option<bool>("--force") { Description = "use a folder holding files sal synth did not write, or discard a corpus made there with other settings" };
+        var longFraction = new Option<double>("--long-fraction") { Description = "share of --hours made as long negative streams (speech, music, TV-like, ambience, near-silence; no keyword)", DefaultValueFactory = _ => defaults.LongFraction };
+        var longStreams = new Option<int?>("--long-streams") { Description = "exact number of long negative streams (overrides --long-fraction; with --clips there are none unless set)" };
+        var longSeconds = new Option<string>("--long-seconds") { Description = "length range of a long stream, seconds, MIN:MAX", DefaultValueFactory = _ => $"{defaults.LongMinSeconds:0.#}:{defaults.LongMaxSeconds:0.#}" };
+        var longSplits = new Option<string>("--long-splits") { Description = "train:dev:test shares of the long-stream hours", DefaultValueFactory = _ => $"{defaults.LongTrainFraction:0.##}:{defaults.LongDevFraction:0.##}:{1 - defaults.LongTrainFraction - defaults.LongDevFraction:0.##}" };
         var shard = new Option<string>("--shard") { Description = "render only part K of N (e.g. 1/4) into the shared --out; shards run concurrently, then `sal synth merge` writes the manifest" };
         var conditions = new Option<string>("--conditions")
         {
             Description = "shares of the acoustic conditions, e.g. room=0.3,channel=0.15,babble=0.2,adjacent=0.3,overlap=0.2 (unnamed ones keep their defaults; 'none' turns all off)",
         };
         var command = new Command(name, description);
-        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, engines, sources, cache, snr, conditions, splits, workers, force, shard })
+        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, engines, sources, cache, snr, conditions, splits, longFraction, longStreams, longSeconds, longSplits, workers, force, shard })
         {
             command.Options.Add(o);
         }
@@ -175,11 +194,15 @@ internal static class SynthCommand
             {
                 throw new SynthesisException($"--snr must look like MIN:MAX, got '{parse.GetValue(snr)}'");
             }
-            var (trainShare, devShare) = ParseSplits(parse.GetValue(splits)!);
-            var sourceText = parse.GetValue(sources)!.Trim();
-            var sourceList = sourceText.Equals("all", StringComparison.OrdinalIgnoreCase) ? defaults.Sources
-                : sourceText.Equals("none", StringComparison.OrdinalIgnoreCase) ? []
-                : sourceText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var (trainShare, devShare) = ParseSplits(parse.GetValue(splits)!, "--splits");
+            var (longTrain, longDev) = ParseSplits(parse.GetValue(longSplits)!, "--long-splits", allowNoTrain: true);
+            var longRange = parse.GetValue(longSeconds)!.Split(':');
+            if (longRange.Length != 2 || !double.TryParse(longRange[0], System.Globalization.CultureInfo.InvariantCulture, out var longMin)
+                || !double.TryParse(longRange[1], System.Globalization.CultureInfo.InvariantCulture, out var longMax))
+            {
+                throw new SynthesisException($"--long-seconds must look like MIN:MAX, got '{parse.GetValue(longSeconds)}'");
+            }
+            var sourceList = SourceList(parse.GetValue(sources)!);
             var conf = parse.GetValue(confusable);
             var config = new SynthConfig
             {
@@ -199,6 +222,12 @@ internal static class SynthCommand
                 MaxSnrDb = snrMax,
                 TrainFraction = trainShare,
                 DevFraction = devShare,
+                LongFraction = parse.GetValue(longFraction),
+                LongStreams = parse.GetValue(longStreams),
+                LongMinSeconds = longMin,
+                LongMaxSeconds = longMax,
+                LongTrainFraction = longTrain,
+                LongDevFraction = longDev,
                 Workers = Math.Max(1, parse.GetValue(workers)),
                 Force = parse.GetValue(force),
                 Shard = parse.GetValue(shard) is { } part ? SynthShard.Parse(part) : null,
@@ -215,6 +244,10 @@ internal static class SynthCommand
             {
                 Console.WriteLine($"when every shard has finished: sal synth merge {config.OutputDirectory}");
             }
+            else
+            {
+                SynthSummaryView.Print(CorpusSummary.Read(result.ManifestPath));
+            }
             foreach (var w in result.Warnings)
             {
                 Console.WriteLine($"warning: {w}");
@@ -224,7 +257,15 @@ internal static class SynthCommand
         return command;
     }
 
-    /// <summary>"0.5:0.1:0.4" to train and dev fractions; the shares must be non-negative and sum to 1.</summary>
+    /// <summary>The --sources value: "all" (the catalogue), "none", or names separated by commas.</summary>
+    internal static IReadOnlyList<string> SourceList(string text)
+    {
+        text = text.Trim();
+        return text.Equals("all", StringComparison.OrdinalIgnoreCase) ? new SynthConfig { OutputDirectory = "" }.Sources
+            : text.Equals("none", StringComparison.OrdinalIgnoreCase) ? []
+            : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
     /// <summary>Applies <c>--conditions</c>: <c>name=share</c> pairs, or <c>none</c> for dry streams at their mixed level.</summary>
     private static SynthConfig WithConditions(SynthConfig config, string text)
     {
@@ -257,7 +298,8 @@ internal static class SynthCommand
         return config;
     }
 
-    private static (double Train, double Dev) ParseSplits(string text)
+    /// <summary>"0.5:0.1:0.4" to train and dev fractions; the shares must be non-negative and sum to 1.</summary>
+    private static (double Train, double Dev) ParseSplits(string text, string option, bool allowNoTrain = false)
     {
         var parts = text.Split(':');
         var values = new double[parts.Length];
@@ -267,9 +309,9 @@ internal static class SynthCommand
             ok = double.TryParse(parts[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out values[i])
                 && values[i] >= 0 && double.IsFinite(values[i]);
         }
-        if (!ok || Math.Abs(values.Sum() - 1) > 1e-6 || values[0] <= 0)
+        if (!ok || Math.Abs(values.Sum() - 1) > 1e-6 || (values[0] <= 0 && !allowNoTrain))
         {
-            throw new SynthesisException($"--splits must be TRAIN:DEV:TEST shares summing to 1 with TRAIN > 0, got '{text}'");
+            throw new SynthesisException($"{option} must be TRAIN:DEV:TEST shares summing to 1{(allowNoTrain ? "" : " with TRAIN > 0")}, got '{text}'");
         }
         return (values[0], values[1]);
     }

@@ -21,6 +21,11 @@ public sealed class SynthCliTests
             Assert.Equal(5, splits["train"]);
             Assert.Equal(1, splits["dev"]);
             Assert.Equal(4, splits["test"]);
+            // The summary printed at the end: clips per split as the manifest has them, no long streams with --clips.
+            var rows = stdout.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(f => f.Length > 3).ToList();
+            Assert.Equal(["5", "0"], rows.Single(f => f[0] == "train")[1..3]);
+            Assert.Equal(["4", "0"], rows.Single(f => f[0] == "test")[1..3]);
+            Assert.Contains("disk: audio", stdout);
         }
         finally
         {

@@ -77,7 +77,9 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         var overlapIndex = acoustics.Overlap?.ItemIndex ?? -1;
         var content = prepared.Where(p => p.Index != overlapIndex).Sum(p => (double)p.Dry.Length / rate + meanGap) + (onset ? 1.5 : 0.9) + 0.75;
         var slack = Math.Max(0, plan.TargetSeconds - content);
-        var cursor = (int)(rate * ((onset ? 0.5 + 2.0 * rng.NextDouble() : 0.3 + 1.2 * rng.NextDouble()) + slack * rng.NextDouble()));
+        // A long stream spreads its slack over the lead and every gap (stretches of background between talk).
+        var spread = plan.Long is not null ? LongStreamLayout.Spread(slack, prepared.Count, rng) : null;
+        var cursor = (int)(rate * ((onset ? 0.5 + 2.0 * rng.NextDouble() : 0.3 + 1.2 * rng.NextDouble()) + (spread?[0] ?? slack * rng.NextDouble())));
         var offsets = new int[prepared.Count];
         var end = 0;
         for (var k = 0; k < prepared.Count; k++)
@@ -95,7 +97,7 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
                 // Speech to speech: this item's end margin, the gap, the next item's start margin.
                 gap = (int)Math.Round(runOn * rate) - 2 * SpeechCut.Margin;
             }
-            cursor += p.SpeechStart + p.SpeechLength + SpeechCut.Margin + gap;
+            cursor += p.SpeechStart + p.SpeechLength + SpeechCut.Margin + gap + (spread is null ? 0 : (int)(rate * spread[k + 1]));
         }
         var over = prepared.FindIndex(p => p.Index == overlapIndex);
         var under = prepared.FindIndex(p => p.Index == acoustics.Overlap?.TargetIndex);
@@ -151,7 +153,8 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         var mix = new float[total];
         if (!plan.Noise.Silent)
         {
-            var bed = NoiseBed(plan.Noise, total, rng, cancellationToken);
+            var bed = (plan.Long is { Beds.Count: > 0 } l && sources is not null ? BackgroundBed.Sequence(l.Beds, total, rng, sources, cancellationToken) : null)
+                ?? NoiseBed(plan.Noise, total, rng, cancellationToken);
             var target = speechRms / Math.Pow(10, plan.Noise.SnrDb / 20);
             var bedRms = Rms(bed);
             var g = bedRms > 0 ? (float)(target / bedRms) : 0f;
@@ -206,7 +209,11 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         {
             mix[i] += floor[i];
         }
-        var peak = mix.Max(Math.Abs);
+        var peak = 0f;
+        foreach (var v in mix)
+        {
+            peak = Math.Max(peak, Math.Abs(v));
+        }
         if (peak > ceiling)
         {
             var scale = ceiling / peak;
@@ -252,6 +259,11 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
             ["snr_db"] = plan.Noise.Silent ? "inf" : plan.Noise.SnrDb.ToString("F1", inv),
             ["floor_dbfs"] = floorDb.ToString("F1", inv),
             ["texts"] = string.Join('|', plan.Items.Select(i => i.Tts?.Text ?? i.Real!.Id)),
+            ["speech_seconds"] = (segments.Sum(s => (double)(s.End - s.Start)) / SpeechCut.Rate).ToString("F2", inv),
+            ["bed"] = plan.Noise.Silent ? "none" : plan.Noise.Real?.Source.Kind.ToString().ToLowerInvariant() ?? "generated",
+            ["packages"] = string.Join(',', plan.Items.Where(i => i.Real is not null).Select(i => i.Real!.Source.Package)
+                .Concat((plan.Long?.Beds ?? []).Append(plan.Noise.Real).OfType<RealFile>().Select(f => f.Source.Package))
+                .Distinct().Order(StringComparer.Ordinal)),
         };
         if (config.Task != SynthTask.Onset)
         {

@@ -21,6 +21,9 @@ public static class CorpusGenerator
         using var folder = CorpusFolder.Open(config);
         var prepared = PrepareIn(folder, config, progress, cancellationToken);
         var (plans, renderer, output, warnings) = (prepared.Plans, prepared.Renderer, prepared.OutputDirectory, prepared.Warnings);
+        var timings = prepared.Timings;
+        var loop = System.Diagnostics.Stopwatch.StartNew();
+        var loopCpu = SynthTimings.ProcessCpuSeconds();
         // A shard renders its own clips in the shared folder; positions in the whole plan give the manifest order.
         var clipsDir = Path.Combine(folder.WorkDirectory, "clips");
         Directory.CreateDirectory(clipsDir);
@@ -48,7 +51,7 @@ public static class CorpusGenerator
                         {
                             damaged[plan.Id] = problem;
                         }
-                        Render(plan, renderer, output, sidecar, cancellationToken);
+                        Render(plan, renderer, output, sidecar, timings, cancellationToken);
                     }
                 }
                 catch (Exception ex) when (ex is SynthesisException or IOException or InvalidDataException or UnauthorizedAccessException)
@@ -60,6 +63,8 @@ public static class CorpusGenerator
                 progress?.Report(new SynthProgress("render", now, plans.Count));
             });
 
+        timings.RenderLoopSeconds = loop.Elapsed.TotalSeconds;
+        timings.RenderLoopCpu = SynthTimings.ProcessCpuSeconds() - loopCpu;
         var regenerated = plans.Where(p => damaged.ContainsKey(p.Id)).Select(p => damaged[p.Id]).ToList();
         if (regenerated.Count > 0)
         {
@@ -87,21 +92,25 @@ public static class CorpusGenerator
             new ShardPart(shard.Index, shard.Count, prepared.PlannedClips, prepared.PlanIndices.Zip(plans, (i, p) => new ShardClip(i, p.Id)).ToList())
                 .Save(partPath);
             progress?.Report(new SynthProgress("shard", 1, 1, partPath));
-            return new SynthResult(partPath, entries.Count, reused, entries.Sum(e => e.Duration) / 3600, warnings, regenerated.Count);
+            return new SynthResult(partPath, entries.Count, reused, entries.Sum(e => e.Duration) / 3600, warnings, regenerated.Count, timings);
         }
         var manifestPath = Path.Combine(output, ManifestName);
         Manifest.Save(manifestPath, entries);
         progress?.Report(new SynthProgress("manifest", 1, 1, manifestPath));
-        return new SynthResult(manifestPath, entries.Count, reused, entries.Sum(e => e.Duration) / 3600, warnings, regenerated.Count);
+        return new SynthResult(manifestPath, entries.Count, reused, entries.Sum(e => e.Duration) / 3600, warnings, regenerated.Count, timings);
     }
 
     /// <summary>
     /// Renders one clip (deterministic from its plan, so a regenerated clip is byte-identical to the lost one) and
     /// writes its files, then its sidecar with their digests as read back from disk.
     /// </summary>
-    private static void Render(ClipPlan plan, ClipRenderer renderer, string output, string sidecar, CancellationToken cancellationToken)
+    private static void Render(ClipPlan plan, ClipRenderer renderer, string output, string sidecar, SynthTimings timings,
+        CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var clip = renderer.Render(plan, cancellationToken);
+        var rendered = System.Diagnostics.Stopwatch.GetTimestamp();
+        timings.AddRender(rendered - started);
         var files = new List<ClipFileDigest>();
         WavFile.Write(Path.Combine(output, clip.Entry.Audio), clip.Audio, SpeechCut.Rate);
         files.Add(ClipFileDigest.Of(output, clip.Entry.Audio));
@@ -113,6 +122,7 @@ public static class CorpusGenerator
             files.Add(ClipFileDigest.Of(output, streams["accel"]));
         }
         AtomicFile.WriteAllText(sidecar, new ClipSidecar(Manifest.FormatLine(clip.Entry), files).Format());
+        timings.AddWrite(System.Diagnostics.Stopwatch.GetTimestamp() - rendered);
     }
 
     /// <summary>
@@ -132,6 +142,16 @@ public static class CorpusGenerator
     {
         var output = folder.Directory;
         var work = folder.WorkDirectory;
+        var timings = new SynthTimings();
+        var stage = System.Diagnostics.Stopwatch.StartNew();
+        var cpu = SynthTimings.ProcessCpuSeconds();
+        double CpuLap()
+        {
+            var now = SynthTimings.ProcessCpuSeconds();
+            var lap = now - cpu;
+            cpu = now;
+            return lap;
+        }
         Directory.CreateDirectory(work);
         var warnings = new List<string>();
         void Warn(string message)
@@ -200,6 +220,8 @@ public static class CorpusGenerator
             // Real sources are split by package (RealSource.Split); generated noise, below, by index.
             SplitPool.PlaceSources(pools, usable);
         }
+        timings.SourcesSeconds = stage.Elapsed.TotalSeconds;
+        timings.SourcesCpu = CpuLap();
         var generated = Enum.GetValues<NoiseColor>().SelectMany(c => Enumerable.Range(0, 8).Select(i => (c, i))).ToList();
         var generatedSplit = SplitAssigner.Assign(generated.Select(g => new NoisePlan(null, g.c, g.i, 0, false).Id));
         foreach (var g in generated)
@@ -217,12 +239,16 @@ public static class CorpusGenerator
         CheckPools(pools, folder, config.Force);
 
         // Plans, then speech synthesis (cached), then clips.
+        stage.Restart();
         var confusables = ConfusableGenerator.For(config.Keyword, config.Confusables, config.Seed, engines.ContainsKey(TtsEngineKind.Espeak));
         var all = new CorpusPlanner(config, pools, confusables).Plan();
         // Every shard plans the whole corpus (cheap, and identical everywhere) and keeps its part: only that part's
         // speech is synthesised and rendered.
         var indices = Enumerable.Range(0, all.Count).Where(i => config.Shard?.Owns(i) ?? true).ToList();
         var plans = indices.Select(i => all[i]).ToList();
+        timings.PlanSeconds = stage.Elapsed.TotalSeconds;
+        timings.PlanCpu = CpuLap();
+        stage.Restart();
         var cache = new TtsCache(Path.Combine(work, "tts"), engines, folder.ScratchDirectory);
         foreach (var kind in plans.Select(p => p.Acoustics.Channel.Kind).Distinct().Order())
         {
@@ -231,10 +257,14 @@ public static class CorpusGenerator
                 Warn($"{why}: streams planned with the {kind.ToString().ToLowerInvariant()} channel use the telephone channel instead");
             }
         }
-        cache.Fill(plans.SelectMany(p => p.Items.Concat(p.Acoustics.ExtraItems)).Where(i => i.Tts is not null).Select(i => i.Tts!), config.Workers, progress,
-            cancellationToken);
+        var requests = plans.SelectMany(p => p.Items.Concat(p.Acoustics.ExtraItems)).Where(i => i.Tts is not null).Select(i => i.Tts!).ToList();
+        timings.TtsRequests = requests.Count;
+        timings.TtsDistinct = requests.Select(r => r.CacheKey).Distinct(StringComparer.Ordinal).Count();
+        timings.TtsSynthesised = cache.Fill(requests, config.Workers, progress, cancellationToken);
+        timings.TtsSeconds = stage.Elapsed.TotalSeconds;
+        timings.TtsCpu = CpuLap();
 
-        return new PreparedCorpus(output, plans, new ClipRenderer(config, cache, fetcher), warnings, fetcher, all.Count, indices);
+        return new PreparedCorpus(output, plans, new ClipRenderer(config, cache, fetcher), warnings, fetcher, all.Count, indices, timings);
     }
 
     /// <summary>The engine of a name given to <c>--engines</c>.</summary>
@@ -283,6 +313,18 @@ public static class CorpusGenerator
         {
             // --force may discard the corpus, which would pull the files from under the other shards.
             throw new ArgumentException("--force cannot be combined with --shard; start the corpus over with one unsharded run, or use another --out");
+        }
+        if (!(config.LongFraction >= 0 && config.LongFraction < 1) || config.LongStreams is < 0)
+        {
+            throw new SynthesisException($"the long-stream share must be within [0, 1) and the count >= 0 (got {config.LongFraction}, {config.LongStreams})");
+        }
+        if (!(config.LongMinSeconds >= 1 && config.LongMinSeconds <= config.LongMaxSeconds && config.LongMaxSeconds <= 600))
+        {
+            throw new SynthesisException($"long streams must be MIN:MAX seconds with 1 <= MIN <= MAX <= 600, got {config.LongMinSeconds}:{config.LongMaxSeconds}");
+        }
+        if (config.LongTrainFraction < 0 || config.LongDevFraction < 0 || config.LongTrainFraction + config.LongDevFraction > 1)
+        {
+            throw new SynthesisException($"long-stream split fractions must be >= 0 and sum to at most 1 (train {config.LongTrainFraction}, dev {config.LongDevFraction})");
         }
         if (config.MinSnrDb > config.MaxSnrDb)
         {

@@ -14,14 +14,22 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
     private readonly IReadOnlyList<string> sentences = TextBank.SentencesAvoiding(config.Keyword);
     private readonly IReadOnlyList<Confusable> confusableList =
         confusables ?? ConfusableGenerator.For(config.Keyword, config.Confusables, config.Seed, withPhonemes: false);
+    private readonly Dictionary<SplitPool, UtteranceBank> banks = [];
     private readonly AcousticPlanner acoustics = new(config);
 
-    public int ClipCount => config.Clips ?? Math.Max(3, (int)Math.Ceiling(config.Hours * 3600 / config.ClipSeconds));
+    /// <summary>Short clips; the long negative streams (<see cref="LongStreamPlanner"/>) come after them.</summary>
+    public int ClipCount => config.Clips ?? Math.Max(3, (int)Math.Ceiling(config.Hours * (1 - config.LongFraction) * 3600 / config.ClipSeconds));
 
     public IReadOnlyList<ClipPlan> Plan()
     {
         var n = ClipCount;
         var splits = ClipSplits(n);
+        foreach (var split in SplitAssigner.Splits)
+        {
+            var seconds = splits.Count(s => s == split) * config.ClipSeconds + LongStreamPlanner.PlannedSeconds(config, split);
+            var pool = pools[split];
+            banks[pool] = new UtteranceBank(config.Seed, split, UtteranceBank.SizeFor(seconds), (rng, kind) => Utterance(rng, pool, kind, null));
+        }
         var plans = new List<ClipPlan>(n);
         var prefix = config.Task.ToString().ToLowerInvariant();
         for (var i = 0; i < n; i++)
@@ -40,6 +48,7 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
             plans.Add(acoustics.Apply(plan, pool, new Random(SplitAssigner.DeriveSeed(seed, 0, 5)),
                 (r, kind, role, gain, voice) => TtsItem(r, pool, kind, role, gain, voice), (r, gain) => RealItem(r, pool, gain)));
         }
+        plans.AddRange(new LongStreamPlanner(config, pools, this).Plan(n));
         return plans;
     }
 
@@ -60,49 +69,51 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
         return list;
     }
 
-    private static double Uniform(Random rng, double lo, double hi) => lo + (hi - lo) * rng.NextDouble();
+    internal static double Uniform(Random rng, double lo, double hi) => lo + (hi - lo) * rng.NextDouble();
 
     /// <summary>Rough spoken length used only to fill a stream to its target length.</summary>
-    private static double Estimate(PlannedItem item) =>
+    internal static double Estimate(PlannedItem item) =>
         item.Tts is { } r ? 0.1 + 0.33 * r.Text.Split(' ').Length / r.Speed : 2.5;
 
-    private PlannedItem TtsItem(Random rng, SplitPool pool, ItemKind kind, SpeakerRole role, double gainDb, Voice? voice = null)
+    internal PlannedItem TtsItem(Random rng, SplitPool pool, ItemKind kind, SpeakerRole role, double gainDb, Voice? voice = null)
     {
-        SpeechRequest request;
-        if (kind == ItemKind.Sentence)
-        {
-            var text = sentences[rng.Next(sentences.Count)];
-            request = VoicePerturbation.Draw(rng, voice ?? pool.PickVoice(rng), text);
-        }
-        else if (kind == ItemKind.Keyword)
-        {
-            request = VoicePerturbation.DrawWithProsody(rng, voice ?? pool.PickVoice(rng, keyword: true), config.Keyword);
-        }
-        else
-        {
-            // Phoneme near misses are written in English espeak mnemonics: only English espeak voices speak them.
-            var phonemesOk = voice is null ? pool.PhonemeVoices.Count > 0 : SpeaksPhonemes(voice);
-            var usable = phonemesOk ? confusableList : confusableList.Where(c => !c.IsPhonemes).ToList();
-            if (usable.Count == 0)
-            {
-                return TtsItem(rng, pool, ItemKind.Sentence, role, gainDb, voice);
-            }
-            var confusable = usable[rng.Next(usable.Count)];
-            var v = voice ?? (confusable.IsPhonemes ? pool.PhonemeVoices[rng.Next(pool.PhonemeVoices.Count)] : pool.PickVoice(rng, keyword: true));
-            request = VoicePerturbation.DrawWithProsody(rng, v, confusable.Text, confusable.IsPhonemes);
-        }
+        var request = voice is null && kind is ItemKind.Sentence or ItemKind.Confusable && banks.TryGetValue(pool, out var bank)
+            ? bank.Draw(rng, kind)
+            : Utterance(rng, pool, kind, voice);
         return new PlannedItem(kind, request, null, role, gainDb, rng.NextDouble() < config.ReverbProbability);
+    }
+
+    /// <summary>
+    /// What is said and by whom: a sentence by any voice of the split, the keyword or a confusable by a keyword voice
+    /// (phoneme near misses by an English espeak voice), each in a seeded speaker configuration.
+    /// </summary>
+    private SpeechRequest Utterance(Random rng, SplitPool pool, ItemKind kind, Voice? voice)
+    {
+        if (kind == ItemKind.Keyword)
+        {
+            return VoicePerturbation.DrawWithProsody(rng, voice ?? pool.PickVoice(rng, keyword: true), config.Keyword);
+        }
+        // Phoneme near misses are written in English espeak mnemonics: only English espeak voices speak them.
+        var phonemesOk = voice is null ? pool.PhonemeVoices.Count > 0 : SpeaksPhonemes(voice);
+        var usable = kind == ItemKind.Confusable ? (phonemesOk ? confusableList : confusableList.Where(c => !c.IsPhonemes).ToList()) : [];
+        if (usable.Count == 0)
+        {
+            return VoicePerturbation.Draw(rng, voice ?? pool.PickVoice(rng), sentences[rng.Next(sentences.Count)]);
+        }
+        var confusable = usable[rng.Next(usable.Count)];
+        var v = voice ?? (confusable.IsPhonemes ? pool.PhonemeVoices[rng.Next(pool.PhonemeVoices.Count)] : pool.PickVoice(rng, keyword: true));
+        return VoicePerturbation.DrawWithProsody(rng, v, confusable.Text, confusable.IsPhonemes);
     }
 
     private static bool SpeaksPhonemes(Voice voice) =>
         voice.Engine == TtsEngineKind.Espeak && voice.Language is { } language && VoiceCatalog.IsEnglish(language);
 
-    private PlannedItem? RealItem(Random rng, SplitPool pool, double gainDb) =>
+    internal PlannedItem? RealItem(Random rng, SplitPool pool, double gainDb) =>
         pool.Pick(RealSourceKind.Speech, rng) is not { } file
             ? null
             : new PlannedItem(ItemKind.RealSpeech, null, file, SpeakerRole.Ambient, gainDb, rng.NextDouble() < config.ReverbProbability);
 
-    private NoisePlan Noise(Random rng, SplitPool pool, bool allowSilent)
+    internal NoisePlan Noise(Random rng, SplitPool pool, bool allowSilent)
     {
         var snr = Uniform(rng, config.MinSnrDb, config.MaxSnrDb);
         if (allowSilent && rng.NextDouble() < 0.25)

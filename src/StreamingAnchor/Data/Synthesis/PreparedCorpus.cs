@@ -7,4 +7,4 @@ namespace StreamingAnchor.Data.Synthesis;
 /// <see cref="PlanIndices"/> the positions of this part's plans in it.
 /// </summary>
 public sealed record PreparedCorpus(string OutputDirectory, IReadOnlyList<ClipPlan> Plans, ClipRenderer Renderer, IReadOnlyList<string> Warnings,
-    SourceFetcher? Sources, int PlannedClips, IReadOnlyList<int> PlanIndices);
+    SourceFetcher? Sources, int PlannedClips, IReadOnlyList<int> PlanIndices, SynthTimings Timings);

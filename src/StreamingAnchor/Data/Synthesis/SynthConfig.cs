@@ -13,7 +13,10 @@ public sealed record SynthConfig
     /// <summary>Output folder: manifest.jsonl, audio/, streams/, the resumable work folder .work/, and the ownership marker and lock.</summary>
     public required string OutputDirectory { get; init; }
 
-    /// <summary>Approximate total audio to generate; converted to a clip count through <see cref="ClipSeconds"/>.</summary>
+    /// <summary>
+    /// Approximate total audio to generate: <see cref="LongFraction"/> of it as long negative streams, the rest as clips
+    /// (a count through <see cref="ClipSeconds"/>).
+    /// </summary>
     public double Hours { get; init; } = 0.2;
 
     /// <summary>Exact number of clips; overrides <see cref="Hours"/> when set (tests and the demo ask for tiny sets).</summary>
@@ -37,6 +40,29 @@ public sealed record SynthConfig
     public double TrainFraction { get; init; } = 0.8;
 
     public double DevFraction { get; init; } = 0.1;
+
+    /// <summary>
+    /// Share of <see cref="Hours"/> rendered as long negative streams (<see cref="LongMinSeconds"/> to
+    /// <see cref="LongMaxSeconds"/> of speech, music, TV-like mixtures, ambience or near-silence without the keyword);
+    /// the rest is clips. Ignored when <see cref="Clips"/> is set (then <see cref="LongStreams"/> counts them).
+    /// </summary>
+    public double LongFraction { get; init; } = 0.5;
+
+    /// <summary>Exact number of long streams; overrides <see cref="LongFraction"/> (tests ask for a few).</summary>
+    public int? LongStreams { get; init; }
+
+    public double LongMinSeconds { get; init; } = 60;
+
+    public double LongMaxSeconds { get; init; } = 180;
+
+    /// <summary>
+    /// Share of long-stream audio in train and dev (the rest goes to test). Dev and test get more of it than of the
+    /// clips because long negatives are their false-alarm material: with 20 h, 0.5 of it long and 0.5 of that in
+    /// test, the test split holds 5 h of long negatives, so 1 FA/h means 5 false alarms.
+    /// </summary>
+    public double LongTrainFraction { get; init; } = 0.3;
+
+    public double LongDevFraction { get; init; } = 0.2;
 
     /// <summary>TTS engines to use: espeak, flite, festival. Missing engines are reported and skipped.</summary>
     public IReadOnlyList<string> Engines { get; init; } = ["espeak", "flite", "festival"];

@@ -5,4 +5,4 @@ namespace StreamingAnchor.Data.Synthesis;
 /// a file they had written was missing or changed on disk), audio hours, and sources or engines that were skipped.
 /// </summary>
 public sealed record SynthResult(string ManifestPath, int Clips, int ClipsReused, double Hours, IReadOnlyList<string> Warnings,
-    int ClipsRegenerated = 0);
+    int ClipsRegenerated = 0, SynthTimings? Timings = null);

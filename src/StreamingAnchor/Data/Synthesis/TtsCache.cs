@@ -19,8 +19,8 @@ public sealed class TtsCache(string directory, IReadOnlyDictionary<TtsEngineKind
 
     public float[] Load(SpeechRequest request) => WavFile.Read(PathOf(request)).Samples;
 
-    /// <summary>Synthesises every request not yet cached, in parallel jobs (festival batched per voice).</summary>
-    public void Fill(IEnumerable<SpeechRequest> requests, int workers, IProgress<SynthProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Synthesises every request not yet cached, in parallel jobs (festival batched per voice); returns how many.</summary>
+    public int Fill(IEnumerable<SpeechRequest> requests, int workers, IProgress<SynthProgress>? progress, CancellationToken cancellationToken)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var missing = requests.DistinctBy(r => r.CacheKey).Where(r => !File.Exists(PathOf(r)))
@@ -60,5 +60,6 @@ public sealed class TtsCache(string directory, IReadOnlyDictionary<TtsEngineKind
                 var now = Interlocked.Add(ref done, job.Count);
                 progress?.Report(new SynthProgress("tts", now, missing.Count));
             });
+        return missing.Count;
     }
 }
