@@ -13,7 +13,7 @@ public sealed class LongStreamTests
         var pools = SplitAssigner.Splits.ToDictionary(s => s, _ => new SplitPool());
         foreach (var (split, k) in SplitAssigner.Splits.Select((s, k) => (s, k)))
         {
-            pools[split].Voices[TtsEngineKind.Espeak] = [new Voice(TtsEngineKind.Espeak, $"en-us+v{k}", $"espeak-variant:v{k}")];
+            pools[split].Add(new Voice(TtsEngineKind.Espeak, $"en-us+v{k}", $"espeak-variant:v{k}"), saysKeyword: true, speaksPhonemes: false);
             pools[split].Generated.Add((NoiseColor.Pink, k));
         }
         return pools;
