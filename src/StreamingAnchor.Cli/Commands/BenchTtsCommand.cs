@@ -80,6 +80,6 @@ internal static class BenchTtsCommand
             }
         }
         AnsiConsole.Write(table);
-        Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} (other jobs on the machine slow every row alike)");
+        Console.WriteLine($"load average {MachineLoad.Average()} (other jobs on the machine slow every row alike)");
     }
 }
