@@ -11,17 +11,33 @@ scratch="${TMPDIR:-/tmp}/sal-audio-survey"
 if [ "${1:-}" = "--scratch" ]; then scratch="$2"; shift 2; fi
 mkdir -p "$scratch/debs" "$scratch/x"
 
-reserved=/work/shared/docs/reserved-sources.md
+reserved="${SAL_RESERVED_SOURCES:-/work/shared/docs/reserved-sources.md}"
+[ -f "$reserved" ] || { echo "survey: $reserved not found: cannot tell reserved packages apart, nothing surveyed" >&2; exit 2; }
+# The reserved names, read from the list itself so no reserved package is named here. A token starting with a dash
+# continues the previous name ("name-aa-g722, -bb-g722": the dash part replaces its last two parts). A name ending in
+# a codec part stands for its whole family of siblings (-g722, -gsm, -wav, -ulaw, -alaw).
+reserved_names=$(grep -oE -- '-?[a-z0-9][a-z0-9.+]*(-[a-z0-9.+]+)+' "$reserved" | awk '
+  /^-/ { n = split(prev, p, "-"); if (n >= 3) { base = p[1]; for (i = 2; i <= n - 2; i++) base = base "-" p[i]; $0 = base $0 } }
+  { print; prev = $0 }')
+reserved_families=$(printf '%s\n' "$reserved_names" | sed -nE 's/-(g722|gsm|wav|ulaw|alaw)$//p' | sort -u)
+is_reserved() {
+  # One-word names (no dash) are matched in the table text itself.
+  grep -qiE "(^|[| ,])${1}([| ,(]|$)" "$reserved" && return 0
+  printf '%s\n' "$reserved_names" | grep -qxF -- "$1" && return 0
+  local family
+  while IFS= read -r family; do
+    case "$1" in "$family"|"$family"-*) return 0;; esac
+  done <<< "$reserved_families"
+  return 1
+}
+
 printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' package version files unreadable minutes formats licence
 for arg in "$@"; do
   pkg="${arg%%:*}"
   sub=""
   if [ "$arg" != "$pkg" ]; then sub="${arg#*:}"; fi
-  # Refuse reserved packages (and the siblings named with them) before anything is downloaded.
-  # The file names some siblings only by suffix ("-fr-g722 (and their -gsm/-wav siblings)"): those are matched by pattern.
-  case "$pkg" in asterisk-core-sounds-es*|asterisk-core-sounds-fr*|asterisk-core-sounds-it*|asterisk-core-sounds-ru*|asterisk-moh-opsound*)
-    echo "survey: $pkg is reserved for the independent evaluation ($reserved); skipped" >&2; continue;; esac
-  if [ -f "$reserved" ] && grep -qiE "(^|[| ,])${pkg}([| ,(]|$)" "$reserved"; then
+  # Refuse reserved packages and their siblings before anything is downloaded.
+  if is_reserved "$pkg"; then
     echo "survey: $pkg is reserved for the independent evaluation ($reserved); skipped" >&2
     continue
   fi

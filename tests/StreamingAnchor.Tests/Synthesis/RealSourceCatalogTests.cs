@@ -32,20 +32,30 @@ public sealed class RealSourceCatalogTests
         Skip.If(!File.Exists(ReservedList), $"{ReservedList} not on this machine");
         var tokens = Regex.Matches(File.ReadAllText(ReservedList), @"-?[a-z0-9][a-z0-9.+]*(?:-[a-z0-9.+]+)+").Select(m => m.Value).ToList();
         var reserved = new HashSet<string>(StringComparer.Ordinal);
+        var continued = new List<(string Previous, string Name)>();
         var previous = "";
         foreach (var token in tokens)
         {
-            // "asterisk-core-sounds-es-g722, -fr-g722": a leading dash replaces the last two parts of the previous name.
+            // "name-aa-g722, -bb-g722": a leading dash replaces the last two parts of the previous name.
             var name = token.StartsWith('-') && previous.Count(c => c == '-') >= 2
                 ? previous[..previous.LastIndexOf('-', previous.LastIndexOf('-') - 1)] + token
                 : token;
             reserved.Add(name);
+            if (token.StartsWith('-'))
+            {
+                continued.Add((previous, name));
+            }
             previous = name;
         }
         // Siblings share the name up to the last part (-g722, -gsm, -wav, -ulaw, -alaw).
         static string Family(string p) => p.Contains('-') ? p[..p.LastIndexOf('-')] : p;
         var families = reserved.Where(r => Regex.IsMatch(r, "-(g722|gsm|wav|ulaw|alaw)$")).Select(Family).ToHashSet();
-        Assert.Contains("asterisk-core-sounds-fr", families);
+        // The shorthand was expanded: every dash-led name is a full sibling family, not a fragment.
+        Assert.NotEmpty(continued);
+        Assert.All(continued, c => Assert.Contains(Family(c.Name), families));
+        Assert.All(continued, c => Assert.False(c.Name.StartsWith('-'), $"'{c.Name}' was not expanded"));
+        // Same stem as the name it continues, with only the last two parts replaced.
+        Assert.All(continued, c => Assert.Equal(Family(Family(c.Previous)), Family(Family(c.Name))));
         foreach (var source in RealSourceCatalog.All)
         {
             Assert.DoesNotContain(source.Package, reserved);
