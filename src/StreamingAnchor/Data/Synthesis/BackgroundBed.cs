@@ -28,7 +28,7 @@ public static class BackgroundBed
             {
                 continue; // undecodable: skipped the same way on every run (SourceFetcher reports it)
             }
-            var rms = Rms(x);
+            var rms = ClipRenderer.Rms(x);
             if (x.Length > 2 * Fade && rms >= 1e-5)
             {
                 pieces.Add((x, (float)(1 / rms)));
@@ -65,15 +65,5 @@ public static class BackgroundBed
             pos += Math.Max(1, n - (n == piece.Length - start ? Fade : 0));
         }
         return bed;
-    }
-
-    private static double Rms(ReadOnlySpan<float> x)
-    {
-        double e = 0;
-        foreach (var v in x)
-        {
-            e += v * v;
-        }
-        return x.Length > 0 ? Math.Sqrt(e / x.Length) : 0;
     }
 }

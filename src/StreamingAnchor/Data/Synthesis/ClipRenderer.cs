@@ -360,7 +360,8 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         return bed;
     }
 
-    private static double Rms(ReadOnlySpan<float> x)
+    /// <summary>Root mean square of a span (0 when empty): the level every item, bed and babble is set by.</summary>
+    internal static double Rms(ReadOnlySpan<float> x)
     {
         if (x.Length == 0)
         {
