@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using StreamingAnchor.Cli.Output;
-using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Evaluation.Peers;
 using StreamingAnchor.Training;
 

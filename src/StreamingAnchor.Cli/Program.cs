@@ -1,7 +1,8 @@
 using System.CommandLine;
-using StreamingAnchor.Cli;
 using StreamingAnchor;
+using StreamingAnchor.Cli;
 using StreamingAnchor.Cli.Commands;
+using StreamingAnchor.Models;
 
 // Before anything loads libtorch (and with it libgomp, which reads the policy once): see TorchRuntime.
 TorchRuntime.PreferPassiveOpenMpWait();

@@ -6,7 +6,6 @@ using NWaves.Filters.Fda;
 using NWaves.Windows;
 using Spectre.Console;
 using StreamingAnchor.Audio;
-using StreamingAnchor.Export;
 
 namespace StreamingAnchor.Cli.Commands;
 

@@ -1,7 +1,8 @@
-using StreamingAnchor.Cli.Output;
 using System.CommandLine;
 using Spectre.Console;
+using StreamingAnchor.Cli.Output;
 using StreamingAnchor.Losses;
+using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
+using StreamingAnchor.Data;
 using StreamingAnchor.Data.Synthesis;
 
 namespace StreamingAnchor.Cli.Commands;

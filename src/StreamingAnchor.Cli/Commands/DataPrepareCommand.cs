@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Data;
+using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Cli.Commands;
 

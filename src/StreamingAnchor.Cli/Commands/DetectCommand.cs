@@ -3,10 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using StreamingAnchor.Audio;
-using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Evaluation;
 using StreamingAnchor.Inference;
-using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Cli.Commands;
 

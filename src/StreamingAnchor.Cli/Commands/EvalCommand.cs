@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using StreamingAnchor.Evaluation;
+using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Cli.Commands;
 

@@ -6,7 +6,6 @@ using StreamingAnchor.Cluster;
 using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Evaluation.Experiments;
 using StreamingAnchor.Losses;
-using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using StreamingAnchor;
+using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Cli.Commands;
 

@@ -1,12 +1,14 @@
-using StreamingAnchor.Cli.Output;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Spectre.Console;
+using StreamingAnchor.Cli.Output;
 using StreamingAnchor.Data;
 using StreamingAnchor.Evaluation;
 using StreamingAnchor.Evaluation.Peers;
+using StreamingAnchor.Models;
+using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Cli.Commands;
 

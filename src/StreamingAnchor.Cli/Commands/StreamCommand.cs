@@ -3,9 +3,7 @@ using System.Globalization;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
 using StreamingAnchor.Evaluation;
-using StreamingAnchor.Export;
 using StreamingAnchor.Inference;
-using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Cli.Commands;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using StreamingAnchor.Cli.Output;
 using StreamingAnchor.Data;
-using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
 using StreamingAnchor.Training;
 

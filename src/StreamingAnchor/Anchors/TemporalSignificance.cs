@@ -1,7 +1,3 @@
-using System.Runtime.InteropServices;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace StreamingAnchor.Anchors;
 
 /// <summary>
@@ -22,14 +18,6 @@ public static class TemporalSignificance
         var result = new double[anchors.Count * frames];
         Fill(kernel, anchors, frames, result);
         return result;
-    }
-
-    /// <summary>[B,T] significance tensor of the given dtype on the given device.</summary>
-    public static Tensor ComputeTensor(SignificanceKernel kernel, IReadOnlyList<double[]> anchors, int frames,
-        ScalarType dtype = ScalarType.Float32, Device? device = null)
-    {
-        var values = Compute(kernel, anchors, frames);
-        return TensorFromPlane(values, anchors.Count, frames, dtype, device);
     }
 
     /// <summary>Fills <paramref name="destination"/> (row-major [B,T], B = anchors.Count) with the significance.</summary>
@@ -185,42 +173,5 @@ public static class TemporalSignificance
                 row[t] = value;
             }
         }
-    }
-
-    /// <summary>Copies a row-major [B,T] plane of doubles into a tensor of the given dtype and device.</summary>
-    internal static Tensor TensorFromPlane(double[] values, int batch, int frames, ScalarType dtype, Device? device)
-    {
-        var tensor = torch.empty(new long[] { batch, frames }, dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32);
-        if (tensor.dtype == ScalarType.Float64)
-        {
-            values.AsSpan().CopyTo(MemoryMarshal.Cast<byte, double>(tensor.bytes));
-        }
-        else
-        {
-            var destination = MemoryMarshal.Cast<byte, float>(tensor.bytes);
-            for (var i = 0; i < values.Length; i++)
-            {
-                destination[i] = (float)values[i];
-            }
-        }
-        return Place(tensor, dtype, device);
-    }
-
-    /// <summary>Converts a freshly made CPU tensor to <paramref name="dtype"/> and moves it to <paramref name="device"/>, disposing the original.</summary>
-    internal static Tensor Place(Tensor cpu, ScalarType dtype, Device? device)
-    {
-        if (cpu.dtype != dtype)
-        {
-            var converted = cpu.to_type(dtype);
-            cpu.Dispose();
-            cpu = converted;
-        }
-        if (device is null || device.type == DeviceType.CPU)
-        {
-            return cpu;
-        }
-        var moved = cpu.to(device);
-        cpu.Dispose();
-        return moved;
     }
 }

@@ -1,5 +1,3 @@
-using StreamingAnchor.Data.Synthesis;
-
 namespace StreamingAnchor.Audio;
 
 /// <summary>Any audio file as mono float samples at a given rate: WAV read directly, everything else (FLAC, MP3, OGG, ...) through ffmpeg.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using StreamingAnchor.Data.Synthesis;
 
 namespace StreamingAnchor.Cluster;
 

@@ -1,4 +1,3 @@
-using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 
 namespace StreamingAnchor.Data;

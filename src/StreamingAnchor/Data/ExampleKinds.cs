@@ -1,5 +1,3 @@
-using StreamingAnchor.Data.Synthesis;
-
 namespace StreamingAnchor.Data;
 
 /// <summary>

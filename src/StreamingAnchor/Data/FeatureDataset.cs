@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
-using StreamingAnchor.Evaluation;
 
 namespace StreamingAnchor.Data;
 
@@ -316,10 +314,11 @@ public sealed class FeatureDataset : IDisposable
     }
 
     /// <summary>
-    /// Padded batches of a split for one epoch. The same (seed, epoch) always gives the same batches; with augmentation
-    /// the examples of a batch are built in parallel, each from its own derived seed.
+    /// The examples of each batch of a split for one epoch, batch by batch (Training/DatasetBatches pads them into
+    /// tensors). The same (seed, epoch) always gives the same examples; with augmentation the examples of a batch are
+    /// built in parallel, each from its own derived seed.
     /// </summary>
-    public IEnumerable<Batch> Batches(string split, BatchOptions options, int epoch = 0)
+    public IEnumerable<FrameExample[]> BatchExamples(string split, BatchOptions options, int epoch = 0)
     {
         var plan = Plan(split, options, epoch);
         var maker = new ExampleMaker(Clips(split), Options, Normalizer, NoiseFor(options.Augment));
@@ -343,11 +342,11 @@ public sealed class FeatureDataset : IDisposable
                 }
             }
             row += units.Length;
-            yield return BatchCollator.Collate(examples);
+            yield return examples;
         }
     }
 
-    /// <summary>Number of batches <see cref="Batches"/> yields for this split and options.</summary>
+    /// <summary>Number of batches <see cref="BatchExamples"/> yields for this split and options.</summary>
     public int BatchCount(string split, BatchOptions options, int epoch = 0) => Plan(split, options, epoch).Count;
 
     /// <summary>Duration and events (anchors in seconds) of every clip of a split, by id: the ground truth for evaluation.</summary>

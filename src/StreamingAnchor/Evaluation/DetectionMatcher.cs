@@ -1,3 +1,5 @@
+using StreamingAnchor.Data;
+
 namespace StreamingAnchor.Evaluation;
 
 /// <summary>Matches detections to events (see <see cref="MatchConfig"/>).</summary>

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Evaluation;
 using StreamingAnchor.Inference;
-using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Export;
 

@@ -5,6 +5,7 @@ using StreamingAnchor.Audio;
 using StreamingAnchor.Evaluation;
 using StreamingAnchor.Inference;
 using StreamingAnchor.Models;
+using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Export;
 

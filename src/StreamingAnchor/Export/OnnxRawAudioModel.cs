@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Inference;
-using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Export;
 

@@ -1,6 +1,5 @@
 using StreamingAnchor.Audio;
 using StreamingAnchor.Inference;
-using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Export;
 

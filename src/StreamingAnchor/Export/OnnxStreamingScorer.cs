@@ -1,5 +1,4 @@
 using StreamingAnchor.Inference;
-using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Export;
 

@@ -7,7 +7,7 @@ namespace StreamingAnchor.Inference;
 /// The device loop, in real-time order: audio chunks -> posteriors (front end + model, or a raw-audio graph) -> detector.
 /// Posterior i is what the device holds at the end of frame i: with look-ahead k that is the output for frame i - k
 /// (zeros for the first k frames), so detection times include the look-ahead delay, as in `sal eval`
-/// (Evaluation/RunEvaluator). `sal stream`, `sal detect`, `sal eval` (and so experiments and peers' scoring of our
+/// (Training/RunEvaluator). `sal stream`, `sal detect`, `sal eval` (and so experiments and peers' scoring of our
 /// runs) and `sal mine` all run it, so they see the same posteriors by construction. Knows no tensors.
 /// </summary>
 public sealed class StreamingPipeline

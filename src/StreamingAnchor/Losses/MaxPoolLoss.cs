@@ -1,4 +1,3 @@
-using StreamingAnchor.Anchors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,7 +34,7 @@ internal sealed class MaxPoolLoss : IFrameLoss
         {
             weights[i] = plan.Weights[i] * scale;
         }
-        var weightTensor = TemporalSignificance.TensorFromPlane(weights, input.Batch, plan.Positives, logits.dtype, logits.device);
+        var weightTensor = SignificanceTensor.FromPlane(weights, input.Batch, plan.Positives, logits.dtype, logits.device);
         var loss = torch.dot(terms.reshape(-1), weightTensor.reshape(-1));
         return loss.MoveToOuterDisposeScope();
     }
@@ -61,7 +60,7 @@ internal sealed class MaxPoolLoss : IFrameLoss
                 frameWeights[b * input.Frames + peaks[k]] += plan.Weights[k];
             }
         }
-        return TemporalSignificance.TensorFromPlane(frameWeights, input.Batch, input.Frames, logits.dtype, logits.device);
+        return SignificanceTensor.FromPlane(frameWeights, input.Batch, input.Frames, logits.dtype, logits.device);
     }
 
     /// <param name="Positives">K, the number of positive classes (1 for a one-logit model, else C - 1).</param>

@@ -142,7 +142,7 @@ internal sealed class WeightedFrameLoss : IFrameLoss
         {
             FillPlanes(MemoryMarshal.Cast<byte, float>(planes.bytes), input, anchors, normalise);
         }
-        return TemporalSignificance.Place(planes, logits.dtype, logits.device);
+        return SignificanceTensor.Place(planes, logits.dtype, logits.device);
     }
 
     private void FillPlanes<T>(Span<T> planes, LossInputs input, IReadOnlyList<double[]> anchors, bool normalise)

@@ -61,9 +61,9 @@ public static class HardNegativeMiner
             else
             {
                 var audio = WavFile.Read(clip.AudioPath, pipeline.FrontEnd.SampleRate);
-                var start = Export.ThreadCpuClock.Now();
+                var start = ThreadCpuClock.Now();
                 var result = pipeline.Run(audio.Samples, StreamingPipeline.DeviceChunkSamples);
-                streamSeconds += Export.ThreadCpuClock.Now() - start;
+                streamSeconds += ThreadCpuClock.Now() - start;
                 posteriors = result.Posteriors;
                 FrameStreamFile.Write(cache, new FeatureMatrix(posteriors, result.Frames, result.Classes));
             }

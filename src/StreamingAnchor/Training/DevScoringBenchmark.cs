@@ -1,7 +1,6 @@
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Evaluation;
-using StreamingAnchor.Export;
 using StreamingAnchor.Inference;
 using StreamingAnchor.Models;
 using TorchSharp;

@@ -1,5 +1,4 @@
 using StreamingAnchor.Data;
-using StreamingAnchor.Evaluation;
 
 namespace StreamingAnchor.Training;
 

@@ -255,7 +255,7 @@ public static class TrainingRun
     /// <summary>Removes what a previous run left (checkpoints, metrics, model files, evaluation) before replacing it.</summary>
     private static void ClearRun(string runDirectory)
     {
-        foreach (var folder in new[] { Path.GetDirectoryName(Trainer.LastCheckpoint)!, Evaluation.RunEvaluator.EvalFolder })
+        foreach (var folder in new[] { Path.GetDirectoryName(Trainer.LastCheckpoint)!, RunEvaluator.EvalFolder })
         {
             var path = Path.Combine(runDirectory, folder);
             if (Directory.Exists(path))

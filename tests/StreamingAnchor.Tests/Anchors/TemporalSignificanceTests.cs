@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using StreamingAnchor.Anchors;
+using StreamingAnchor.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -93,7 +94,7 @@ public class TemporalSignificanceTests
         var kernel = new SignificanceKernel(KernelShape.Gaussian, 3, 5, MaxDistance: 7);
         double[][] anchors = [[2.5], [9.0, -1.0]];
         var plane = TemporalSignificance.Compute(kernel, anchors, 12);
-        using var tensor = TemporalSignificance.ComputeTensor(kernel, anchors, 12, ScalarType.Float64);
+        using var tensor = SignificanceTensor.Compute(kernel, anchors, 12, ScalarType.Float64);
         Assert.Equal(new long[] { 2, 12 }, tensor.shape);
         Assert.Equal(plane, tensor.data<double>().ToArray());
     }

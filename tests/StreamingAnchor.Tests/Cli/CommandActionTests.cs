@@ -1,5 +1,4 @@
 using StreamingAnchor.Cli;
-using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Tests.Data;
 
 namespace StreamingAnchor.Tests.Cli;

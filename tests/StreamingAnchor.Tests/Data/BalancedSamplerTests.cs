@@ -2,6 +2,7 @@ using System.Globalization;
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
+using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Tests.Data;
 

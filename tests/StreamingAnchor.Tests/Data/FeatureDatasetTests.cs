@@ -1,6 +1,7 @@
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
+using StreamingAnchor.Training;
 using static TorchSharp.torch;
 
 namespace StreamingAnchor.Tests.Data;

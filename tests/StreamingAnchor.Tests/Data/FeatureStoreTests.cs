@@ -1,5 +1,6 @@
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Data;
+using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Tests.Data;
 

@@ -1,4 +1,3 @@
-using StreamingAnchor.Evaluation;
 using StreamingAnchor.Evaluation.Experiments;
 using StreamingAnchor.Tests.Data;
 using StreamingAnchor.Training;

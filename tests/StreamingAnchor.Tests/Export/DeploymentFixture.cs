@@ -2,6 +2,7 @@ using StreamingAnchor.Audio;
 using StreamingAnchor.Evaluation;
 using StreamingAnchor.Models;
 using StreamingAnchor.Tests.Training;
+using StreamingAnchor.Training;
 using TorchSharp;
 
 namespace StreamingAnchor.Tests.Export;

@@ -1,8 +1,7 @@
-using StreamingAnchor.Tests.Data;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Export;
+using StreamingAnchor.Tests.Data;
 using Xunit.Abstractions;
 
 namespace StreamingAnchor.Tests.Export;

@@ -1,6 +1,5 @@
-using StreamingAnchor.Tests.Data;
 using System.Text.Json.Nodes;
-using StreamingAnchor.Data.Synthesis;
+using StreamingAnchor.Tests.Data;
 using Xunit.Abstractions;
 
 namespace StreamingAnchor.Tests.Export;

@@ -1,4 +1,3 @@
-using StreamingAnchor.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

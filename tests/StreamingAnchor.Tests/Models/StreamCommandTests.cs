@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using StreamingAnchor.Audio;
-using StreamingAnchor.Inference;
 using StreamingAnchor.Models;
 using TorchSharp;
 

@@ -3,6 +3,7 @@ using StreamingAnchor.Evaluation;
 using StreamingAnchor.Export;
 using StreamingAnchor.Inference;
 using StreamingAnchor.Models;
+using StreamingAnchor.Training;
 using TorchSharp;
 
 namespace StreamingAnchor.Tests.Models;

@@ -1,6 +1,7 @@
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
 using StreamingAnchor.Evaluation;
+using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Tests.Reliability;
 

@@ -1,5 +1,4 @@
 using StreamingAnchor.Audio;
-using StreamingAnchor.Evaluation;
 using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
 using StreamingAnchor.Tests.Data;

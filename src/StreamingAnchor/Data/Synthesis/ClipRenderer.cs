@@ -267,7 +267,7 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         };
         if (config.Task != SynthTask.Onset)
         {
-            meta["keyword"] = SpeechRequest.CleanText(config.Keyword);
+            meta["keyword"] = TextBank.CleanText(config.Keyword);
         }
         plan.Acoustics.Describe(meta, channel);
         var phrase = segments.FirstOrDefault(s => s.Item.Kind == ItemKind.Keyword && s.Item.Role is SpeakerRole.Bystander or SpeakerRole.Loudspeaker);

@@ -26,7 +26,7 @@ public static class ConfusableGenerator
     /// <summary>Near misses, words alone, then text confusables, without repeats; near misses only when espeak-ng is here.</summary>
     public static IReadOnlyList<Confusable> For(string keyword, IReadOnlyList<string>? userList, int seed, bool withPhonemes, int nearMisses = 40)
     {
-        var kw = SpeechRequest.CleanText(keyword).ToLowerInvariant();
+        var kw = TextBank.CleanText(keyword).ToLowerInvariant();
         var list = new List<Confusable>();
         if (withPhonemes)
         {
@@ -34,7 +34,7 @@ public static class ConfusableGenerator
         }
         var words = kw.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var texts = (words.Length > 1 ? words : []).Concat(userList ?? TextBank.ConfusablesFor(keyword))
-            .Select(t => SpeechRequest.CleanText(t)).Where(t => t.Length > 0 && !t.Equals(kw, StringComparison.OrdinalIgnoreCase));
+            .Select(t => TextBank.CleanText(t)).Where(t => t.Length > 0 && !t.Equals(kw, StringComparison.OrdinalIgnoreCase));
         list.AddRange(texts.Distinct(StringComparer.Ordinal).Select(t => new Confusable(t, false)));
         return list;
     }
@@ -44,7 +44,7 @@ public static class ConfusableGenerator
     /// edit from the keyword, the same for the same seed. Needs espeak-ng.
     /// </summary>
     public static IReadOnlyList<string> NearMisses(string keyword, int seed, int count) =>
-        Memo.GetOrAdd((SpeechRequest.CleanText(keyword).ToLowerInvariant(), seed, count), k => Generate(k.Keyword, k.Seed, k.Count));
+        Memo.GetOrAdd((TextBank.CleanText(keyword).ToLowerInvariant(), seed, count), k => Generate(k.Keyword, k.Seed, k.Count));
 
     private static IReadOnlyList<string> Generate(string keyword, int seed, int count)
     {

@@ -290,7 +290,7 @@ public static class CorpusGenerator
         {
             throw new SynthesisException($"clip length must be within 1..600 s, got {config.ClipSeconds}");
         }
-        if (string.IsNullOrWhiteSpace(SpeechRequest.CleanText(config.Keyword)))
+        if (string.IsNullOrWhiteSpace(TextBank.CleanText(config.Keyword)))
         {
             throw new SynthesisException("the keyword is empty");
         }

@@ -50,7 +50,7 @@ public sealed class EspeakEngine : ITtsEngine
         {
             args.Add($"--sep={sep}");
         }
-        args.AddRange(["--", SpeechRequest.CleanText(text)]);
+        args.AddRange(["--", TextBank.CleanText(text)]);
         var run = ToolRunner.Run("espeak-ng", args);
         var stderr = run.Stderr.Trim();
         if (run.ExitCode != 0 || stderr.Length > 0 || run.StdoutText.Contains("does not exist", StringComparison.Ordinal))
@@ -70,7 +70,7 @@ public sealed class EspeakEngine : ITtsEngine
         CancellationToken cancellationToken = default)
     {
         const int chunk = 16;
-        var clean = SpeechRequest.CleanText(text);
+        var clean = TextBank.CleanText(text);
         var results = new (string? Ipa, string? Problem)[languages.Count];
         var chunks = Enumerable.Range(0, (languages.Count + chunk - 1) / chunk).ToList();
         ParallelWork.ForEach(chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancellationToken }, c =>

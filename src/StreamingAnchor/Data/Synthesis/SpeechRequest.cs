@@ -22,7 +22,7 @@ public sealed record SpeechRequest
     {
         Voice = voice;
         IsPhonemes = isPhonemes;
-        Text = isPhonemes ? CleanPhonemes(text) : CleanText(text);
+        Text = isPhonemes ? CleanPhonemes(text) : TextBank.CleanText(text);
         Speed = Math.Round(speed, 3);
         Pitch = Math.Round(pitch, 3);
         Amplitude = Math.Clamp(amplitude, 1, 100);
@@ -77,17 +77,6 @@ public sealed record SpeechRequest
             }
             return Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(s.ToString())))[..20];
         }
-    }
-
-    /// <summary>Keeps letters, digits and plain punctuation, so text is safe on a command line and in a Scheme string.</summary>
-    public static string CleanText(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            sb.Append(char.IsAsciiLetterOrDigit(c) || c is ' ' or ',' or '.' or '?' or '!' or '\'' or '-' ? c : ' ');
-        }
-        return string.Join(' ', sb.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>

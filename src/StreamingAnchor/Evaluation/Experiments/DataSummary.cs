@@ -1,5 +1,3 @@
-using StreamingAnchor.Data;
-
 namespace StreamingAnchor.Evaluation.Experiments;
 
 /// <summary>Clips and hours of audio per split of the manifest a grid ran on.</summary>

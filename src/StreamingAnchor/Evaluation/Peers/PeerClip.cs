@@ -1,3 +1,5 @@
+using StreamingAnchor.Data;
+
 namespace StreamingAnchor.Evaluation.Peers;
 
 /// <summary>One test stream for a peer: 16 kHz samples in [-1,1] and its ground-truth events (label 1).</summary>

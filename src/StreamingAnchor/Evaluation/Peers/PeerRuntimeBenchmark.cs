@@ -1,5 +1,3 @@
-using StreamingAnchor.Export;
-
 namespace StreamingAnchor.Evaluation.Peers;
 
 /// <summary>One peer's streaming cost on one thread: CPU µs per call of its native chunk and per 10 ms of audio.</summary>

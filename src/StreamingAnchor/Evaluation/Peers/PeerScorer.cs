@@ -40,9 +40,9 @@ public static class PeerScorer
             foreach (var offset in offsets)
             {
                 // CPU time of this thread: on a shared machine wall time would also count the waits for a core.
-                var start = Export.ThreadCpuClock.Now();
+                var start = ThreadCpuClock.Now();
                 var trace = peer.Score(clip.Samples, leadInSamples + offset);
-                compute += Export.ThreadCpuClock.Now() - start;
+                compute += ThreadCpuClock.Now() - start;
                 audio += (leadInSamples + offset + clip.Samples.Length) / 16000.0;
                 var posteriors = trace.OnFrames(FrameCount(clip.Samples.Length));
                 var id = offsets.Count == 1 ? clip.Id : $"{clip.Id}@{offset * 1000.0 / 16000:0.#}ms";

@@ -1,6 +1,6 @@
-using StreamingAnchor.Data.Synthesis;
+using StreamingAnchor.Data;
 
-namespace StreamingAnchor.Tests.Synthesis;
+namespace StreamingAnchor.Tests.Data;
 
 public sealed class TextBankTests
 {
@@ -11,7 +11,7 @@ public sealed class TextBankTests
         {
             var list = TextBank.ConfusablesFor(kw);
             Assert.NotEmpty(list);
-            Assert.DoesNotContain(SpeechRequest.CleanText(kw), list);
+            Assert.DoesNotContain(TextBank.CleanText(kw), list);
         }
         Assert.DoesNotContain(TextBank.SentencesAvoiding("hey jarvis"), s => s.Contains("jarvis"));
     }

@@ -1,4 +1,6 @@
-namespace StreamingAnchor.Evaluation;
+using StreamingAnchor.Evaluation;
+
+namespace StreamingAnchor.Training;
 
 /// <summary>
 /// A trained run streamed over a test split: its task, one posterior trace per stream, its parameter count and

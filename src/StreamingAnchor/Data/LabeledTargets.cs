@@ -1,6 +1,4 @@
-using StreamingAnchor.Evaluation;
-
-namespace StreamingAnchor.Anchors;
+namespace StreamingAnchor.Data;
 
 /// <summary>
 /// What a task rule makes of one clip: int64 class per frame (0 background, 1..K), anchors in fractional frames, and

@@ -1,7 +1,7 @@
-using StreamingAnchor.Evaluation;
+using StreamingAnchor.Data;
 using StreamingAnchor.Training;
 
-namespace StreamingAnchor.Data;
+namespace StreamingAnchor.Training;
 
 /// <summary>
 /// <see cref="ITrainingData"/> over a <see cref="FeatureDataset"/>: the train split cut, shuffled and augmented per

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace StreamingAnchor.Data;
+namespace StreamingAnchor.Training;
 
 /// <summary>
 /// A padded mini-batch: features [B,T,F] float32, frame targets [B,T] int64 (0 = background, 1..K = positive

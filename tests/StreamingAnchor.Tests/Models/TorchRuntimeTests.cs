@@ -1,7 +1,7 @@
-using StreamingAnchor;
+using StreamingAnchor.Models;
 using TorchSharp;
 
-namespace StreamingAnchor.Tests;
+namespace StreamingAnchor.Tests.Models;
 
 public class TorchRuntimeTests
 {

@@ -1,4 +1,4 @@
-namespace StreamingAnchor.Evaluation;
+namespace StreamingAnchor.Data;
 
 /// <summary>
 /// A ground-truth event of one stream, in seconds: its positive class (1..K), its anchor (the task-critical instant

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using StreamingAnchor.Data;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Evaluation;
 
-namespace StreamingAnchor.Anchors;
+namespace StreamingAnchor.Data;
 
 /// <summary>
 /// Turns a clip's events into frame targets and anchors (docs/data.md, "Task rules").

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using TorchSharp;
 
-namespace StreamingAnchor;
+namespace StreamingAnchor.Models;
 
 /// <summary>One place that touches libtorch first, so a broken native install fails with one clear message.</summary>
 public static class TorchRuntime

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace StreamingAnchor.Export;
+namespace StreamingAnchor;
 
 /// <summary>
 /// CPU time consumed by the calling thread. On a shared machine wall time counts the waits for a core; the

@@ -1,4 +1,6 @@
-namespace StreamingAnchor.Data.Synthesis;
+using System.Text;
+
+namespace StreamingAnchor.Data;
 
 /// <summary>
 /// Texts for the TTS: everyday sentences for background speech and onsets, and confusable phrases for a keyword.
@@ -92,7 +94,7 @@ public static class TextBank
     /// <summary>Confusable phrases for a keyword: its words alone, a truncated last word, and onset swaps of the last word.</summary>
     public static IReadOnlyList<string> ConfusablesFor(string keyword)
     {
-        var kw = SpeechRequest.CleanText(keyword).ToLowerInvariant();
+        var kw = CleanText(keyword).ToLowerInvariant();
         if (kw == "hey jarvis")
         {
             return HeyJarvis;
@@ -127,8 +129,19 @@ public static class TextBank
     /// <summary>Sentences that share no word with the keyword, so background speech never says it.</summary>
     public static IReadOnlyList<string> SentencesAvoiding(string keyword)
     {
-        var kwWords = SpeechRequest.CleanText(keyword).ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        var kwWords = CleanText(keyword).ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Where(w => w.Length > 2).ToHashSet();
         return Sentences.Where(s => !s.Split(' ').Any(kwWords.Contains)).ToList();
+    }
+
+    /// <summary>Keeps letters, digits and plain punctuation, so text is safe on a command line and in a Scheme string.</summary>
+    public static string CleanText(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            sb.Append(char.IsAsciiLetterOrDigit(c) || c is ' ' or ',' or '.' or '?' or '!' or '\'' or '-' ? c : ' ');
+        }
+        return string.Join(' ', sb.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace StreamingAnchor.Data.Synthesis;
+namespace StreamingAnchor;
 
 /// <summary>Runs the external audio tools (espeak-ng, flite, festival, sox, ffmpeg, apt-get) and captures their output.</summary>
 public static class ToolRunner

@@ -1,6 +1,8 @@
+using StreamingAnchor.Data;
+
 using static TorchSharp.torch;
 
-namespace StreamingAnchor.Data;
+namespace StreamingAnchor.Training;
 
 /// <summary>Pads examples to the longest one: features with 0 (the normalised mean), targets with 0; lengths say what is real.</summary>
 public static class BatchCollator

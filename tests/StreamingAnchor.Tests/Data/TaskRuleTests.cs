@@ -1,7 +1,7 @@
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Data;
 
-namespace StreamingAnchor.Tests.Anchors;
+namespace StreamingAnchor.Tests.Data;
 
 public class TaskRuleTests
 {

@@ -1,12 +1,11 @@
 using System.Globalization;
-using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
+using StreamingAnchor.Evaluation;
 using StreamingAnchor.Inference;
 using StreamingAnchor.Models;
-using StreamingAnchor.Training;
 
-namespace StreamingAnchor.Evaluation;
+namespace StreamingAnchor.Training;
 
 /// <summary>
 /// `sal eval`: runs a trained model over each test clip the way a device would (audio pushed in 100 ms chunks through
@@ -68,9 +67,9 @@ public static class RunEvaluator
             TaskRule.CheckAnchors(entry, manifest.Path);
             var clip = ReadClip(manifest, entry, sampleRate);
             var streams = streamNames.Count == 0 ? [] : FeatureDataset.ReadStreams(manifest, entry, streamNames);
-            var start = Export.ThreadCpuClock.Now(); // this thread's CPU time: other load on the machine does not count
+            var start = ThreadCpuClock.Now(); // this thread's CPU time: other load on the machine does not count
             var streamed = pipeline.Run(clip.Samples, ChunkSamples, streams);
-            streamSeconds += Export.ThreadCpuClock.Now() - start;
+            streamSeconds += ThreadCpuClock.Now() - start;
             audioSeconds += clip.DurationSeconds;
             var labels = rule.Apply(entry, streamed.Frames);
             // Hours of audio (the FA/h denominator) come from the decoded samples, never from the manifest's claim.
