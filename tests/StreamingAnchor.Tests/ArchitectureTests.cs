@@ -22,7 +22,8 @@ public sealed class ArchitectureTests
         ("synthesis", ["StreamingAnchor.Data.Synthesis"]),
         ("torch", ["StreamingAnchor.Losses", "StreamingAnchor.Models", "StreamingAnchor.Training", "StreamingAnchor.Mining"]),
         ("onnx", ["StreamingAnchor.Export"]),
-        ("experiments", ["StreamingAnchor.Cluster", "StreamingAnchor.Evaluation.Peers", "StreamingAnchor.Evaluation.Experiments"]),
+        ("experiments", ["StreamingAnchor.Cluster", "StreamingAnchor.Evaluation.Peers", "StreamingAnchor.Evaluation.Experiments",
+            "StreamingAnchor.Recipes"]),
     ];
 
     private static readonly string[] Order = Layers.SelectMany(l => l.Namespaces).ToArray();
