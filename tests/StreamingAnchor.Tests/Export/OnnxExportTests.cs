@@ -6,6 +6,7 @@ using TorchSharp;
 
 namespace StreamingAnchor.Tests.Export;
 
+[Collection(LibTorchRngCollection.Name)]
 public class OnnxExportTests
 {
     public static TheoryData<string, int, int, int, OnnxStepGraph> FrameByFrameCases()

@@ -15,6 +15,7 @@ public class TrainCliTests
     ];
 
     [Fact]
+    [Trait("Category", "E2E")]
     public void KilledRunResumesToTheSameWeightsAndEvalWritesPlots()
     {
         var dir = Directory.CreateTempSubdirectory("sal-cli-train-").FullName;

@@ -5,6 +5,7 @@ using TorchSharp;
 
 namespace StreamingAnchor.Tests.Training;
 
+[Collection(LibTorchRngCollection.Name)]
 public class TrainerTests
 {
     private static TrainConfig Config(int epochs) => new()
