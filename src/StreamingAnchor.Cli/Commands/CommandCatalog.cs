@@ -19,6 +19,7 @@ internal static class CommandCatalog
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
         yield return MineCommand.Create();
+        yield return RecipeCommand.Create();
         yield return DemoCommand.Create();
         yield return ExperimentCommand.Create();
         yield return WeightsCommand.Create();

@@ -40,34 +40,10 @@ internal static class ExportCommand
             }
 
             var chosen = FaPerHourBudgets.Parse(parse.GetValue(budgets));
-            if (!Directory.Exists(runPath))
-            {
-                throw new DirectoryNotFoundException($"{runPath}: run directory not found");
-            }
-
             var directory = new RunDirectory(runPath);
-            var card = ModelCard.SidecarPath(onnxPath);
-            if (Path.GetFullPath(card) == Path.GetFullPath(directory.PathOf(RunDirectory.ModelFile)))
-            {
-                throw new UsageException($"export: {card} is the run's own model.json; write the .onnx under another name or folder");
-            }
-
-            ModelCard.CheckWritable(card);
-            var evaluation = ModelCard.LoadEvaluation(directory);
-            var detector = evaluation?.Config.Detector ?? new DetectorConfig();
-            using var model = directory.LoadModel();
-            var document = ModelCard.Build(directory, model, rawAudio, detector, chosen, parse.GetValue(licence)!);
-            var metadata = ModelCard.Metadata(document);
-            if (rawAudio)
-            {
-                RawAudioExporter.ExportRun(directory, onnxPath, detector.SmoothingFrames, metadata);
-            }
-            else
-            {
-                OnnxExporter.ExportRun(directory, onnxPath, metadata);
-            }
-
-            ModelCard.Write(card, document);
+            var exported = RunExport.Write(directory, onnxPath, rawAudio, chosen, parse.GetValue(licence)!);
+            var document = exported.Card;
+            var card = exported.CardPath;
             if (rawAudio)
             {
                 using var check = new OnnxRawAudioModel(onnxPath);
@@ -86,7 +62,8 @@ internal static class ExportCommand
             Console.WriteLine($"wrote {card}: model card, {(thresholds == 0 ? "no thresholds (the run has no eval/metrics.json)" : $"thresholds at {thresholds} FA/h budget(s)")}");
             if (parse.GetValue(vectors))
             {
-                WriteVectors(directory, model, onnxPath, parse.GetValue(vectorsWav), evaluation, detector, document);
+                using var model = directory.LoadModel();
+                WriteVectors(directory, model, onnxPath, parse.GetValue(vectorsWav), exported.Evaluation, exported.Detector, document);
             }
 
             return 0;

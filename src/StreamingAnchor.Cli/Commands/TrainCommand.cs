@@ -59,6 +59,7 @@ internal static class TrainCommand
         var devFaPerHour = new Option<double?>("--dev-fa-per-hour") { Description = "False alarms per hour of dev audio at which --dev-metric frr is read (default 1)" };
         var hardNegatives = new Option<string>("--hard-negatives") { Description = "Manifest of mined hard negatives (sal mine) added to every epoch" };
         var hardNegativeWeight = new Option<double?>("--hard-negative-weight") { Description = "Times each hard negative is seen per epoch (default 1; fractions allowed)" };
+        var initFrom = new Option<string>("--init-from") { Description = "Fine-tune: start from this run folder's weights and normaliser (same model settings); optimiser and schedule start fresh" };
         var seed = new Option<int?>("--seed") { Description = "Seed (same seed, same model on the same machine)" };
         var device = new Option<string>("--device") { Description = "cpu (default) | cuda | cuda:N: where training computes (CUDA needs a CUDA libtorch build)" };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default 1: fastest for the small presets, see docs/performance.md)" };
@@ -66,7 +67,7 @@ internal static class TrainCommand
         var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data or config changed" };
         foreach (var o in new Option[] { data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
                      tauBefore, tauAfter, maxDistance, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
-                     sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, seed, threads,
+                     sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, initFrom, seed, threads,
                      device, noDev, force })
         {
             command.Options.Add(o);
@@ -151,6 +152,7 @@ internal static class TrainCommand
                     DevFaPerHour = parse.GetValue(devFaPerHour) ?? (parse.GetValue(devMetric) is { } dmf ? ParseDevMetric(dmf).FaPerHour : null) ?? c.DevFaPerHour,
                     HardNegatives = parse.GetValue(hardNegatives) is { } hn ? Path.GetFullPath(hn) : c.HardNegatives,
                     HardNegativeWeight = parse.GetValue(hardNegativeWeight) ?? c.HardNegativeWeight,
+                    InitFrom = parse.GetValue(initFrom) is { } from ? Path.GetFullPath(from) : c.InitFrom,
                     Seed = parse.GetValue(seed) ?? c.Seed,
                     Threads = parse.GetValue(threads) ?? c.Threads,
                     Device = parse.GetValue(device) ?? c.Device,

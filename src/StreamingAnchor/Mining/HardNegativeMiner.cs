@@ -88,7 +88,8 @@ public static class HardNegativeMiner
         }
 
         var manifestPath = Path.Combine(options.Out, ManifestFile);
-        var kept = File.Exists(manifestPath)
+        // A round without false alarms leaves an empty file (Manifest.Load refuses one): nothing to keep from it.
+        var kept = File.Exists(manifestPath) && new FileInfo(manifestPath).Length > 0
             ? Manifest.Load(manifestPath).Entries.Where(e => e.Meta?.GetValueOrDefault("round") != round.ToString(CultureInfo.InvariantCulture))
             : [];
         Manifest.Save(manifestPath, [.. kept, .. entries]);
@@ -190,6 +191,58 @@ public static class HardNegativeMiner
                     ["model"] = modelKey,
                 },
             };
+        }
+    }
+
+    /// <summary>
+    /// Forgets rounds <paramref name="fromRound"/> and later in a mining folder: their windows leave the manifest, their
+    /// lines leave rounds.jsonl and their clips are deleted, so the next model mined there gets round
+    /// <paramref name="fromRound"/>. `sal recipe` redoes a round this way when the model it mines with has changed; the
+    /// cached posteriors stay (they are keyed by model, so a model seen before streams nothing again).
+    /// </summary>
+    public static void DropRounds(string folder, int fromRound)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+        using var folderLock = RunLock.Acquire(folder);
+        var (_, rounds) = RoundOf(folder, modelKey: "");
+        var manifestPath = Path.Combine(folder, ManifestFile);
+        if (File.Exists(manifestPath))
+        {
+            var inv = CultureInfo.InvariantCulture;
+            var entries = Manifest.Load(manifestPath).Entries;
+            var kept = entries.Where(e => !(int.TryParse(e.Meta?.GetValueOrDefault("round"), NumberStyles.Integer, inv, out var r) && r >= fromRound)).ToList();
+            if (kept.Count == 0)
+            {
+                // An empty manifest is not a manifest (Manifest.Load refuses it): no windows left, no file.
+                File.Delete(manifestPath);
+            }
+            else if (kept.Count != entries.Count)
+            {
+                Manifest.Save(manifestPath, kept);
+            }
+        }
+        if (rounds.Any(r => r.Round >= fromRound))
+        {
+            var lines = rounds.Where(r => r.Round < fromRound).Select(r => JsonSerializer.Serialize(r, Json) + "\n").ToList();
+            if (lines.Count == 0)
+            {
+                File.Delete(Path.Combine(folder, RoundsFile));
+            }
+            else
+            {
+                AtomicFile.WriteAllText(Path.Combine(folder, RoundsFile), string.Concat(lines));
+            }
+        }
+        var clips = Path.Combine(folder, ClipsFolder);
+        foreach (var dir in Directory.Exists(clips) ? Directory.GetDirectories(clips, "r*") : [])
+        {
+            if (int.TryParse(Path.GetFileName(dir)[1..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) && r >= fromRound)
+            {
+                Directory.Delete(dir, recursive: true);
+            }
         }
     }
 

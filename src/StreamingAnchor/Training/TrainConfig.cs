@@ -121,6 +121,13 @@ public sealed record TrainConfig
     /// <summary>How often each hard negative is seen per epoch (fractions allowed); null: 1.</summary>
     public double? HardNegativeWeight { get; init; }
 
+    /// <summary>
+    /// Fine-tuning: a run folder whose shipped weights (weights.dat) and normaliser start this run instead of a random
+    /// initialisation and a normaliser fitted here; the optimiser and the schedule start fresh. The model settings must
+    /// match that run's. null: train from scratch.
+    /// </summary>
+    public string? InitFrom { get; init; }
+
     /// <summary>Torch intra-op threads (0 = the default, <see cref="TorchRuntime.DefaultThreads"/>: 1).</summary>
     public int Threads { get; init; }
 

@@ -161,6 +161,7 @@ public static class TrainingRun
         {
             ManifestChecker.LoadValid(mined);
         }
+        var initial = config.InitFrom is { } init ? InitialRun(init, config) : null;
         using var runLock = RunLock.Acquire(runDirectory);
         var configPath = Path.Combine(runDirectory, ConfigFile);
         var fingerprint = RunFingerprint.Of(config, manifest);
@@ -200,6 +201,12 @@ public static class TrainingRun
             // A folder with a normaliser but no checkpoint or fingerprint is from an older or unrelated run: refit.
             File.Delete(normalizerPath);
         }
+        if (!hasCheckpoint && initial is not null)
+        {
+            // Fine-tuning keeps the features the initial weights were trained on: its normaliser, never a refit.
+            recordedNormalizer = initial.LoadNormalizer()
+                ?? throw new FileNotFoundException($"{initial.PathOf(RunDirectory.NormalizerFile)}: not found (fine-tuning needs the initial run's normaliser)");
+        }
         AtomicFile.WriteAllText(configPath, JsonSerializer.Serialize(config, Json));
         fingerprint.Save(runDirectory);
         torch.set_num_threads(config.ResolvedThreads);
@@ -207,13 +214,18 @@ public static class TrainingRun
         var fbank = new FbankConfig();
         var data = LoadData(config, manifest, fbank, loading, recordedNormalizer);
         using var dataset = data.Dataset;
-        if (recordedNormalizer is null)
+        if (recordedNormalizer is null || !hasCheckpoint)
         {
             // Recorded before the first epoch, so a resume never refits it on data that changed meanwhile.
             dataset.Normalizer.Save(normalizerPath);
         }
         torch.manual_seed(config.Seed);
         using var model = ModelFactory.Create(config.Model, data.InputDim, data.NumClasses);
+        if (!hasCheckpoint && initial is not null)
+        {
+            // A resumed fine-tune continues from its own checkpoint; only its first epoch starts from the initial weights.
+            LoadInitialWeights(initial, model);
+        }
         var loss = LossFactory.Create(config.Loss);
         var training = WithHardNegatives(config, data, loading);
         var trainer = new Trainer(config, model, loss, training, runDirectory);
@@ -250,6 +262,40 @@ public static class TrainingRun
         };
         run.SaveTrainingSummary(summary);
         return state;
+    }
+
+    /// <summary>
+    /// The run a fine-tune starts from (<see cref="TrainConfig.InitFrom"/>), refused before any work when it is not a
+    /// finished run or its model settings differ from <paramref name="config"/>'s.
+    /// </summary>
+    private static RunDirectory InitialRun(string path, TrainConfig config)
+    {
+        if (!Directory.Exists(path))
+        {
+            throw new DirectoryNotFoundException($"{path}: run to fine-tune from not found");
+        }
+        var run = new RunDirectory(path);
+        var spec = run.ReadModelSpec();
+        if (spec.Model != config.Model)
+        {
+            throw new InvalidDataException(
+                $"{run.PathOf(RunDirectory.ModelFile)}: its model ({JsonSerializer.Serialize(spec.Model, Json).ReplaceLineEndings(" ")}) is not the one to train " +
+                $"({JsonSerializer.Serialize(config.Model, Json).ReplaceLineEndings(" ")}); fine-tune with the same model settings");
+        }
+        return run;
+    }
+
+    private static void LoadInitialWeights(RunDirectory initial, StreamingModel model)
+    {
+        var weights = initial.PathOf(RunDirectory.WeightsFile);
+        try
+        {
+            model.load(weights, strict: true);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or FileNotFoundException))
+        {
+            throw new InvalidDataException($"{weights}: cannot start from these weights ({ErrorText.OneLine(e.Message)}); the data must have the same features and classes", e);
+        }
     }
 
     /// <summary>Removes what a previous run left (checkpoints, metrics, model files, evaluation) before replacing it.</summary>

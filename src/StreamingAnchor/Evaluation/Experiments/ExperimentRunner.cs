@@ -275,10 +275,4 @@ public static class ExperimentRunner
         var gib = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
         return FormattableString.Invariant($"{Environment.ProcessorCount} cores, {gib:0} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, no GPU");
     }
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder updates).</summary>
-    private sealed class Relay<T>(Action<T> action) : IProgress<T>
-    {
-        public void Report(T value) => action(value);
-    }
 }

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using StreamingAnchor.Recipes;
+
+namespace StreamingAnchor.Cli.Commands;
+
+/// <summary>
+/// `sal recipe kws|onset --out DIR`: the whole path from a typed keyword (or speech onset) to a deployable model in one
+/// resumable command (library: Recipes/Recipe). Defaults per kind, then `--config FILE` (recipe.json keys), then the
+/// flags given. Progress per stage on stderr; the summary (recipe.md) on stdout.
+/// </summary>
+internal static class RecipeCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("recipe", "From a keyword (or speech onset) to a deployable model: synth -> train -> mine -> fine-tune -> eval -> export, resumable");
+        command.Subcommands.Add(Kind("kws", RecipeKind.Kws, "keyword spotter for --keyword: corpus, model, hard negatives, test evaluation, raw-audio ONNX with its model card"));
+        command.Subcommands.Add(Kind("onset", RecipeKind.Onset, "speech-onset detector: corpus, model, hard negatives, test evaluation, raw-audio ONNX with its model card"));
+        return command;
+    }
+
+    private static Command Kind(string name, RecipeKind kind, string description)
+    {
+        var d = RecipeConfig.For(kind);
+        var inv = CultureInfo.InvariantCulture;
+        var output = new Option<string>("--out") { Description = "Output folder (rerun the same command to resume; recipe.md and recipe.json land there)", Required = true };
+        var config = new Option<string?>("--config") { Description = "JSON file of recipe settings (the keys of recipe.json); flags given override it" };
+        var force = new Option<bool>("--force") { Description = "Use a non-empty folder, or redo the stages whose settings changed since the folder's recipe.json" };
+        var command = new Command(name, description);
+        command.Options.Add(output);
+        command.Options.Add(config);
+        command.Options.Add(force);
+
+        // Every setting flag writes its recipe.json key; absent flags leave the config file's value or the default.
+        var settings = new List<Func<ParseResult, (string Key, JsonNode? Value)?>>();
+        void Number<T>(string flag, string property, string what, T? fallback) where T : struct
+        {
+            var option = new Option<T?>(flag) { Description = string.Create(inv, $"{what} (default: {(fallback is null ? "none" : Convert.ToString(fallback, inv))})") };
+            command.Options.Add(option);
+            settings.Add(parse => parse.GetValue(option) is { } v ? (RecipeConfig.JsonName(property), JsonValue.Create(v)) : null);
+        }
+        void Text(string flag, string property, string what, string? fallback, Func<string, JsonNode>? convert = null)
+        {
+            var option = new Option<string?>(flag) { Description = $"{what} (default: {fallback ?? "none"})" };
+            command.Options.Add(option);
+            settings.Add(parse => parse.GetValue(option) is { } v ? (RecipeConfig.JsonName(property), convert is null ? JsonValue.Create(v) : convert(v)) : null);
+        }
+        static JsonNode List(IEnumerable<string> items) => new JsonArray([.. items.Select(i => (JsonNode)JsonValue.Create(i))]);
+
+        if (kind == RecipeKind.Kws)
+        {
+            Text("--keyword", nameof(RecipeConfig.Keyword), "the keyword", d.Keyword);
+        }
+        Number<double>("--hours", nameof(RecipeConfig.Hours), "approximate hours of audio to synthesise, half of it long negative streams", d.Hours);
+        Number<int>("--clips", nameof(RecipeConfig.Clips), "exact number of streams instead of --hours (no long streams)", d.Clips);
+        Number<double>("--clip-seconds", nameof(RecipeConfig.ClipSeconds), "stream length, seconds", d.ClipSeconds);
+        Number<double>("--long-fraction", nameof(RecipeConfig.LongFraction), "share of --hours made as long negative streams", d.LongFraction);
+        Text("--engines", nameof(RecipeConfig.Engines), "TTS engines, comma separated", string.Join(',', d.Engines),
+            v => List(v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        Text("--sources", nameof(RecipeConfig.Sources), "real audio sources, comma separated, 'all' or 'none'", "all", v => List(SynthCommand.SourceList(v)));
+        Text("--cache", nameof(RecipeConfig.SourceCache), "download/extract/decode cache for real sources", new Data.Synthesis.SynthConfig { OutputDirectory = "" }.SourceCacheDirectory);
+        Number<int>("--workers", nameof(RecipeConfig.Workers), "synthesis workers (do not change the corpus)", d.Workers);
+        Number<int>("--seed", nameof(RecipeConfig.Seed), "seed of the corpus and of every training", d.Seed);
+        Text("--model", nameof(RecipeConfig.Model), "gru | lstm | tcn | dscnn | crnn", d.Model);
+        Text("--preset", nameof(RecipeConfig.Preset), "small | medium | large", d.Preset);
+        Number<int>("--hidden", nameof(RecipeConfig.Hidden), "width override of the preset (TCN channels, GRU units)", d.Hidden);
+        Text("--loss", nameof(RecipeConfig.Loss), "ce | focal | sal | sa+fl | safl | maxpool", d.Loss);
+        Number<double>("--tau", nameof(RecipeConfig.Tau), "kernel spread in frames", d.Tau);
+        Number<double>("--lambda", nameof(RecipeConfig.Lambda), "anchor emphasis of sal / sa+fl", d.Lambda);
+        Number<double>("--gamma", nameof(RecipeConfig.Gamma), "focal exponent", d.Gamma);
+        Number<int>("--epochs", nameof(RecipeConfig.Epochs), "training epochs", d.Epochs);
+        Number<int>("--batch-size", nameof(RecipeConfig.BatchSize), "windows per batch", d.BatchSize);
+        Number<double>("--window", nameof(RecipeConfig.WindowSeconds), "training crop, seconds", d.WindowSeconds);
+        Text("--sampler", nameof(RecipeConfig.Sampler), "balanced batches: default, kind=share,... or none", d.Sampler);
+        Number<int>("--epoch-windows", nameof(RecipeConfig.EpochWindows), "windows per epoch with the sampler (default: one pass of the train split)", d.EpochWindows);
+        Number<double>("--lr", nameof(RecipeConfig.LearningRate), "peak learning rate (AdamW, warm-up + cosine)", d.LearningRate);
+        Number<double>("--dev-fa-per-hour", nameof(RecipeConfig.DevFaPerHour), "best epoch and shipped run by dev FRR at this many false alarms per hour", d.DevFaPerHour);
+        Number<int>("--threads", nameof(RecipeConfig.Threads), "torch threads (0: the default, 1)", d.Threads);
+        Number<int>("--mine-rounds", nameof(RecipeConfig.MineRounds), "rounds of hard-negative mining, each followed by a fine-tune (0: none)", d.MineRounds);
+        Number<double>("--mine-fa-per-hour", nameof(RecipeConfig.MineFaPerHour), "mine at the most permissive threshold with at most this many false alarms per hour of the pool", d.MineFaPerHour);
+        Number<double>("--hard-negative-weight", nameof(RecipeConfig.HardNegativeWeight), "times each mined window is seen per fine-tuning epoch", d.HardNegativeWeight);
+        Number<int>("--fine-tune-epochs", nameof(RecipeConfig.FineTuneEpochs), "epochs of each fine-tune", d.FineTuneEpochs);
+        Number<double>("--fine-tune-lr", nameof(RecipeConfig.FineTuneLearningRate), "peak learning rate of each fine-tune", d.FineTuneLearningRate);
+        Text("--fa-per-hour", nameof(RecipeConfig.FaPerHour), "false-alarm budgets of the test report and the card's thresholds", string.Join(',', d.FaPerHour.Select(f => f.ToString(inv))),
+            v => new JsonArray([.. FaPerHourBudgets.Parse(v)!.Select(f => (JsonNode)JsonValue.Create(f))]));
+        Text("--licence", nameof(RecipeConfig.Licence), "licence line of the model card", "one naming the data's TTS engines and packages with their licences");
+
+        CommandAction.Set(command, parse =>
+        {
+            var overrides = new JsonObject();
+            foreach (var setting in settings)
+            {
+                if (setting(parse) is { } given)
+                {
+                    overrides[given.Key] = given.Value;
+                }
+            }
+            var resolved = RecipeConfig.Resolve(kind, parse.GetValue(config), overrides);
+            var result = Recipe.Run(resolved, parse.GetValue(output)!, parse.GetValue(force), new RecipeProgressView(Console.Error));
+            Console.Write(RecipeReport.Markdown(result));
+            Console.WriteLine($"\nsummary: {result.ReportPath}");
+            return 0;
+        }, resumeHint: "rerun the same `sal recipe` command: finished stages are skipped and training continues from its last checkpoint");
+        return command;
+    }
+}

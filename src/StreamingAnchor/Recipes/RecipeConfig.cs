@@ -1,0 +1,319 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using StreamingAnchor.Data;
+using StreamingAnchor.Data.Synthesis;
+using StreamingAnchor.Losses;
+using StreamingAnchor.Models;
+using StreamingAnchor.Training;
+
+namespace StreamingAnchor.Recipes;
+
+/// <summary>
+/// Every setting of `sal recipe`, flat so a config file overrides them key by key. <see cref="For"/> gives a kind's
+/// defaults (docs/recipes.md says why each was chosen); <see cref="Resolve"/> lays a `--config` file and the given flags
+/// over them, in that order. The resolved record is written to the output folder as recipe.json, which `--config`
+/// reads back. Sizes (hours, epochs, rounds) are all settings, so tests run the same recipe at a tiny size.
+/// </summary>
+public sealed record RecipeConfig
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        // recipe.json is read by people: "sa+fl", not "sa\u002Bfl".
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    // A --config typo ("epoch") must fail rather than run the recipe with the default.
+    private static readonly JsonSerializerOptions ReadJson = StrictJson.Strict(Json);
+
+    /// <summary>Settings that decide where and how fast the recipe computes, not what it computes: never a reason to redo a stage.</summary>
+    private static readonly string[] Placement = [nameof(Workers), nameof(Threads), nameof(SourceCache)];
+
+    public RecipeKind Kind { get; init; } = RecipeKind.Kws;
+
+    /// <summary>The keyword (kws); unused by onset.</summary>
+    public string Keyword { get; init; } = "hey jarvis";
+
+    /// <summary>Approximate hours of audio to synthesise (half of it long negative streams, see <see cref="LongFraction"/>).</summary>
+    public double Hours { get; init; } = 6;
+
+    /// <summary>Exact number of streams instead of <see cref="Hours"/> (then no long streams): tests make tiny corpora with it.</summary>
+    public int? Clips { get; init; }
+
+    public double ClipSeconds { get; init; } = 8;
+
+    /// <summary>Share of <see cref="Hours"/> rendered as 60-180 s negative streams (dev and test get most: the FA/h denominators).</summary>
+    public double LongFraction { get; init; } = 0.5;
+
+    public IReadOnlyList<string> Engines { get; init; } = new SynthConfig { OutputDirectory = "" }.Engines;
+
+    /// <summary>Real speech, music and noise packages (names of the catalogue, docs/data.md); empty for generated noise only.</summary>
+    public IReadOnlyList<string> Sources { get; init; } = new SynthConfig { OutputDirectory = "" }.Sources;
+
+    /// <summary>Download/extract/decode cache of the real sources; null: sal synth's default (~/.cache/streaminganchor/sources).</summary>
+    public string? SourceCache { get; init; }
+
+    /// <summary>Synthesis workers (do not change the corpus).</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Seed of the corpus and of every training.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Model family: gru | lstm | tcn | dscnn | crnn.</summary>
+    public string Model { get; init; } = "tcn";
+
+    public string Preset { get; init; } = "small";
+
+    /// <summary>Width override of the preset (channels of a TCN, units of a GRU); null: the preset's.</summary>
+    public int? Hidden { get; init; } = 48;
+
+    /// <summary>ce | focal | sal | sa+fl | safl | maxpool (exponential kernel).</summary>
+    public string Loss { get; init; } = "sa+fl";
+
+    public double Tau { get; init; } = 8;
+
+    public double Lambda { get; init; } = 4;
+
+    public double Gamma { get; init; } = 2;
+
+    public int Epochs { get; init; } = 20;
+
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Training crop in seconds.</summary>
+    public double WindowSeconds { get; init; } = 2.5;
+
+    /// <summary>Balanced batches: "default", kind=share,... (`sal train --sampler`), or "none" for plain shuffled windows.</summary>
+    public string Sampler { get; init; } = "default";
+
+    /// <summary>Windows per epoch with the sampler; null: one pass of the train split's windows.</summary>
+    public int? EpochWindows { get; init; }
+
+    public double LearningRate { get; init; } = 3e-3;
+
+    /// <summary>The best epoch (and the shipped run) is picked by dev FRR at this many false alarms per hour of dev audio.</summary>
+    public double DevFaPerHour { get; init; } = 1;
+
+    /// <summary>Torch threads (0: the default, 1).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Rounds of mining then fine-tuning (0: none).</summary>
+    public int MineRounds { get; init; } = 1;
+
+    /// <summary>Mining operating point: the most permissive threshold with at most this many false alarms per hour of the pool.</summary>
+    public double MineFaPerHour { get; init; } = 20;
+
+    /// <summary>Times each mined window is seen per fine-tuning epoch.</summary>
+    public double HardNegativeWeight { get; init; } = 2;
+
+    public int FineTuneEpochs { get; init; } = 5;
+
+    /// <summary>Peak learning rate of a fine-tune (lower than training's: it starts from a trained model).</summary>
+    public double FineTuneLearningRate { get; init; } = 1e-3;
+
+    /// <summary>False-alarm budgets the test split is reported at and the model card's thresholds are read at.</summary>
+    public IReadOnlyList<double> FaPerHour { get; init; } = [0.5, 1, 2];
+
+    /// <summary>The model card's licence line; null: one naming the corpus's TTS engines and real packages with their licences.</summary>
+    public string? Licence { get; init; }
+
+    /// <summary>
+    /// A kind's defaults. kws: a 58k-parameter TCN (48 channels) with SA+FL, the lowest kws FRR at 1 and 10 FA/h in the
+    /// docs/results.md grid; onset: a 20k-parameter TCN (28 channels) with SAL, the TCN's best onset loss there, its
+    /// best epoch picked at 5 false onsets/h (the onset target) and also reported there.
+    /// </summary>
+    public static RecipeConfig For(RecipeKind kind) => kind switch
+    {
+        RecipeKind.Onset => new RecipeConfig
+        {
+            Kind = RecipeKind.Onset,
+            Hours = 4,
+            Hidden = 28,
+            Loss = "sal",
+            DevFaPerHour = 5,
+            FaPerHour = [0.5, 1, 2, 5],
+        },
+        _ => new RecipeConfig(),
+    };
+
+    /// <summary>
+    /// The kind's defaults, then the keys of <paramref name="configFile"/> (read strictly: an unknown key, a wrong type
+    /// or null is one error naming the file, line and field), then <paramref name="overrides"/> (the flags given, keyed
+    /// by their JSON names); validated.
+    /// </summary>
+    public static RecipeConfig Resolve(RecipeKind kind, string? configFile, JsonObject? overrides)
+    {
+        var merged = JsonSerializer.SerializeToNode(For(kind), Json)!.AsObject();
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile))
+            {
+                throw new FileNotFoundException($"{configFile}: recipe config not found", configFile);
+            }
+            var text = File.ReadAllText(configFile);
+            var fromFile = StrictJson.Deserialize<RecipeConfig>(text, ReadJson, configFile, "recipe config");
+            if (JsonNode.Parse(text) is JsonObject keys)
+            {
+                if (keys.ContainsKey(JsonName(nameof(Kind))) && fromFile.Kind != kind)
+                {
+                    throw new InvalidDataException(
+                        $"{configFile}: field 'kind' is {Name(fromFile.Kind)} but this is `sal recipe {Name(kind)}`; use `sal recipe {Name(fromFile.Kind)}` or drop the field");
+                }
+                foreach (var (key, value) in keys)
+                {
+                    merged[key] = value?.DeepClone();
+                }
+            }
+        }
+        foreach (var (key, value) in overrides ?? [])
+        {
+            merged[key] = value?.DeepClone();
+        }
+        merged[JsonName(nameof(Kind))] = Name(kind);
+        var config = StrictJson.Deserialize<RecipeConfig>(merged.ToJsonString(Json), ReadJson, configFile ?? "the recipe's flags", "recipe config");
+        config.Validate();
+        return config;
+    }
+
+    /// <summary>Reads a recipe.json (an output folder's record) strictly.</summary>
+    public static RecipeConfig Read(string path) =>
+        StrictJson.Deserialize<RecipeConfig>(File.ReadAllText(path), ReadJson, path, "recipe config");
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The JSON key of a property (camelCase), as a config file and the flags' overrides name it.</summary>
+    public static string JsonName(string property) => JsonNamingPolicy.CamelCase.ConvertName(property);
+
+    private static string Name(RecipeKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+
+    /// <summary>Throws a one-line ArgumentException naming the first bad setting.</summary>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Kind)) throw new ArgumentException($"unknown recipe kind '{Kind}' (expected kws or onset)");
+        if (Kind == RecipeKind.Kws && string.IsNullOrWhiteSpace(Keyword)) throw new ArgumentException("keyword: a kws recipe needs a keyword");
+        if (!(Hours > 0 && double.IsFinite(Hours))) throw new ArgumentException($"hours must be a positive number, got {Hours}");
+        if (Clips is < 1) throw new ArgumentException($"clips must be at least 1, got {Clips}");
+        if (!(ClipSeconds > 0 && double.IsFinite(ClipSeconds))) throw new ArgumentException($"clip seconds must be positive, got {ClipSeconds}");
+        if (!(LongFraction is >= 0 and < 1)) throw new ArgumentException($"long fraction must be in [0,1), got {LongFraction}");
+        if (Engines.Count == 0) throw new ArgumentException("engines: at least one TTS engine is needed");
+        if (Workers < 1) throw new ArgumentException($"workers must be at least 1, got {Workers}");
+        if (MineRounds < 0) throw new ArgumentException($"mine rounds must be >= 0, got {MineRounds}");
+        if (!(MineFaPerHour > 0 && double.IsFinite(MineFaPerHour))) throw new ArgumentException($"mining false-alarm budget must be positive, got {MineFaPerHour}");
+        if (FineTuneEpochs < 1) throw new ArgumentException($"fine-tune epochs must be at least 1, got {FineTuneEpochs}");
+        if (FaPerHour.Count == 0 || FaPerHour.Any(f => !(f > 0 && double.IsFinite(f))))
+        {
+            throw new ArgumentException($"false-alarm budgets must be positive numbers per hour, got [{string.Join(", ", FaPerHour)}]");
+        }
+        // The training settings are checked where training checks them, before any synthesis starts.
+        var train = TrainConfig("check.jsonl");
+        train.Validate();
+        (train with { InitFrom = "base", HardNegatives = "mined.jsonl", HardNegativeWeight = HardNegativeWeight, Epochs = FineTuneEpochs, LearningRate = FineTuneLearningRate }).Validate();
+        using var model = ModelFactory.Create(train.Model, 40, 1);
+    }
+
+    /// <summary>The corpus settings.</summary>
+    public SynthConfig SynthConfig(string outputDirectory, bool force) => new()
+    {
+        Task = Kind == RecipeKind.Onset ? SynthTask.Onset : SynthTask.Kws,
+        OutputDirectory = outputDirectory,
+        Hours = Hours,
+        Clips = Clips,
+        ClipSeconds = ClipSeconds,
+        Seed = Seed,
+        Keyword = Keyword,
+        Engines = Engines,
+        Sources = Sources,
+        SourceCacheDirectory = SourceCache ?? new SynthConfig { OutputDirectory = "" }.SourceCacheDirectory,
+        LongFraction = LongFraction,
+        Workers = Workers,
+        Force = force,
+    };
+
+    /// <summary>The base training run's settings on <paramref name="manifest"/>.</summary>
+    public TrainConfig TrainConfig(string manifest) => new()
+    {
+        Data = manifest,
+        Task = Kind == RecipeKind.Onset ? "onset" : "kws",
+        Model = new ModelConfig { Family = Model, Preset = Preset, Hidden = Hidden },
+        Loss = new LossConfig { Kind = Loss, Kernel = "exp", Tau = Tau, Lambda = Lambda, Gamma = Gamma },
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        WindowSeconds = WindowSeconds,
+        Sampler = Sampler.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? null
+            : SamplerOptions.Parse(Sampler) with { EpochWindows = EpochWindows },
+        LearningRate = LearningRate,
+        DevMetric = DevMetric.Frr,
+        DevFaPerHour = DevFaPerHour,
+        Seed = Seed,
+        Threads = Threads,
+    };
+
+    /// <summary>A fine-tune of <paramref name="initFrom"/> with the mined windows: the base settings, fewer epochs, a lower rate.</summary>
+    public TrainConfig FineTuneConfig(string manifest, string initFrom, string hardNegatives) => TrainConfig(manifest) with
+    {
+        Epochs = FineTuneEpochs,
+        LearningRate = FineTuneLearningRate,
+        InitFrom = initFrom,
+        HardNegatives = hardNegatives,
+        HardNegativeWeight = HardNegativeWeight,
+    };
+
+    /// <summary>The settings a stage's output depends on (besides the stages before it), by property name.</summary>
+    public static IReadOnlyList<string> SettingsOf(RecipeStage stage) => stage switch
+    {
+        RecipeStage.Synth => [nameof(Kind), nameof(Keyword), nameof(Hours), nameof(Clips), nameof(ClipSeconds), nameof(LongFraction), nameof(Engines),
+            nameof(Sources), nameof(Seed)],
+        RecipeStage.Train => [nameof(Model), nameof(Preset), nameof(Hidden), nameof(Loss), nameof(Tau), nameof(Lambda), nameof(Gamma), nameof(Epochs),
+            nameof(BatchSize), nameof(WindowSeconds), nameof(Sampler), nameof(EpochWindows), nameof(LearningRate), nameof(DevFaPerHour), nameof(Seed)],
+        RecipeStage.Mine => [nameof(MineFaPerHour), nameof(HardNegativeWeight)],
+        RecipeStage.FineTune => [nameof(FineTuneEpochs), nameof(FineTuneLearningRate), nameof(HardNegativeWeight)],
+        RecipeStage.Eval => [nameof(FaPerHour)],
+        _ => [nameof(FaPerHour), nameof(Licence)],
+    };
+
+    /// <summary>
+    /// A step's key: a hash of its settings chained to the previous step's key, so changing a setting redoes the stage
+    /// that uses it and every stage after it, and nothing before.
+    /// </summary>
+    public string StepKey(RecipeStep step, string previousKey)
+    {
+        var all = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
+        var used = new JsonObject { ["step"] = step.Name, ["after"] = previousKey };
+        foreach (var name in SettingsOf(step.Stage))
+        {
+            used[JsonName(name)] = all[JsonName(name)]?.DeepClone();
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(used.ToJsonString())))[..16];
+    }
+
+    /// <summary>The settings that differ from <paramref name="recorded"/> as "name old -> new" (placement settings left out).</summary>
+    public IReadOnlyList<string> Changes(RecipeConfig recorded)
+    {
+        var now = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
+        var then = JsonSerializer.SerializeToNode(recorded, Json)!.AsObject();
+        var skip = Placement.Select(JsonName).ToHashSet(StringComparer.Ordinal);
+        return now.Select(p => p.Key).Union(then.Select(p => p.Key)).Where(k => !skip.Contains(k))
+            .Where(k => !JsonNode.DeepEquals(now[k], then[k]))
+            .Select(k => $"{k} {Show(then[k])} -> {Show(now[k])}")
+            .ToList();
+    }
+
+    private static string Show(JsonNode? node) => node is null ? "unset" : node.ToJsonString();
+
+    /// <summary>The card's licence line when none is given: what the training data was made from, with the packages' licences.</summary>
+    public string DataLicence()
+    {
+        var packages = Sources.Select(RealSourceCatalog.Get).Select(s => $"{s.Package} ({s.Licence})").Distinct().ToList();
+        return (
+            $"model trained by sal recipe on synthetic audio: TTS voices of {string.Join(", ", Engines)} (their own licences) mixed with generated noise" +
+            (packages.Count > 0 ? $" and real recordings from the Debian packages {string.Join(", ", packages)}" : "") +
+            "; no licence for the model itself was given (--licence)");
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using StreamingAnchor.Recipes;
+using StreamingAnchor.Tests.Data;
+
+namespace StreamingAnchor.Tests.Recipes;
+
+public class RecipeConfigTests
+{
+    [Fact]
+    public void FlagsOverrideTheConfigFileWhichOverridesTheKindsDefaults()
+    {
+        using var dir = new ScratchDir();
+        var file = dir.File("recipe.json");
+        File.WriteAllText(file, "{\n  \"epochs\": 3,\n  \"hours\": 2.5,\n  \"faPerHour\": [1, 5]\n}\n");
+
+        var fileOnly = RecipeConfig.Resolve(RecipeKind.Onset, file, null);
+        Assert.Equal(3, fileOnly.Epochs);
+        Assert.Equal(2.5, fileOnly.Hours);
+        Assert.Equal([1.0, 5.0], fileOnly.FaPerHour);
+        // Keys the file leaves out keep the onset defaults, not the kws ones.
+        Assert.Equal(28, fileOnly.Hidden);
+        Assert.Equal("sal", fileOnly.Loss);
+        Assert.Equal(5, fileOnly.DevFaPerHour);
+
+        var flags = RecipeConfig.Resolve(RecipeKind.Onset, file, new JsonObject { ["epochs"] = 7, ["loss"] = "sa+fl" });
+        Assert.Equal(7, flags.Epochs);
+        Assert.Equal("sa+fl", flags.Loss);
+        Assert.Equal(2.5, flags.Hours);
+
+        var defaults = RecipeConfig.Resolve(RecipeKind.Kws, null, null);
+        Assert.Equal(RecipeConfig.For(RecipeKind.Kws).ToJson(), defaults.ToJson());
+        Assert.Equal(48, defaults.Hidden);
+    }
+
+    [Fact]
+    public void TheWrittenConfigReadsBackToTheSameSettings()
+    {
+        using var dir = new ScratchDir();
+        var config = RecipeConfig.Resolve(RecipeKind.Kws, null, new JsonObject { ["keyword"] = "ok computer", ["epochs"] = 4, ["sources"] = new JsonArray() });
+        var file = dir.File("recipe.json");
+        File.WriteAllText(file, config.ToJson());
+        Assert.Equal(config.ToJson(), RecipeConfig.Resolve(RecipeKind.Kws, file, null).ToJson());
+        Assert.Contains("\"sa+fl\"", config.ToJson());
+    }
+
+    [Fact]
+    public void AConfigForTheOtherKindIsRefusedNamingTheField()
+    {
+        using var dir = new ScratchDir();
+        var file = dir.File("onset.json");
+        File.WriteAllText(file, "{ \"kind\": \"onset\" }");
+        var ex = Assert.Throws<InvalidDataException>(() => RecipeConfig.Resolve(RecipeKind.Kws, file, null));
+        Assert.Contains("'kind'", ex.Message);
+        Assert.Contains("sal recipe onset", ex.Message);
+    }
+
+    [Fact]
+    public void ChangingASettingChangesTheKeyOfItsStageAndOfEveryStageAfterIt()
+    {
+        var a = RecipeConfig.For(RecipeKind.Kws);
+        var b = a with { FineTuneEpochs = a.FineTuneEpochs + 1, Workers = a.Workers + 3 };
+        string[] Keys(RecipeConfig c)
+        {
+            var previous = "";
+            return RecipeStep.All(c.MineRounds).Select(s => previous = c.StepKey(s, previous)).ToArray();
+        }
+        var ka = Keys(a);
+        var kb = Keys(b);
+        var names = RecipeStep.All(a.MineRounds).Select(s => s.Name).ToArray();
+        Assert.Equal(["synth", "train", "mine-1", "finetune-1", "eval", "export"], names);
+        // synth, train and mining do not read the fine-tune settings (nor the worker count): kept; the fine-tune and all after it: redone.
+        Assert.Equal(ka[..3], kb[..3]);
+        Assert.All(Enumerable.Range(3, 3), i => Assert.NotEqual(ka[i], kb[i]));
+        Assert.Equal(["fineTuneEpochs 5 -> 6"], b.Changes(a));
+    }
+
+    [Fact]
+    public void ABadConfigKeyIsOneErrorLineNamingFileLineAndField()
+    {
+        using var dir = new ScratchDir();
+        var file = dir.File("bad.json");
+        File.WriteAllText(file, "{\n  \"hours\": 1,\n  \"epoch\": 3\n}\n");
+        var (code, stdout, stderr) = SalProcess.Run("recipe", "kws", "--config", file, "--out", dir.File("out"));
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains($"{file}:3", lines[0]);
+        Assert.Contains("'epoch'", lines[0]);
+        Assert.Contains("'epochs'", lines[0]);
+        Assert.Equal("", stdout);
+        Assert.False(Directory.Exists(dir.File("out")), "nothing is written before the config is read");
+    }
+}
