@@ -76,6 +76,11 @@ public static class TorchRuntime
         {
             var context = NativeMethods.GlobalContext();
             NativeMethods.SetUserEnabledMkldnn(context, false);
+            // NNPACK too (torch.backends.nnpack.set_flags(False)): on this CPU it cannot initialise ("Unsupported
+            // hardware"), so it never computed anything, but libtorch tried it and printed that warning for every conv
+            // of a batch of 16 or more, burying `sal recipe`'s progress at batch 64. Off, every machine uses the same
+            // native conv kernels.
+            NativeMethods.SetUserEnabledNnpack(context, false);
             return !NativeMethods.UserEnabledMkldnn(context);
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
@@ -94,6 +99,9 @@ public static class TorchRuntime
 
         [DllImport("torch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
         public static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+        [DllImport("torch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+        public static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 
         [DllImport("torch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
         [return: MarshalAs(UnmanagedType.U1)]

@@ -115,6 +115,12 @@ public class RecipeTests
         TrainingRun.Run(config.TrainConfig(result.Manifest), uninterrupted);
         Assert.Equal(File.ReadAllBytes(Path.Combine(uninterrupted, RunDirectory.WeightsFile)),
             File.ReadAllBytes(Path.Combine(output, Recipe.TrainFolder, RunDirectory.WeightsFile)));
+
+        // A fine-tune must use the model it starts from: another width is refused before anything is written.
+        var wider = config.TrainConfig(result.Manifest) with { Model = new ModelConfig { Family = "tcn", Preset = "small", Hidden = 24 }, InitFrom = Path.Combine(output, Recipe.TrainFolder) };
+        var ex = Assert.Throws<InvalidDataException>(() => TrainingRun.Run(wider, dir.File("wider")));
+        Assert.Contains("fine-tune with the same model settings", ex.Message);
+        Assert.False(Directory.Exists(dir.File("wider")));
     }
 
     private sealed class Relay(Action<RecipeProgress> action) : IProgress<RecipeProgress>
