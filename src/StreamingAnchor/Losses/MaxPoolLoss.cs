@@ -50,7 +50,7 @@ internal sealed class MaxPoolLoss : IFrameLoss
         using var input = LossInputs.Read(logits, targets, lengths, anchors, Config.ClassWeights);
         if (input.Frames == 0)
         {
-            return TemporalSignificance.TensorFromPlane([], input.Batch, 0, logits.dtype, logits.device);
+            return SignificanceTensor.FromPlane([], input.Batch, 0, logits.dtype, logits.device);
         }
         var plan = Plan(input);
         long[] peaks;

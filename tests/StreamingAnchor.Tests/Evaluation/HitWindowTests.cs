@@ -1,3 +1,4 @@
+using StreamingAnchor.Data;
 using StreamingAnchor.Evaluation;
 
 namespace StreamingAnchor.Tests.Evaluation;
