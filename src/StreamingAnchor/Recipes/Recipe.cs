@@ -265,16 +265,22 @@ public static class Recipe
         }
 
         /// <summary>
-        /// The shipped run is the candidate (base or fine-tuned) with the lowest best dev metric; a tie goes to the later
-        /// one, which has also trained on the mined windows.
+        /// The shipped run is the candidate (base or fine-tuned) whose best epoch has the lowest dev metric, equal ones
+        /// going to the lower dev EER as within a training run, and a full tie to the later run (it has also trained on
+        /// the mined windows).
         /// </summary>
         private (string, string?) Evaluate(Report report)
         {
-            var scored = Candidates.Select(c => (Run: c, Metric: new RunDirectory(c).ReadTrainingSummary()?["bestDevMetric"]?.GetValue<double>() ?? double.PositiveInfinity)).ToList();
-            var best = scored.OrderBy(s => s.Metric).ThenByDescending(s => Candidates.IndexOf(s.Run)).First();
+            var scored = Candidates.Select(c =>
+            {
+                var header = Checkpoint.ReadHeader(Path.Combine(c, Trainer.BestCheckpoint));
+                var eer = header.History.FirstOrDefault(h => h.Epoch == header.State.BestEpoch)?.DevEer ?? double.PositiveInfinity;
+                return (Run: c, Metric: header.State.BestMetric, Eer: eer);
+            }).ToList();
+            var best = scored.OrderBy(s => s.Metric).ThenBy(s => s.Eer).ThenByDescending(s => Candidates.IndexOf(s.Run)).First();
             var metricName = config.TrainConfig(Manifest).DevMetricName;
             var choice = string.Create(CultureInfo.InvariantCulture,
-                $"shipped {Relative(best.Run)} (dev {metricName}: {string.Join(", ", scored.Select(s => $"{Relative(s.Run)} {s.Metric:0.####}"))})");
+                $"shipped {Relative(best.Run)} (dev {metricName} / EER: {string.Join(", ", scored.Select(s => $"{Relative(s.Run)} {s.Metric:0.####} / {s.Eer:0.####}"))})");
             report(RecipeEvent.Note, choice, "", 0, 0);
             var task = config.Kind == RecipeKind.Onset ? "onset" : "kws";
             var evaluation = EvaluationConfig.ForTask(task) with { FaPerHourTargets = [.. config.FaPerHour.Distinct().Order()] };
