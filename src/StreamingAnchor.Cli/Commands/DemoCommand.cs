@@ -58,8 +58,8 @@ internal static class DemoCommand
 
         Console.WriteLine($"demo: 1/4 synthesising {clips} keyword-spotting streams into {Path.Combine(root, "data")}");
         var stage = Stopwatch.StartNew();
-        // Two small noise packages plus generated noise keep synthesis on an empty cache short; 40% test (~23 min of
-        // audio) so one false alarm is ~2.6 FA/h rather than 5.4.
+        // Two small noise packages plus generated noise keep synthesis on an empty cache short; 40% test, twice the usual
+        // share, so one false alarm is half as large a step in FA/h.
         var synth = new SynthConfig
         {
             Task = SynthTask.Kws,
@@ -81,7 +81,7 @@ internal static class DemoCommand
 
         // 250 training streams of 6 s give 3 random 2.5 s crops each per epoch (keyword plus context), so batch 8 x 30
         // epochs is ~3 000 optimiser steps per model: at batch 32 x 12 epochs (72 steps) neither model became a
-        // detector. An epoch takes ~6 s on 2 cores (README, "The demo on this machine").
+        // detector.
         var baseConfig = new TrainConfig
         {
             Data = corpus.ManifestPath,

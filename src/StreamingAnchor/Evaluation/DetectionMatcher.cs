@@ -4,6 +4,13 @@ namespace StreamingAnchor.Evaluation;
 public static class DetectionMatcher
 {
     /// <summary>
+    /// Slack on every window edge, far below one sample (62.5 µs at 16 kHz): frame end times (0.025 + 0.01 f) and
+    /// anchors are not exact in binary, so without it a detection exactly on an inclusive edge (e.g. 0.5 s before an
+    /// anchor that lies on the frame grid) is sometimes a hit and sometimes a false alarm by rounding.
+    /// </summary>
+    public const double EdgeToleranceSeconds = 1e-9;
+
+    /// <summary>
     /// Detections are taken in time order; each goes to the earliest-anchored unhit event of its class whose window
     /// holds it (optimal for equal-width windows). A detection that finds none is a false alarm, including a second
     /// detection of an already hit event: a device that fires twice on one keyword wakes up twice.
@@ -22,7 +29,8 @@ public static class DetectionMatcher
             {
                 var e = events[i];
                 if (!hit[i] && e.Label == d.Label
-                    && d.Time >= e.Anchor - config.BeforeSeconds && d.Time <= e.Anchor + config.AfterSeconds)
+                    && d.Time >= e.Anchor - config.BeforeSeconds - EdgeToleranceSeconds
+                    && d.Time <= e.Anchor + config.AfterSeconds + EdgeToleranceSeconds)
                 {
                     matched = i;
                     break;
@@ -34,8 +42,8 @@ public static class DetectionMatcher
                 latencies.Add(d.Time - events[matched].Anchor);
             }
             else if (config.IgnoreInsideEvents && events.Any(e =>
-                         d.Time >= Math.Min(e.Start, e.Anchor - config.BeforeSeconds)
-                         && d.Time <= Math.Max(e.End, e.Anchor) + config.AfterSeconds))
+                         d.Time >= Math.Min(e.Start, e.Anchor - config.BeforeSeconds) - EdgeToleranceSeconds
+                         && d.Time <= Math.Max(e.End, e.Anchor) + config.AfterSeconds + EdgeToleranceSeconds))
             {
                 ignored++;
             }

@@ -26,6 +26,12 @@ internal sealed class MaxPoolLoss : IFrameLoss
     public Tensor Forward(Tensor logits, Tensor targets, Tensor lengths, IReadOnlyList<double[]> anchors)
     {
         using var input = LossInputs.Read(logits, targets, lengths, anchors, Config.ClassWeights);
+        if (input.Frames == 0)
+        {
+            // No frame to take a maximum over: 0 like the other losses' empty batch, still tied to the logits so that
+            // backward() gives their (empty) gradient instead of failing.
+            return logits.sum() * 0.0;
+        }
         var plan = Plan(input);
         using var scope = torch.NewDisposeScope();
         var terms = Terms(logits, input, plan, out _);
@@ -43,6 +49,10 @@ internal sealed class MaxPoolLoss : IFrameLoss
     public Tensor FrameWeights(Tensor logits, Tensor targets, Tensor lengths, IReadOnlyList<double[]> anchors)
     {
         using var input = LossInputs.Read(logits, targets, lengths, anchors, Config.ClassWeights);
+        if (input.Frames == 0)
+        {
+            return TemporalSignificance.TensorFromPlane([], input.Batch, 0, logits.dtype, logits.device);
+        }
         var plan = Plan(input);
         long[] peaks;
         using (torch.NewDisposeScope())
@@ -65,7 +75,7 @@ internal sealed class MaxPoolLoss : IFrameLoss
     }
 
     /// <param name="Positives">K, the number of positive classes (1 for a one-logit model, else C - 1).</param>
-    /// <param name="Region">[B,K,T] frames searched for each term's peak (never empty: frame 0 stands in for empty sequences).</param>
+    /// <param name="Region">[B,K,T] frames searched for each term's peak (never empty when T > 0: frame 0 stands in for empty sequences).</param>
     /// <param name="Present">[B,K] whether the sequence contains class j+1 (positive term) or not (negative term).</param>
     /// <param name="Weights">[B,K] term weights before the normaliser (0 for empty sequences).</param>
     private sealed record TermPlan(int Positives, bool[] Region, bool[] Present, double[] Weights, double Normaliser);

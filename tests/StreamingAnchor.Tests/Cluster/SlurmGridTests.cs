@@ -6,6 +6,7 @@ using StreamingAnchor.Tests.Experiments;
 namespace StreamingAnchor.Tests.Cluster;
 
 /// <summary>A grid run as a job array on a real (private, single-node) Slurm ends with the local runner's results.</summary>
+[Collection(LibTorchRngCollection.Name)]
 public sealed class SlurmGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCorpus>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);

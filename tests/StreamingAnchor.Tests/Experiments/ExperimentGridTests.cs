@@ -5,11 +5,13 @@ using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Tests.Experiments;
 
+[Collection(LibTorchRngCollection.Name)]
 public class ExperimentGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCorpus>
 {
     private ExperimentConfig Grid() => corpus.TinyGrid();
 
     [SkippableFact]
+    [Trait("Category", "E2E")]
     public void AGridRunsEndToEndAndAnInterruptedGridContinuesWhereItStopped()
     {
         Skip.If(corpus.Manifest is null, "espeak-ng or sox not installed (scripts/setup.sh installs them)");

@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace StreamingAnchor.Tests.Export;
 
 /// <summary>`sal export --raw-audio` (card, metadata, vectors) and `sal detect` end to end, as separate processes.</summary>
+[Collection(LibTorchRngCollection.Name)]
 public sealed class DetectCommandTests : IClassFixture<DetectCommandTests.Shared>
 {
     private readonly Shared shared;
@@ -74,6 +75,7 @@ public sealed class DetectCommandTests : IClassFixture<DetectCommandTests.Shared
     }
 
     [Fact]
+    [Trait("Category", "E2E")]
     public void DetectOnTheOnnxMatchesStreamOnTheRunWithTheCardsThresholdAndNeverLoadsLibtorch()
     {
         Assert.True(shared.Export.Code == 0, shared.Export.Stderr);

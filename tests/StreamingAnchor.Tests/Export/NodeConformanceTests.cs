@@ -9,9 +9,11 @@ namespace StreamingAnchor.Tests.Export;
 /// conformance/node/check.mjs in onnxruntime-node (an independent runtime and language) against the vectors of a
 /// raw-audio export: posteriors, scores and detections within 1e-4 for chunks of 160, 480 and 1600 samples.
 /// </summary>
+[Collection(LibTorchRngCollection.Name)]
 public sealed class NodeConformanceTests(ITestOutputHelper output)
 {
     [SkippableFact]
+    [Trait("Category", "E2E")]
     public void NodeScriptReproducesTheVectorsAndFailsWhenTheyAreWrong()
     {
         Skip.If(!ToolRunner.Exists("node") || !ToolRunner.Exists("npm"), "node and npm are not on PATH (scripts/setup.sh installs npm)");

@@ -6,6 +6,7 @@ using TorchSharp;
 
 namespace StreamingAnchor.Tests.Export;
 
+[Collection(LibTorchRngCollection.Name)]
 public class OnnxExportTests
 {
     public static TheoryData<string, int, int, int, OnnxStepGraph> FrameByFrameCases()
@@ -36,8 +37,8 @@ public class OnnxExportTests
         var path = folder.File("m.onnx");
         OnnxExporter.Export(model, path, graph: graph);
 
-        // Longer than the TCN's widest ring buffer (64 frames at dilation 32), so every buffered frame is used and replaced.
-        const int frames = 80;
+        StreamingHarness.AssertLongEnough(model);
+        const int frames = StreamingHarness.EquivalenceFrames;
         using var x = StreamingHarness.Features(1, frames, inputDim);
         using var onnx = new OnnxStreamingModel(path);
         Assert.Equal(inputDim, onnx.InputDim);

@@ -8,6 +8,7 @@ using StreamingAnchor.Tests.Models;
 namespace StreamingAnchor.Tests.Export;
 
 /// <summary>The raw-audio graph against `sal stream`'s loop (C# front end + the TorchSharp model) on multi-second streams.</summary>
+[Collection(LibTorchRngCollection.Name)]
 public class RawAudioExportTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using StreamingAnchor.Losses;
 namespace StreamingAnchor.Tests.Losses;
 
 /// <summary>The benchmark's bookkeeping (not its timings, which belong to `sal bench loss`).</summary>
+[Collection(LibTorchRngCollection.Name)]
 public class LossBenchmarkTests
 {
     [Fact]

@@ -1,4 +1,6 @@
 using StreamingAnchor.Losses;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace StreamingAnchor.Tests.Losses;
 
@@ -100,6 +102,28 @@ public class LossIdentityTests
             var (loss, gradient) = data.LossAndGradient(new LossConfig { Kind = LossKinds.Name(kind) });
             Assert.Equal(0.0, loss);
             Assert.All(gradient, g => Assert.Equal(0.0, g));
+        }
+    }
+
+    [Theory]
+    [InlineData(1, ScalarType.Float32)]
+    [InlineData(1, ScalarType.Float64)]
+    [InlineData(3, ScalarType.Float32)]
+    public void AnEmptyFrameAxisGivesZeroLossForEveryKind(int classes, ScalarType dtype)
+    {
+        // T = 0 (a batch of zero-length windows): maxpool has no frame to take a maximum over and used to throw.
+        foreach (var kind in LossKinds.All)
+        {
+            using var scope = torch.NewDisposeScope();
+            var logits = torch.zeros([2, 0, classes], dtype).requires_grad_(true);
+            var targets = torch.zeros([2, 0], ScalarType.Int64);
+            var lengths = torch.zeros([2], ScalarType.Int64);
+            var loss = LossFactory.Create(new LossConfig { Kind = LossKinds.Name(kind) });
+            var value = loss.Forward(logits, targets, lengths, [[], []]);
+            Assert.Equal(0.0, value.to_type(ScalarType.Float64).item<double>());
+            value.backward();
+            Assert.Equal([2L, 0L, (long)classes], logits.grad!.shape);
+            Assert.Equal([2L, 0L], loss.FrameWeights(logits, targets, lengths, [[], []]).shape);
         }
     }
 

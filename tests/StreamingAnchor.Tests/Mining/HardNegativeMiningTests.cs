@@ -10,6 +10,7 @@ using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Tests.Mining;
 
+[Collection(LibTorchRngCollection.Name)]
 public class HardNegativeMiningTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace StreamingAnchor.Tests.Models;
 
+[Collection(LibTorchRngCollection.Name)]
 public class LookAheadTests
 {
     [Theory]

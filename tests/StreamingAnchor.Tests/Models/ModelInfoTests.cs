@@ -3,6 +3,7 @@ using TorchSharp;
 
 namespace StreamingAnchor.Tests.Models;
 
+[Collection(LibTorchRngCollection.Name)]
 public class ModelInfoTests
 {
     [Theory]

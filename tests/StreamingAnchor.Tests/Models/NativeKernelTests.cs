@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace StreamingAnchor.Tests.Models;
 
 /// <summary>The float32 kernels the layers use agree with float64 on this CPU (oneDNN's did not on AVX-512 EPYC).</summary>
+[Collection(LibTorchRngCollection.Name)]
 public class NativeKernelTests
 {
     private static double MaxDiff(Tensor a, Tensor b)

@@ -5,6 +5,7 @@ using TorchSharp;
 
 namespace StreamingAnchor.Tests.Models;
 
+[Collection(LibTorchRngCollection.Name)]
 public class RunDirectoryTests
 {
     [Theory]

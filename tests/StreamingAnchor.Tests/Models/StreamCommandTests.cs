@@ -7,9 +7,11 @@ using TorchSharp;
 namespace StreamingAnchor.Tests.Models;
 
 /// <summary>`sal export` and `sal stream` end to end, run as a user would (separate processes).</summary>
+[Collection(LibTorchRngCollection.Name)]
 public sealed class StreamCommandTests
 {
     [Fact]
+    [Trait("Category", "E2E")]
     public void ExportThenStreamATorchRunAndItsOnnxExportGiveTheSameTraces()
     {
         using var folder = new ScratchDir();

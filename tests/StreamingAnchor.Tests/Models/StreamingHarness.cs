@@ -7,6 +7,20 @@ namespace StreamingAnchor.Tests.Models;
 /// <summary>Runs a model chunk by chunk the way a device would, and aligns the delayed rows with offline frames.</summary>
 internal static class StreamingHarness
 {
+    /// <summary>
+    /// Stream length of the equivalence tests: at least twice the widest receptive field of the model zoo (127 frames
+    /// for tcn and dscnn, `sal model info`), so every conv ring buffer fills and is wholly replaced more than once and the
+    /// recurrent states run long past any start-up effect. <see cref="AssertLongEnough"/> keeps it true as presets change.
+    /// </summary>
+    public const int EquivalenceFrames = 260;
+
+    /// <summary>Fails when <see cref="EquivalenceFrames"/> is less than twice the model's receptive field.</summary>
+    public static void AssertLongEnough(StreamingModel model)
+    {
+        var field = ModelInfo.Of(model).ReceptiveField ?? 0;
+        Assert.True(EquivalenceFrames >= 2 * field, $"{EquivalenceFrames} frames are less than twice the receptive field of {field} frames");
+    }
+
     /// <summary>Every model family the factory builds, as theory data, so a new family is tested everywhere at once.</summary>
     public static TheoryData<string> Families => new(ModelPreset.Families);
 

@@ -7,6 +7,7 @@ using TorchSharp;
 
 namespace StreamingAnchor.Tests.Models;
 
+[Collection(LibTorchRngCollection.Name)]
 public class StreamingPipelineTests
 {
     /// <summary>A chirp with noise bursts: varied log-mel frames, deterministic.</summary>

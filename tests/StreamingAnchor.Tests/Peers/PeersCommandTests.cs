@@ -11,6 +11,7 @@ public sealed class PeersCommandTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"sal-peers-e2e-{Guid.NewGuid():N}");
 
     [Fact]
+    [Trait("Category", "E2E")]
     public void KwsScoresOpenWakeWordOnTheTestStreamsWithOurMetrics()
     {
         var manifest = WriteManifest();
@@ -56,6 +57,7 @@ public sealed class PeersCommandTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "E2E")]
     public void OurRunsArePrintedBesideThePeerOnTheSameStreams()
     {
         var manifest = WriteManifest();

@@ -9,6 +9,7 @@ using StreamingAnchor.Training;
 namespace StreamingAnchor.Tests.Recipes;
 
 /// <summary>`sal recipe` end to end at a tiny size: 24 streams of 4 s from espeak-ng, a 7k-parameter TCN, one epoch per training.</summary>
+[Collection(LibTorchRngCollection.Name)]
 public class RecipeTests
 {
     private static readonly string[] Tiny =

@@ -56,13 +56,11 @@ public sealed class CorpusFolderTests
         Assert.Contains("--force", stderr);
     }
 
-    [Fact]
+    [SkippableFact]
+    [Trait("Category", "E2E")]
     public void ForceTakesOverAForeignFolderWithoutDeletingItsFiles()
     {
-        if (!SynthFixture.EspeakAvailable)
-        {
-            return;
-        }
+        Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         using var folder = new ScratchDir();
         File.WriteAllText(folder.File(CorpusGenerator.ManifestName), "{\"id\":\"mine\"}\n");
         File.WriteAllText(folder.File("notes.txt"), "keep me");
@@ -79,13 +77,10 @@ public sealed class CorpusFolderTests
         Assert.Contains("(4 reused, 0 regenerated)", stdout);
     }
 
-    [Fact]
+    [SkippableFact]
     public void OtherSettingsAreRefusedNamingTheChangeAndForceStartsOver()
     {
-        if (!SynthFixture.EspeakAvailable)
-        {
-            return;
-        }
+        Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         var dir = SynthFixture.TempDir("settings");
         var fresh = SynthFixture.TempDir("settings-fresh");
         try
@@ -118,13 +113,10 @@ public sealed class CorpusFolderTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void ACorpusFromBeforeTheMarkerIsAdoptedWhenItsSettingsMatch()
     {
-        if (!SynthFixture.EspeakAvailable)
-        {
-            return;
-        }
+        Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         using var folder = new ScratchDir();
         var config = SynthFixture.Tiny(SynthTask.Onset, folder.Path, 4);
         // What an earlier sal synth left: its settings in .work/config.json, sidecars without digests, a manifest.
@@ -168,14 +160,11 @@ public sealed class CorpusFolderTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     [Trait("Category", "E2E")]
     public void TwoConcurrentSynthProcessesIntoOneFolderTheSecondFailsWithTheFirstsPid()
     {
-        if (!SynthFixture.EspeakAvailable)
-        {
-            return;
-        }
+        Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         using var folder = new ScratchDir();
         // Large enough that the first run is still busy when the second starts; it is killed once that is checked.
         using var first = Start(TinyArgs(folder.Path, clips: 400, workers: "1"));
@@ -197,13 +186,10 @@ public sealed class CorpusFolderTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void DeletedEmptiedOrAlteredFilesAreRegeneratedToTheSameBytes()
     {
-        if (!SynthFixture.EspeakAvailable)
-        {
-            return;
-        }
+        Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         var dir = SynthFixture.TempDir("verify");
         try
         {
@@ -249,13 +235,10 @@ public sealed class CorpusFolderTests
         Assert.Contains(nameof(AParallelFailureIsTheFirstCauseNotAnAggregate), ex.StackTrace);
     }
 
-    [Fact]
+    [SkippableFact]
     public void AFailingClipIsOneErrorNamingTheClip()
     {
-        if (!SynthFixture.EspeakAvailable)
-        {
-            return;
-        }
+        Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         var dir = SynthFixture.TempDir("clip-error");
         try
         {
@@ -281,14 +264,11 @@ public sealed class CorpusFolderTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     [Trait("Category", "E2E")]
     public void AKilledSynthResumesToTheBytesOfAnUninterruptedRun()
     {
-        if (!SynthFixture.EspeakAvailable)
-        {
-            return;
-        }
+        Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         using var whole = new ScratchDir();
         using var resumed = new ScratchDir();
         var (code, stdout, stderr) = SalProcess.Run(TinyArgs(whole.Path, clips: 10));

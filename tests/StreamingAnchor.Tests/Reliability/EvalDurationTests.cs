@@ -5,6 +5,7 @@ using StreamingAnchor.Evaluation;
 namespace StreamingAnchor.Tests.Reliability;
 
 /// <summary>`sal eval` trusts the decoded audio, not the manifest, for how long each clip lasts.</summary>
+[Collection(LibTorchRngCollection.Name)]
 public sealed class EvalDurationTests
 {
     private static string Corpus(ScratchDir dir, params (string Id, double ManifestSeconds)[] clips)

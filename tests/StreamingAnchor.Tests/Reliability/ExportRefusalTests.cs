@@ -5,6 +5,7 @@ using TorchSharp;
 namespace StreamingAnchor.Tests.Reliability;
 
 /// <summary>`sal export` refuses what the exported model could not use, one line each, before writing anything.</summary>
+[Collection(LibTorchRngCollection.Name)]
 public sealed class ExportRefusalTests
 {
     [Fact]

@@ -62,6 +62,7 @@ public sealed class InjectionTests
     }
 
     [SkippableFact]
+    [Trait("Category", "E2E")]
     public void SynthOutFolderWithASchemePayloadCreatesNothing()
     {
         var unavailable = new FestivalEngine().Unavailable();
@@ -81,6 +82,7 @@ public sealed class InjectionTests
     [SkippableTheory]
     [InlineData("--stdin")]
     [InlineData("-q hey jarvis")]
+    [Trait("Category", "E2E")]
     public void KeywordsThatLookLikeOptionsAreSpoken(string keyword)
     {
         Skip.IfNot(SynthFixture.EspeakAvailable, "espeak-ng or sox not installed");

@@ -12,6 +12,7 @@ namespace StreamingAnchor.Tests.Reliability;
 /// The catalogue of bad input and what each case must produce: the exception type (or exit code) and the words of its
 /// one-line message that let a user find the problem (file, line, field, what was expected).
 /// </summary>
+[Collection(LibTorchRngCollection.Name)]
 public class InputCatalogueTests
 {
     private const string Good = "{\"id\":\"a\",\"audio\":\"a.wav\",\"duration\":1.0,\"split\":\"train\",\"events\":[{\"label\":\"hey\",\"start\":0.2,\"end\":0.5}]}";
@@ -301,6 +302,7 @@ public class InputCatalogueTests
     }
 
     [Fact]
+    [Trait("Category", "E2E")]
     public void CliSecondWriterAndResumeOnChangedDataFailAtOnce()
     {
         using var dir = new ScratchDir();

@@ -11,6 +11,7 @@ namespace StreamingAnchor.Tests.Reliability;
 /// The refusals as a user meets them: `sal` run as a separate process exits non-zero with exactly one line on stderr
 /// naming the file; a WAV piped into /dev/stdin streams like any file.
 /// </summary>
+[Collection(LibTorchRngCollection.Name)]
 public sealed class ReliabilityCliTests
 {
     private static byte[] Streamed(float[] samples)
@@ -60,6 +61,7 @@ public sealed class ReliabilityCliTests
     }
 
     [Fact]
+    [Trait("Category", "E2E")]
     public void ExportOfNonFiniteWeightsAndEvalOfACorruptClipAreOneLine()
     {
         using var dir = new ScratchDir();

@@ -6,6 +6,7 @@ namespace StreamingAnchor.Tests.Synthesis;
 public sealed class AcousticConditionTests
 {
     [SkippableFact]
+    [Trait("Category", "E2E")]
     public void RoomAndCodecChangeTheAudioButNotTheEventsOrAnchors()
     {
         Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
@@ -45,6 +46,7 @@ public sealed class AcousticConditionTests
     }
 
     [SkippableFact]
+    [Trait("Category", "E2E")]
     public void EveryConditionAtOnceIsByteIdenticalForASeed()
     {
         Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");

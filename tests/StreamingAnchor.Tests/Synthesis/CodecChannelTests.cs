@@ -16,6 +16,7 @@ public sealed class CodecChannelTests
 
     [SkippableTheory]
     [MemberData(nameof(Channels))]
+    [Trait("Category", "E2E")]
     public void RoundTripChangesTheAudioButKeepsItInPlace(ChannelKind kind, int bitrate)
     {
         var why = CodecChannel.Unavailable(kind);

@@ -16,6 +16,7 @@ public sealed class CorpusTests
     }
 
     [SkippableFact]
+    [Trait("Category", "E2E")]
     public void EveryKeywordEventEndsAtTheKeywordsLastVoicedFrame()
     {
         Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
@@ -41,6 +42,7 @@ public sealed class CorpusTests
     }
 
     [SkippableFact]
+    [Trait("Category", "E2E")]
     public void SplitsShareNoVoiceAndNoNoiseFile()
     {
         Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
@@ -78,6 +80,7 @@ public sealed class CorpusTests
     }
 
     [SkippableFact]
+    [Trait("Category", "E2E")]
     public void BoneConductionFollowsTheWearerOnly()
     {
         Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
@@ -128,6 +131,7 @@ public sealed class CorpusTests
             .ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllBytes);
 
     [SkippableFact]
+    [Trait("Category", "E2E")]
     public void SameSeedGivesByteIdenticalFilesWhateverTheWorkerCount()
     {
         Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");

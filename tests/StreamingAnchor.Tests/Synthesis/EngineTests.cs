@@ -9,6 +9,7 @@ public sealed class EngineTests
 
     [SkippableTheory]
     [MemberData(nameof(Engines))]
+    [Trait("Category", "E2E")]
     public void KeywordIsCutTightlyForEveryVoiceOfTheEngine(string name)
     {
         ITtsEngine engine = name switch

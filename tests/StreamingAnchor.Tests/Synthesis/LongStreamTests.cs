@@ -42,6 +42,7 @@ public sealed class LongStreamTests
     }
 
     [SkippableFact]
+    [Trait("Category", "E2E")]
     public void LongStreamsAreLongNegativeInEverySplitAndDeterministic()
     {
         Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");

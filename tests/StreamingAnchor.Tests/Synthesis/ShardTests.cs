@@ -66,6 +66,7 @@ public sealed class ShardTests
     }
 
     [SkippableFact]
+    [Trait("Category", "E2E")]
     public void TwoConcurrentShardsAndAMergeGiveTheUnshardedCorpusByteForByte()
     {
         Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");

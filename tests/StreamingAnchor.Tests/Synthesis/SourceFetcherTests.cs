@@ -5,6 +5,7 @@ namespace StreamingAnchor.Tests.Synthesis;
 public sealed class SourceFetcherTests
 {
     [SkippableFact]
+    [Trait("Category", "E2E")]
     public void AnUndecodableRecordingIsAOneLineErrorAndIsRemembered()
     {
         Skip.If(!ToolRunner.Exists("ffmpeg"), "ffmpeg not installed (scripts/setup.sh installs it)");

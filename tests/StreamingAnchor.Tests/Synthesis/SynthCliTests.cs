@@ -6,6 +6,7 @@ namespace StreamingAnchor.Tests.Synthesis;
 public sealed class SynthCliTests
 {
     [SkippableFact]
+    [Trait("Category", "E2E")]
     public void SplitsOptionSetsTheShareOfEverySplit()
     {
         Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");

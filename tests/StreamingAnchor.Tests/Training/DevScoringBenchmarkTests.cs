@@ -2,6 +2,7 @@ using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Tests.Training;
 
+[Collection(LibTorchRngCollection.Name)]
 public class DevScoringBenchmarkTests
 {
     /// <summary>The benchmark compares like with like: both ways give the same posteriors (its timings are `sal bench dev`'s to report).</summary>

@@ -5,6 +5,7 @@ using TorchSharp;
 
 namespace StreamingAnchor.Tests.Training;
 
+[Collection(LibTorchRngCollection.Name)]
 public class TrainerStepCapTests
 {
     [Fact]

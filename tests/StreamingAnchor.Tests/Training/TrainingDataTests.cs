@@ -8,6 +8,7 @@ using StreamingAnchor.Training;
 namespace StreamingAnchor.Tests.Training;
 
 /// <summary>What `sal train` feeds the trainer (TrainingRun.LoadData over FeatureDataset) and what `sal eval` feeds back.</summary>
+[Collection(LibTorchRngCollection.Name)]
 public class TrainingDataTests
 {
     private static TrainConfig Config(string manifest) => new()

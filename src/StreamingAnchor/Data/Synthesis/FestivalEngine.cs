@@ -6,9 +6,9 @@ namespace StreamingAnchor.Data.Synthesis;
 
 /// <summary>
 /// Festival voices kal_diphone, ked_diphone and cmu_us_slt_arctic_hts, one <c>festival -b</c> process per batch (a
-/// process per utterance costs 0.2 s of start-up each). The script saves each waveform and its Segment end times.
+/// process per utterance would pay festival's start-up every time). The script saves each waveform and its Segment end times.
 /// Cut points: first phone start from the segments; last phone end from the segments for the HTS voice (exact) and
-/// from frame energy for the diphone voices (their reported times are 13-43 ms off). Timbre as in <see cref="FliteEngine"/>
+/// from frame energy for the diphone voices (their reported times drift). Timbre as in <see cref="FliteEngine"/>
 /// (the HTS voice takes no F0 target, so its pitch moves with the timbre).
 /// </summary>
 public sealed class FestivalEngine : ITtsEngine

@@ -4,7 +4,7 @@ using StreamingAnchor.Audio;
 namespace StreamingAnchor.Data.Synthesis;
 
 /// <summary>
-/// Flite voices kal16, awb, rms, slt (one process per utterance: ~45-100 per second per core). Cut points: the first
+/// Flite voices kal16, awb, rms, slt (one process per utterance; `sal bench tts` measures the rate). Cut points: the first
 /// phone's start from <c>-psdur</c> for every voice; the last phone's end from <c>-psdur</c> for slt and rms (a few ms
 /// accurate) and from frame energy for kal16 and awb, whose reported times drift. Timbre: the engine stretches the
 /// duration by the timbre factor and lowers its F0 target by it, then the audio is played that much faster

@@ -7,8 +7,8 @@ namespace StreamingAnchor.Data.Synthesis;
 /// voices and noises. Keys are ranked by a stable hash; the first 80 % go to train, the next 10 % to dev, the rest to
 /// test (dev and test get at least one key each when there are three or more). Non-espeak speakers are too few for
 /// hashing and are placed by hand: Kal, AWB, SLT train; RMS dev; KED test. SLT is the only female speaker among them,
-/// so it trains: with SLT held out alone for test, the test split measured transfer from male-only natural voices to a
-/// female one (demo corpus: dev EER 21 %, test 47 %) rather than generalisation to an unseen speaker.
+/// so it trains: with SLT held out alone for test, the test split would measure transfer from male-only natural voices
+/// to a female one rather than generalisation to an unseen speaker.
 /// </summary>
 public static class SplitAssigner
 {
