@@ -13,8 +13,9 @@ namespace StreamingAnchor.Cli.Commands;
 
 /// <summary>
 /// `sal demo`: the whole loop on a fresh machine. Synthesises a small keyword-spotting set, trains the same GRU with
-/// cross entropy and with SAL (same seed, data, schedule and budget), evaluates both in streaming mode and prints
-/// the comparison. Every stage reuses finished work, so an interrupted demo picks up where it stopped.
+/// cross entropy and with SAL (same seed, data, schedule and budget), evaluates both in streaming mode beside the
+/// project's shipped keyword model (models/hey_jarvis, when present) and prints the comparison. Every stage reuses
+/// finished work, so an interrupted demo picks up where it stopped.
 /// </summary>
 internal static class DemoCommand
 {
@@ -29,19 +30,26 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the data and of both trainings", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Torch threads (0 = the default, 1)", DefaultValueFactory = _ => 0 };
         var sources = new Option<string>("--sources") { Description = "Real speech/noise sources for the generator ('none' for generated noise only)", DefaultValueFactory = _ => "lincity,bucklespring" };
-        foreach (var o in new Option[] { output, clips, clipSeconds, epochs, window, seed, threads, sources })
+        var shipped = new Option<string?>("--shipped")
+        {
+            Description = $"Shipped model (run folder) to evaluate on the same test streams (default: the first {ShippedModel.DefaultFolder} above the current or the CLI's folder; '{ShippedModel.Off}' leaves it out)",
+        };
+        foreach (var o in new Option[] { output, clips, clipSeconds, epochs, window, seed, threads, sources, shipped })
         {
             command.Options.Add(o);
         }
         CommandAction.Set(command, parse =>
         {
+            // Looked up before any work, so a wrong --shipped folder is refused at once rather than after the training.
+            var lookup = ShippedModel.Locate(parse.GetValue(shipped), Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
             return Run(parse.GetValue(output)!, parse.GetValue(clips), parse.GetValue(clipSeconds), parse.GetValue(epochs),
-                parse.GetValue(window), parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(sources)!);
+                parse.GetValue(window), parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(sources)!, lookup);
         });
         return command;
     }
 
-    private static int Run(string root, int clips, double clipSeconds, int epochs, double window, int seed, int threads, string sources)
+    private static int Run(string root, int clips, double clipSeconds, int epochs, double window, int seed, int threads, string sources,
+        ShippedLookup shipped)
     {
         var total = Stopwatch.StartNew();
         root = Path.GetFullPath(root);
@@ -103,19 +111,27 @@ internal static class DemoCommand
             timings.Add(($"train {name}", stage.Elapsed.TotalSeconds));
         }
 
-        Console.WriteLine("demo: 4/4 streaming evaluation of both models on the test split");
+        Console.WriteLine($"demo: 4/4 streaming evaluation of the {(shipped.Folder is null ? "two" : "three")} models on the test split");
+        if (shipped.Notice is not null)
+        {
+            Console.WriteLine(shipped.Notice);
+        }
         stage = Stopwatch.StartNew();
+        // The test set holds minutes, not hours: 1 FA/h is the headline, 10 and 30 FA/h show the curve where it moves.
+        var evalConfig = EvaluationConfig.ForTask("kws") with { FaPerHourTargets = [1.0, 10.0, 30.0] };
         foreach (var (name, _) in runs)
         {
-            // The test set holds minutes, not hours: 1 FA/h is the headline, 10 and 30 FA/h show the curve where it moves.
-            var evalConfig = EvaluationConfig.ForTask("kws") with { FaPerHourTargets = [1.0, 10.0, 30.0] };
             summaries.Add(EvalCommand.Evaluate(Path.Combine(root, name), corpus.ManifestPath, "test", name, evalConfig));
+        }
+        if (shipped.Folder is not null)
+        {
+            summaries.Add(EvaluateShipped(shipped.Folder, corpus.ManifestPath, root, evalConfig));
         }
         var compareDir = Path.Combine(root, "compare");
         RunEvaluator.Compare(summaries, compareDir);
         timings.Add(("evaluation", stage.Elapsed.TotalSeconds));
 
-        var report = Report(summaries, corpus, baseConfig, runs.Select(r => r.Loss).ToList(), timings, total.Elapsed.TotalSeconds);
+        var report = Report(summaries, corpus, baseConfig, runs.Select(r => r.Loss).ToList(), shipped.Folder, timings, total.Elapsed.TotalSeconds);
         var reportPath = Path.Combine(root, "report.md");
         AtomicFile.WriteAllText(reportPath, report);
 
@@ -125,12 +141,31 @@ internal static class DemoCommand
             $"test set: {first.Streams} streams, {first.Hours * 60:0.0} min, {first.Events} keywords (1 false alarm = {1 / Math.Max(first.Hours, 1e-9):0.#} FA/h)"));
         EvalCommand.PrintTable(summaries);
         Console.WriteLine(FormattableString.Invariant($"demo finished in {total.Elapsed.TotalMinutes:0.0} min; report: {reportPath}"));
-        Console.WriteLine($"figures: {compareDir}/det.png, {compareDir}/latency.png, {root}/<ce|sal>/eval/trace.png");
+        Console.WriteLine($"figures: {compareDir}/det.png, {compareDir}/latency.png, {root}/<ce|sal{(shipped.Folder is null ? "" : $"|{ShippedFolder}")}>/eval/trace.png");
         return 0;
     }
 
+    /// <summary>Folder under the demo's root that receives the shipped model's evaluation.</summary>
+    public const string ShippedFolder = "shipped";
+
+    /// <summary>
+    /// Streams the shipped run folder over the demo's test split with the demo's evaluation settings. Its evaluation is
+    /// written to <c>ROOT/shipped/eval</c>: the shipped folder is committed and must stay as the recipe left it.
+    /// <para>
+    /// The test streams are unseen by the shipped model: no voice and no real-audio package of the demo's test split is
+    /// in its training corpus. Voices get their split from VoiceCatalog.Build via SplitAssigner.Assign/AssignSpeakers
+    /// (a rank by FNV-1a hash over the available voices, no seed), and every real-audio package has a fixed split in
+    /// RealSourceCatalog.All (SplitPool.PlaceSources keeps whole packages in one split); the demo and `sal recipe kws`
+    /// both synthesise "hey jarvis" with all engines, so with the same TTS voices installed (scripts/setup.sh) a demo
+    /// test voice or package is a test one in the recipe's corpus too, whatever either seed.
+    /// </para>
+    /// </summary>
+    public static EvaluationSummary EvaluateShipped(string shippedFolder, string manifest, string root, EvaluationConfig config) =>
+        EvalCommand.Evaluate(shippedFolder, manifest, "test", ShippedModel.Name(shippedFolder), config,
+            Path.Combine(root, ShippedFolder, RunEvaluator.EvalFolder));
+
     private static string Report(IReadOnlyList<EvaluationSummary> runs, SynthResult corpus, TrainConfig config, IReadOnlyList<LossConfig> losses,
-        IReadOnlyList<(string Stage, double Seconds)> timings, double totalSeconds)
+        string? shipped, IReadOnlyList<(string Stage, double Seconds)> timings, double totalSeconds)
     {
         var inv = CultureInfo.InvariantCulture;
         var first = runs[0].Result.AtThreshold;
@@ -142,6 +177,13 @@ internal static class DemoCommand
         sb.Append(inv, $"Losses: {string.Join(", ", losses.Select(l => l.Kind == "ce" ? "ce" : $"{l.Kind} (kernel {l.Kernel}, tau {l.Tau}, lambda {l.Lambda})"))}.\n\n");
         sb.Append(inv, $"Test: {first.Streams} streams, {first.Hours * 60:0.0} min, {first.Events} keywords; one false alarm is {1 / Math.Max(first.Hours, 1e-9):0.#} FA/h, ");
         sb.Append("so an FA/h target below that means no false alarm at all on this set.\n\n");
+        if (shipped is not null)
+        {
+            sb.Append(ShippedModel.Describe(shipped));
+            sb.Append(" Its training corpus shares no TTS voice and no real-audio package with this test split: both corpora take ");
+            sb.Append("their voice and package splits from the seed-independent catalogues (SplitAssigner, RealSourceCatalog), so ");
+            sb.Append("these test voices and packages were test-only there too (same TTS voices installed).\n\n");
+        }
         sb.Append(EvaluationSummary.ComparisonMarkdown(runs));
         sb.Append('\n');
         foreach (var r in runs)
@@ -152,7 +194,9 @@ internal static class DemoCommand
         sb.Append("\nTimings: ");
         sb.Append(string.Join(", ", timings.Select(t => string.Create(inv, $"{t.Stage} {t.Seconds:0} s"))));
         sb.Append(inv, $"; total {totalSeconds / 60:0.0} min on {Environment.ProcessorCount} cores.\n\n");
-        sb.Append("Figures: `compare/det.png`, `compare/latency.png`, `ce/eval/trace.png`, `sal/eval/trace.png`; per-run reports in `<run>/eval/report.md`.\n");
+        sb.Append("Figures: `compare/det.png`, `compare/latency.png`, `ce/eval/trace.png`, `sal/eval/trace.png`");
+        sb.Append(shipped is null ? "" : $", `{ShippedFolder}/eval/trace.png`");
+        sb.Append("; per-run reports in `<run>/eval/report.md`.\n");
         return sb.ToString();
     }
 }

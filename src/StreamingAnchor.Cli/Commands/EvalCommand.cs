@@ -73,7 +73,9 @@ internal static class EvalCommand
         return command;
     }
 
-    public static EvaluationSummary Evaluate(string runDir, string manifest, string split, string? name, EvaluationConfig? config = null)
+    /// <param name="outputFolder">Where the evaluation is written (null: the run's eval/).</param>
+    public static EvaluationSummary Evaluate(string runDir, string manifest, string split, string? name, EvaluationConfig? config = null,
+        string? outputFolder = null)
     {
         var label = name ?? Path.GetFileName(Path.GetFullPath(runDir));
         var last = -1;
@@ -85,7 +87,7 @@ internal static class EvalCommand
                 last = quarter;
                 Console.WriteLine($"{label}: streamed {p.Done}/{p.Total} clips");
             }
-        }));
+        }), outputFolder);
     }
 
     /// <summary>The comparison table: FRR and median latency at each target, EER, and the detector's frame cost.</summary>

@@ -19,15 +19,17 @@ public static class RunEvaluator
     /// <summary>Samples per pushed chunk: 100 ms, a typical device audio buffer.</summary>
     public const int ChunkSamples = StreamingPipeline.DeviceChunkSamples;
 
+    /// <param name="outputFolder">Where the metrics, report and figures go (null: the run's own eval/); a run that
+    /// must stay as shipped, such as the committed models/ folder `sal demo` evaluates, is written elsewhere.</param>
     public static EvaluationSummary Evaluate(string runPath, string manifestPath, string split = "test", string? name = null,
-        EvaluationConfig? config = null, IProgress<(int Done, int Total)>? progress = null)
+        EvaluationConfig? config = null, IProgress<(int Done, int Total)>? progress = null, string? outputFolder = null)
     {
         var scored = Score(runPath, manifestPath, split, progress);
         config ??= EvaluationConfig.ForTask(scored.Task);
         var result = DetectionEvaluator.Run(scored.Traces, config);
         var run = new RunDirectory(runPath);
         var summary = new EvaluationSummary(name ?? Path.GetFileName(run.Root.TrimEnd('/')), scored.Task, manifestPath, config, result);
-        Write(Path.Combine(run.Root, EvalFolder), summary, scored.Traces);
+        Write(outputFolder ?? Path.Combine(run.Root, EvalFolder), summary, scored.Traces);
         return summary;
     }
 

@@ -18,6 +18,9 @@ public class RecipeTests
         "--batch-size", "8", "--fine-tune-epochs", "1", "--mine-fa-per-hour", "1000", "--threads", "1",
     ];
 
+    // Six stages in one process: under a full test suite on 2 cores the synthesis alone took over 180 s.
+    private const int Limit = 900;
+
     [SkippableFact]
     [Trait("Category", "E2E")]
     public void TheRecipeRunsEveryStageAndARerunSkipsThemAll()
@@ -25,7 +28,7 @@ public class RecipeTests
         Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh)");
         using var dir = new ScratchDir();
         var output = dir.File("hey_jarvis");
-        var (code, stdout, stderr) = SalProcess.Run(["recipe", "kws", "--keyword", "hey jarvis", "--out", output, "--epochs", "1", .. Tiny]);
+        var (code, stdout, stderr) = SalProcess.Run(Limit, ["recipe", "kws", "--keyword", "hey jarvis", "--out", output, "--epochs", "1", .. Tiny]);
         Assert.True(code == 0, stderr);
 
         // Every stage's output is there.
@@ -51,16 +54,16 @@ public class RecipeTests
         Assert.Contains("parameters", report);
 
         // A rerun with the same settings runs nothing.
-        var again = SalProcess.Run(["recipe", "kws", "--keyword", "hey jarvis", "--out", output, "--epochs", "1", .. Tiny]);
+        var again = SalProcess.Run(Limit, ["recipe", "kws", "--keyword", "hey jarvis", "--out", output, "--epochs", "1", .. Tiny]);
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.Equal(6, again.Stderr.Split('\n').Count(l => l.Contains(": skipped, done before in ", StringComparison.Ordinal)));
         Assert.DoesNotContain("done in ", again.Stderr.Replace("done before in ", "", StringComparison.Ordinal));
 
         // Other settings are refused, naming them; with --force only the stages they change (and later ones) run again.
-        var changed = SalProcess.Run(["recipe", "kws", "--out", output, "--epochs", "2", .. Tiny]);
+        var changed = SalProcess.Run(Limit, ["recipe", "kws", "--out", output, "--epochs", "2", .. Tiny]);
         Assert.Equal(1, changed.ExitCode);
         Assert.Contains("epochs 1 -> 2", changed.Stderr);
-        var forced = SalProcess.Run(["recipe", "kws", "--out", output, "--epochs", "2", "--force", .. Tiny]);
+        var forced = SalProcess.Run(Limit, ["recipe", "kws", "--out", output, "--epochs", "2", "--force", .. Tiny]);
         Assert.True(forced.ExitCode == 0, forced.Stderr);
         Assert.Contains("] synth: skipped", forced.Stderr);
         Assert.Contains("] train: done in ", forced.Stderr);

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using StreamingAnchor.Models;
+using StreamingAnchor.Training;
+
+namespace StreamingAnchor.Cli.Commands;
+
+/// <summary>Where `sal demo` found the shipped model: its folder, or none with the one line that says where it looked.</summary>
+internal sealed record ShippedLookup(string? Folder, string? Notice);
+
+/// <summary>
+/// The project's shipped keyword model (`models/hey_jarvis`, made by `sal recipe kws`) as `sal demo` finds, names and
+/// describes it: everything is read from the folder (train.json, training.json, recipe.md), nothing is assumed.
+/// </summary>
+internal static partial class ShippedModel
+{
+    /// <summary>The folder, relative to the repository root, the integrator commits the shipped model to.</summary>
+    public const string DefaultFolder = "models/hey_jarvis";
+
+    /// <summary>`--shipped none`: leave the shipped model out.</summary>
+    public const string Off = "none";
+
+    /// <summary>
+    /// The folder named by <paramref name="option"/>: null or empty searches <see cref="DefaultFolder"/> in
+    /// <paramref name="currentDirectory"/>, <paramref name="baseDirectory"/> and their ancestors (the demo runs from a
+    /// clone's root, the CLI binary lives under it); "none" turns it off; a folder given explicitly must be a run folder.
+    /// </summary>
+    public static ShippedLookup Locate(string? option, string currentDirectory, string baseDirectory)
+    {
+        if (string.Equals(option, Off, StringComparison.OrdinalIgnoreCase))
+        {
+            return new ShippedLookup(null, null);
+        }
+        if (!string.IsNullOrEmpty(option))
+        {
+            var given = Path.GetFullPath(option, currentDirectory);
+            return File.Exists(Path.Combine(given, RunDirectory.ModelFile))
+                ? new ShippedLookup(given, null)
+                : throw new ArgumentException($"--shipped {option}: {given} holds no {RunDirectory.ModelFile} (a run folder written by sal train or sal recipe kws); pass --shipped {Off} to leave it out");
+        }
+        var starts = new[] { currentDirectory, baseDirectory }.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var start in starts)
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, DefaultFolder);
+                if (File.Exists(Path.Combine(candidate, RunDirectory.ModelFile)))
+                {
+                    return new ShippedLookup(candidate, null);
+                }
+            }
+        }
+        return new ShippedLookup(null,
+            $"demo: no shipped model found (no {DefaultFolder}/{RunDirectory.ModelFile} in {string.Join(" or ", starts)} or their parents); comparing the two demo models only");
+    }
+
+    /// <summary>The table's name: family and loss from train.json, the corpus hours from recipe.md's synth row when it has one.</summary>
+    public static string Name(string folder)
+    {
+        var config = Config(folder);
+        var parts = new List<string>();
+        if (config is not null)
+        {
+            parts.Add($"{config.Model.Family} {config.Loss.Kind}");
+        }
+        if (CorpusLine(folder) is { } corpus && HoursPattern().Match(corpus) is { Success: true } hours)
+        {
+            parts.Add($"{hours.Groups[1].Value} h");
+        }
+        return parts.Count == 0 ? "shipped" : $"shipped ({string.Join(", ", parts)})";
+    }
+
+    /// <summary>What the model is and what it was trained on, for the demo's report.md: factual lines read from the folder.</summary>
+    public static string Describe(string folder)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var config = Config(folder);
+        var training = new RunDirectory(folder).ReadTrainingSummary() as JsonObject;
+        var model = config is null ? "model settings unknown (no train.json)"
+            : $"{config.Model.Family}/{config.Model.Preset}{(config.Model.Hidden is { } h ? $" ({h} wide)" : "")}, loss {config.Loss.Kind}";
+        var text = $"Shipped model: `{folder}` ({model}";
+        if (training?["parameters"]?.GetValue<long>() is { } parameters)
+        {
+            text += string.Create(inv, $", {parameters:N0} parameters");
+        }
+        text += ").";
+        text += CorpusLine(folder) is { } corpus
+            ? $" Trained by `sal recipe kws` on its own corpus: {corpus} (its recipe.md)."
+            : " Its recipe.md (the training corpus) is not in the folder.";
+        if (training is not null)
+        {
+            text += string.Create(inv,
+                $" training.json: {training["trainClips"]} train and {training["devClips"]} dev streams, best epoch {training["bestEpoch"]} of {training["epochsDone"]}, selected by {training["selectedBy"]}.");
+        }
+        return text;
+    }
+
+    /// <summary>The result cell of recipe.md's synth row (`N streams, X h of audio ... in data/manifest.jsonl`), or null.</summary>
+    public static string? CorpusLine(string folder)
+    {
+        var path = Path.Combine(folder, "recipe.md");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        foreach (var line in File.ReadLines(path))
+        {
+            var cells = line.Split('|', StringSplitOptions.TrimEntries);
+            // "| synth | 3 min | 2,400 streams, 6 h of audio ... |" splits into "", "synth", time, result, "".
+            if (cells.Length >= 5 && cells[1] == "synth")
+            {
+                return cells[3];
+            }
+        }
+        return null;
+    }
+
+    private static TrainConfig? Config(string folder)
+    {
+        var path = Path.Combine(folder, TrainingRun.ConfigFile);
+        return File.Exists(path) ? TrainingRun.ReadConfig(path) : null;
+    }
+
+    [GeneratedRegex(@"([0-9]+(?:\.[0-9]+)?) h of audio", RegexOptions.CultureInvariant)]
+    private static partial Regex HoursPattern();
+}
