@@ -75,7 +75,7 @@ internal static class DemoCommand
         var corpus = SynthProgressView.Run(progress => CorpusGenerator.Generate(synth, progress));
         foreach (var w in corpus.Warnings)
         {
-            Console.WriteLine($"warning: {w}");
+            Console.Error.WriteLine($"warning: {w}");
         }
         timings.Add(("synthesis", stage.Elapsed.TotalSeconds));
 

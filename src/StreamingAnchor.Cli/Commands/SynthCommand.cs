@@ -131,7 +131,7 @@ internal static class SynthCommand
             }
             foreach (var m in measures.Where(m => m.Problem is not null))
             {
-                Console.WriteLine($"warning: {m.Problem}");
+                Console.Error.WriteLine($"warning: {m.Problem}");
             }
             return measures.Any(m => m.Problem is not null) ? 1 : 0;
         });
@@ -250,7 +250,7 @@ internal static class SynthCommand
             }
             foreach (var w in result.Warnings)
             {
-                Console.WriteLine($"warning: {w}");
+                Console.Error.WriteLine($"warning: {w}");
             }
             return 0;
         });

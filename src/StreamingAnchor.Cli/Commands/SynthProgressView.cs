@@ -3,12 +3,15 @@ using StreamingAnchor.Data.Synthesis;
 
 namespace StreamingAnchor.Cli.Commands;
 
-/// <summary>Renders generator progress: Spectre progress bars on a terminal, plain throttled lines when redirected.</summary>
+/// <summary>
+/// Renders generator progress: Spectre progress bars on a terminal, plain throttled lines on stderr when either stream
+/// is redirected, so stdout carries only results (the summary) and a pipe never mixes the two.
+/// </summary>
 internal static class SynthProgressView
 {
     public static T Run<T>(Func<IProgress<SynthProgress>, T> work)
     {
-        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        if (Console.IsOutputRedirected || Console.IsErrorRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
         {
             var last = new Dictionary<string, int>();
             var gate = new object();
@@ -18,7 +21,7 @@ internal static class SynthProgressView
                 {
                     if (p.Stage == "warning")
                     {
-                        Console.WriteLine($"warning: {p.Message}");
+                        Console.Error.WriteLine($"warning: {p.Message}");
                         return;
                     }
                     // One line per stage start, each further 10 %, and the end.
@@ -26,7 +29,7 @@ internal static class SynthProgressView
                     if (!last.TryGetValue(p.Stage, out var previous) || step > previous || (p.Done == p.Total && previous < 10))
                     {
                         last[p.Stage] = p.Done == p.Total ? 10 : step;
-                        Console.WriteLine($"{p.Stage}: {p.Done}/{p.Total}{(p.Message is null ? "" : " " + p.Message)}");
+                        Console.Error.WriteLine($"{p.Stage}: {p.Done}/{p.Total}{(p.Message is null ? "" : " " + p.Message)}");
                     }
                 }
             }));

@@ -27,6 +27,9 @@ public sealed class SynthCliTests
             Assert.Equal(["5", "0"], rows.Single(f => f[0] == "train")[1..3]);
             Assert.Equal(["4", "0"], rows.Single(f => f[0] == "test")[1..3]);
             Assert.Contains("disk: audio", stdout);
+            // Progress goes to stderr, results to stdout.
+            Assert.Contains("render: ", stderr);
+            Assert.DoesNotContain("render: ", stdout);
         }
         finally
         {
