@@ -17,7 +17,7 @@ public static class OnnxExporter
 {
     public const int Opset = 17;
     /// <summary>Version 2: the single-frame graph (one frame per call, shared conv ring buffers); 1: the multi-frame graph.</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = OnnxMetadata.FeaturesGraphFormatVersion;
 
     /// <summary>The version a multi-frame graph carries: its layout is that of version 1, which older readers run.</summary>
     public const int MultiFrameFormatVersion = 1;

@@ -24,9 +24,9 @@ public sealed class OnnxStreamingModel : IDisposable
         var meta = session.ModelMetadata.CustomMetadataMap;
         string Required(string key) => OnnxSession.Required(meta, key, Path, "sal export");
         var version = int.Parse(Required(OnnxMetadata.FormatVersion));
-        if (version > OnnxExporter.FormatVersion)
+        if (version > OnnxMetadata.FeaturesGraphFormatVersion)
         {
-            throw new InvalidDataException($"{Path}: export format version {version} is newer than this sal understands ({OnnxExporter.FormatVersion})");
+            throw new InvalidDataException($"{Path}: export format version {version} is newer than this sal understands ({OnnxMetadata.FeaturesGraphFormatVersion})");
         }
 
         InputDim = int.Parse(Required(OnnxMetadata.InputDim));
@@ -69,7 +69,7 @@ public sealed class OnnxStreamingModel : IDisposable
     {
         if (FrontEndJson is null)
         {
-            throw new InvalidDataException($"{Path}: no front-end config in the metadata (export it from a run that has {Models.RunDirectory.FrontEndFile})");
+            throw new InvalidDataException($"{Path}: no front-end config in the metadata (export it from a run that has frontend.json)");
         }
 
         try
@@ -89,7 +89,7 @@ public sealed class OnnxStreamingModel : IDisposable
     {
         if (NormalizerJson is null)
         {
-            throw new InvalidDataException($"{Path}: no normaliser in the metadata (export it from a run that has {Models.RunDirectory.NormalizerFile})");
+            throw new InvalidDataException($"{Path}: no normaliser in the metadata (export it from a run that has normalizer.json)");
         }
 
         try

@@ -4,6 +4,10 @@ namespace StreamingAnchor.Export;
 public static class OnnxMetadata
 {
     public const string FormatVersion = "sal.format_version";
+
+    /// <summary>The newest features-graph format this build writes and reads (OnnxExporter.FormatVersion); kept here so
+    /// the ONNX Runtime side checks it without referencing the Torch-side exporter.</summary>
+    public const int FeaturesGraphFormatVersion = 2;
     public const string ModelJson = "sal.model_json";
     public const string InputDim = "sal.input_dim";
     public const string NumClasses = "sal.num_classes";

@@ -112,7 +112,8 @@ public sealed class FbankExtractor
     }
 
     /// <summary>The analysis window as the extractor applies it (float), shared with the raw-audio ONNX export.</summary>
-    internal static float[] BuildWindow(FbankWindow kind, int n)
+    /// <remarks>Public because that exporter lives in the Torch assembly and bakes these very floats into its graph.</remarks>
+    public static float[] BuildWindow(FbankWindow kind, int n)
     {
         var w = new float[n];
         var a = 2 * Math.PI / (n - 1);
@@ -135,7 +136,8 @@ public sealed class FbankExtractor
     /// The mel filters as a dense [FftSize/2, MelBins] matrix (row-major), the same float weights <see cref="ComputeFrame"/>
     /// uses, so a graph that multiplies the power spectrum by it computes the same sums.
     /// </summary>
-    internal static float[] MelMatrix(FbankConfig c)
+    /// <remarks>Public because the raw-audio exporter (Torch assembly) bakes this matrix into its graph.</remarks>
+    public static float[] MelMatrix(FbankConfig c)
     {
         var (start, weights) = BuildMelBanks(c);
         var bins = c.FftSize / 2;
