@@ -192,6 +192,19 @@ internal static class PeersCommand
         }).ToList();
 
         ConsoleTable.Write(headers, lines, " | ");
+
+        if (rows.All(r => r.Result.OtherTargets is not null))
+        {
+            var nearMisses = rows[0].Result.AtThreshold.NearMisses;
+            Console.WriteLine($"false alarms outside the {nearMisses} near misses of the keyword the test set marks " +
+                              "(each cell: FRR, and the share of near misses that fired at that threshold):");
+            var other = new List<string> { "detector" };
+            other.AddRange(config.FaPerHourTargets.Select(t => $"{miss} @{Num(t)} other {rate} (near misses fired)"));
+            ConsoleTable.Write(other, rows.Select(r => new List<string> { r.Name }.Concat(config.FaPerHourTargets.Select(t =>
+                r.Result.OtherTargets!.FirstOrDefault(x => Math.Abs(x.FaPerHourTarget - t) < 1e-9)?.Point is { } p
+                    ? $"{Pct(p.Frr)} ({Pct(p.NearMissAcceptRate)})"
+                    : "-")).ToList()).ToList(), " | ");
+        }
     }
 
     private static string Num(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);

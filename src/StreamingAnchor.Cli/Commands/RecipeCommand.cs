@@ -65,6 +65,8 @@ internal static class RecipeCommand
         Text("--model", nameof(RecipeConfig.Model), "gru | lstm | tcn | dscnn | crnn", d.Model);
         Text("--preset", nameof(RecipeConfig.Preset), "small | medium | large", d.Preset);
         Number<int>("--hidden", nameof(RecipeConfig.Hidden), "width override of the preset (TCN channels, GRU units)", d.Hidden);
+        Number<double>("--dropout", nameof(RecipeConfig.Dropout), "dropout between the model's layers while training", d.Dropout);
+        Number<bool>("--augment", nameof(RecipeConfig.Augment), "true: seeded gain, time shift and SpecAugment on training batches (sal train --augment)", d.Augment);
         Text("--loss", nameof(RecipeConfig.Loss), "ce | focal | sal | sa+fl | safl | maxpool", d.Loss);
         Number<double>("--tau", nameof(RecipeConfig.Tau), "kernel spread in frames", d.Tau);
         Number<double>("--lambda", nameof(RecipeConfig.Lambda), "anchor emphasis of sal / sa+fl", d.Lambda);

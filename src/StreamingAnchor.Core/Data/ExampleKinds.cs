@@ -31,7 +31,9 @@ public static class ExampleKinds
     /// <item>no <c>meta</c> (imported corpora): speech, the usual negative of a keyword corpus;</item>
     /// <item><c>type</c> confusable, bystander or loudspeaker (trigger's near misses): confusable;</item>
     /// <item><c>type</c> noise, music, silence, ambience, motion, background or long* (long negative streams): background;</item>
-    /// <item>otherwise a text in <c>texts</c> (|-separated) that is a near miss of <c>keyword</c>: confusable;
+    /// <item>otherwise near misses marked in <c>near_miss</c> (<see cref="NearMissSpan"/>; the generator's phoneme-level
+    /// near misses are written as espeak mnemonics, which no text rule recognises) or a text in <c>texts</c>
+    /// (|-separated) that is a near miss of <c>keyword</c>: confusable;
     /// any text: speech; no text: background.</item>
     /// </list>
     /// </summary>
@@ -50,6 +52,10 @@ public static class ExampleKinds
         if (type is "noise" or "music" or "silence" or "ambience" or "motion" or "background" || type.StartsWith("long", StringComparison.Ordinal))
         {
             return ExampleKind.Background;
+        }
+        if (meta.TryGetValue(NearMissSpan.MetaKey, out var marked) && marked.Length > 0)
+        {
+            return ExampleKind.Confusable;
         }
         var texts = meta.TryGetValue("texts", out var joined)
             ? joined.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

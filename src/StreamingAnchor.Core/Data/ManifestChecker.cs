@@ -145,6 +145,11 @@ public static class ManifestChecker
             }
         }
 
+        if (!NearMissSpan.TryParse(e, out _, out var nearMissProblem))
+        {
+            Problem(nearMissProblem);
+        }
+
         foreach (var ev in e.Events)
         {
             if (string.IsNullOrWhiteSpace(ev.Label))

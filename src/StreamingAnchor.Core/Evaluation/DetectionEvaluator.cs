@@ -35,18 +35,27 @@ public static class DetectionEvaluator
         var frame = traces.All(t => t.FrameTargets is not null)
             ? FrameLevel(traces, smoothed, config.Detector.Threshold)
             : null;
-        return new EvaluationResult(curve, atThreshold, targets, EqualErrorRate(curve), frame);
+        var other = traces.Any(t => t.NearMisses.Count > 0)
+            ? config.FaPerHourTargets.Select(target => new TargetOperatingPoint(target, BestUnder(curve, target, p => p.OtherFaPerHour))).ToList()
+            : null;
+        return new EvaluationResult(curve, atThreshold, targets, EqualErrorRate(curve), frame) { OtherTargets = other };
     }
 
     /// <summary>Lowest FRR among points within the false-alarm budget (fewest false alarms on ties).</summary>
-    public static OperatingPoint BestUnder(IReadOnlyList<OperatingPoint> curve, double faPerHour)
+    /// <param name="faPerHourOf">Which false alarms count against the budget (default: all of them).</param>
+    public static OperatingPoint BestUnder(IReadOnlyList<OperatingPoint> curve, double faPerHour, Func<OperatingPoint, double>? faPerHourOf = null)
     {
-        var admissible = curve.Where(p => p.FaPerHour <= faPerHour + 1e-12).ToList();
+        faPerHourOf ??= p => p.FaPerHour;
+        var admissible = curve.Where(p => faPerHourOf(p) <= faPerHour + 1e-12).ToList();
         if (admissible.Count == 0)
         {
             var top = curve.OrderByDescending(p => p.Threshold).First();
             var empty = LatencyStats.From([]);
-            return top with { Threshold = double.PositiveInfinity, Hits = 0, FalseAlarms = 0, Ignored = 0, StreamsWithFalseAlarm = 0, Latency = empty, Latencies = [] };
+            return top with
+            {
+                Threshold = double.PositiveInfinity, Hits = 0, FalseAlarms = 0, Ignored = 0, StreamsWithFalseAlarm = 0, Latency = empty, Latencies = [],
+                NearMissAlarms = 0, NearMissesFired = 0,
+            };
         }
         return admissible.OrderBy(p => p.Frr).ThenBy(p => p.FalseAlarms).ThenBy(p => p.Threshold).First();
     }
@@ -94,13 +103,16 @@ public static class DetectionEvaluator
 
     private static OperatingPoint EvaluateSmoothed(IReadOnlyList<PosteriorTrace> traces, double[][] smoothed, EvaluationConfig config, double threshold)
     {
-        int events = 0, hits = 0, falseAlarms = 0, ignored = 0, streamsWithFa = 0;
+        int events = 0, hits = 0, falseAlarms = 0, ignored = 0, streamsWithFa = 0, nearMissAlarms = 0, nearMisses = 0, nearMissesFired = 0;
         double seconds = 0;
         var latencies = new List<double>();
         for (var i = 0; i < traces.Count; i++)
         {
             var detections = DetectionTrigger.Run(smoothed[i], traces[i].Classes, threshold, config.Detector);
-            var m = DetectionMatcher.Match(detections, traces[i].Events, config.Match);
+            var m = DetectionMatcher.Match(detections, traces[i].Events, config.Match, traces[i].NearMisses);
+            nearMissAlarms += m.NearMissAlarms;
+            nearMisses += m.NearMisses;
+            nearMissesFired += m.NearMissesFired;
             events += m.Events;
             hits += m.Hits;
             falseAlarms += m.FalseAlarms;
@@ -110,7 +122,13 @@ public static class DetectionEvaluator
             seconds += traces[i].DurationSeconds;
         }
         return new OperatingPoint(threshold, events, hits, falseAlarms, ignored, seconds / 3600.0, traces.Count, streamsWithFa,
-            LatencyStats.From(latencies)) { Latencies = latencies };
+            LatencyStats.From(latencies))
+        {
+            Latencies = latencies,
+            NearMissAlarms = nearMissAlarms,
+            NearMisses = nearMisses,
+            NearMissesFired = nearMissesFired,
+        };
     }
 
     private static FrameMetrics FrameLevel(IReadOnlyList<PosteriorTrace> traces, double[][] smoothed, double threshold)

@@ -15,10 +15,16 @@ public static class DetectionMatcher
     /// <summary>
     /// Detections are taken in time order; each goes to the earliest-anchored unhit event of its class whose window
     /// holds it (optimal for equal-width windows). A detection that finds none is a false alarm, including a second
-    /// detection of an already hit event: a device that fires twice on one keyword wakes up twice.
+    /// detection of an already hit event: a device that fires twice on one keyword wakes up twice. A false alarm from
+    /// the start of a near-miss phrase to <see cref="MatchConfig.AfterSeconds"/> after its end (the same slack a hit
+    /// gets after its anchor) is also counted as a near-miss alarm, on the first such phrase.
     /// </summary>
-    public static MatchResult Match(IReadOnlyList<Detection> detections, IReadOnlyList<EvalEvent> events, MatchConfig config)
+    public static MatchResult Match(IReadOnlyList<Detection> detections, IReadOnlyList<EvalEvent> events, MatchConfig config,
+        IReadOnlyList<NearMissSpan>? nearMisses = null)
     {
+        nearMisses ??= [];
+        var fired = new bool[nearMisses.Count];
+        var nearMissAlarms = 0;
         var order = Enumerable.Range(0, events.Count).OrderBy(i => events[i].Anchor).ToArray();
         var hit = new bool[events.Count];
         var latencies = new List<double>();
@@ -52,8 +58,23 @@ public static class DetectionMatcher
             else
             {
                 falseAlarms++;
+                for (var j = 0; j < nearMisses.Count; j++)
+                {
+                    if (d.Time >= nearMisses[j].Start - EdgeToleranceSeconds
+                        && d.Time <= nearMisses[j].End + config.AfterSeconds + EdgeToleranceSeconds)
+                    {
+                        fired[j] = true;
+                        nearMissAlarms++;
+                        break;
+                    }
+                }
             }
         }
-        return new MatchResult(events.Count, hit.Count(h => h), falseAlarms, ignored, latencies);
+        return new MatchResult(events.Count, hit.Count(h => h), falseAlarms, ignored, latencies)
+        {
+            NearMissAlarms = nearMissAlarms,
+            NearMisses = nearMisses.Count,
+            NearMissesFired = fired.Count(f => f),
+        };
     }
 }

@@ -3,11 +3,19 @@ namespace StreamingAnchor.Evaluation;
 /// <summary>
 /// A streaming evaluation: the DET sweep (ascending thresholds), the point at the configured threshold, the points at
 /// the false-alarm targets, the EER (event FRR = share of streams with a false alarm, interpolated; NaN when the test
-/// set has no events) and frame metrics when frame targets were given.
+/// set has no events) and frame metrics when frame targets were given. When the test set marks near misses of the
+/// keyword, <see cref="OtherTargets"/> holds the points chosen by false alarms per hour outside them.
 /// </summary>
 public sealed record EvaluationResult(
     IReadOnlyList<OperatingPoint> Curve,
     OperatingPoint AtThreshold,
     IReadOnlyList<TargetOperatingPoint> Targets,
     double Eer,
-    FrameMetrics? Frame);
+    FrameMetrics? Frame)
+{
+    /// <summary>
+    /// The false-alarm targets met by false alarms outside near-miss phrases (<see cref="OperatingPoint.OtherFaPerHour"/>),
+    /// each point also saying how many near misses fired; null when no stream marks near misses.
+    /// </summary>
+    public IReadOnlyList<TargetOperatingPoint>? OtherTargets { get; init; }
+}

@@ -69,6 +69,21 @@ public sealed record EvaluationSummary(string Name, string Task, string Data, Ev
         }
         sb.Append(Row($"threshold {Config.Detector.Threshold:0.###}", first));
         sb.Append('\n');
+        if (r.OtherTargets is { } other)
+        {
+            sb.Append(CultureInfo.InvariantCulture,
+                $"The test set marks {first.NearMisses} near misses of the keyword (one phoneme away, a word of it alone, rhymes). ");
+            sb.Append("Counting only the false alarms elsewhere (ordinary speech, music, noise), with the share of near misses that fired:\n\n");
+            sb.Append(CultureInfo.InvariantCulture, $"| operating point | threshold | {frr} | {fa} elsewhere | {fa} all | near misses fired | latency median |\n");
+            sb.Append("|---|---|---|---|---|---|---|\n");
+            foreach (var t in other)
+            {
+                var p = t.Point;
+                sb.Append(CultureInfo.InvariantCulture,
+                    $"| {fa} elsewhere <= {t.FaPerHourTarget:0.##} | {p.Threshold:0.####} | {Pct(p.Frr)} | {p.OtherFaPerHour:0.##} | {p.FaPerHour:0.##} | {p.NearMissesFired}/{p.NearMisses} ({Pct(p.NearMissAcceptRate)}) | {Ms(p.Latency.Median)} |\n");
+            }
+            sb.Append('\n');
+        }
         if (!double.IsNaN(r.Eer))
         {
             sb.Append(CultureInfo.InvariantCulture, $"EER (event {frr} = share of streams with a false alarm): {100 * r.Eer:0.0}%\n\n");

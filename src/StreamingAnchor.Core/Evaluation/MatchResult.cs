@@ -6,5 +6,13 @@ namespace StreamingAnchor.Evaluation;
 /// </summary>
 public sealed record MatchResult(int Events, int Hits, int FalseAlarms, int Ignored, IReadOnlyList<double> Latencies)
 {
+    /// <summary>False alarms (counted in <see cref="FalseAlarms"/> too) that fell on a near miss of the keyword.</summary>
+    public int NearMissAlarms { get; init; }
+
+    /// <summary>Near-miss phrases in the stream, and how many of them drew at least one false alarm.</summary>
+    public int NearMisses { get; init; }
+
+    public int NearMissesFired { get; init; }
+
     public int Misses => Events - Hits;
 }

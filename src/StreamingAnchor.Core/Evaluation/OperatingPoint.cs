@@ -18,7 +18,21 @@ public sealed record OperatingPoint(
     /// <summary>Latency of every hit in seconds (for histograms; metrics files keep them at the reported points only).</summary>
     public IReadOnlyList<double> Latencies { get; init; } = [];
 
+    /// <summary>False alarms that fell on near misses of the keyword (a subset of <see cref="FalseAlarms"/>).</summary>
+    public int NearMissAlarms { get; init; }
+
+    /// <summary>Near-miss phrases in the test set and how many drew at least one false alarm (0 when none are marked).</summary>
+    public int NearMisses { get; init; }
+
+    public int NearMissesFired { get; init; }
+
     public int Misses => Events - Hits;
+
+    /// <summary>False alarms per hour without those on near misses: what a device hears in ordinary speech, music and noise.</summary>
+    public double OtherFaPerHour => Hours > 0 ? (FalseAlarms - NearMissAlarms) / Hours : 0;
+
+    /// <summary>Share of near-miss phrases that drew a false alarm (0 when none are marked).</summary>
+    public double NearMissAcceptRate => NearMisses == 0 ? 0 : (double)NearMissesFired / NearMisses;
 
     /// <summary>False-reject rate: missed events over events (0 when there are no events).</summary>
     public double Frr => Events == 0 ? 0 : (double)Misses / Events;

@@ -14,6 +14,9 @@ public sealed record PosteriorTrace(
     IReadOnlyList<EvalEvent> Events,
     int[]? FrameTargets = null)
 {
+    /// <summary>Where the stream speaks near misses of the keyword (see <see cref="NearMissSpan"/>); empty when unknown.</summary>
+    public IReadOnlyList<NearMissSpan> NearMisses { get; init; } = [];
+
     public int Frames => Posteriors.Length / Classes;
 
     public void Validate()

@@ -74,6 +74,12 @@ public sealed record RecipeConfig
     /// <summary>Width override of the preset (channels of a TCN, units of a GRU); null: the preset's.</summary>
     public int? Hidden { get; init; } = 48;
 
+    /// <summary>Dropout between the model's layers while training (0: none).</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Seeded feature-domain augmentation of training batches (`sal train --augment`: gain, time shift, SpecAugment).</summary>
+    public bool Augment { get; init; }
+
     /// <summary>ce | focal | sal | sa+fl | safl | maxpool (exponential kernel).</summary>
     public string Loss { get; init; } = "sa+fl";
 
@@ -241,7 +247,8 @@ public sealed record RecipeConfig
     {
         Data = manifest,
         Task = Kind == RecipeKind.Onset ? "onset" : "kws",
-        Model = new ModelConfig { Family = Model, Preset = Preset, Hidden = Hidden },
+        Model = new ModelConfig { Family = Model, Preset = Preset, Hidden = Hidden, Dropout = Dropout },
+        Augment = Augment,
         Loss = new LossConfig { Kind = Loss, Kernel = "exp", Tau = Tau, Lambda = Lambda, Gamma = Gamma },
         Epochs = Epochs,
         BatchSize = BatchSize,
@@ -270,7 +277,7 @@ public sealed record RecipeConfig
     {
         RecipeStage.Synth => [nameof(Kind), nameof(Keyword), nameof(Hours), nameof(Clips), nameof(ClipSeconds), nameof(LongFraction), nameof(Engines),
             nameof(Sources), nameof(Seed)],
-        RecipeStage.Train => [nameof(Model), nameof(Preset), nameof(Hidden), nameof(Loss), nameof(Tau), nameof(Lambda), nameof(Gamma), nameof(Epochs),
+        RecipeStage.Train => [nameof(Model), nameof(Preset), nameof(Hidden), nameof(Dropout), nameof(Augment), nameof(Loss), nameof(Tau), nameof(Lambda), nameof(Gamma), nameof(Epochs),
             nameof(BatchSize), nameof(WindowSeconds), nameof(Sampler), nameof(EpochWindows), nameof(LearningRate), nameof(DevFaPerHour), nameof(Seed)],
         RecipeStage.Mine => [nameof(MineFaPerHour), nameof(HardNegativeWeight)],
         RecipeStage.FineTune => [nameof(FineTuneEpochs), nameof(FineTuneLearningRate), nameof(HardNegativeWeight)],

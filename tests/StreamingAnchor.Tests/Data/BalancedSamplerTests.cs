@@ -27,6 +27,11 @@ public class BalancedSamplerTests
             ["type"] = "positive", ["keyword"] = "hey jarvis", ["texts"] = "hey jarvis|the kettle has just boiled|asterisk/vm-goodbye",
         })));
         Assert.Equal(ExampleKind.Background, ExampleKinds.NegativeKind(Entry(new() { ["type"] = "negative", ["keyword"] = "hey jarvis", ["texts"] = "" })));
+        // A phoneme-level near miss (espeak mnemonics) is recognised by its mark, not by its text.
+        Assert.Equal(ExampleKind.Speech, ExampleKinds.NegativeKind(Entry(new() { ["type"] = "negative", ["keyword"] = "hey jarvis", ["texts"] = "h'eI dZ'A@fIs" })));
+        Assert.Equal(ExampleKind.Confusable, ExampleKinds.NegativeKind(Entry(new()
+            { ["type"] = "negative", ["keyword"] = "hey jarvis", ["texts"] = "h'eI dZ'A@fIs", [NearMissSpan.MetaKey] = "0.5-1.1" })));
+        Assert.Equal(ExampleKind.Background, ExampleKinds.NegativeKind(Entry(new() { ["type"] = "long-speech", [NearMissSpan.MetaKey] = "0.5-1.1" })));
         Assert.True(ExampleKinds.IsNearMiss("harvest", "hey jarvis"));
         Assert.True(ExampleKinds.IsNearMiss("hey jarbis", "hey jarvis"));
         Assert.False(ExampleKinds.IsNearMiss("HEY JARVIS", "hey jarvis"));

@@ -22,8 +22,11 @@ public class RecipeConfigTests
         Assert.Equal("sal", fileOnly.Loss);
         Assert.Equal(5, fileOnly.DevFaPerHour);
 
-        var flags = RecipeConfig.Resolve(RecipeKind.Onset, file, new JsonObject { ["epochs"] = 7, ["loss"] = "sa+fl" });
+        var flags = RecipeConfig.Resolve(RecipeKind.Onset, file, new JsonObject { ["epochs"] = 7, ["loss"] = "sa+fl", ["augment"] = true, ["dropout"] = 0.1 });
         Assert.Equal(7, flags.Epochs);
+        var train = flags.TrainConfig("m.jsonl");
+        Assert.True(train.Augment);
+        Assert.Equal(0.1, train.Model.Dropout);
         Assert.Equal("sa+fl", flags.Loss);
         Assert.Equal(2.5, flags.Hours);
 

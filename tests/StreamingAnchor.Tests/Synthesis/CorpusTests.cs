@@ -63,6 +63,19 @@ public sealed class CorpusTests
                 }
             }
         }
+        // Near misses are marked where they are spoken: inside the stream, at most one per text.
+        var marked = 0;
+        foreach (var entry in manifest.Entries)
+        {
+            var spans = NearMissSpan.Of(entry, result.ManifestPath);
+            marked += spans.Count;
+            Assert.True(spans.Count <= entry.Meta!["texts"].Split('|').Length, entry.Id);
+            foreach (var s in spans)
+            {
+                Assert.True(s.Start >= 0 && s.End > s.Start && s.End <= entry.Duration, $"{entry.Id}: near miss {s}");
+            }
+        }
+        Assert.True(marked > 0, "no near miss marked in 20 streams");
         // No exact digital silence anywhere: the noise floor covers the whole stream.
         foreach (var entry in manifest.Entries)
         {

@@ -5,5 +5,8 @@ namespace StreamingAnchor.Evaluation.Peers;
 /// <summary>One test stream for a peer: 16 kHz samples in [-1,1] and its ground-truth events (label 1).</summary>
 public sealed record PeerClip(string Id, float[] Samples, IReadOnlyList<EvalEvent> Events)
 {
+    /// <summary>Near misses of the keyword spoken in the stream (kws; see <see cref="NearMissSpan"/>).</summary>
+    public IReadOnlyList<NearMissSpan> NearMisses { get; init; } = [];
+
     public double DurationSeconds => Samples.Length / 16000.0;
 }

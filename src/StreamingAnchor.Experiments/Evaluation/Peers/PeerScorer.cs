@@ -46,7 +46,7 @@ public static class PeerScorer
                 audio += (leadInSamples + offset + clip.Samples.Length) / 16000.0;
                 var posteriors = trace.OnFrames(FrameCount(clip.Samples.Length));
                 var id = offsets.Count == 1 ? clip.Id : $"{clip.Id}@{offset * 1000.0 / 16000:0.#}ms";
-                traces.Add(new PosteriorTrace(id, posteriors, 1, clip.DurationSeconds, clip.Events));
+                traces.Add(new PosteriorTrace(id, posteriors, 1, clip.DurationSeconds, clip.Events) { NearMisses = clip.NearMisses });
                 progress?.Report((traces.Count, total));
             }
         }

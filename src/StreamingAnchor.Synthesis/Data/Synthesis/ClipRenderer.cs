@@ -268,6 +268,13 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         if (config.Task != SynthTask.Onset)
         {
             meta["keyword"] = TextBank.CleanText(config.Keyword);
+            // Where the near misses are, so an evaluation can report false alarms on them apart from the rest.
+            var nearMisses = segments.Where(s => s.Item.Kind == ItemKind.Confusable).OrderBy(s => s.Start)
+                .Select(s => new NearMissSpan(s.StartSeconds, s.EndSeconds)).ToList();
+            if (nearMisses.Count > 0)
+            {
+                meta[NearMissSpan.MetaKey] = NearMissSpan.Format(nearMisses);
+            }
         }
         plan.Acoustics.Describe(meta, channel);
         var phrase = segments.FirstOrDefault(s => s.Item.Kind == ItemKind.Keyword && s.Item.Role is SpeakerRole.Bystander or SpeakerRole.Loudspeaker);

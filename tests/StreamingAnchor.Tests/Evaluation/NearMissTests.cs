@@ -1,0 +1,83 @@
+using StreamingAnchor.Data;
+using StreamingAnchor.Evaluation;
+
+namespace StreamingAnchor.Tests.Evaluation;
+
+/// <summary>False alarms on marked near misses of the keyword are counted apart (and still counted in the total).</summary>
+public class NearMissTests
+{
+    private static readonly MatchConfig Window = new() { BeforeSeconds = 0.5, AfterSeconds = 1.0 };
+
+    [Fact]
+    public void AFalseAlarmFromANearMissStartToOneSecondAfterItsEndIsANearMissAlarm()
+    {
+        var spans = new[] { new NearMissSpan(10.0, 10.6), new NearMissSpan(20.0, 20.5) };
+        var detections = new[]
+        {
+            new Detection(9.99, 1, 0.9, 0),  // before the first span: an ordinary false alarm
+            new Detection(10.3, 1, 0.9, 0),  // inside it
+            new Detection(11.6, 1, 0.9, 0),  // its end + 1 s, inclusive
+            new Detection(21.6, 1, 0.9, 0),  // 1.1 s after the second span: ordinary again
+            new Detection(30.1, 1, 0.9, 0),  // a hit of the event at 30
+        };
+        var m = DetectionMatcher.Match(detections, [new EvalEvent(1, 30.0, 29.5, 30.0)], Window, spans);
+        Assert.Equal(1, m.Hits);
+        Assert.Equal(4, m.FalseAlarms);
+        Assert.Equal(2, m.NearMissAlarms);
+        Assert.Equal(2, m.NearMisses);
+        Assert.Equal(1, m.NearMissesFired);
+    }
+
+    [Fact]
+    public void WithoutMarkedNearMissesNothingChanges()
+    {
+        var m = DetectionMatcher.Match([new Detection(10.3, 1, 0.9, 0)], [], Window);
+        Assert.Equal(1, m.FalseAlarms);
+        Assert.Equal(0, m.NearMissAlarms);
+        Assert.Equal(0, m.NearMisses);
+    }
+
+    [Fact]
+    public void OtherTargetsIgnoreNearMissAlarmsAndSayHowManyFired()
+    {
+        // One hour: the keyword at 100 s (posterior 0.6), a near miss at 200 s that scores 0.8, nothing else.
+        var posteriors = new float[360_000];
+        posteriors[(int)Math.Round((100.1 - 0.025) / 0.01)] = 0.6f;
+        posteriors[(int)Math.Round((200.2 - 0.025) / 0.01)] = 0.8f;
+        var trace = new PosteriorTrace("s", posteriors, 1, 3600, [new EvalEvent(1, 100.0, 99.5, 100.0)])
+        {
+            NearMisses = [new NearMissSpan(199.8, 200.3)],
+        };
+        var config = new EvaluationConfig
+        {
+            Detector = new DetectorConfig { SmoothingFrames = 1, Threshold = 0.5, RefractorySeconds = 0.5 },
+            FaPerHourTargets = [0.5],
+            Thresholds = [0.5, 0.7, 0.9],
+        };
+        var result = DetectionEvaluator.Run([trace], config);
+        // Counting every false alarm, 0.5 FA/h needs a threshold above the near miss, and the keyword is lost.
+        Assert.Equal(1.0, result.Targets[0].Point.Frr);
+        var other = Assert.Single(result.OtherTargets!);
+        Assert.Equal(0.5, other.Point.Threshold);
+        Assert.Equal(0.0, other.Point.Frr);
+        Assert.Equal(1, other.Point.FalseAlarms);
+        Assert.Equal(0.0, other.Point.OtherFaPerHour);
+        Assert.Equal(1.0, other.Point.NearMissAcceptRate);
+        Assert.Null(DetectionEvaluator.Run([trace with { NearMisses = [] }], config).OtherTargets);
+    }
+
+    [Fact]
+    public void SpansRoundTripThroughTheManifestAndABadOneNamesTheClipFieldAndWhatWasExpected()
+    {
+        var spans = new[] { new NearMissSpan(0.125, 0.7), new NearMissSpan(1.0 / 3, 2.5) };
+        var entry = new ManifestEntry
+        {
+            Id = "c1", Audio = "a.wav", Duration = 3, Split = "test", Events = [],
+            Meta = new Dictionary<string, string> { [NearMissSpan.MetaKey] = NearMissSpan.Format(spans) },
+        };
+        Assert.Equal(spans, NearMissSpan.Of(entry, "m.jsonl"));
+        var bad = entry with { Meta = new Dictionary<string, string> { [NearMissSpan.MetaKey] = "0.1-0.5,2.9-3.5" } };
+        var ex = Assert.Throws<FormatException>(() => NearMissSpan.Of(bad, "m.jsonl"));
+        Assert.Equal("m.jsonl: clip 'c1': meta.near_miss holds '2.9-3.5', expected start-end in seconds with 0 <= start <= end <= the clip's duration (3 s), pairs joined by ','", ex.Message);
+    }
+}
