@@ -15,7 +15,10 @@ public sealed record EvaluationConfig
 
     /// <summary>
     /// A uniform grid plus finer steps near 0 and 1, where well-trained detectors put their posteriors, plus one
-    /// threshold above 1 (the silent detector) so every false-alarm target has an admissible point.
+    /// threshold above 1 (the silent detector) so every false-alarm target has an admissible point. Near 1 the steps
+    /// go down to 1 - 2e-7, close to float32's resolution there (6e-8): a confident model's false alarms and hits
+    /// both sit above 0.99999, and a coarser top end left low false-alarm budgets unused (the onset recipe's test
+    /// had 0 false onsets at 0.99999 and more than its budget at the next step down).
     /// </summary>
     public static IReadOnlyList<double> DefaultThresholds { get; } = BuildDefaultThresholds();
 
@@ -38,7 +41,8 @@ public sealed record EvaluationConfig
         {
             list.Add(i / 100.0);
         }
-        foreach (var x in new[] { 1e-4, 1e-3, 3e-3, 5e-3, 0.995, 0.998, 0.999, 0.9995, 0.9999, 0.99999 })
+        foreach (var x in new[] { 1e-4, 1e-3, 3e-3, 5e-3, 0.995, 0.998, 0.999, 0.9995, 0.9998, 0.9999, 0.99995, 0.99998, 0.99999,
+                     1 - 5e-6, 1 - 2e-6, 1 - 1e-6, 1 - 5e-7, 1 - 2e-7 })
         {
             list.Add(x);
         }

@@ -136,4 +136,23 @@ public class DetectionEvaluatorTests
         Assert.Equal(5.0, LatencyStats.Percentile(sorted, 0.5), 12);
         Assert.Equal(1.5, LatencyStats.Percentile([1.0, 2.0], 0.5), 12);
     }
+
+    [Fact]
+    public void TheDefaultSweepSeparatesScoresNearOneAtFloatResolution()
+    {
+        // A confident model: the keyword scores 1 - 1e-6, a false alarm 1 - 4e-6 (both as float32), over one hour.
+        var posteriors = new float[360_000];
+        posteriors[1000] = (float)(1 - 1e-6);
+        posteriors[200_000] = (float)(1 - 4e-6);
+        var trace = new PosteriorTrace("c", posteriors, 1, 3600, [new EvalEvent(1, 10.0, 9.5, 10.0)]);
+        var config = new EvaluationConfig
+        {
+            Detector = new DetectorConfig { SmoothingFrames = 1, Threshold = 0.5, RefractorySeconds = 0.5 },
+            FaPerHourTargets = [0.5],
+        };
+        var point = DetectionEvaluator.Run([trace], config).Targets[0].Point;
+        Assert.Equal(0.0, point.Frr);
+        Assert.Equal(0, point.FalseAlarms);
+        Assert.True(point.Threshold is > 1 - 4e-6 and <= 1 - 1e-6, $"threshold {point.Threshold}");
+    }
 }
