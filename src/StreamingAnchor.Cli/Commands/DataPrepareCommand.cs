@@ -65,7 +65,7 @@ internal static class DataPrepareCommand
             {
                 BatchSize = parse.GetValue(batch),
                 Seed = parse.GetValue(seed),
-                WindowFrames = parse.GetValue(window) is { } w ? (int)Math.Round(w * 100) : null,
+                WindowFrames = parse.GetValue(window) is { } w ? (int)Math.Round(w * FrameClock.Of(options.Fbank).FramesPerSecond) : null,
                 Augment = augment,
             };
             if (data.Clips("train").Count == 0)
@@ -86,7 +86,7 @@ internal static class DataPrepareCommand
                 }
             }
             var seconds = sw.Elapsed.TotalSeconds;
-            Console.WriteLine(string.Create(c, $"train epoch 0: {batches} batches, {rows} rows, padding {100.0 * (padded - valid) / Math.Max(1, padded):0.0}% of frames, built in {seconds:0.00} s ({valid / 100.0 / Math.Max(seconds, 1e-9):0} s of audio per second)"));
+            Console.WriteLine(string.Create(c, $"train epoch 0: {batches} batches, {rows} rows, padding {100.0 * (padded - valid) / Math.Max(1, padded):0.0}% of frames, built in {seconds:0.00} s ({valid / options.Rule.Clock.FramesPerSecond / Math.Max(seconds, 1e-9):0} s of audio per second)"));
             return 0;
         });
         return command;

@@ -119,7 +119,7 @@ internal static class PeersCommand
                     $"warning: {runPath}: judged on {events} events, the peer on {testSet.EventCount} (the run's labels differ from the peer's rule)");
             }
             rows.Add(new DetectorComparisonRow(name, "ours", scored.Parameters, scored.WeightBytes, scored.RealTimeFactor,
-                scored.Traces.Count, scored.Traces.Sum(t => t.DurationSeconds) / 3600.0, DetectionEvaluator.Run(scored.Traces, config)));
+                scored.Traces.Count, scored.Traces.Sum(t => t.DurationSeconds) / 3600.0, DetectionEvaluator.Run(scored.Traces, config.On(scored.Clock))));
         }
 
         Console.WriteLine($"{task} on {dataPath} [{split}]: {testSet.Clips.Count} streams, {testSet.Hours:0.###} h, " +

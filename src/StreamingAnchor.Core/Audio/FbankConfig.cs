@@ -13,7 +13,11 @@ namespace StreamingAnchor.Audio;
 /// </summary>
 public sealed record FbankConfig
 {
-    public int SampleRate { get; init; } = 16000;
+    /// <summary>The device contract's input rate: audio is 16 kHz mono inside the library, resampled on read.</summary>
+    public const int DeviceSampleRate = 16000;
+
+    // The default frame geometry, the one place it is written down (Anchors/FrameClock.Default reads it from here).
+    public int SampleRate { get; init; } = DeviceSampleRate;
     public int WindowSamples { get; init; } = 400;
     public int HopSamples { get; init; } = 160;
     public int FftSize { get; init; } = 512;

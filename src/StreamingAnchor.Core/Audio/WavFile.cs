@@ -39,7 +39,7 @@ public static class WavFile
     /// <paramref name="targetRate"/> unless it is null. With <paramref name="requireSamples"/> an empty data chunk
     /// is an error instead of an empty clip.
     /// </summary>
-    public static AudioClip Read(string path, int? targetRate = 16000, bool requireSamples = false)
+    public static AudioClip Read(string path, int? targetRate = FbankConfig.DeviceSampleRate, bool requireSamples = false)
     {
         CheckTargetRate(targetRate);
         using var stream = OpenInput(path);
@@ -50,7 +50,7 @@ public static class WavFile
     /// Reads WAV data from any stream (seekable or not), naming it <paramref name="name"/> in errors. A seekable stream
     /// must be positioned at the start of the RIFF header.
     /// </summary>
-    public static AudioClip Read(Stream stream, string name, int? targetRate = 16000, bool requireSamples = false)
+    public static AudioClip Read(Stream stream, string name, int? targetRate = FbankConfig.DeviceSampleRate, bool requireSamples = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
         CheckTargetRate(targetRate);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 
 namespace StreamingAnchor.Data;
@@ -64,6 +65,12 @@ public sealed class FeatureDataset : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Rule.Validate();
         options.Fbank.Validate();
+        if (options.Rule.Clock != FrameClock.Of(options.Fbank))
+        {
+            // Labels on another grid than the features would put every target and anchor at the wrong frames.
+            throw new ArgumentException(
+                $"dataset options: the task rule's frame clock ({options.Rule.Clock}) is not the front end's ({FrameClock.Of(options.Fbank)})");
+        }
         var entries = manifest.Entries
             .Where(e => options.Splits is null || options.Splits.Contains(e.Split, StringComparer.OrdinalIgnoreCase))
             .ToList();

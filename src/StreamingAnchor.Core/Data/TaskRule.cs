@@ -8,7 +8,7 @@ namespace StreamingAnchor.Data;
 /// <summary>
 /// Turns a clip's events into frame targets and anchors (docs/data.md, "Task rules").
 /// <list type="bullet">
-/// <item>Kws / Trigger: for an event ending at frame a = (16000 end - 400) / 160, frames
+/// <item>Kws / Trigger: for an event ending at frame a = <see cref="Clock"/>.TimeToFrame(end) (the frame that ends there), frames
 /// t in [ceil(a) + PositiveStart, ceil(a) + PositiveEnd) are positive; the anchor is a (the keyword end).</item>
 /// <item>Onset: frames whose end time lies in [start, end] are positive (ceil(a_start) .. floor(a_end)); the anchor is
 /// a_start.</item>
@@ -34,6 +34,7 @@ public sealed record TaskRule
     /// <summary>Whether manifest <c>anchors</c> override the rule's anchors.</summary>
     public bool UseExplicitAnchors { get; init; } = true;
 
+    /// <summary>The frame grid targets and anchors are placed on: the front end's (FeatureDataset refuses any other).</summary>
     public FrameClock Clock { get; init; } = FrameClock.Default;
 
     /// <summary>Positive classes K.</summary>

@@ -1,3 +1,5 @@
+using StreamingAnchor.Anchors;
+
 namespace StreamingAnchor.Evaluation;
 
 /// <summary>How frame posteriors become detections.</summary>
@@ -12,11 +14,15 @@ public sealed record DetectorConfig
     /// <summary>After a detection no other detection (of any class) fires for this long.</summary>
     public double RefractorySeconds { get; init; } = 1.0;
 
-    /// <summary>Hop between frames in seconds (10 ms, see docs/architecture.md).</summary>
-    public double HopSeconds { get; init; } = 0.010;
+    /// <summary>Hop between frames in seconds; set from the run's front end by <see cref="On"/>.</summary>
+    public double HopSeconds { get; init; } = FrameClock.Default.HopSeconds;
 
-    /// <summary>End time of frame 0 in seconds (25 ms window).</summary>
-    public double FirstFrameEndSeconds { get; init; } = 0.025;
+    /// <summary>End time of frame 0 in seconds (the window); set from the run's front end by <see cref="On"/>.</summary>
+    public double FirstFrameEndSeconds { get; init; } = FrameClock.Default.FirstFrameEndSeconds;
+
+    /// <summary>This detector on <paramref name="clock"/>'s frame grid (a run's front end decides its time stamps).</summary>
+    public DetectorConfig On(FrameClock clock) =>
+        this with { HopSeconds = clock.HopSeconds, FirstFrameEndSeconds = clock.FirstFrameEndSeconds };
 
     /// <summary>Refractory period in whole frames: the next detection may fire this many frames later or more.</summary>
     public int RefractoryFrames => Math.Max(1, (int)Math.Ceiling(RefractorySeconds / HopSeconds - 1e-9));

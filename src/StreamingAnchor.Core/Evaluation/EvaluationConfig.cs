@@ -1,3 +1,5 @@
+using StreamingAnchor.Anchors;
+
 namespace StreamingAnchor.Evaluation;
 
 /// <summary>Everything a streaming evaluation depends on: the detector, the hit rule, the sweep and the reported targets.</summary>
@@ -33,6 +35,9 @@ public sealed record EvaluationConfig
         },
         _ => new EvaluationConfig(),
     };
+
+    /// <summary>This evaluation with its detector on <paramref name="clock"/>'s frame grid (the run's front end).</summary>
+    public EvaluationConfig On(FrameClock clock) => this with { Detector = Detector.On(clock) };
 
     private static double[] BuildDefaultThresholds()
     {

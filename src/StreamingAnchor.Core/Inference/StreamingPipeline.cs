@@ -1,3 +1,4 @@
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Evaluation;
 
@@ -31,11 +32,7 @@ public sealed class StreamingPipeline
     {
         this.scorer = scorer;
         this.frontEnd = frontEnd;
-        detectorConfig = detector with
-        {
-            HopSeconds = (double)frontEnd.HopSamples / frontEnd.SampleRate,
-            FirstFrameEndSeconds = (double)frontEnd.WindowSamples / frontEnd.SampleRate,
-        };
+        detectorConfig = detector.On(FrameClock.Of(frontEnd));
         detectorConfig.Validate();
     }
 

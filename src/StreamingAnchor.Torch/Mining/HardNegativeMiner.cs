@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
 using StreamingAnchor.Evaluation;
@@ -38,7 +39,7 @@ public static class HardNegativeMiner
                 $"{options.Run}: the model also reads the streams {string.Join(", ", opened.Audio.StreamNames)}; mining cuts audio windows only");
         }
         var task = RunEvaluator.TaskOf(opened.Run);
-        var evaluation = EvaluationConfig.ForTask(task);
+        var evaluation = EvaluationConfig.ForTask(task).On(FrameClock.Of(opened.FrontEnd));
         var pipeline = opened.Pipeline(evaluation.Detector);
         var modelKey = ModelKey(opened.Run);
         Directory.CreateDirectory(options.Out);

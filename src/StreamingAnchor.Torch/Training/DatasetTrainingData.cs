@@ -1,3 +1,4 @@
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Data;
 using StreamingAnchor.Training;
 
@@ -41,6 +42,8 @@ public sealed class DatasetTrainingData : ITrainingData
     public int InputDim => Dataset.InputDim;
 
     public int NumClasses => Dataset.NumClasses;
+
+    public FrameClock Clock => Dataset.Options.Rule.Clock;
 
     /// <summary>Batches per epoch (epoch 0's plan; random crops keep the count fixed across epochs).</summary>
     public int TrainBatchesPerEpoch => Dataset.BatchCount(TrainSplit, TrainOptions);

@@ -1,3 +1,4 @@
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Data;
 
 namespace StreamingAnchor.Training;
@@ -41,6 +42,8 @@ public sealed class HardNegativeTrainingData : ITrainingData
     public int InputDim => _base.InputDim;
 
     public int NumClasses => _base.NumClasses;
+
+    public FrameClock Clock => _base.Clock;
 
     /// <summary>Hard-negative batches per epoch.</summary>
     public int HardBatchesPerEpoch => (int)Math.Round(_hardBatchesPerPass * Weight);

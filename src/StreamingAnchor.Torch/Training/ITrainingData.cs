@@ -1,3 +1,4 @@
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Data;
 
 namespace StreamingAnchor.Training;
@@ -12,6 +13,9 @@ public interface ITrainingData
 
     /// <summary>C of the model: 1 for a binary sigmoid output, K + 1 for softmax over background and K classes.</summary>
     int NumClasses { get; }
+
+    /// <summary>The frame grid of the features and labels (the run's front end); dev detections are stamped on it.</summary>
+    FrameClock Clock { get; }
 
     int TrainBatchesPerEpoch { get; }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
 using StreamingAnchor.Evaluation;
@@ -25,7 +26,8 @@ public static class RunEvaluator
         EvaluationConfig? config = null, IProgress<(int Done, int Total)>? progress = null, string? outputFolder = null)
     {
         var scored = Score(runPath, manifestPath, split, progress);
-        config ??= EvaluationConfig.ForTask(scored.Task);
+        // The detector stamps frames on the run's grid, whatever evaluation settings were passed.
+        config = (config ?? EvaluationConfig.ForTask(scored.Task)).On(scored.Clock);
         var result = DetectionEvaluator.Run(scored.Traces, config);
         var run = new RunDirectory(runPath);
         var summary = new EvaluationSummary(name ?? Path.GetFileName(run.Root.TrimEnd('/')), scored.Task, manifestPath, config, result);
@@ -56,7 +58,8 @@ public static class RunEvaluator
         using var opened = RunScorer.Open(runPath);
         var task = TaskOf(opened.Run);
         var pipeline = opened.Pipeline(new DetectorConfig());
-        var rule = TrainingRun.RuleOf(task, opened.Spec.Labels);
+        var clock = FrameClock.Of(pipeline.FrontEnd);
+        var rule = TrainingRun.RuleOf(task, opened.Spec.Labels, clock);
         var streamNames = pipeline.StreamNames;
         var sampleRate = pipeline.FrontEnd.SampleRate;
         var traces = new List<PosteriorTrace>(entries.Count);
@@ -82,7 +85,7 @@ public static class RunEvaluator
         var parameters = opened.Model.parameters().Sum(p => p.numel());
         var weights = opened.Run.PathOf(RunDirectory.WeightsFile);
         return new RunTraces(task, traces, parameters, File.Exists(weights) ? new FileInfo(weights).Length : 0,
-            audioSeconds, streamSeconds);
+            audioSeconds, streamSeconds) { Clock = clock };
     }
 
     /// <summary>The task a run was trained for (train.json; kws for a run folder without one).</summary>

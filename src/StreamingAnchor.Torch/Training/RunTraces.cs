@@ -1,3 +1,4 @@
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Evaluation;
 
 namespace StreamingAnchor.Training;
@@ -14,6 +15,9 @@ public sealed record RunTraces(
     double AudioSeconds,
     double StreamSeconds)
 {
+    /// <summary>The run's frame grid (its frontend.json): detections on these traces are stamped on it.</summary>
+    public required FrameClock Clock { get; init; }
+
     /// <summary>Compute time over audio time (at whatever thread count libtorch was set to).</summary>
     public double RealTimeFactor => AudioSeconds > 0 ? StreamSeconds / AudioSeconds : double.NaN;
 }

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using StreamingAnchor.Anchors;
+using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
 using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
@@ -62,8 +64,23 @@ public sealed record TrainConfig
     /// <summary>The augmentation the trainer applies, or null for none.</summary>
     public AugmentOptions? ResolvedAugmentation => Augment ? Augmentation ?? DefaultAugmentation : null;
 
-    /// <summary>The training window in frames (10 ms hop), or null for whole clips.</summary>
-    public int? WindowFrames => WindowSeconds is { } w ? Math.Max(1, (int)Math.Round(w * 100)) : null;
+    /// <summary>
+    /// The front end (frame geometry and filterbank) the run trains with and records as frontend.json; null: the
+    /// default (<see cref="FbankConfig"/>: 25 ms windows every 10 ms at 16 kHz). A --config file sets a non-default
+    /// hop with <c>"frontEnd": { "hopSamples": 320 }</c>; labels, windows, dev scoring and evaluation follow it.
+    /// </summary>
+    public FbankConfig? FrontEnd { get; init; }
+
+    /// <summary>The front end this run trains with.</summary>
+    [JsonIgnore]
+    public FbankConfig ResolvedFrontEnd => FrontEnd ?? new FbankConfig();
+
+    /// <summary>The run's frame grid (<see cref="ResolvedFrontEnd"/>'s).</summary>
+    [JsonIgnore]
+    public FrameClock Clock => FrameClock.Of(ResolvedFrontEnd);
+
+    /// <summary>The training window in frames of the run's hop, or null for whole clips.</summary>
+    public int? WindowFrames => WindowSeconds is { } w ? Clock.FramesOf(w) : null;
 
     public double LearningRate { get; init; } = 3e-3;
 
@@ -190,5 +207,6 @@ public sealed record TrainConfig
         if (!Enum.IsDefined(WindowMode)) throw new ArgumentException($"unknown window mode '{WindowMode}' (expected random or sliding)");
         ResolvedAugmentation?.Validate();
         Sampler?.Validate();
+        FrontEnd?.Validate();
     }
 }

@@ -1,11 +1,12 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Evaluation;
 using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace StreamingAnchor.Training;
@@ -200,7 +201,7 @@ public sealed class Trainer
         {
             return (devLoss, devLoss, double.NaN);
         }
-        var evaluation = DetectionEvaluator.Run(traces, EvaluationConfig.ForTask(_config.Task) with { FaPerHourTargets = [_config.ResolvedDevFaPerHour] });
+        var evaluation = DetectionEvaluator.Run(traces, EvaluationConfig.ForTask(_config.Task).On(_data.Clock) with { FaPerHourTargets = [_config.ResolvedDevFaPerHour] });
         var metric = _config.DevMetric switch
         {
             DevMetric.Loss => devLoss,

@@ -37,9 +37,13 @@ public static class TrainingRun
         return StrictJson.Deserialize<TrainConfig>(File.ReadAllText(path), ReadJson, path, "train config");
     }
 
-    /// <summary>The task rule of a task name and the positive labels (class k + 1 is labels[k]).</summary>
-    public static TaskRule RuleOf(string task, IReadOnlyList<string> labels) =>
-        TaskRule.For(Enum.Parse<TaskKind>(task, ignoreCase: true), [.. labels]);
+    /// <summary>
+    /// The task rule of a task name and the positive labels (class k + 1 is labels[k]) on the run's frame grid
+    /// (<paramref name="clock"/>, from its front end): a rule on another grid would put the targets and anchors at the
+    /// wrong frames.
+    /// </summary>
+    public static TaskRule RuleOf(string task, IReadOnlyList<string> labels, FrameClock clock) =>
+        TaskRule.For(Enum.Parse<TaskKind>(task, ignoreCase: true), [.. labels]) with { Clock = clock };
 
     /// <summary>
     /// The train and dev splits as the trainer sees them: features cached beside the manifest, the task rule over the
@@ -95,7 +99,7 @@ public static class TrainingRun
         var labels = train.SelectMany(e => e.Events.Select(v => v.Label)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var dataset = FeatureDataset.Load(manifest, new DatasetOptions
         {
-            Rule = RuleOf(config.Task, labels),
+            Rule = RuleOf(config.Task, labels, FrameClock.Of(fbank)),
             Fbank = fbank,
             IncludeStreams = config.IncludeStreams,
             Splits = config.NoDev ? ["train"] : ["train", "dev"],
@@ -107,7 +111,7 @@ public static class TrainingRun
         {
             BatchSize = config.BatchSize,
             Seed = config.Seed,
-            WindowFrames = config.WindowFrames,
+            WindowFrames = config.WindowSeconds is { } w ? FrameClock.Of(fbank).FramesOf(w) : null,
             WindowMode = config.WindowMode,
             Augment = config.ResolvedAugmentation,
             Sampler = config.Sampler,
@@ -211,7 +215,7 @@ public static class TrainingRun
         fingerprint.Save(runDirectory);
         torch.set_num_threads(config.ResolvedThreads);
 
-        var fbank = new FbankConfig();
+        var fbank = config.ResolvedFrontEnd;
         var data = LoadData(config, manifest, fbank, loading, recordedNormalizer);
         using var dataset = data.Dataset;
         if (recordedNormalizer is null || !hasCheckpoint)

@@ -9,7 +9,7 @@ public sealed class PeerTraceTests
     {
         // Scores at 80 ms and 160 ms; frame t ends at (160 t + 400) / 16000 s = 25, 35, ..., 175 ms.
         var trace = new PeerTrace([0.08, 0.16], [0.3f, 0.9f]);
-        var frames = trace.OnFrames(16);
+        var frames = trace.OnFrames(16, PeerScorer.Grid);
         for (var t = 0; t < frames.Length; t++)
         {
             var end = (160.0 * t + 400) / 16000;
@@ -25,7 +25,7 @@ public sealed class PeerTraceTests
     public void AScoreStampedExactlyAtAFrameEndCountsForThatFrame()
     {
         var trace = new PeerTrace([0.045], [1f]);
-        var frames = trace.OnFrames(4); // ends 25, 35, 45, 55 ms
+        var frames = trace.OnFrames(4, PeerScorer.Grid); // ends 25, 35, 45, 55 ms
         Assert.Equal([0f, 0f, 1f, 1f], frames);
     }
 

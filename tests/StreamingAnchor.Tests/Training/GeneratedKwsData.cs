@@ -1,3 +1,4 @@
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Data;
 using StreamingAnchor.Training;
 using TorchSharp;
@@ -60,6 +61,8 @@ internal sealed class GeneratedKwsData : ITrainingData
     public int InputDim => Dim;
 
     public int NumClasses => 1;
+
+    public FrameClock Clock => FrameClock.Default;
 
     public int TrainBatchesPerEpoch => (_train.Count + _batchSize - 1) / _batchSize;
 

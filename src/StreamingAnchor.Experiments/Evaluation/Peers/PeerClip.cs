@@ -8,5 +8,5 @@ public sealed record PeerClip(string Id, float[] Samples, IReadOnlyList<EvalEven
     /// <summary>Near misses of the keyword spoken in the stream (kws; see <see cref="NearMissSpan"/>).</summary>
     public IReadOnlyList<NearMissSpan> NearMisses { get; init; } = [];
 
-    public double DurationSeconds => Samples.Length / 16000.0;
+    public double DurationSeconds => Samples.Length / (double)PeerScorer.Grid.SampleRate;
 }

@@ -12,7 +12,7 @@ public static class PeerEvaluation
             throw new ArgumentException($"lead-in must be a non-negative number of seconds, got {leadInSeconds}");
         }
         var scores = PeerScorer.Score(peer, testSet.Clips, PeerScorer.Offsets(peer.HopSamples, phases), progress,
-            (int)Math.Round(leadInSeconds * 16000));
+            (int)Math.Round(leadInSeconds * PeerScorer.Grid.SampleRate));
         var result = DetectionEvaluator.Run(scores.Traces, config);
         return new DetectorComparisonRow(peer.Name, "peer", peer.Stats.Parameters, peer.Stats.Bytes, scores.RealTimeFactor,
             scores.Traces.Count, scores.Traces.Sum(t => t.DurationSeconds) / 3600.0, result);

@@ -1,3 +1,5 @@
+using StreamingAnchor.Anchors;
+
 namespace StreamingAnchor.Evaluation.Peers;
 
 /// <summary>Runs a peer over test clips and turns its scores into the posterior traces our evaluation reads.</summary>
@@ -15,8 +17,14 @@ public static class PeerScorer
         return Enumerable.Range(0, phases).Select(i => i * hopSamples / phases).ToArray();
     }
 
-    /// <summary>Frames of a clip of <paramref name="samples"/> samples (25 ms window, 10 ms hop, snip edges).</summary>
-    public static int FrameCount(int samples) => samples < 400 ? 0 : 1 + (samples - 400) / 160;
+    /// <summary>
+    /// The frame grid peers' scores are held on: our default front end's (Anchors/FrameClock), the grid the peers'
+    /// rows of a comparison are detected and timed on (each of our runs is evaluated on its own front end's grid).
+    /// </summary>
+    public static FrameClock Grid => FrameClock.Default;
+
+    /// <summary>Frames of a clip of <paramref name="samples"/> samples on <see cref="Grid"/>.</summary>
+    public static int FrameCount(int samples) => Grid.FrameCount(samples);
 
     /// <summary>
     /// Scores every clip at every offset. A peer's score is held on our 10 ms frame grid until its next score
@@ -43,9 +51,9 @@ public static class PeerScorer
                 var start = ThreadCpuClock.Now();
                 var trace = peer.Score(clip.Samples, leadInSamples + offset);
                 compute += ThreadCpuClock.Now() - start;
-                audio += (leadInSamples + offset + clip.Samples.Length) / 16000.0;
-                var posteriors = trace.OnFrames(FrameCount(clip.Samples.Length));
-                var id = offsets.Count == 1 ? clip.Id : $"{clip.Id}@{offset * 1000.0 / 16000:0.#}ms";
+                audio += (leadInSamples + offset + clip.Samples.Length) / (double)Grid.SampleRate;
+                var posteriors = trace.OnFrames(FrameCount(clip.Samples.Length), Grid);
+                var id = offsets.Count == 1 ? clip.Id : $"{clip.Id}@{offset * 1000.0 / Grid.SampleRate:0.#}ms";
                 traces.Add(new PosteriorTrace(id, posteriors, 1, clip.DurationSeconds, clip.Events) { NearMisses = clip.NearMisses });
                 progress?.Report((traces.Count, total));
             }

@@ -1,3 +1,5 @@
+using StreamingAnchor.Anchors;
+
 namespace StreamingAnchor.Evaluation.Peers;
 
 /// <summary>
@@ -6,15 +8,17 @@ namespace StreamingAnchor.Evaluation.Peers;
 /// </summary>
 public sealed record PeerTrace(double[] Times, float[] Scores)
 {
-    /// <summary>Samples the trace at our frame stamps <c>(160 t + 400) / 16000</c> s, holding the latest score
-    /// available by then (a causal sample-and-hold; frames before the first score get 0).</summary>
-    public float[] OnFrames(int frameCount, int sampleRate = 16000, int windowSamples = 400, int hopSamples = 160)
+    /// <summary>Samples the trace at the frame stamps of <paramref name="grid"/> (<see cref="PeerScorer.Grid"/>: our
+    /// default front end's), holding the latest score available by then (a causal sample-and-hold; frames before the
+    /// first score get 0).</summary>
+    public float[] OnFrames(int frameCount, FrameClock grid)
     {
+        ArgumentNullException.ThrowIfNull(grid);
         var result = new float[Math.Max(frameCount, 0)];
         var j = -1;
         for (var t = 0; t < result.Length; t++)
         {
-            var stamp = (hopSamples * (double)t + windowSamples) / sampleRate;
+            var stamp = grid.FrameEndTime(t);
             // A tiny tolerance keeps a score stamped exactly at a frame's end from slipping to the next frame.
             while (j + 1 < Times.Length && Times[j + 1] <= stamp + 1e-9)
             {
