@@ -3,7 +3,10 @@ using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Cli.Output;
 
-/// <summary>Training progress on the console: a live Spectre bar per epoch on a terminal, plain lines otherwise.</summary>
+/// <summary>
+/// Training progress on stderr (stdout keeps the results: the command's final line): a live Spectre bar per epoch on a
+/// terminal, plain lines otherwise.
+/// </summary>
 internal static class TrainConsole
 {
     public static TrainingState Run(string title, Func<IProgress<TrainProgress>, IProgress<(int Done, int Total)>, TrainingState> train)
@@ -12,17 +15,18 @@ internal static class TrainConsole
         {
             if (p.Done == p.Total || p.Done % Math.Max(1, p.Total / 4) == 0)
             {
-                Console.WriteLine($"{title}: features {p.Done}/{p.Total} clips");
+                Console.Error.WriteLine($"{title}: features {p.Done}/{p.Total} clips");
             }
         });
-        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (Console.IsErrorRedirected || !stderr.Profile.Capabilities.Interactive)
         {
             var lastDecile = -1;
             return train(new Inline<TrainProgress>(p =>
             {
                 if (p.Finished is { } f)
                 {
-                    Console.WriteLine(FormattableString.Invariant(
+                    Console.Error.WriteLine(FormattableString.Invariant(
                         $"{title}: epoch {f.Epoch}/{p.Epochs} loss {f.TrainLoss:0.0000} dev loss {f.DevLoss:0.0000} dev metric {f.DevMetric:0.0000}{(f.Best ? " (best)" : "")} lr {f.LearningRate:0.######} {f.FramesPerSecond:0} frames/s {f.Seconds:0.0}s"));
                     lastDecile = -1;
                     return;
@@ -31,13 +35,13 @@ internal static class TrainConsole
                 if (decile != lastDecile && p.Batch < p.Batches)
                 {
                     lastDecile = decile;
-                    Console.WriteLine(FormattableString.Invariant(
+                    Console.Error.WriteLine(FormattableString.Invariant(
                         $"{title}: epoch {p.Epoch}/{p.Epochs} batch {p.Batch}/{p.Batches} loss {p.Loss:0.0000} lr {p.LearningRate:0.######} {p.FramesPerSecond:0} frames/s ETA {p.Eta:mm\\:ss}"));
                 }
             }), loading);
         }
         TrainingState? state = null;
-        AnsiConsole.Progress()
+        stderr.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
