@@ -97,19 +97,33 @@ public sealed record EvaluationSummary(string Name, string Task, string Data, Ev
         return sb.ToString();
     }
 
-    /// <summary>One Markdown table comparing several evaluations at their shared targets.</summary>
+    /// <summary>
+    /// One Markdown table comparing several evaluations at their shared targets; when every evaluation's test set marks
+    /// near misses, also FRR at each budget counted outside them, with the share of near misses that fired.
+    /// </summary>
     public static string ComparisonMarkdown(IReadOnlyList<EvaluationSummary> runs)
     {
         var targets = runs.SelectMany(r => r.Result.Targets.Select(t => t.FaPerHourTarget)).Distinct().OrderBy(x => x).ToList();
+        var other = runs.Count > 0 && runs.All(r => r.Result.OtherTargets is not null);
         var sb = new StringBuilder();
         sb.Append("| run |");
         foreach (var t in targets)
         {
             sb.Append(CultureInfo.InvariantCulture, $" FRR @{t:0.##} FA/h | median latency @{t:0.##} |");
         }
-        sb.Append(" EER |\n|---|");
+        sb.Append(" EER |");
+        if (other)
+        {
+            foreach (var t in targets)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" FRR @{t:0.##} FA/h elsewhere (near misses fired) |");
+            }
+        }
+        sb.Append("\n|---|");
         sb.Append(string.Concat(Enumerable.Repeat("---|---|", targets.Count)));
-        sb.Append("---|\n");
+        sb.Append("---|");
+        sb.Append(other ? string.Concat(Enumerable.Repeat("---|", targets.Count)) : "");
+        sb.Append('\n');
         foreach (var run in runs)
         {
             sb.Append(CultureInfo.InvariantCulture, $"| {run.Name} |");
@@ -118,7 +132,16 @@ public sealed record EvaluationSummary(string Name, string Task, string Data, Ev
                 var p = run.Result.Targets.FirstOrDefault(x => x.FaPerHourTarget == t)?.Point;
                 sb.Append(p is null ? " - | - |" : $" {Pct(p.Frr)} | {Ms(p.Latency.Median)} |");
             }
-            sb.Append(CultureInfo.InvariantCulture, $" {(double.IsNaN(run.Result.Eer) ? "-" : Pct(run.Result.Eer))} |\n");
+            sb.Append(CultureInfo.InvariantCulture, $" {(double.IsNaN(run.Result.Eer) ? "-" : Pct(run.Result.Eer))} |");
+            if (other)
+            {
+                foreach (var t in targets)
+                {
+                    var p = run.Result.OtherTargets!.FirstOrDefault(x => x.FaPerHourTarget == t)?.Point;
+                    sb.Append(p is null ? " - |" : $" {Pct(p.Frr)} ({Pct(p.NearMissAcceptRate)}) |");
+                }
+            }
+            sb.Append('\n');
         }
         return sb.ToString();
     }

@@ -80,4 +80,30 @@ public class NearMissTests
         var ex = Assert.Throws<FormatException>(() => NearMissSpan.Of(bad, "m.jsonl"));
         Assert.Equal("m.jsonl: clip 'c1': meta.near_miss holds '2.9-3.5', expected start-end in seconds with 0 <= start <= end <= the clip's duration (3 s), pairs joined by ','", ex.Message);
     }
+
+    [Fact]
+    public void ReportsMetricsAndComparisonsCarryTheNearMissTable()
+    {
+        var posteriors = new float[360_000];
+        posteriors[(int)Math.Round((100.1 - 0.025) / 0.01)] = 0.6f;
+        posteriors[(int)Math.Round((200.2 - 0.025) / 0.01)] = 0.8f;
+        var trace = new PosteriorTrace("s", posteriors, 1, 3600, [new EvalEvent(1, 100.0, 99.5, 100.0)])
+        {
+            NearMisses = [new NearMissSpan(199.8, 200.3)],
+        };
+        var config = new EvaluationConfig { Detector = new DetectorConfig { SmoothingFrames = 1 }, FaPerHourTargets = [0.5] };
+        var summary = new EvaluationSummary("toy", "kws", "toy.jsonl", config, DetectionEvaluator.Run([trace], config));
+        using var dir = new ScratchDir();
+        summary.Save(dir.File("metrics.json"));
+        var back = EvaluationSummary.Load(dir.File("metrics.json"));
+        Assert.Equal(0.0, back.Result.OtherTargets![0].Point.Frr);
+        Assert.Equal(1, back.Result.OtherTargets[0].Point.NearMissesFired);
+        Assert.Contains("| FA/h elsewhere <= 0.5 |", back.ToMarkdown());
+        var table = EvaluationSummary.ComparisonMarkdown([summary, back]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("FRR @0.5 FA/h elsewhere (near misses fired)", table[0]);
+        Assert.EndsWith("| 0.0% (100.0%) |", table[2]);
+        // Without marks the table keeps its old columns.
+        var plain = new EvaluationSummary("toy", "kws", "toy.jsonl", config, DetectionEvaluator.Run([trace with { NearMisses = [] }], config));
+        Assert.DoesNotContain("elsewhere", EvaluationSummary.ComparisonMarkdown([plain]));
+    }
 }
