@@ -3,9 +3,9 @@ namespace StreamingAnchor.Anchors;
 /// <summary>Settings of <see cref="EnergyEndpointer"/>; defaults suit 1 s command clips with background noise.</summary>
 public sealed record EndpointerConfig
 {
-    public int SampleRate { get; init; } = 16000;
-    public int WindowSamples { get; init; } = 400;
-    public int HopSamples { get; init; } = 160;
+    public int SampleRate { get; init; } = FrameClock.Default.SampleRate;
+    public int WindowSamples { get; init; } = FrameClock.Default.WindowSamples;
+    public int HopSamples { get; init; } = FrameClock.Default.HopSamples;
 
     /// <summary>Speech threshold as a fraction of the way from the noise floor to the peak, in dB.</summary>
     public double ThresholdFraction { get; init; } = 0.35;

@@ -1,3 +1,5 @@
+using StreamingAnchor.Audio;
+
 namespace StreamingAnchor.Evaluation.Peers;
 
 /// <summary>openWakeWord as a peer: whole clips through <see cref="OpenWakeWordStream"/>, one score per 80 ms chunk.</summary>
@@ -28,7 +30,7 @@ public sealed class OpenWakeWordDetector(OpenWakeWordModel model, int noiseSeed 
                 chunk[i] = s < 0 ? 0f : ToInt16Scale(samples[s]);
             }
             scores[k] = stream.Push(chunk);
-            times[k] = ((k + 1) * (double)hop - offsetSamples) / 16000.0;
+            times[k] = ((k + 1) * (double)hop - offsetSamples) / (double)FbankConfig.DeviceSampleRate;
         }
         return new PeerTrace(times, scores);
     }

@@ -4,7 +4,7 @@ namespace StreamingAnchor.Evaluation.Peers;
 public sealed record PeerRuntimeRow(string Name, long Parameters, int SamplesPerCall, double CpuMicrosecondsPerCall)
 {
     /// <summary>CPU µs per 10 ms (160 samples) of audio, comparable with a model's µs per frame.</summary>
-    public double CpuMicrosecondsPer10Ms => CpuMicrosecondsPerCall * 160 / SamplesPerCall;
+    public double CpuMicrosecondsPer10Ms => CpuMicrosecondsPerCall * PeerScorer.Grid.HopSamples / SamplesPerCall;
 }
 
 /// <summary>
@@ -26,7 +26,7 @@ public static class PeerRuntimeBenchmark
             var stream = new OpenWakeWordStream(oww);
             // openWakeWord takes int16-scale samples.
             var chunk = Enumerable.Range(0, OpenWakeWordStream.ChunkSamples).Select(_ => (float)(3000 * (rng.NextDouble() * 2 - 1))).ToArray();
-            var calls = Math.Max(1, frames * 160 / OpenWakeWordStream.ChunkSamples);
+            var calls = Math.Max(1, frames * PeerScorer.Grid.HopSamples / OpenWakeWordStream.ChunkSamples);
             var cpu = Time(calls, () => stream.Push(chunk));
             rows.Add(new PeerRuntimeRow(oww.Name, oww.LearnedStats.Parameters + oww.FrontEndStats.Parameters, OpenWakeWordStream.ChunkSamples, cpu));
         }
@@ -36,7 +36,7 @@ public static class PeerRuntimeBenchmark
         {
             var state = silero.InitialState();
             var window = Enumerable.Range(0, SileroVadModel.WindowSamples).Select(_ => (float)(0.1 * (rng.NextDouble() * 2 - 1))).ToArray();
-            var calls = Math.Max(1, frames * 160 / SileroVadModel.WindowSamples);
+            var calls = Math.Max(1, frames * PeerScorer.Grid.HopSamples / SileroVadModel.WindowSamples);
             var cpu = Time(calls, () => silero.Step(window, state));
             rows.Add(new PeerRuntimeRow(silero.Name, silero.Stats.Parameters, SileroVadModel.WindowSamples, cpu));
         }

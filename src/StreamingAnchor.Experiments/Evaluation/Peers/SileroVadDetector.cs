@@ -1,3 +1,5 @@
+using StreamingAnchor.Audio;
+
 namespace StreamingAnchor.Evaluation.Peers;
 
 /// <summary>Silero VAD as a peer: one speech probability per 512-sample (32 ms) window, state carried across windows.</summary>
@@ -28,7 +30,7 @@ public sealed class SileroVadDetector(SileroVadModel model) : IPeerDetector
                 window[i] = s < 0 ? 0f : samples[s];
             }
             scores[k] = Model.Step(window, state);
-            times[k] = ((k + 1) * (double)hop - offsetSamples) / 16000.0;
+            times[k] = ((k + 1) * (double)hop - offsetSamples) / (double)FbankConfig.DeviceSampleRate;
         }
         return new PeerTrace(times, scores);
     }

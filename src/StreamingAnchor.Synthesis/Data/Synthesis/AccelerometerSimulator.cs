@@ -1,10 +1,11 @@
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 
 namespace StreamingAnchor.Data.Synthesis;
 
 /// <summary>
-/// A wearable's accelerometer, one row per 10 ms frame (the audio's frame grid: frame t covers samples
-/// [160 t, 160 t + 400)): x, y, z in g (gravity through a slowly drifting orientation, walking at ~2 Hz, gestures,
+/// A wearable's accelerometer, one row per frame of the default front end's grid (<see cref="FrameClock.Default"/>:
+/// frame t covers samples [160 t, 160 t + 400), 10 ms apart): x, y, z in g (gravity through a slowly drifting orientation, walking at ~2 Hz, gestures,
 /// sensor noise) and a bone-conduction channel that follows the envelope of the wearer's own speech only
 /// (low-passed, attenuated, plus sensor noise and a little motion leakage). Bystanders and loudspeakers move air,
 /// not the wearer's skull, so they never reach the fourth channel.
@@ -12,12 +13,12 @@ namespace StreamingAnchor.Data.Synthesis;
 public static class AccelerometerSimulator
 {
     public const int Features = 4;
-    public const int Hop = 160;
-    public const int Window = 400;
-    private const double FrameRate = 100.0;
+    private static readonly int Hop = FrameClock.Default.HopSamples;
+    private static readonly int Window = FrameClock.Default.WindowSamples;
+    private static readonly double FrameRate = FrameClock.Default.FramesPerSecond;
 
     /// <summary>Number of frames of a clip of <paramref name="samples"/> samples (snip_edges).</summary>
-    public static int FrameCount(int samples) => samples < Window ? 0 : 1 + (samples - Window) / Hop;
+    public static int FrameCount(int samples) => FrameClock.Default.FrameCount(samples);
 
     /// <param name="wearerSpeech">The wearer's dry speech only, aligned with the clip (same length).</param>
     /// <param name="boneGain">Attenuation of the speech envelope into the bone channel.</param>
