@@ -207,6 +207,13 @@ public sealed record TrainConfig
         if (!Enum.IsDefined(WindowMode)) throw new ArgumentException($"unknown window mode '{WindowMode}' (expected random or sliding)");
         ResolvedAugmentation?.Validate();
         Sampler?.Validate();
-        FrontEnd?.Validate();
+        try
+        {
+            FrontEnd?.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"frontEnd: {e.Message} (window and hop in samples)", e);
+        }
     }
 }

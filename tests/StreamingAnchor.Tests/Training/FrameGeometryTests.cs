@@ -89,6 +89,7 @@ public class FrameGeometryTests
     {
         var config = new TrainConfig { Data = "m.jsonl", FrontEnd = new FbankConfig { HopSamples = 480 } };
         var error = Assert.Throws<ArgumentException>(config.Validate);
+        Assert.StartsWith("frontEnd: ", error.Message);
         Assert.Contains("hop (480)", error.Message);
     }
 
