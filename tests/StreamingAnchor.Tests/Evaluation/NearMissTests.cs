@@ -37,17 +37,22 @@ public class NearMissTests
         Assert.Equal(0, m.NearMisses);
     }
 
-    [Fact]
-    public void OtherTargetsIgnoreNearMissAlarmsAndSayHowManyFired()
+    // One hour: the keyword at 100 s (posterior 0.6), a near miss at 200 s that scores 0.8, nothing else.
+    private static PosteriorTrace KeywordAndNearMiss()
     {
-        // One hour: the keyword at 100 s (posterior 0.6), a near miss at 200 s that scores 0.8, nothing else.
         var posteriors = new float[360_000];
         posteriors[(int)Math.Round((100.1 - 0.025) / 0.01)] = 0.6f;
         posteriors[(int)Math.Round((200.2 - 0.025) / 0.01)] = 0.8f;
-        var trace = new PosteriorTrace("s", posteriors, 1, 3600, [new EvalEvent(1, 100.0, 99.5, 100.0)])
+        return new PosteriorTrace("s", posteriors, 1, 3600, [new EvalEvent(1, 100.0, 99.5, 100.0)])
         {
             NearMisses = [new NearMissSpan(199.8, 200.3)],
         };
+    }
+
+    [Fact]
+    public void OtherTargetsIgnoreNearMissAlarmsAndSayHowManyFired()
+    {
+        var trace = KeywordAndNearMiss();
         var config = new EvaluationConfig
         {
             Detector = new DetectorConfig { SmoothingFrames = 1, Threshold = 0.5, RefractorySeconds = 0.5 },
@@ -84,13 +89,7 @@ public class NearMissTests
     [Fact]
     public void ReportsMetricsAndComparisonsCarryTheNearMissTable()
     {
-        var posteriors = new float[360_000];
-        posteriors[(int)Math.Round((100.1 - 0.025) / 0.01)] = 0.6f;
-        posteriors[(int)Math.Round((200.2 - 0.025) / 0.01)] = 0.8f;
-        var trace = new PosteriorTrace("s", posteriors, 1, 3600, [new EvalEvent(1, 100.0, 99.5, 100.0)])
-        {
-            NearMisses = [new NearMissSpan(199.8, 200.3)],
-        };
+        var trace = KeywordAndNearMiss();
         var config = new EvaluationConfig { Detector = new DetectorConfig { SmoothingFrames = 1 }, FaPerHourTargets = [0.5] };
         var summary = new EvaluationSummary("toy", "kws", "toy.jsonl", config, DetectionEvaluator.Run([trace], config));
         using var dir = new ScratchDir();
