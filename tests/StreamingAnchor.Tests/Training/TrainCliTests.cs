@@ -25,6 +25,10 @@ public class TrainCliTests
             var straight = Path.Combine(dir, "straight");
             var (code, stdout, stderr) = SalProcess.Run(TrainArgs(manifest, straight));
             Assert.True(code == 0, stdout + stderr);
+            // Progress on stderr, the result on stdout: one line naming the run folder.
+            Assert.Contains("epoch 1/", stderr);
+            Assert.DoesNotContain("epoch 1/", stdout);
+            Assert.StartsWith("trained ", Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
 
             // kill -9 the second run as soon as its first epoch is checkpointed, i.e. in the middle of epoch 2.
             var killed = Path.Combine(dir, "killed");
