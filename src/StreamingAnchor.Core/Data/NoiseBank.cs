@@ -19,7 +19,7 @@ public sealed class NoiseBank
     public int Count => _clips.Length;
 
     /// <summary>Every clip of a noise manifest (all splits), read at <paramref name="sampleRate"/>.</summary>
-    public static NoiseBank Load(string manifestPath, int sampleRate = 16000)
+    public static NoiseBank Load(string manifestPath, int sampleRate = FbankConfig.DeviceSampleRate)
     {
         var manifest = Manifest.Load(manifestPath);
         var clips = manifest.Entries.Select(e => WavFile.Read(manifest.Resolve(e.Audio), sampleRate).Samples).ToList();

@@ -78,7 +78,7 @@ public sealed class PeerTestSet
         {
             var path = manifest.Resolve(entry.Audio);
             var audio = WavFile.Read(path);
-            if (audio.Samples.Length < 400)
+            if (audio.Samples.Length < PeerScorer.Grid.WindowSamples)
             {
                 throw new InvalidDataException($"{path}: clip '{entry.Id}' is shorter than one 25 ms frame");
             }

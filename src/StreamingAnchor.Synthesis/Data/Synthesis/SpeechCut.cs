@@ -12,7 +12,7 @@ public static class SpeechCut
     /// <summary>Samples (at 16 kHz) kept and faded on each side of the speech span: 5 ms.</summary>
     public const int Margin = 80;
 
-    public const int Rate = 16000;
+    public const int Rate = FbankConfig.DeviceSampleRate;
 
     /// <summary>First non-zero sample and one past the last (espeak-ng pads with exact zeros, so this is phone-exact).</summary>
     public static (int Start, int End) NonZeroBounds(ReadOnlySpan<float> x)
