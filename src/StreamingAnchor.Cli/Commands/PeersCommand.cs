@@ -18,10 +18,12 @@ namespace StreamingAnchor.Cli.Commands;
 /// </summary>
 internal static class PeersCommand
 {
+    // camelCase like every other JSON file the project writes (eval/metrics.json, train.json, recipe.json).
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
     };
 
     public static Command Create()

@@ -26,15 +26,15 @@ public sealed class PeersCommandTests : IDisposable
 
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var row = doc.RootElement.GetProperty("rows")[0];
-        Assert.Equal(4 * 2, row.GetProperty("Streams").GetInt32()); // test clips x offsets; the train clip is left out
-        var at = row.GetProperty("Result").GetProperty("AtThreshold");
-        Assert.Equal(2 * 2, at.GetProperty("Events").GetInt32());
-        Assert.Equal(4, at.GetProperty("Hits").GetInt32());
-        Assert.Equal(0, at.GetProperty("FalseAlarms").GetInt32());
-        var latency = at.GetProperty("Latency").GetProperty("Median").GetDouble();
+        Assert.Equal(4 * 2, row.GetProperty("streams").GetInt32()); // test clips x offsets; the train clip is left out
+        var at = row.GetProperty("result").GetProperty("atThreshold");
+        Assert.Equal(2 * 2, at.GetProperty("events").GetInt32());
+        Assert.Equal(4, at.GetProperty("hits").GetInt32());
+        Assert.Equal(0, at.GetProperty("falseAlarms").GetInt32());
+        var latency = at.GetProperty("latency").GetProperty("median").GetDouble();
         Assert.InRange(latency, 0.0, 1.0);
-        Assert.InRange(row.GetProperty("RealTimeFactor").GetDouble(), 1e-5, 1.0);
-        Assert.True(row.GetProperty("Parameters").GetInt64() > 500_000);
+        Assert.InRange(row.GetProperty("realTimeFactor").GetDouble(), 1e-5, 1.0);
+        Assert.True(row.GetProperty("parameters").GetInt64() > 500_000);
     }
 
     [Fact]
@@ -50,10 +50,10 @@ public sealed class PeersCommandTests : IDisposable
         Assert.Contains("miss @30 FO/h", stdout);
         Assert.DoesNotContain("miss @10 FO/h", stdout);
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
-        var at = doc.RootElement.GetProperty("rows")[0].GetProperty("Result").GetProperty("AtThreshold");
-        Assert.Equal(4, at.GetProperty("Events").GetInt32());
-        Assert.True(at.GetProperty("Hits").GetInt32() >= 3, $"Silero found {at.GetProperty("Hits").GetInt32()} of 4 onsets");
-        Assert.InRange(at.GetProperty("Latency").GetProperty("Median").GetDouble(), 0.0, 0.5);
+        var at = doc.RootElement.GetProperty("rows")[0].GetProperty("result").GetProperty("atThreshold");
+        Assert.Equal(4, at.GetProperty("events").GetInt32());
+        Assert.True(at.GetProperty("hits").GetInt32() >= 3, $"Silero found {at.GetProperty("hits").GetInt32()} of 4 onsets");
+        Assert.InRange(at.GetProperty("latency").GetProperty("median").GetDouble(), 0.0, 0.5);
     }
 
     [Fact]
@@ -74,13 +74,13 @@ public sealed class PeersCommandTests : IDisposable
         var rows = doc.RootElement.GetProperty("rows");
         Assert.Equal(2, rows.GetArrayLength());
         var ours = rows[1];
-        Assert.Equal("ours", ours.GetProperty("Kind").GetString());
-        Assert.Equal(4, ours.GetProperty("Streams").GetInt32());
+        Assert.Equal("ours", ours.GetProperty("kind").GetString());
+        Assert.Equal(4, ours.GetProperty("streams").GetInt32());
         // Both are judged on the same two keyword events of the test split.
-        Assert.Equal(2, ours.GetProperty("Result").GetProperty("AtThreshold").GetProperty("Events").GetInt32());
-        Assert.Equal(2, rows[0].GetProperty("Result").GetProperty("AtThreshold").GetProperty("Events").GetInt32());
-        Assert.InRange(ours.GetProperty("Parameters").GetInt64(), 1_000, 200_000);
-        Assert.True(ours.GetProperty("RealTimeFactor").GetDouble() > 0);
+        Assert.Equal(2, ours.GetProperty("result").GetProperty("atThreshold").GetProperty("events").GetInt32());
+        Assert.Equal(2, rows[0].GetProperty("result").GetProperty("atThreshold").GetProperty("events").GetInt32());
+        Assert.InRange(ours.GetProperty("parameters").GetInt64(), 1_000, 200_000);
+        Assert.True(ours.GetProperty("realTimeFactor").GetDouble() > 0);
 
         var wrongTask = SalProcess.Run("peers", "--task", "onset", "--data", manifest, "--phases", "1", "--runs", run);
         Assert.Equal(2, wrongTask.ExitCode);
