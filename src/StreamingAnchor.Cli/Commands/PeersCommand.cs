@@ -184,12 +184,12 @@ internal static class PeersCommand
             foreach (var t in config.FaPerHourTargets)
             {
                 var p = r.At(t);
-                cells.Add(p is null ? "-" : Pct(p.Frr));
+                cells.Add(p is null ? "-" : EvaluationSummary.Pct(p.Frr));
                 cells.Add(p is null || p.Latency.Count == 0 ? "-" : $"{p.Latency.Median * 1000:0}/{p.Latency.P90 * 1000:0}");
             }
             var a = r.Result.AtThreshold;
-            cells.Add($"{Pct(a.Frr)} / {a.FaPerHour:0.##}");
-            cells.Add(double.IsNaN(r.Result.Eer) ? "-" : Pct(r.Result.Eer));
+            cells.Add($"{EvaluationSummary.Pct(a.Frr)} / {a.FaPerHour:0.##}");
+            cells.Add(double.IsNaN(r.Result.Eer) ? "-" : EvaluationSummary.Pct(r.Result.Eer));
             return cells;
         }).ToList();
 
@@ -203,15 +203,14 @@ internal static class PeersCommand
             var other = new List<string> { "detector" };
             other.AddRange(config.FaPerHourTargets.Select(t => $"{miss} @{Num(t)} other {rate} (near misses fired)"));
             ConsoleTable.Write(other, rows.Select(r => new List<string> { r.Name }.Concat(config.FaPerHourTargets.Select(t =>
-                r.Result.OtherTargets!.FirstOrDefault(x => Math.Abs(x.FaPerHourTarget - t) < 1e-9)?.Point is { } p
-                    ? $"{Pct(p.Frr)} ({Pct(p.NearMissAcceptRate)})"
+                r.Result.OtherTargetAt(t) is { } p
+                    ? $"{EvaluationSummary.Pct(p.Frr)} ({EvaluationSummary.Pct(p.NearMissAcceptRate)})"
                     : "-")).ToList()).ToList(), " | ");
         }
     }
 
     private static string Num(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
 
-    private static string Pct(double x) => (100 * x).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
     /// <summary>A live bar on a terminal; a line per 10% when stderr is redirected (CI logs stay readable).</summary>
     private static T WithProgress<T>(string label, Func<IProgress<(int Done, int Total)>, T> work)

@@ -34,7 +34,7 @@ public sealed record FrameClock(int SampleRate, int WindowSamples, int HopSample
     public int FramesIn(double seconds) => FrameCount((long)Math.Round(seconds * SampleRate));
 
     /// <summary>Frames in a clip of <paramref name="samples"/> samples (snip-edges: only whole windows).</summary>
-    public int FrameCount(long samples) => samples < WindowSamples ? 0 : (int)(1 + ((samples - WindowSamples) / HopSamples));
+    public int FrameCount(long samples) => FbankConfig.SnipEdgesFrames(samples, WindowSamples, HopSamples);
 
     /// <summary>Whole frames closest to <paramref name="seconds"/> of audio, at least 1 (training windows).</summary>
     public int FramesOf(double seconds) => Math.Max(1, (int)Math.Round(seconds * FramesPerSecond));

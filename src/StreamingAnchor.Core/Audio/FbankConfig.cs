@@ -40,8 +40,11 @@ public sealed record FbankConfig
     public float LogFloor { get; init; } = 1.1920929e-7f;
 
     /// <summary>Frames in a clip of <paramref name="samples"/> samples (snip-edges: only whole windows).</summary>
-    public int FrameCount(long samples) =>
-        samples < WindowSamples ? 0 : (int)(1 + ((samples - WindowSamples) / HopSamples));
+    public int FrameCount(long samples) => SnipEdgesFrames(samples, WindowSamples, HopSamples);
+
+    /// <summary>The snip-edges rule itself, shared with Anchors/FrameClock (which cannot be used from here).</summary>
+    internal static int SnipEdgesFrames(long samples, int windowSamples, int hopSamples) =>
+        samples < windowSamples ? 0 : (int)(1 + ((samples - windowSamples) / hopSamples));
 
     /// <summary>Upper mel edge in Hz after applying the Kaldi convention for non-positive values.</summary>
     public double EffectiveHighFreq => HighFreq > 0 ? HighFreq : (SampleRate / 2.0) + HighFreq;

@@ -18,4 +18,13 @@ public sealed record EvaluationResult(
     /// each point also saying how many near misses fired; null when no stream marks near misses.
     /// </summary>
     public IReadOnlyList<TargetOperatingPoint>? OtherTargets { get; init; }
+
+    /// <summary>The operating point reported for a false-alarm budget (null if it was not among the targets).</summary>
+    public OperatingPoint? TargetAt(double faPerHour) => Find(Targets, faPerHour);
+
+    /// <summary>As <see cref="TargetAt"/>, counting false alarms outside near misses (null without marked near misses).</summary>
+    public OperatingPoint? OtherTargetAt(double faPerHour) => OtherTargets is { } other ? Find(other, faPerHour) : null;
+
+    private static OperatingPoint? Find(IReadOnlyList<TargetOperatingPoint> targets, double faPerHour) =>
+        targets.FirstOrDefault(t => Math.Abs(t.FaPerHourTarget - faPerHour) < 1e-9)?.Point;
 }

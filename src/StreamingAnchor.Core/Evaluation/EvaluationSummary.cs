@@ -129,7 +129,7 @@ public sealed record EvaluationSummary(string Name, string Task, string Data, Ev
             sb.Append(CultureInfo.InvariantCulture, $"| {run.Name} |");
             foreach (var t in targets)
             {
-                var p = run.Result.Targets.FirstOrDefault(x => x.FaPerHourTarget == t)?.Point;
+                var p = run.Result.TargetAt(t);
                 sb.Append(p is null ? " - | - |" : $" {Pct(p.Frr)} | {Ms(p.Latency.Median)} |");
             }
             sb.Append(CultureInfo.InvariantCulture, $" {(double.IsNaN(run.Result.Eer) ? "-" : Pct(run.Result.Eer))} |");
@@ -137,7 +137,7 @@ public sealed record EvaluationSummary(string Name, string Task, string Data, Ev
             {
                 foreach (var t in targets)
                 {
-                    var p = run.Result.OtherTargets!.FirstOrDefault(x => x.FaPerHourTarget == t)?.Point;
+                    var p = run.Result.OtherTargetAt(t);
                     sb.Append(p is null ? " - |" : $" {Pct(p.Frr)} ({Pct(p.NearMissAcceptRate)}) |");
                 }
             }

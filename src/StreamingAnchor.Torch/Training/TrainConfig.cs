@@ -80,7 +80,10 @@ public sealed record TrainConfig
     public FrameClock Clock => FrameClock.Of(ResolvedFrontEnd);
 
     /// <summary>The training window in frames of the run's hop, or null for whole clips.</summary>
-    public int? WindowFrames => WindowSeconds is { } w ? Clock.FramesOf(w) : null;
+    public int? WindowFrames => WindowFramesOn(Clock);
+
+    /// <summary>The training window in frames of <paramref name="clock"/> (a front end other than the run's), or null.</summary>
+    public int? WindowFramesOn(FrameClock clock) => WindowSeconds is { } w ? clock.FramesOf(w) : null;
 
     public double LearningRate { get; init; } = 3e-3;
 

@@ -1,12 +1,12 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Evaluation;
 using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
-using TorchSharp.Modules;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace StreamingAnchor.Training;

@@ -97,9 +97,10 @@ public static class TrainingRun
         ArgumentNullException.ThrowIfNull(manifest);
         var train = manifest.Split("train");
         var labels = train.SelectMany(e => e.Events.Select(v => v.Label)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var clock = FrameClock.Of(fbank);
         var dataset = FeatureDataset.Load(manifest, new DatasetOptions
         {
-            Rule = RuleOf(config.Task, labels, FrameClock.Of(fbank)),
+            Rule = RuleOf(config.Task, labels, clock),
             Fbank = fbank,
             IncludeStreams = config.IncludeStreams,
             Splits = config.NoDev ? ["train"] : ["train", "dev"],
@@ -111,7 +112,7 @@ public static class TrainingRun
         {
             BatchSize = config.BatchSize,
             Seed = config.Seed,
-            WindowFrames = config.WindowSeconds is { } w ? FrameClock.Of(fbank).FramesOf(w) : null,
+            WindowFrames = config.WindowFramesOn(clock),
             WindowMode = config.WindowMode,
             Augment = config.ResolvedAugmentation,
             Sampler = config.Sampler,

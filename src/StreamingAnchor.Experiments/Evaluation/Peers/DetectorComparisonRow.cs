@@ -15,6 +15,5 @@ public sealed record DetectorComparisonRow(
     EvaluationResult Result)
 {
     /// <summary>The operating point reported for a false-alarm budget (null if it was not among the targets).</summary>
-    public OperatingPoint? At(double faPerHour) =>
-        Result.Targets.FirstOrDefault(t => Math.Abs(t.FaPerHourTarget - faPerHour) < 1e-9)?.Point;
+    public OperatingPoint? At(double faPerHour) => Result.TargetAt(faPerHour);
 }
