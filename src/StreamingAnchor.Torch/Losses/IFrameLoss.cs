@@ -21,4 +21,11 @@ public interface IFrameLoss
     /// enters the loss before the reduction's normaliser; for maxpool the weight of the frames that pay a term.
     /// </summary>
     Tensor FrameWeights(Tensor logits, Tensor targets, Tensor lengths, IReadOnlyList<double[]> anchors);
+
+    /// <summary>
+    /// Z, the reduction's normaliser for this batch (valid frames, non-empty sequences or a sum of weights: a sum over
+    /// sequences, so a batch's Z is the sum of its shards'), before the guard that turns a Z of 0 into 1. The loss of a
+    /// batch is the sum of its shards' losses each weighted by Z_shard / Z, which is how data-parallel replicas combine.
+    /// </summary>
+    double Normaliser(Tensor logits, Tensor targets, Tensor lengths, IReadOnlyList<double[]> anchors);
 }

@@ -34,7 +34,7 @@ internal sealed class MaxPoolLoss : IFrameLoss
         var plan = Plan(input);
         using var scope = torch.NewDisposeScope();
         var terms = Terms(logits, input, plan, out _);
-        var scale = 1.0 / plan.Normaliser;
+        var scale = 1.0 / (plan.Normaliser > 0 ? plan.Normaliser : 1.0);
         var weights = new double[plan.Weights.Length];
         for (var i = 0; i < weights.Length; i++)
         {
@@ -73,10 +73,17 @@ internal sealed class MaxPoolLoss : IFrameLoss
         return SignificanceTensor.FromPlane(frameWeights, input.Batch, input.Frames, logits.dtype, logits.device);
     }
 
+    public double Normaliser(Tensor logits, Tensor targets, Tensor lengths, IReadOnlyList<double[]> anchors)
+    {
+        using var input = LossInputs.Read(logits, targets, lengths, anchors, Config.ClassWeights);
+        return input.Frames == 0 ? 0 : Plan(input).Normaliser;
+    }
+
     /// <param name="Positives">K, the number of positive classes (1 for a one-logit model, else C - 1).</param>
     /// <param name="Region">[B,K,T] frames searched for each term's peak (never empty when T > 0: frame 0 stands in for empty sequences).</param>
     /// <param name="Present">[B,K] whether the sequence contains class j+1 (positive term) or not (negative term).</param>
     /// <param name="Weights">[B,K] term weights before the normaliser (0 for empty sequences).</param>
+    /// <param name="Normaliser">Z: non-empty sequences (mean) or the sum of the weights (weight-sum); may be 0.</param>
     private sealed record TermPlan(int Positives, bool[] Region, bool[] Present, double[] Weights, double Normaliser);
 
     private TermPlan Plan(LossInputs input)
@@ -133,7 +140,7 @@ internal sealed class MaxPoolLoss : IFrameLoss
             }
         }
         var normaliser = _reduction == LossReduction.Mean ? nonEmpty : weightSum;
-        return new TermPlan(positives, region, present, weights, normaliser > 0 ? normaliser : 1.0);
+        return new TermPlan(positives, region, present, weights, normaliser);
     }
 
     /// <summary>[B,K] per-term losses and the [B,K] frame of each term's peak.</summary>

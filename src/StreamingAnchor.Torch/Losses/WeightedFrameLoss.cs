@@ -121,6 +121,25 @@ internal sealed class WeightedFrameLoss : IFrameLoss
         return weights.MoveToOuterDisposeScope();
     }
 
+    public double Normaliser(Tensor logits, Tensor targets, Tensor lengths, IReadOnlyList<double[]> anchors)
+    {
+        using var input = LossInputs.Read(logits, targets, lengths, anchors, Config.ClassWeights);
+        if (_reduction == LossReduction.Mean)
+        {
+            return input.ValidFrames;
+        }
+        var size = input.Batch * input.Frames;
+        var weights = ArrayPool<double>.Shared.Rent(size);
+        try
+        {
+            return FillConstants<double>(input, anchors, weights.AsSpan(0, size), Span<double>.Empty, normalise: false, signed: false);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(weights);
+        }
+    }
+
     private int SignPlane(LossInputs input) => input.Classes == 1 ? 1 : -1;
 
     private int ExponentPlane(LossInputs input) => _kind == LossKind.Safl ? (input.Classes == 1 ? 2 : 1) : -1;
@@ -165,9 +184,10 @@ internal sealed class WeightedFrameLoss : IFrameLoss
     /// <summary>
     /// The logit-free constants of both paths: the [B,T] frame weights w (0 on padding; divided by Z when
     /// <paramref name="normalise"/>; negated on frames with target 0 when <paramref name="signed"/>, the sign of the
-    /// one-logit model's z') and, when <paramref name="exponents"/> is not empty (safl), the exponent gamma s.
+    /// one-logit model's z') and, when <paramref name="exponents"/> is not empty (safl), the exponent gamma s. Returns Z,
+    /// the reduction's normaliser (before the guard against 0).
     /// </summary>
-    private void FillConstants<T>(LossInputs input, IReadOnlyList<double[]> anchors, Span<T> weights, Span<T> exponents, bool normalise,
+    private double FillConstants<T>(LossInputs input, IReadOnlyList<double[]> anchors, Span<T> weights, Span<T> exponents, bool normalise,
         bool signed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -211,15 +231,16 @@ internal sealed class WeightedFrameLoss : IFrameLoss
                     exponents.Slice(row + length, input.Frames - length).Clear();
                 }
             }
+            var normaliser = _reduction == LossReduction.Mean ? input.ValidFrames : sum;
             if (normalise)
             {
-                var normaliser = _reduction == LossReduction.Mean ? input.ValidFrames : sum;
                 var scale = T.CreateTruncating(normaliser > 0 ? 1.0 / normaliser : 1.0);
                 for (var i = 0; i < size; i++)
                 {
                     weights[i] *= scale;
                 }
             }
+            return normaliser;
         }
         finally
         {
