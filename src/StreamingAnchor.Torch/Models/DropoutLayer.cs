@@ -20,6 +20,13 @@ public sealed class DropoutLayer : StreamingLayer
 
     public double Probability { get; }
 
+    /// <summary>
+    /// When set, training masks are drawn from this generator instead of libtorch's process-wide one, so a model run
+    /// on its own OS thread (a data-parallel replica) draws the same masks whatever the other threads do. Null (the
+    /// default) keeps libtorch's own dropout on the global generator.
+    /// </summary>
+    public Generator? Generator { get; set; }
+
     public override int InputDim => width;
 
     public override int OutputDim => width;
@@ -30,10 +37,21 @@ public sealed class DropoutLayer : StreamingLayer
 
     public override IReadOnlyList<long[]> StateShapes(int batchSize) => [];
 
-    public override Tensor forward(Tensor input) => training ? dropout.call(input) : input.alias();
+    public override Tensor forward(Tensor input) => training ? Drop(input) : input.alias();
 
     public override (Tensor Output, IReadOnlyList<Tensor> State) Step(Tensor chunk, IReadOnlyList<Tensor> state) =>
-        (training ? dropout.call(chunk) : chunk.alias(), []);
+        (training ? Drop(chunk) : chunk.alias(), []);
+
+    /// <summary>Inverted dropout: keep each element with probability 1 - p and scale the kept ones by 1 / (1 - p).</summary>
+    private Tensor Drop(Tensor input)
+    {
+        if (Generator is null)
+        {
+            return dropout.call(input);
+        }
+        using var mask = torch.empty_like(input).bernoulli_(1 - Probability, Generator);
+        return input.mul(mask).div_(1 - Probability);
+    }
 
     public override string Describe() => $"dropout {Probability:0.##}";
 }
