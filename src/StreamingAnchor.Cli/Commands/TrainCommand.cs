@@ -62,12 +62,16 @@ internal static class TrainCommand
         var seed = new Option<int?>("--seed") { Description = "Seed (same seed, same model on the same machine)" };
         var device = new Option<string>("--device") { Description = "cpu (default) | cuda | cuda:N: where training computes (CUDA needs a CUDA libtorch build)" };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default 1: fastest for the small presets, see docs/performance.md)" };
+        var replicas = new Option<int?>("--replicas")
+        {
+            Description = "Data-parallel replicas, one thread each, on fixed shards of every batch (default 1; see docs/performance.md); part of the run's settings",
+        };
         var noDev = new Option<bool>("--no-dev") { Description = "Train without a dev split: all epochs run and the last one is shipped" };
         var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data or config changed" };
         foreach (var o in new Option[] { data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
                      tauBefore, tauAfter, maxDistance, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
                      sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, initFrom, seed, threads,
-                     device, noDev, force })
+                     replicas, device, noDev, force })
         {
             command.Options.Add(o);
         }
@@ -90,6 +94,7 @@ internal static class TrainCommand
                 c = c with
                 {
                     Threads = parse.GetValue(threads) ?? c.Threads,
+                    Replicas = parse.GetValue(replicas) ?? c.Replicas,
                     Device = parse.GetValue(device) ?? c.Device,
                     HardNegatives = parse.GetValue(hardNegatives) is { } hnr ? Path.GetFullPath(hnr) : c.HardNegatives,
                     HardNegativeWeight = parse.GetValue(hardNegativeWeight) ?? c.HardNegativeWeight,
@@ -154,6 +159,7 @@ internal static class TrainCommand
                     InitFrom = parse.GetValue(initFrom) is { } from ? Path.GetFullPath(from) : c.InitFrom,
                     Seed = parse.GetValue(seed) ?? c.Seed,
                     Threads = parse.GetValue(threads) ?? c.Threads,
+                    Replicas = parse.GetValue(replicas) ?? c.Replicas,
                     Device = parse.GetValue(device) ?? c.Device,
                     NoDev = parse.GetValue(noDev) || c.NoDev,
                 };

@@ -41,8 +41,12 @@ public sealed record RunFingerprint(string Config, string Manifest, int AudioFil
             Hash(Encoding.UTF8.GetBytes(audio.ToString())));
     }
 
-    /// <summary>The config as fingerprinted: threads are a property of the machine, not of the run.</summary>
-    public static string ConfigJson(TrainConfig config) => JsonSerializer.Serialize(config with { Threads = 0, Device = "cpu" }, TrainingRun.Json);
+    /// <summary>
+    /// The config as fingerprinted: threads are a property of the machine, not of the run; one replica is the plain
+    /// loop, written as no replicas so runs from before the option keep their fingerprint.
+    /// </summary>
+    public static string ConfigJson(TrainConfig config) =>
+        JsonSerializer.Serialize(config with { Threads = 0, Device = "cpu", Replicas = config.ResolvedReplicas == 1 ? null : config.Replicas }, TrainingRun.Json);
 
     public void Save(string runDirectory) => AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), JsonSerializer.Serialize(this, Json));
 

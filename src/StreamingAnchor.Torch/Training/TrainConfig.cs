@@ -154,6 +154,18 @@ public sealed record TrainConfig
     public int ResolvedThreads => Threads > 0 ? Threads : TorchRuntime.DefaultThreads();
 
     /// <summary>
+    /// Data-parallel replicas (null = 1, the plain single-model loop): each batch is cut into this many fixed shards,
+    /// each run forward and backward by its own copy of the model on its own OS thread with one libtorch thread, and
+    /// the gradients are summed in shard order into the model before one optimizer step (<see cref="ReplicaGroup"/>).
+    /// Unlike <see cref="Threads"/> it is in the run's fingerprint: dropout masks and the gradient's rounding depend on
+    /// it, so a resume with another count could not replay the uninterrupted run.
+    /// </summary>
+    public int? Replicas { get; init; }
+
+    [JsonIgnore]
+    public int ResolvedReplicas => Replicas ?? 1;
+
+    /// <summary>
     /// The torch device training runs on: "cpu" (default) or "cuda" / "cuda:N". A setting, not a code path, so a CUDA
     /// build is a package swap (a CUDA libtorch package instead of the CPU one); the CPU package refuses "cuda" up front.
     /// Like <see cref="Threads"/> it is where a run computes, not what it computes, so it is not in the run's fingerprint.
@@ -197,9 +209,18 @@ public sealed record TrainConfig
             throw new ArgumentException("a hard-negative weight needs a hard-negative manifest (--hard-negatives)");
         }
         if (Threads < 0) throw new ArgumentException($"threads must be >= 0, got {Threads}");
+        if (Replicas is < 1) throw new ArgumentException($"replicas must be at least 1, got {Replicas}");
+        if (ResolvedReplicas > 1 && Threads > 1)
+        {
+            throw new ArgumentException($"replicas {Replicas} run one libtorch thread each; drop threads {Threads} (replicas x threads would oversubscribe the cores)");
+        }
         if (!System.Text.RegularExpressions.Regex.IsMatch(Device, "^(cpu|cuda(:[0-9]+)?)$"))
         {
             throw new ArgumentException($"unknown device '{Device}' (expected cpu, cuda or cuda:N)");
+        }
+        if (ResolvedReplicas > 1 && Device != "cpu")
+        {
+            throw new ArgumentException($"replicas {Replicas} split a batch across CPU threads; train on {Device} with one replica");
         }
         if (WindowSeconds is { } w && !(w > 0 && double.IsFinite(w))) throw new ArgumentException($"window must be a positive number of seconds, got {w}");
         if (!double.IsFinite(Beta1) || !double.IsFinite(Beta2) || Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1)

@@ -15,6 +15,8 @@ namespace StreamingAnchor.Training;
 /// The training loop: AdamW, warm-up + cosine schedule, gradient clipping, a dev evaluation and atomic best/last
 /// checkpoints after every epoch, early stopping, exact resume. Torch randomness (dropout) and the data order are
 /// seeded from (seed, epoch), so restarting at an epoch boundary replays exactly what an uninterrupted run does.
+/// With <see cref="TrainConfig.Replicas"/> above 1 each batch runs data-parallel (<see cref="ReplicaGroup"/>), dropout
+/// seeded from (seed, epoch, step, shard) instead.
 /// </summary>
 public sealed class Trainer
 {
@@ -72,6 +74,7 @@ public sealed class Trainer
     /// </summary>
     public TrainingState Run(IProgress<TrainProgress>? progress = null, CancellationToken cancellation = default)
     {
+        // Replicas run one libtorch thread each (replica 0 on this thread); TrainConfig refuses more with replicas.
         torch.set_num_threads(_config.ResolvedThreads);
         _model.to(Device);
         var batchesPerEpoch = Math.Max(1, _data.TrainBatchesPerEpoch);
@@ -93,11 +96,15 @@ public sealed class Trainer
             history.AddRange(header.History);
             WriteMetrics(history);
         }
+        // Replicas take the model's weights at every step, so a checkpoint (model and optimizer) is the same with or
+        // without them and a resume needs nothing more.
+        using var replicas = _config.ResolvedReplicas > 1 ? new ReplicaGroup(_model, _config.ResolvedReplicas) : null;
 
         for (var epoch = state.EpochsDone + 1; epoch <= _config.Epochs && !state.Stopped && state.Step < stepCap; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
-            torch.manual_seed(unchecked(_config.Seed * 1_000_003L + epoch));
+            var epochSeed = unchecked(_config.Seed * 1_000_003L + epoch);
+            torch.manual_seed(epochSeed);
             _model.train();
             var clock = Stopwatch.StartNew();
             double lossSum = 0;
@@ -122,14 +129,27 @@ public sealed class Trainer
                         group.LearningRate = lr;
                     }
                     optimizer.zero_grad();
-                    var logits = _model.forward(OnDevice(batch.Features));
-                    var loss = _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.Anchors);
-                    var value = loss.item<float>();
-                    if (!float.IsFinite(value))
+                    float value;
+                    if (replicas is null)
                     {
-                        throw new NonFiniteLossException(epoch, step, value);
+                        var logits = _model.forward(OnDevice(batch.Features));
+                        var loss = _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.Anchors);
+                        value = loss.item<float>();
+                        if (!float.IsFinite(value))
+                        {
+                            throw new NonFiniteLossException(epoch, step, value);
+                        }
+                        loss.backward();
                     }
-                    loss.backward();
+                    else
+                    {
+                        value = (float)replicas.ForwardBackward(_loss, batch.Features, batch.Targets, batch.Lengths, batch.Anchors,
+                            unchecked(epochSeed * 1_000_003L + step));
+                        if (!float.IsFinite(value))
+                        {
+                            throw new NonFiniteLossException(epoch, step, value);
+                        }
+                    }
                     if (_config.ClipNorm > 0)
                     {
                         torch.nn.utils.clip_grad_norm_(_model.parameters(), _config.ClipNorm);

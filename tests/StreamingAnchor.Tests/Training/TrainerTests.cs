@@ -55,15 +55,19 @@ public class TrainerTests
         }
     }
 
-    [Fact]
-    public void ACrashedRunResumesToTheSameWeightsAsAnUninterruptedOne()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void ACrashedRunResumesToTheSameWeightsAsAnUninterruptedOne(int? replicas)
     {
         var straight = TempRun();
         var crashed = TempRun();
         try
         {
-            // Dropout on, so the resumed epochs must also redraw the same dropout masks.
-            var config = Config(3) with { Model = Config(3).Model with { Dropout = 0.3 } };
+            // Dropout on, so the resumed epochs must also redraw the same dropout masks (with replicas: from each
+            // replica's own generator, whatever the threads' timing).
+            var config = Config(3) with { Model = Config(3).Model with { Dropout = 0.3 }, Replicas = replicas };
             var dataA = new GeneratedKwsData(48, 16, 16, seed: 2);
             var modelA = NewModel(config, dataA);
             new Trainer(config, modelA, LossFactory.Create(config.Loss), dataA, straight).Run();
