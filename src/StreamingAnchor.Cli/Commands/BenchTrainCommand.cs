@@ -7,8 +7,8 @@ using StreamingAnchor.Training;
 namespace StreamingAnchor.Cli.Commands;
 
 /// <summary>
-/// `sal bench train`: training frames/s, achieved GFLOP/s and peak memory per family, preset, batch and thread count,
-/// idle and with a competing busy process, all interleaved in one run (see <see cref="TrainBenchmark"/>).
+/// `sal bench train`: training frames/s, achieved GFLOP/s and peak memory per family, preset, batch, thread count and
+/// data-parallel replica count, idle and with a competing busy process, all interleaved in one run (see <see cref="TrainBenchmark"/>).
 /// </summary>
 internal static class BenchTrainCommand
 {
@@ -20,6 +20,11 @@ internal static class BenchTrainCommand
         var preset = new Option<string[]>("--preset") { Description = "Presets", DefaultValueFactory = _ => ["small", "medium"], AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int[]>("--batch") { Description = "Batch sizes", DefaultValueFactory = _ => [8, 32, 128], AllowMultipleArgumentsPerToken = true };
         var threads = new Option<int[]>("--threads") { Description = "libtorch thread counts", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
+        var replicas = new Option<int[]>("--replicas")
+        {
+            Description = "Data-parallel replica counts, one thread each, measured beside --threads (1: none)", DefaultValueFactory = _ => [2],
+            AllowMultipleArgumentsPerToken = true,
+        };
         var load = new Option<string[]>("--load")
         {
             Description = "idle and/or busy (busy: the bench runs a CPU-bound child process alongside)", DefaultValueFactory = _ => ["idle", "busy"],
@@ -35,8 +40,8 @@ internal static class BenchTrainCommand
             DefaultValueFactory = _ => ["inherit"], AllowMultipleArgumentsPerToken = true,
         };
         var quick = new Option<bool>("--quick") { Description = "One short round of tiny steps per config: checks the command, not the speed" };
-        var command = new Command("train", "Training frames/s, GFLOP/s and peak memory per family, preset, batch, threads, idle and busy");
-        foreach (var option in new Option[] { family, preset, batch, threads, load, frames, rounds, seconds, loss, policies, quick })
+        var command = new Command("train", "Training frames/s, GFLOP/s and peak memory per family, preset, batch, threads, replicas, idle and busy");
+        foreach (var option in new Option[] { family, preset, batch, threads, replicas, load, frames, rounds, seconds, loss, policies, quick })
         {
             command.Options.Add(option);
         }
@@ -56,6 +61,7 @@ internal static class BenchTrainCommand
                 Presets = parse.GetValue(preset) ?? [],
                 Batches = parse.GetValue(batch) ?? [],
                 Threads = parse.GetValue(threads) ?? [],
+                Replicas = parse.GetValue(replicas) ?? [],
                 Competing = loads.Distinct().Select(l => l == "busy").ToArray(),
                 Frames = isQuick ? Math.Min(20, parse.GetValue(frames)) : parse.GetValue(frames),
                 Rounds = isQuick ? 1 : parse.GetValue(rounds),
@@ -64,9 +70,9 @@ internal static class BenchTrainCommand
                 Loss = new LossConfig { Kind = parse.GetValue(loss) ?? "sal" },
             };
             if (options.Frames < 1 || options.Rounds < 1 || options.SecondsPerRound < 0 || options.Batches.Count == 0 || options.Threads.Count == 0 ||
-                options.Batches.Any(b => b < 1) || options.Threads.Any(t => t < 1))
+                options.Batches.Any(b => b < 1) || options.Threads.Any(t => t < 1) || options.Replicas.Any(r => r < 1))
             {
-                throw new UsageException("bench train: --frames, --rounds, --batch and --threads must be >= 1, --seconds >= 0");
+                throw new UsageException("bench train: --frames, --rounds, --batch, --threads and --replicas must be >= 1, --seconds >= 0");
             }
             foreach (var name in families)
             {
@@ -117,20 +123,22 @@ internal static class BenchTrainCommand
                           $"load average at start {MachineLoad.Average()}; loss {options.Loss.Kind}; [B,{options.Frames},{options.InputDim}] random features, C = {options.Classes}");
         var rows = TrainBenchmark.Run(options, new Progress(m => Console.Error.WriteLine($"bench train: {m}")));
         Console.WriteLine($"load average at end {MachineLoad.Average()}; step = forward + loss + backward + clip + AdamW; frames/s median over {options.Rounds} rounds " +
-                          "(best = 10th percentile step time); FLOP/frame = 6 x MACs (2 per MAC, x3 forward+backward); peak RSS = VmHWM while the config ran" +
+                          "(best = 10th percentile step time); FLOP/frame = 6 x MACs (2 per MAC, x3 forward+backward); cores = process CPU time / wall time " +
+                          "(median); peak RSS = VmHWM while the config ran" +
                           (rows.All(r => r.PeakRssReset) ? "" : " (not resettable here: process peak so far)") + "; managed = GC heap after the config");
-        string[] header = ["model", "preset", "batch", "threads", "load", "params", "MACs/frame", "MFLOP/frame", "frames/s", "best frames/s", "GFLOP/s",
-            "x 1 thread", "x idle", "peak RSS MB", "managed MB"];
+        string[] header = ["model", "preset", "batch", "threads", "replicas", "load", "params", "MACs/frame", "MFLOP/frame", "frames/s", "best frames/s", "GFLOP/s",
+            "x 1 thread", "x idle", "cores", "peak RSS MB", "managed MB"];
         var cells = rows.Select(r =>
         {
-            var one = rows.FirstOrDefault(o => Same(o, r) && o.Threads == 1 && o.Competing == r.Competing);
-            var idle = rows.FirstOrDefault(o => Same(o, r) && o.Threads == r.Threads && !o.Competing);
+            var one = rows.FirstOrDefault(o => Same(o, r) && o.Threads == 1 && o.Replicas == 1 && o.Competing == r.Competing);
+            var idle = rows.FirstOrDefault(o => Same(o, r) && o.Threads == r.Threads && o.Replicas == r.Replicas && !o.Competing);
             return new[]
             {
-                r.Family, r.Preset, r.Batch.ToString(), r.Threads.ToString(), r.Competing ? "busy" : "idle", r.Parameters.ToString("N0"),
+                r.Family, r.Preset, r.Batch.ToString(), r.Threads.ToString(), r.Replicas.ToString(), r.Competing ? "busy" : "idle", r.Parameters.ToString("N0"),
                 r.MacsPerFrame.ToString("N0"), (r.FlopsPerFrame / 1e6).ToString("F3"), r.FramesPerSecond.ToString("N0"), r.P10FramesPerSecond.ToString("N0"),
                 r.GigaflopsPerSecond.ToString("F2"), one is null ? "-" : (r.FramesPerSecond / one.FramesPerSecond).ToString("F2"),
-                idle is null ? "-" : (r.FramesPerSecond / idle.FramesPerSecond).ToString("F2"), (r.PeakRssBytes / 1048576.0).ToString("F0"),
+                idle is null ? "-" : (r.FramesPerSecond / idle.FramesPerSecond).ToString("F2"), r.CoresUsed.ToString("F2"),
+                (r.PeakRssBytes / 1048576.0).ToString("F0"),
                 (r.ManagedBytes / 1048576.0).ToString("F0"),
             };
         }).ToArray();

@@ -11,7 +11,8 @@ namespace StreamingAnchor.Training;
 /// of the real shapes; each round runs every (config, threads) pair once per load condition in a fresh random order,
 /// the competing condition with a <see cref="CpuSpinner"/> running, so drifting load from elsewhere hits all configs
 /// alike. A step is what <see cref="Trainer"/> does per batch: forward, the configured loss, backward, gradient
-/// clipping at norm 1 and an AdamW step.
+/// clipping at norm 1 and an AdamW step; with replicas, forward, loss and backward run data-parallel as
+/// <see cref="ReplicaGroup"/> does for `sal train --replicas`.
 /// </summary>
 public static class TrainBenchmark
 {
@@ -20,9 +21,9 @@ public static class TrainBenchmark
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Frames < 1 || options.InputDim < 1 || options.Classes < 1 || options.Rounds < 1 || options.WarmupSteps < 0 ||
-            options.Batches.Any(b => b < 1) || options.Threads.Any(t => t < 1))
+            options.Batches.Any(b => b < 1) || options.Threads.Any(t => t < 1) || options.Replicas.Any(r => r < 1))
         {
-            throw new ArgumentException("train benchmark needs frames, input width, classes, rounds, batches and threads >= 1");
+            throw new ArgumentException("train benchmark needs frames, input width, classes, rounds, batches, threads and replicas >= 1");
         }
         TorchRuntime.EnsureConfigured();
         var loss = LossFactory.Create(options.Loss);
@@ -39,14 +40,20 @@ public static class TrainBenchmark
                     }
                 }
             }
-            var cells = contexts.SelectMany(c => options.Threads.SelectMany(t => options.Competing.Select(load => new Cell(c, t, load)))).ToList();
+            // Intra-op threads with one model, then data-parallel replicas with one thread each.
+            var layouts = options.Threads.Distinct().Select(t => (Threads: t, Replicas: 1))
+                .Concat(options.Replicas.Where(r => r > 1).Distinct().Select(r => (Threads: 1, Replicas: r))).ToArray();
+            var cells = contexts.SelectMany(c => layouts.SelectMany(l => options.Competing.Select(load => new Cell(c, l.Threads, l.Replicas, load)))).ToList();
             var initialThreads = torch.get_num_threads();
             torch.set_num_threads(1);
             foreach (var context in contexts)
             {
-                for (var i = 0; i < options.WarmupSteps; i++)
+                foreach (var replicas in layouts.Select(l => l.Replicas).Distinct())
                 {
-                    context.Step();
+                    for (var i = 0; i < options.WarmupSteps; i++)
+                    {
+                        context.Step(replicas);
+                    }
                 }
             }
 
@@ -67,9 +74,9 @@ public static class TrainBenchmark
             }
             torch.set_num_threads(initialThreads);
 
-            return cells.Select(c => new TrainBenchmarkRow(c.Work.Family, c.Work.Preset, c.Work.Batch, c.Threads, c.Competing, c.Work.Info.Parameters,
+            return cells.Select(c => new TrainBenchmarkRow(c.Work.Family, c.Work.Preset, c.Work.Batch, c.Threads, c.Replicas, c.Competing, c.Work.Info.Parameters,
                 c.Work.Info.MacsPerFrame, Percentile(c.FramesPerSecond, 0.5), Percentile(c.FramesPerSecond, 0.9), c.PeakRss, c.PeakReset,
-                c.ManagedPeak)).ToList();
+                c.ManagedPeak, Percentile(c.Cores, 0.5))).ToList();
         }
         finally
         {
@@ -84,16 +91,20 @@ public static class TrainBenchmark
     {
         torch.set_num_threads(cell.Threads);
         var reset = ProcessMemory.TryResetPeak();
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var steps = 0;
         do
         {
-            cell.Work.Step();
+            cell.Work.Step(cell.Replicas);
             steps++;
         }
         while (clock.Elapsed.TotalSeconds < seconds);
         clock.Stop();
+        process.Refresh();
         cell.FramesPerSecond.Add((double)steps * cell.Work.Batch * cell.Work.Frames / clock.Elapsed.TotalSeconds);
+        cell.Cores.Add((process.TotalProcessorTime - cpu).TotalSeconds / clock.Elapsed.TotalSeconds);
         var peak = ProcessMemory.PeakResident();
         // With a reset the peak belongs to this config; without one it is the process peak so far, so keep the smallest.
         cell.PeakRss = cell.PeakRss == 0 ? peak : Math.Min(cell.PeakRss, peak);
@@ -111,12 +122,14 @@ public static class TrainBenchmark
         return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
     }
 
-    private sealed class Cell(Workload work, int threads, bool competing)
+    private sealed class Cell(Workload work, int threads, int replicas, bool competing)
     {
         public Workload Work { get; } = work;
         public int Threads { get; } = threads;
+        public int Replicas { get; } = replicas;
         public bool Competing { get; } = competing;
         public List<double> FramesPerSecond { get; } = [];
+        public List<double> Cores { get; } = [];
         public long PeakRss { get; set; }
         public bool PeakReset { get; set; }
         public long ManagedPeak { get; set; }
@@ -132,6 +145,8 @@ public static class TrainBenchmark
         private readonly Tensor _targets;
         private readonly Tensor _lengths;
         private readonly double[][] _anchors;
+        private readonly Dictionary<int, ReplicaGroup> _groups = [];
+        private long _steps;
 
         private Workload(string family, string preset, int batch, int frames, StreamingModel model, IFrameLoss loss, Tensor features,
             Tensor targets, Tensor lengths, double[][] anchors)
@@ -185,19 +200,36 @@ public static class TrainBenchmark
                 torch.tensor(targets, new long[] { batch, frames }), torch.tensor(lengths), anchors);
         }
 
-        public void Step()
+        /// <param name="replicas">1: the single-model step; more: the same step data-parallel (<see cref="ReplicaGroup"/>).</param>
+        public void Step(int replicas)
         {
             using var scope = torch.NewDisposeScope();
             _optimizer.zero_grad();
-            var logits = _model.forward(_features);
-            var value = _loss.Forward(logits, _targets, _lengths, _anchors);
-            value.backward();
+            if (replicas == 1)
+            {
+                var logits = _model.forward(_features);
+                var value = _loss.Forward(logits, _targets, _lengths, _anchors);
+                value.backward();
+            }
+            else
+            {
+                if (!_groups.TryGetValue(replicas, out var group))
+                {
+                    group = new ReplicaGroup(_model, replicas);
+                    _groups.Add(replicas, group);
+                }
+                group.ForwardBackward(_loss, _features, _targets, _lengths, _anchors, _steps++);
+            }
             nn.utils.clip_grad_norm_(_model.parameters(), 1.0);
             _optimizer.step();
         }
 
         public void Dispose()
         {
+            foreach (var group in _groups.Values)
+            {
+                group.Dispose();
+            }
             _optimizer.Dispose();
             _model.Dispose();
             _features.Dispose();

@@ -10,6 +10,12 @@ public sealed record TrainBenchmarkOptions
     public IReadOnlyList<int> Batches { get; init; } = [8, 32, 128];
     public IReadOnlyList<int> Threads { get; init; } = [1, 2];
 
+    /// <summary>
+    /// Data-parallel replica counts measured beside the thread counts, each replica on one libtorch thread
+    /// (<see cref="ReplicaGroup"/>); 1 adds nothing (it is the 1-thread config).
+    /// </summary>
+    public IReadOnlyList<int> Replicas { get; init; } = [2];
+
     /// <summary>Load conditions: false = idle, true = with a CPU-bound child process the benchmark starts.</summary>
     public IReadOnlyList<bool> Competing { get; init; } = [false, true];
 
