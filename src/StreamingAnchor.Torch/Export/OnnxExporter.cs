@@ -116,7 +116,7 @@ public static class OnnxExporter
     }
 
     /// <summary>
-    /// The features graph. <see cref="OnnxStepGraph.SingleFrame"/> falls back to the multi-frame graph for a stack
+    /// The features graph. The single-frame graphs fall back to the multi-frame graph for a stack
     /// with a layer it has no form for (none in the model zoo); metadata sal.frames_per_call says which was written.
     /// </summary>
     public static ModelProto Build(StreamingModel model, IReadOnlyDictionary<string, string>? metadata = null, OnnxStepGraph graph = OnnxStepGraph.SingleFrame)
@@ -128,7 +128,7 @@ public static class OnnxExporter
 
         CheckFinite(model, "model");
         var g = new OnnxGraphBuilder();
-        var singleFrame = graph == OnnxStepGraph.SingleFrame && SingleFrameGraph.Supports(stacked);
+        var singleFrame = graph != OnnxStepGraph.MultiFrame && SingleFrameGraph.Supports(stacked);
         // One frame per call needs no frame axis: [B, F] in, [B, C] out.
         object[] frames = singleFrame ? [] : ["frames"];
         g.Graph.Input.Add(FloatValue(OnnxMetadata.Input, ["batch", .. frames, (long)model.InputDim]));
@@ -137,7 +137,7 @@ public static class OnnxExporter
         IReadOnlyList<int> batchAxes;
         if (singleFrame)
         {
-            (shapes, batchAxes) = SingleFrameGraph.Emit(g, stacked, OnnxMetadata.Input, OnnxMetadata.Output);
+            (shapes, batchAxes) = SingleFrameGraph.Emit(g, stacked, OnnxMetadata.Input, OnnxMetadata.Output, carryResiduals: graph == OnnxStepGraph.SingleFrameCarried);
         }
         else
         {
@@ -184,7 +184,7 @@ public static class OnnxExporter
             return [];
         }
 
-        return graph == OnnxStepGraph.SingleFrame && SingleFrameGraph.Supports(stacked)
+        return graph != OnnxStepGraph.MultiFrame && SingleFrameGraph.Supports(stacked)
             ? SingleFrameGraph.Emit(new OnnxGraphBuilder(), stacked, OnnxMetadata.Input, OnnxMetadata.Output).Shapes
             : stacked.StateShapes(1);
     }

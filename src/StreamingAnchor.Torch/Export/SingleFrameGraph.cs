@@ -16,6 +16,13 @@ namespace StreamingAnchor.Export;
 /// <see cref="CausalConvLayer"/> side by side, oldest frame first), updated at the end by one frame Gather. A depthwise
 /// conv without activation followed by a 1x1 conv is the product of the two (depthwise taps times the 1x1 weights),
 /// so a DS-CNN block is one Gemm too. Recurrent layers stay ONNX GRU/LSTM ops with their state as before.
+/// <para>
+/// With <see cref="OnnxStepGraph.SingleFrameCarried"/> a residual block of dense convs whose input is never negative
+/// (it comes out of a ReLU) needs no Add node either: its Gemms carry the block input beside the layer's output
+/// ([x; h], an identity block in the weights, which the fused ReLU leaves exact because x >= 0), and the block's
+/// output is the pair [x; r] whose sum is the next layer's input, so whatever reads it multiplies both halves by the
+/// same weights. The Gemms double in width (four times the multiply-adds), which is why it is not the default.
+/// </para>
 /// </summary>
 internal sealed class SingleFrameGraph
 {
@@ -28,18 +35,29 @@ internal sealed class SingleFrameGraph
     private readonly Dictionary<CausalConvLayer, Tap> taps = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<StreamingLayer, int> recurrentStates = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<CausalConvLayer> folded = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<ResidualLayer> carried = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, int> pairWidths = [];
+    private readonly bool carryResiduals;
+    private bool planningCarried;
 
-    private SingleFrameGraph(OnnxGraphBuilder g, Func<int, string> stateOut)
+    private SingleFrameGraph(OnnxGraphBuilder g, Func<int, string> stateOut, bool carryResiduals)
     {
         this.g = g;
         this.stateOut = stateOut;
+        this.carryResiduals = carryResiduals;
     }
 
-    /// <summary>How a frame tensor is laid out: as a matrix [B, C] (the graph's input and output), or time-major [1, B, C] (recurrent ops).</summary>
+    /// <summary>
+    /// How a frame tensor is laid out: as a matrix [B, C] (the graph's input and output), time-major [1, B, C]
+    /// (recurrent ops), or [B, 2C] inside and after a carried residual block: Carry = [block input; layer output],
+    /// Sum = [block input; block branch], whose value is the sum of the halves.
+    /// </summary>
     private enum Form
     {
         Flat,
         TimeMajor,
+        Carry,
+        Sum,
     }
 
     /// <summary>Whether every layer of the model has a single-frame form (all of the model zoo's stacks do).</summary>
@@ -47,7 +65,7 @@ internal sealed class SingleFrameGraph
     {
         try
         {
-            new SingleFrameGraph(new OnnxGraphBuilder(), OnnxMetadata.StateOut).Plan(model.Layers);
+            new SingleFrameGraph(new OnnxGraphBuilder(), OnnxMetadata.StateOut, carryResiduals: false).Plan(model.Layers, nonNegative: false);
             return true;
         }
         catch (NotSupportedException)
@@ -57,13 +75,15 @@ internal sealed class SingleFrameGraph
     }
 
     /// <summary>Emits the model from <paramref name="input"/> [B, F] to <paramref name="output"/> [B, C]; the state tensors (shape for batch 1, batch axis).</summary>
-    public static (IReadOnlyList<long[]> Shapes, IReadOnlyList<int> BatchAxes) Emit(OnnxGraphBuilder g, StackedStreamingModel model, string input, string output)
+    /// <param name="carryResiduals">Carry residual blocks through their Gemms (<see cref="OnnxStepGraph.SingleFrameCarried"/>) rather than add them up with an Add node each.</param>
+    public static (IReadOnlyList<long[]> Shapes, IReadOnlyList<int> BatchAxes) Emit(OnnxGraphBuilder g, StackedStreamingModel model, string input, string output,
+        bool carryResiduals = false)
     {
-        var graph = new SingleFrameGraph(g, OnnxMetadata.StateOut);
+        var graph = new SingleFrameGraph(g, OnnxMetadata.StateOut, carryResiduals);
         using (torch.no_grad())
         using (torch.NewDisposeScope())
         {
-            graph.Plan(model.Layers);
+            graph.Plan(model.Layers, nonNegative: false);
             graph.EmitPastSums();
             var (y, form) = graph.EmitSequence(model.Layers, input, Form.Flat);
             graph.Rename(graph.Flat(y, form), input, output);
@@ -80,8 +100,12 @@ internal sealed class SingleFrameGraph
         return shapes.Count - 1;
     }
 
-    /// <summary>Assigns state tensors and groups the conv layers with context; throws NotSupportedException on a layer with no single-frame form.</summary>
-    private void Plan(IReadOnlyList<StreamingLayer> sequence)
+    /// <summary>
+    /// Assigns state tensors, picks the residual blocks to carry and groups the conv layers with context; throws
+    /// NotSupportedException on a layer with no single-frame form. Returns whether the sequence's output is never
+    /// negative, given whether its input is.
+    /// </summary>
+    private bool Plan(IReadOnlyList<StreamingLayer> sequence, bool nonNegative)
     {
         for (var i = 0; i < sequence.Count; i++)
         {
@@ -93,8 +117,17 @@ internal sealed class SingleFrameGraph
                         throw new NotSupportedException("a residual block that changes width");
                     }
 
-                    Plan(residual.Inner);
-                    break;
+                    var carry = carryResiduals && nonNegative && CanCarry(residual);
+                    if (carry)
+                    {
+                        carried.Add(residual);
+                    }
+
+                    var outer = planningCarried;
+                    planningCarried = carry;
+                    nonNegative &= Plan(residual.Inner, nonNegative);
+                    planningCarried = outer;
+                    continue;
                 case CausalConvLayer conv when conv.Context > 0:
                 {
                     CausalConvLayer? pointwise = null;
@@ -122,8 +155,22 @@ internal sealed class SingleFrameGraph
                 default:
                     throw new NotSupportedException($"layer {sequence[i].GetType().Name}");
             }
+
+            nonNegative = sequence[i] switch
+            {
+                DropoutLayer => nonNegative,
+                CausalConvLayer conv => conv.Relu,
+                _ => false,
+            };
         }
+
+        return nonNegative;
     }
+
+    /// <summary>A block of dense convs that keep its width (a depthwise conv is folded into the 1x1 conv after it, see above).</summary>
+    private static bool CanCarry(ResidualLayer residual) =>
+        residual.Inner.Any(l => l is not DropoutLayer)
+        && residual.Inner.All(l => l is DropoutLayer || l is CausalConvLayer { Groups: 1 } conv && conv.InputDim == residual.InputDim && conv.OutputDim == residual.InputDim);
 
     /// <summary>The 1x1 conv after a depthwise conv with no activation, which the single-frame graph multiplies into it.</summary>
     private static CausalConvLayer? FoldablePointwise(IReadOnlyList<StreamingLayer> sequence, int i)
@@ -149,10 +196,10 @@ internal sealed class SingleFrameGraph
         }
 
         var outputDim = (pointwise ?? conv).OutputDim;
-        var group = groups.FirstOrDefault(t => t.Folded == (pointwise is not null) && t.InputDim == conv.InputDim && t.OutputDim == outputDim && t.Kernel == conv.Kernel);
+        var group = groups.FirstOrDefault(t => t.Folded == (pointwise is not null) && t.Carried == planningCarried && t.InputDim == conv.InputDim && t.OutputDim == outputDim && t.Kernel == conv.Kernel);
         if (group is null)
         {
-            group = new TapGroup(pointwise is not null, conv.InputDim, outputDim, conv.Kernel);
+            group = new TapGroup(pointwise is not null, planningCarried, conv.InputDim, outputDim, conv.Kernel);
             groups.Add(group);
         }
 
@@ -166,10 +213,10 @@ internal sealed class SingleFrameGraph
 
     /// <summary>
     /// A dense conv alone in its buffer whose taps are every buffered frame (dilation 1) needs no past sum: one Gemm
-    /// over Concat(buffer, frame), whose tail is the new buffer.
+    /// over Concat(buffer, frame), whose tail is the new buffer. (A carried conv takes its past sum like the others.)
     /// </summary>
     private static bool IsDirect(Tap tap) =>
-        !tap.Group.Folded && tap.Group.Members.Count == 1 && tap.Buffer.Members.Count == 1 && tap.Conv.Dilation == 1;
+        !tap.Group.Folded && !tap.Group.Carried && tap.Group.Members.Count == 1 && tap.Buffer.Members.Count == 1 && tap.Conv.Dilation == 1;
 
     /// <summary>The past-frame sums of every conv group, from the state inputs alone.</summary>
     private void EmitPastSums()
@@ -183,8 +230,11 @@ internal sealed class SingleFrameGraph
             string[] pasts;
             if (!group.Folded)
             {
-                using var w = torch.stack(group.Members.Select(t => t.Conv.Weight.narrow(2, 0, k1).permute(2, 1, 0).reshape(k1 * cin, cout)).ToArray());
-                using var b = torch.stack(group.Members.Select(t => t.Conv.Bias).ToArray());
+                // A carried conv's Gemm writes [block input; conv output], so its past sum is zero on the first half.
+                Tensor Widen(Tensor t) => group.Carried ? torch.cat([torch.zeros_like(t), t], t.dim() - 1) : t;
+                using var w = torch.stack(group.Members.Select(t => Widen(t.Conv.Weight.narrow(2, 0, k1).permute(2, 1, 0).reshape(k1 * cin, cout))).ToArray());
+                using var b = torch.stack(group.Members.Select(t => Widen(t.Conv.Bias)).ToArray());
+                cout = group.Carried ? 2 * cout : cout;
                 if (l == 1)
                 {
                     var gathered = g.Node("Gather", [state, g.Int64s("frames", frames)], attributes: Int("axis", 1))[0]; // [B, K-1, in]
@@ -269,11 +319,15 @@ internal sealed class SingleFrameGraph
                 return (x, form); // multiplied into the depthwise conv before it
             case LinearLayer linear:
             {
-                using var wt = linear.Weight.t();
-                var w = g.Floats("linear_w", OnnxExporter.Data(wt), linear.InputDim, linear.OutputDim);
-                return (g.Op("Gemm", Flat(x, form), w, g.Floats("linear_b", OnnxExporter.Data(linear.Bias), linear.OutputDim)), Form.Flat);
+                // A carried pair is read by multiplying both halves by the same weights.
+                var sum = form == Form.Sum;
+                var wt = linear.Weight.t();
+                var w = g.Floats("linear_w", OnnxExporter.Data(sum ? torch.cat([wt, wt], 0) : wt), sum ? 2 * linear.InputDim : linear.InputDim, linear.OutputDim);
+                return (g.Op("Gemm", sum ? x : Flat(x, form), w, g.Floats("linear_b", OnnxExporter.Data(linear.Bias), linear.OutputDim)), Form.Flat);
             }
 
+            case ResidualLayer residual when carried.Contains(residual):
+                return (EmitCarried(residual, form == Form.Sum ? x : Flat(x, form), form == Form.Sum ? Form.Sum : Form.Flat), Form.Sum);
             case ResidualLayer residual:
             {
                 var input = Flat(x, form);
@@ -316,11 +370,54 @@ internal sealed class SingleFrameGraph
         }
     }
 
+    /// <summary>
+    /// A carried residual block from <paramref name="x"/> (its input, or the pair a carried block before left): each conv
+    /// is one Gemm that also passes the block input through, and the last one leaves the pair [block input; branch].
+    /// </summary>
+    private string EmitCarried(ResidualLayer residual, string x, Form form)
+    {
+        var width = residual.InputDim;
+        var convs = residual.Inner.OfType<CausalConvLayer>().ToArray();
+        using var eye = torch.eye(width);
+        using var zero = torch.zeros(width, width);
+        for (var j = 0; j < convs.Length; j++)
+        {
+            var conv = convs[j];
+            var tap = taps.GetValueOrDefault(conv);
+            // [in, out]: the tap on the current frame (the past taps come in as the Gemm's C), or the 1x1 weights.
+            var layer = tap is null ? conv.Weight.reshape(width, width).t() : conv.Weight.select(2, conv.Kernel - 1).t();
+            var w = form switch
+            {
+                Form.Flat => torch.cat([eye, layer], 1),
+                Form.Sum => torch.cat([torch.cat([eye, layer], 1), torch.cat([eye, layer], 1)], 0),
+                _ => torch.cat([torch.cat([eye, zero], 1), torch.cat([zero, layer], 1)], 0),
+            };
+            var c = tap?.Past ?? g.Floats("conv_b", OnnxExporter.Data(torch.cat([torch.zeros(width), conv.Bias])), 2 * width);
+            var y = g.Op("Gemm", x, g.Floats("conv_w", OnnxExporter.Data(w), form == Form.Flat ? width : 2 * width, 2 * width), c);
+            y = conv.Relu ? g.Op("Relu", y) : y;
+            if (tap is not null)
+            {
+                // Where the conv's input frame lies as a row of width channels: a pair's sum only exists as this Gemm's first half.
+                (tap.Input, tap.InputRow, tap.InputRows) = form switch
+                {
+                    Form.Flat => (x, 0, 1),
+                    Form.Sum => (y, 0, 2),
+                    _ => (x, 1, 2),
+                };
+            }
+
+            (x, form) = (y, j == convs.Length - 1 ? Form.Sum : Form.Carry);
+        }
+
+        pairWidths[x] = width;
+        return x;
+    }
+
     private string EmitTap(Tap tap, string x)
     {
         var conv = tap.Conv;
         var relu = (tap.Pointwise ?? conv).Relu;
-        tap.Input = x;
+        (tap.Input, tap.InputRow, tap.InputRows) = (x, 0, 1);
         string y;
         if (IsDirect(tap))
         {
@@ -365,16 +462,43 @@ internal sealed class SingleFrameGraph
             var (frames, width) = (buffer.Frames, buffer.Width);
             var old = g.Op("Reshape", OnnxMetadata.StateIn(buffer.State), g.Int64s("shape", 0, (long)frames * width));
             var all = g.Node("Concat", [old, .. buffer.Members.Select(t => t.Input!)], attributes: Int("axis", 1))[0];
-            var rows = g.Op("Reshape", all, g.Int64s("shape", 0, frames + buffer.Members.Count, width));
-            var keep = buffer.Members.SelectMany((t, j) =>
-                Enumerable.Range(1, t.Conv.Context - 1).Select(f => (long)(t.FrameOffset + f)).Append(frames + j)).ToArray();
-            g.Node("Gather", [rows, g.Int64s("frames", keep)], outputNames: [stateOut(buffer.State)], attributes: Int("axis", 1));
+            var rows = g.Op("Reshape", all, g.Int64s("shape", 0, frames + buffer.Members.Sum(t => t.InputRows), width));
+            var appended = (long)frames;
+            var keep = new List<long>();
+            foreach (var t in buffer.Members)
+            {
+                keep.AddRange(Enumerable.Range(1, t.Conv.Context - 1).Select(f => (long)(t.FrameOffset + f)));
+                keep.Add(appended + t.InputRow);
+                appended += t.InputRows;
+            }
+
+            g.Node("Gather", [rows, g.Int64s("frames", [.. keep])], outputNames: [stateOut(buffer.State)], attributes: Int("axis", 1));
         }
     }
 
-    private string Flat(string x, Form form) => form == Form.Flat ? x : g.Op("Squeeze", x, g.Int64s("axes", 0));
+    private string Flat(string x, Form form)
+    {
+        switch (form)
+        {
+            case Form.Flat:
+                return x;
+            case Form.TimeMajor:
+                return g.Op("Squeeze", x, g.Int64s("axes", 0));
+            case Form.Sum:
+            {
+                // The pair's sum for a reader that cannot take both halves: one Gemm with [I; I], as exact as an Add.
+                var width = pairWidths[x];
+                using var eye = torch.eye(width);
+                using var both = torch.cat([eye, eye], 0);
+                return g.Op("Gemm", x, g.Floats("sum_w", OnnxExporter.Data(both), 2 * width, width));
+            }
 
-    private string TimeMajor(string x, Form form) => form == Form.TimeMajor ? x : g.Op("Unsqueeze", x, g.Int64s("axes", 0));
+            default:
+                throw new InvalidOperationException("a carried block's inner value is only read inside the block");
+        }
+    }
+
+    private string TimeMajor(string x, Form form) => form == Form.TimeMajor ? x : g.Op("Unsqueeze", Flat(x, form), g.Int64s("axes", 0));
 
     /// <summary>Gives the last layer's tensor the graph output's name (no Identity node), or copies the input when there is no layer.</summary>
     private void Rename(string y, string input, string output)
@@ -417,9 +541,12 @@ internal sealed class SingleFrameGraph
     }
 
     /// <summary>Conv layers whose past sums share one batched MatMul: same kind, widths and kernel.</summary>
-    private sealed class TapGroup(bool folded, int inputDim, int outputDim, int kernel)
+    private sealed class TapGroup(bool folded, bool carried, int inputDim, int outputDim, int kernel)
     {
         public bool Folded { get; } = folded;
+
+        /// <summary>The members sit in carried residual blocks: their Gemms write [block input; conv output].</summary>
+        public bool Carried { get; } = carried;
 
         public int InputDim { get; } = inputDim;
 
@@ -445,6 +572,11 @@ internal sealed class SingleFrameGraph
 
         public string? Past { get; set; }
 
+        /// <summary>The tensor holding the conv's input frame, as row <see cref="InputRow"/> of its <see cref="InputRows"/> rows.</summary>
         public string? Input { get; set; }
+
+        public int InputRow { get; set; }
+
+        public int InputRows { get; set; } = 1;
     }
 }

@@ -44,12 +44,16 @@ public class OnnxExportTests
         Assert.Equal(inputDim, onnx.InputDim);
         Assert.Equal(classes, onnx.NumClasses);
         Assert.Equal(lookAhead, onnx.LookAhead);
-        Assert.Equal(graph == OnnxStepGraph.SingleFrame, onnx.SingleFrame);
+        Assert.Equal(graph != OnnxStepGraph.MultiFrame, onnx.SingleFrame);
 
         var torchState = model.InitialState(1);
         using var onnxState = onnx.InitialState();
         var data = x.contiguous().data<float>().ToArray();
+        // The offline forward too: row t of the stream is frame t - look-ahead.
+        using var offlineRows = StreamingHarness.Offline(model, x);
+        var offline = offlineRows.contiguous().data<float>().ToArray();
         var worst = 0.0;
+        var worstOffline = 0.0;
         for (var t = 0; t < frames; t++)
         {
             using var frame = x.narrow(1, t, 1);
@@ -61,6 +65,10 @@ public class OnnxExportTests
             var got = onnx.Step(data.AsSpan(t * inputDim, inputDim).ToArray(), onnxState);
             Assert.Equal(classes, got.Length);
             worst = Math.Max(worst, expected.Zip(got, (a, b) => (double)Math.Abs(a - b)).Max());
+            if (t >= lookAhead)
+            {
+                worstOffline = Math.Max(worstOffline, got.Select((v, k) => (double)Math.Abs(v - offline[((t - lookAhead) * classes) + k])).Max());
+            }
         }
 
         // The multi-frame graph's state is Step's, tensor by tensor; the single-frame graph lays the conv buffers of
@@ -78,6 +86,7 @@ public class OnnxExportTests
 
         torchState.Dispose();
         Assert.True(worst < 1e-4, $"{family} {graph}: max |torch - onnx| = {worst}");
+        Assert.True(worstOffline < 1e-4, $"{family} {graph}: max |offline - onnx| = {worstOffline}");
         Assert.Equal(frames, onnxState.FramesSeen);
     }
 
@@ -111,32 +120,101 @@ public class OnnxExportTests
     }
 
     /// <summary>
-    /// The single-frame graph's node budget, as designed: TCN blocks cost 5 exported nodes (Gemm + ReLU twice, the
-    /// residual Add) and 3 after ONNX Runtime fuses Gemm + ReLU; DS-CNN blocks 3 and 2 (the depthwise conv is folded into
-    /// the 1x1 Gemm); plus a fixed part per model (past sums, ring buffer update, head). A new node per layer fails here.
+    /// The single-frame graphs' node budget, as designed: TCN blocks cost 5 exported nodes (Gemm + ReLU twice, the
+    /// residual Add) and 3 after ONNX Runtime fuses Gemm + ReLU, carried 4 and 2 (no Add: the Gemms pass the block
+    /// input through); DS-CNN blocks 3 and 2 (the depthwise conv is folded into the 1x1 Gemm; never carried); plus a
+    /// fixed part per model (past sums, ring buffer update, head). A new node per layer fails here.
     /// </summary>
     [Theory]
-    [InlineData("gru", 1, 4, 4, 0, 0)]
-    [InlineData("lstm", 1, 4, 4, 0, 0)]
-    [InlineData("crnn", 1, 10, 9, 0, 0)]
-    [InlineData("tcn", 6, 13, 12, 5, 3)]
-    [InlineData("tcn", 3, 13, 12, 5, 3)]
-    [InlineData("dscnn", 5, 18, 17, 3, 2)]
-    [InlineData("dscnn", 2, 18, 17, 3, 2)]
-    public void SingleFrameGraphHasTheDesignedNodesPerLayer(string family, int layers, int fixedNodes, int fixedOptimized, int perBlock, int perBlockOptimized)
+    [InlineData("gru", 1, 4, 4, 0, 0, OnnxStepGraph.SingleFrame)]
+    [InlineData("lstm", 1, 4, 4, 0, 0, OnnxStepGraph.SingleFrame)]
+    [InlineData("crnn", 1, 10, 9, 0, 0, OnnxStepGraph.SingleFrame)]
+    [InlineData("tcn", 6, 13, 12, 5, 3, OnnxStepGraph.SingleFrame)]
+    [InlineData("tcn", 3, 13, 12, 5, 3, OnnxStepGraph.SingleFrame)]
+    [InlineData("dscnn", 5, 18, 17, 3, 2, OnnxStepGraph.SingleFrame)]
+    [InlineData("dscnn", 2, 18, 17, 3, 2, OnnxStepGraph.SingleFrame)]
+    [InlineData("gru", 1, 4, 4, 0, 0, OnnxStepGraph.SingleFrameCarried)]
+    [InlineData("tcn", 6, 13, 12, 4, 2, OnnxStepGraph.SingleFrameCarried)]
+    [InlineData("tcn", 3, 13, 12, 4, 2, OnnxStepGraph.SingleFrameCarried)]
+    [InlineData("dscnn", 5, 18, 17, 3, 2, OnnxStepGraph.SingleFrameCarried)]
+    public void SingleFrameGraphHasTheDesignedNodesPerLayer(string family, int layers, int fixedNodes, int fixedOptimized, int perBlock, int perBlockOptimized,
+        OnnxStepGraph graph)
     {
         using var folder = new ScratchDir();
         torch.manual_seed(3);
         using var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = "small", Layers = layers }, 40, 1);
         model.eval();
         var path = folder.File("m.onnx");
-        var proto = OnnxExporter.Build(model);
+        var proto = OnnxExporter.Build(model, graph: graph);
         File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(proto));
         var blocks = family is "tcn" or "dscnn" ? layers : 0;
         Assert.Equal(fixedNodes + perBlock * blocks, proto.Graph.Node.Count);
         Assert.Equal(fixedOptimized + perBlockOptimized * blocks, OnnxSession.OptimizedNodeCount(path, folder.File("optimized.onnx")));
+        // A residual Add adds two computed tensors (a bias Add has an initializer among its inputs).
+        var carried = graph == OnnxStepGraph.SingleFrameCarried && family == "tcn";
+        Assert.Equal(carried ? 0 : blocks, ResidualAdds(proto.Graph));
+        Assert.Equal(OnnxExporter.StateShapes(model), OnnxExporter.StateShapes(model, graph));
         // The multi-frame graph of the same model is what the single-frame graph replaced: it must stay the larger one.
         Assert.True(OnnxExporter.Build(model, graph: OnnxStepGraph.MultiFrame).Graph.Node.Count > proto.Graph.Node.Count);
+    }
+
+    private static int ResidualAdds(Onnx.GraphProto graph)
+    {
+        var initializers = graph.Initializer.Select(t => t.Name).ToHashSet();
+        return graph.Node.Count(n => n.OpType == "Add" && n.Input.All(i => !initializers.Contains(i)));
+    }
+
+    /// <summary>
+    /// Stacks outside the model zoo: a carried pair read by a GRU (which needs the sum itself), two carried blocks in a
+    /// row with a 1x1 conv inside, and a block whose input can be negative (not carried). All three graphs must agree
+    /// with Step over the equivalence length.
+    /// </summary>
+    [Fact]
+    public void CarriedBlocksFeedAnyReaderAndNeedANonNegativeInput()
+    {
+        using var folder = new ScratchDir();
+        torch.manual_seed(5);
+        ResidualLayer Block(int dilation) => new([new CausalConvLayer(16, 16, 3, dilation, 1, relu: true), new CausalConvLayer(16, 16, 1, 1, 1, relu: true)]);
+        StreamingLayer[][] stacks =
+        [
+            [new CausalConvLayer(40, 16, 1, 1, 1, relu: true), Block(2), new GruLayer(16, 12), new LinearLayer(12, 2)],
+            [new CausalConvLayer(40, 16, 1, 1, 1, relu: true), Block(1), Block(4), new LinearLayer(16, 1)],
+            [new LinearLayer(40, 16), Block(2), new LinearLayer(16, 1)],
+        ];
+        for (var s = 0; s < stacks.Length; s++)
+        {
+            using var model = new StackedStreamingModel(new ModelConfig { Family = "custom" }, stacks[s]);
+            model.eval();
+            using var x = StreamingHarness.Features(1, StreamingHarness.EquivalenceFrames, 40);
+            var data = x.contiguous().data<float>().ToArray();
+            var expected = new List<float>();
+            var state = model.InitialState(1);
+            for (var t = 0; t < StreamingHarness.EquivalenceFrames; t++)
+            {
+                using var frame = x.narrow(1, t, 1);
+                var (y, next) = model.Step(frame, state);
+                state.Dispose();
+                state = next;
+                expected.AddRange(y.data<float>().ToArray());
+                y.Dispose();
+            }
+
+            state.Dispose();
+            foreach (var graph in Enum.GetValues<OnnxStepGraph>())
+            {
+                var path = folder.File($"m{s}-{graph}.onnx");
+                OnnxExporter.Export(model, path, graph: graph);
+                using var onnx = new OnnxStreamingModel(path);
+                using var onnxState = onnx.InitialState();
+                var got = Enumerable.Range(0, StreamingHarness.EquivalenceFrames)
+                    .SelectMany(t => onnx.Step(data.AsSpan(t * 40, 40).ToArray(), onnxState)).ToArray();
+                var worst = expected.Zip(got, (a, b) => (double)Math.Abs(a - b)).Max();
+                Assert.True(worst < 1e-4, $"stack {s} {graph}: max |torch - onnx| = {worst}");
+            }
+
+            // Only the blocks after a ReLU lose their Add; the third stack's block input comes out of a Linear layer.
+            Assert.Equal(s == 2 ? 1 : 0, ResidualAdds(OnnxExporter.Build(model, graph: OnnxStepGraph.SingleFrameCarried).Graph));
+        }
     }
 
     [Fact]
