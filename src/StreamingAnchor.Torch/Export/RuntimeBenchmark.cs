@@ -31,10 +31,12 @@ public static class RuntimeBenchmark
             model.eval();
             var info = ModelInfo.Of(model);
             var (torchCpu, torchWall) = TimeTorch(model, input, inputDim, frames);
-            // Both features graphs of the model, timed one after the other in this process: the default single-frame
-            // graph and the multi-frame graph (the layout every export had before), so their ratio is a same-run measurement.
+            // Every features graph of the model, timed one after the other in this process: the default single-frame
+            // graph, the multi-frame graph (the layout every export had before) and the single-frame graph with carried
+            // residual blocks, so their ratios are same-run measurements.
             var single = TimeGraph(model, OnnxStepGraph.SingleFrame, Path.Combine(scratchDirectory, $"{config.Family}-{config.Preset}.onnx"), input, inputDim, frames);
             var multi = TimeGraph(model, OnnxStepGraph.MultiFrame, Path.Combine(scratchDirectory, $"{config.Family}-{config.Preset}-multi.onnx"), input, inputDim, frames);
+            var carried = TimeGraph(model, OnnxStepGraph.SingleFrameCarried, Path.Combine(scratchDirectory, $"{config.Family}-{config.Preset}-carried.onnx"), input, inputDim, frames);
             var frontEnd = TimeFrontEnd(audio, fbank, normalizer, frames);
             var rawPath = Path.Combine(scratchDirectory, $"{config.Family}-{config.Preset}-raw.onnx");
             (double Cpu, double Wall) raw = (double.NaN, double.NaN);
@@ -54,7 +56,7 @@ public static class RuntimeBenchmark
             }
 
             rows.Add(new RuntimeBenchmarkRow(info.Family, info.Preset, info.Parameters, info.MacsPerFrame, torchCpu, single.CpuMicroseconds, torchWall, single.WallMicroseconds,
-                frontEnd, raw.Cpu, raw.Wall, rawBatched, single, multi));
+                frontEnd, raw.Cpu, raw.Wall, rawBatched, single, multi, carried));
         }
 
         return rows;

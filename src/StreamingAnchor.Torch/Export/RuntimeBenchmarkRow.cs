@@ -24,7 +24,8 @@ public sealed record RuntimeBenchmarkRow(
     double RawWallMicroseconds,
     double RawBatchedCpuMicroseconds,
     OnnxGraphCost SingleFrame,
-    OnnxGraphCost MultiFrame)
+    OnnxGraphCost MultiFrame,
+    OnnxGraphCost SingleFrameCarried)
 {
     /// <summary>Achieved GFLOP/s of the exported (single-frame) graph: 2 FLOP per MAC of the model over the CPU time per frame.</summary>
     public double OnnxGflops => 2.0 * MacsPerFrame / OnnxCpuMicroseconds / 1000;
