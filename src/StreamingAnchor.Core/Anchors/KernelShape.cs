@@ -1,10 +1,15 @@
+using System.Text.Json.Serialization;
+
 namespace StreamingAnchor.Anchors;
 
-/// <summary>The profile of a temporal-significance kernel as a function of the normalised distance u = d / spread.</summary>
+/// <summary>
+/// The profile of a temporal-significance kernel as a function of the normalised distance u = d / spread; named exp,
+/// gaussian, triangular and box in configs and flags.
+/// </summary>
 public enum KernelShape
 {
     /// <summary>exp(-u).</summary>
-    Exponential,
+    [JsonStringEnumMemberName("exp")] Exponential,
 
     /// <summary>exp(-u^2 / 2): the spread is the standard deviation.</summary>
     Gaussian,

@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace StreamingAnchor.Losses;
 
-/// <summary>The members of the loss family; <see cref="LossKinds"/> maps them to and from the config names.</summary>
+/// <summary>The members of the loss family, written in configs and flags by the names below (<see cref="EnumNames"/>).</summary>
 public enum LossKind
 {
     /// <summary>"ce": frame-wise cross entropy.</summary>
@@ -13,11 +15,11 @@ public enum LossKind
     Sal,
 
     /// <summary>"sa+fl": (1 + lambda s) * (1-p)^gamma * CE.</summary>
-    SaPlusFl,
+    [JsonStringEnumMemberName("sa+fl")] SaPlusFl,
 
     /// <summary>"safl": (1-p)^(gamma s) * CE, optionally times (1 + lambda s).</summary>
     Safl,
 
     /// <summary>"maxpool": the max-pooling keyword-spotting loss (one term per sequence and positive class).</summary>
-    MaxPool,
+    [JsonStringEnumMemberName("maxpool")] MaxPool,
 }

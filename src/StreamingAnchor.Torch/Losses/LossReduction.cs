@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace StreamingAnchor.Losses;
 
 /// <summary>How the weighted per-frame losses of a batch become one scalar.</summary>
@@ -7,5 +9,5 @@ public enum LossReduction
     Mean,
 
     /// <summary>"weight-sum": sum of weighted frame losses / sum of the frames' (anchor and class) weights.</summary>
-    WeightSum,
+    [JsonStringEnumMemberName("weight-sum")] WeightSum,
 }
