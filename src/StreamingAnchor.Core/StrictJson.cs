@@ -282,7 +282,7 @@ public static class StrictJson
         }
         if (type.IsEnum)
         {
-            return "one of " + string.Join(", ", Enum.GetNames(type).Select(n => $"\"{n.ToLowerInvariant()}\""));
+            return "one of " + string.Join(", ", EnumNames.All(type).Select(n => $"\"{n}\""));
         }
         var info = options.GetTypeInfo(type);
         return info.Kind switch

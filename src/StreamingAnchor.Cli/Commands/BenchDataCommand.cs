@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Cli.Output;
 using StreamingAnchor.Data;
 using StreamingAnchor.Losses;
@@ -31,10 +32,10 @@ internal static class BenchDataCommand
             DefaultValueFactory = _ => [1], AllowMultipleArgumentsPerToken = true,
         };
         var storage = new Option<string[]>("--storage") { Description = "mapped and/or memory", DefaultValueFactory = _ => ["mapped"], AllowMultipleArgumentsPerToken = true };
-        var task = new Option<string>("--task") { Description = "kws | onset | trigger", DefaultValueFactory = _ => "kws" };
-        var model = new Option<string>("--model") { Description = "Model family", DefaultValueFactory = _ => "tcn" };
-        var preset = new Option<string>("--preset") { Description = "Preset", DefaultValueFactory = _ => "small" };
-        var loss = new Option<string>("--loss") { Description = "Training loss kind", DefaultValueFactory = _ => "sal" };
+        var task = EnumOption.Create<TaskKind>("--task", "task", "kws | onset | trigger (default kws)");
+        var model = EnumOption.Create<ModelFamily>("--model", "model family", "Model family (default tcn)");
+        var preset = EnumOption.Create<ModelSize>("--preset", "preset", "Preset (default small)");
+        var loss = EnumOption.Create<LossKind>("--loss", "loss kind", "Training loss kind (default sal)");
         var batch = new Option<int>("--batch-size") { Description = "Windows per batch", DefaultValueFactory = _ => 64 };
         var window = new Option<double>("--window") { Description = "Training window in seconds", DefaultValueFactory = _ => 2 };
         var sampler = new Option<string?>("--sampler") { Description = "Balanced batches, as sal train --sampler (default: every window once)" };
@@ -61,9 +62,9 @@ internal static class BenchDataCommand
             }
             var config = new TrainConfig
             {
-                Task = parse.GetValue(task)!,
-                Model = new ModelConfig { Family = parse.GetValue(model)!, Preset = parse.GetValue(preset)! },
-                Loss = new LossConfig { Kind = parse.GetValue(loss)! },
+                Task = parse.GetValue(task) ?? TaskKind.Kws,
+                Model = new ModelConfig { Family = parse.GetValue(model) ?? ModelFamily.Tcn, Preset = parse.GetValue(preset) ?? ModelSize.Small },
+                Loss = new LossConfig { Kind = parse.GetValue(loss) ?? LossKind.Sal },
                 BatchSize = parse.GetValue(batch),
                 WindowSeconds = parse.GetValue(window),
                 Sampler = parse.GetValue(sampler) is { } spec ? SamplerOptions.Parse(spec) with { EpochWindows = parse.GetValue(epochWindows) } : null,
@@ -71,14 +72,6 @@ internal static class BenchDataCommand
                 Seed = parse.GetValue(seed),
             };
             config.Validate();
-            try
-            {
-                _ = ModelPreset.Get(config.Model.Family, config.Model.Preset);
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException($"bench data: {e.Message}");
-            }
             var runs = sizes.SelectMany(s => repeats.SelectMany(r => storages.Select(st => (Hours: s, Repeat: r, Storage: st)))).ToList();
             if (parse.GetValue(rowOnly))
             {
@@ -88,7 +81,7 @@ internal static class BenchDataCommand
             }
 
             Console.WriteLine($"{TorchRuntime.Describe()}; {Environment.ProcessorCount} cores; load average at start {MachineLoad.Average()}; " +
-                              $"{config.Model.Family} {config.Model.Preset}, loss {config.Loss.Kind}, batch {config.BatchSize}, window {config.WindowSeconds} s, " +
+                              $"{config.Model.Family.Name()} {config.Model.Preset.Name()}, loss {config.Loss.Kind.Name()}, batch {config.BatchSize}, window {config.WindowSeconds} s, " +
                               $"{(config.Sampler is { } sm ? $"sampler {sm.Positive}/{sm.Confusable}/{sm.Speech}/{sm.Background}" : "every window once")}, {config.ResolvedThreads} thread(s)");
             var rows = new List<string[]>();
             if (runs.Count == 1)

@@ -11,7 +11,7 @@ internal static class BenchDevCommand
 {
     public static Command Create()
     {
-        var family = new Option<string>("--model") { Description = "Family, or 'all'", DefaultValueFactory = _ => "all" };
+        var family = EnumOption.List("--model", "model family", "Families, comma separated, or 'all'", ModelPreset.Families, all: true);
         var minutes = new Option<double>("--minutes") { Description = "Minutes of negative audio (pink noise) scored", DefaultValueFactory = _ => 10 };
         var lookAhead = new Option<int>("--lookahead") { Description = "Frames of look-ahead of the models", DefaultValueFactory = _ => 0 };
         var command = new Command("dev", "Dev scoring (offline forward, look-ahead delay) against sal eval's 100 ms streaming on one long stream: CPU seconds side by side, posterior agreement");
@@ -20,7 +20,7 @@ internal static class BenchDevCommand
         command.Options.Add(lookAhead);
         CommandAction.Set(command, parse =>
         {
-            var families = parse.GetValue(family) is { } f && f != "all" ? [f] : ModelPreset.Families;
+            var families = parse.GetValue(family)!;
             IReadOnlyList<DevScoringBenchmarkRow> rows;
             try
             {

@@ -12,8 +12,8 @@ internal static class BenchModelsCommand
 {
     public static Command Create()
     {
-        var family = new Option<string>("--model") { Description = "Family, or 'all'", DefaultValueFactory = _ => "all" };
-        var preset = new Option<string>("--preset") { Description = "Preset, or 'all'", DefaultValueFactory = _ => "all" };
+        var family = EnumOption.List("--model", "model family", "Families, comma separated, or 'all'", ModelPreset.Families, all: true);
+        var preset = EnumOption.List("--preset", "preset", "Presets, comma separated, or 'all'", ModelPreset.Sizes, all: true);
         var frames = new Option<int>("--frames") { Description = "Timed frames per model and runtime (after 50 warm-up frames)", DefaultValueFactory = _ => 2000 };
         var inputDim = new Option<int>("--input-dim") { Description = "Features per frame", DefaultValueFactory = _ => 40 };
         var peers = new Option<bool>("--peers") { Description = "Also time openWakeWord and Silero VAD v5 per 10 ms the same way (their models come from the peers' cache, fetched like `sal peers` does)" };
@@ -30,8 +30,8 @@ internal static class BenchModelsCommand
         command.Options.Add(peersCache);
         CommandAction.Set(command, parse =>
         {
-            var families = parse.GetValue(family) is { } f && f != "all" ? [f] : ModelPreset.Families;
-            var presets = parse.GetValue(preset) is { } p && p != "all" ? [p] : ModelPreset.Names;
+            var families = parse.GetValue(family)!;
+            var presets = parse.GetValue(preset)!;
             var configs = families.SelectMany(fam => presets.Select(pre => new ModelConfig { Family = fam, Preset = pre })).ToArray();
             var count = parse.GetValue(frames);
             if (count < 1)

@@ -16,7 +16,7 @@ internal static class DataPrepareCommand
     public static Command Create()
     {
         var manifest = new Argument<string>("manifest") { Description = "JSONL manifest" };
-        var task = new Option<string>("--task") { Description = "kws, onset or trigger", DefaultValueFactory = _ => "kws" };
+        var task = EnumOption.Create<TaskKind>("--task", "task", "kws, onset or trigger (default kws)");
         var labels = new Option<string?>("--labels") { Description = "Comma-separated positive event labels in class order (default: every event is class 1)" };
         var noStreams = new Option<bool>("--no-streams") { Description = "Leave the manifest's extra per-frame streams out" };
         var cache = new Option<string?>("--cache") { Description = "Feature cache folder (default: .cache/features beside the manifest)" };
@@ -34,13 +34,7 @@ internal static class DataPrepareCommand
         }
         CommandAction.Set(command, parse =>
         {
-            var kind = parse.GetValue(task)!.ToLowerInvariant() switch
-            {
-                "kws" => TaskKind.Kws,
-                "onset" => TaskKind.Onset,
-                "trigger" => TaskKind.Trigger,
-                var other => throw new ArgumentException($"--task must be kws, onset or trigger, got '{other}'"),
-            };
+            var kind = parse.GetValue(task) ?? TaskKind.Kws;
             var rule = TaskRule.For(kind, parse.GetValue(labels)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? []);
             var options = new DatasetOptions { Rule = rule, IncludeStreams = !parse.GetValue(noStreams), CacheDirectory = parse.GetValue(cache) };
             var sw = Stopwatch.StartNew();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Cli.Output;
 using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Evaluation;
@@ -85,8 +86,8 @@ internal static class DemoCommand
         var baseConfig = new TrainConfig
         {
             Data = corpus.ManifestPath,
-            Task = "kws",
-            Model = new ModelConfig { Family = "gru", Preset = "small" },
+            Task = TaskKind.Kws,
+            Model = new ModelConfig { Family = ModelFamily.Gru, Preset = ModelSize.Small },
             Epochs = epochs,
             BatchSize = 8,
             WindowSeconds = window,
@@ -97,8 +98,8 @@ internal static class DemoCommand
         };
         var runs = new (string Name, LossConfig Loss)[]
         {
-            ("ce", new LossConfig { Kind = "ce" }),
-            ("sal", new LossConfig { Kind = "sal", Kernel = "exp", Tau = 8, Lambda = 4 }),
+            ("ce", new LossConfig { Kind = LossKind.Ce }),
+            ("sal", new LossConfig { Kind = LossKind.Sal, Kernel = KernelShape.Exponential, Tau = 8, Lambda = 4 }),
         };
         var summaries = new List<EvaluationSummary>();
         var step = 2;
@@ -118,7 +119,7 @@ internal static class DemoCommand
         }
         stage = Stopwatch.StartNew();
         // The test set holds minutes, not hours: 1 FA/h is the headline, 10 and 30 FA/h show the curve where it moves.
-        var evalConfig = EvaluationConfig.ForTask("kws") with { FaPerHourTargets = [1.0, 10.0, 30.0] };
+        var evalConfig = EvaluationConfig.ForTask(TaskKind.Kws) with { FaPerHourTargets = [1.0, 10.0, 30.0] };
         foreach (var (name, _) in runs)
         {
             summaries.Add(EvalCommand.Evaluate(Path.Combine(root, name), corpus.ManifestPath, "test", name, evalConfig));
@@ -172,9 +173,9 @@ internal static class DemoCommand
         var sb = new StringBuilder();
         sb.Append("# sal demo: CE vs SAL on a synthetic keyword-spotting set\n\n");
         sb.Append(inv, $"Data: `{corpus.ManifestPath}`, {corpus.Clips} streams, {corpus.Hours * 60:0.0} min (50% train, 10% dev, 40% test).\n");
-        sb.Append(inv, $"Model: {config.Model.Family}/{config.Model.Preset}; {config.Epochs} epochs of {config.WindowSeconds:0.#} s crops, batch {config.BatchSize}, ");
+        sb.Append(inv, $"Model: {config.Model.Family.Name()}/{config.Model.Preset.Name()}; {config.Epochs} epochs of {config.WindowSeconds:0.#} s crops, batch {config.BatchSize}, ");
         sb.Append(inv, $"AdamW lr {config.LearningRate} warm-up + cosine, seed {config.Seed}; best epoch by dev {config.DevMetricName}.\n");
-        sb.Append(inv, $"Losses: {string.Join(", ", losses.Select(l => l.Kind == "ce" ? "ce" : $"{l.Kind} (kernel {l.Kernel}, tau {l.Tau}, lambda {l.Lambda})"))}.\n\n");
+        sb.Append(inv, $"Losses: {string.Join(", ", losses.Select(l => l.Kind == LossKind.Ce ? "ce" : $"{l.Kind.Name()} (kernel {l.Kernel.Name()}, tau {l.Tau}, lambda {l.Lambda})"))}.\n\n");
         sb.Append(inv, $"Test: {first.Streams} streams, {first.Hours * 60:0.0} min, {first.Events} keywords; one false alarm is {1 / Math.Max(first.Hours, 1e-9):0.#} FA/h, ");
         sb.Append("so an FA/h target below that means no false alarm at all on this set.\n\n");
         if (shipped is not null)

@@ -46,10 +46,7 @@ internal static class EvalCommand
             if (parse.GetValue(smoothing) is not null || parse.GetValue(refractory) is not null || parse.GetValue(before) is not null
                 || parse.GetValue(after) is not null || targets is not null)
             {
-                var task = File.Exists(Path.Combine(runDir, Training.TrainingRun.ConfigFile))
-                    ? Training.TrainingRun.ReadConfig(Path.Combine(runDir, Training.TrainingRun.ConfigFile)).Task
-                    : "kws";
-                var d = EvaluationConfig.ForTask(task);
+                var d = EvaluationConfig.ForTask(Training.RunEvaluator.TaskOf(new Models.RunDirectory(runDir)));
                 config = d with
                 {
                     Detector = d.Detector with

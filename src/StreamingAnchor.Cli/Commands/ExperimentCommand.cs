@@ -5,7 +5,9 @@ using StreamingAnchor.Cli.Output;
 using StreamingAnchor.Cluster;
 using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Evaluation.Experiments;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Losses;
+using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Cli.Commands;
 
@@ -19,13 +21,13 @@ internal static class ExperimentCommand
     {
         var command = new Command("experiment", "Train and evaluate every model x loss x seed on the same data and budget; results.json + Markdown table (resumable)");
         var defaults = new ExperimentConfig();
-        var task = new Option<string>("--task") { Description = "kws | onset | trigger", DefaultValueFactory = _ => "kws" };
+        var task = EnumOption.Create<TaskKind>("--task", "task");
         var data = new Option<string>("--data") { Description = "Manifest with train, dev and test splits (omit to generate one with --hours)" };
-        var models = new Option<string>("--models") { Description = "Model families, comma separated", DefaultValueFactory = _ => string.Join(',', defaults.Models) };
-        var losses = new Option<string>("--losses") { Description = "Losses, comma separated", DefaultValueFactory = _ => string.Join(',', defaults.Losses) };
+        var models = EnumOption.List("--models", "model family", $"Model families, comma separated ({string.Join(", ", EnumNames.All<ModelFamily>())}; default {string.Join(',', defaults.Models.Select(m => m.Name()))})", defaults.Models);
+        var losses = EnumOption.List("--losses", "loss kind", $"Losses, comma separated (default {string.Join(',', defaults.Losses.Select(l => l.Name()))})", defaults.Losses);
         var seeds = new Option<int>("--seeds") { Description = "Seeds per cell", DefaultValueFactory = _ => 1 };
         var firstSeed = new Option<int>("--first-seed") { Description = "First seed", DefaultValueFactory = _ => 1 };
-        var preset = new Option<string>("--preset") { Description = "Model size preset (small | medium | large)", DefaultValueFactory = _ => "small" };
+        var preset = EnumOption.Create<ModelSize>("--preset", "preset", "Model size preset (small | medium | large; default small)");
         var budget = new Option<string>("--budget") { Description = "Training budget of every cell: epochs=N, steps=N or both", DefaultValueFactory = _ => "epochs=2" };
         var sweep = new Option<string>("--sweep") { Description = "Sensitivity sweep of a loss parameter, e.g. tau=2,4,8,16,32 (tau | lambda | gamma)" };
         var tau = new Option<double?>("--tau") { Description = "Kernel spread in frames (when not swept)" };
@@ -68,13 +70,13 @@ internal static class ExperimentCommand
             };
             var config = new ExperimentConfig
             {
-                Task = parse.GetValue(task)!.ToLowerInvariant(),
+                Task = parse.GetValue(task) ?? defaults.Task,
                 Data = parse.GetValue(data) ?? "",
-                Models = List(parse.GetValue(models)!),
-                Losses = List(parse.GetValue(losses)!),
+                Models = parse.GetValue(models)!,
+                Losses = parse.GetValue(losses)!,
                 Seeds = parse.GetValue(seeds),
                 FirstSeed = parse.GetValue(firstSeed),
-                Preset = parse.GetValue(preset)!,
+                Preset = parse.GetValue(preset) ?? defaults.Preset,
                 Budget = ExperimentBudget.Parse(parse.GetValue(budget)!),
                 Loss = loss,
                 Sweep = parse.GetValue(sweep) is { } s ? ExperimentSweep.Parse(s) : null,
@@ -84,10 +86,6 @@ internal static class ExperimentCommand
                 FaPerHour = parse.GetValue(faPerHour),
                 Threads = parse.GetValue(threads),
             };
-            if (config.Task is not ("kws" or "onset" or "trigger"))
-            {
-                throw new ArgumentException($"unknown task '{config.Task}' (expected kws, onset or trigger)");
-            }
             config.Validate();
             var where = parse.GetValue(submit)!.Trim().ToLowerInvariant();
             if (where is not ("local" or "slurm"))
@@ -135,7 +133,7 @@ internal static class ExperimentCommand
                 var sourceText = parse.GetValue(sources)!.Trim();
                 var synth = new SynthConfig
                 {
-                    Task = config.Task switch { "onset" => SynthTask.Onset, "trigger" => SynthTask.Trigger, _ => SynthTask.Kws },
+                    Task = config.Task switch { TaskKind.Onset => SynthTask.Onset, TaskKind.Trigger => SynthTask.Trigger, _ => SynthTask.Kws },
                     OutputDirectory = Path.Combine(outDir, ExperimentRunner.DataFolder),
                     Hours = parse.GetValue(hours),
                     Seed = parse.GetValue(dataSeed),
@@ -143,7 +141,7 @@ internal static class ExperimentCommand
                 };
                 synth = sourceText.Equals("all", StringComparison.OrdinalIgnoreCase) ? synth
                     : synth with { Sources = sourceText.Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : List(sourceText) };
-                Console.WriteLine(FormattableString.Invariant($"generating {synth.Hours:0.##} h of {config.Task} data (seed {synth.Seed}) into {synth.OutputDirectory}"));
+                Console.WriteLine(FormattableString.Invariant($"generating {synth.Hours:0.##} h of {config.Task.Name()} data (seed {synth.Seed}) into {synth.OutputDirectory}"));
                 config = config with { Data = ExperimentRunner.PrepareData(synth, view) };
             }
             var cells = config.Cells().Count;

@@ -17,8 +17,8 @@ internal static class ModelCommand
 
     private static Command CreateInfo()
     {
-        var family = new Option<string>("--model") { Description = "Family: gru, lstm, tcn, dscnn, crnn, or 'all'", DefaultValueFactory = _ => "all" };
-        var preset = new Option<string>("--preset") { Description = "small, medium, large, or 'all'", DefaultValueFactory = _ => "all" };
+        var family = EnumOption.List("--model", "model family", "Families, comma separated: gru, lstm, tcn, dscnn, crnn, or 'all'", ModelPreset.Families, all: true);
+        var preset = EnumOption.List("--preset", "preset", "Presets, comma separated: small, medium, large, or 'all'", ModelPreset.Sizes, all: true);
         var hidden = new Option<int?>("--hidden") { Description = "Recurrent width or conv channels (overrides the preset)" };
         var layers = new Option<int?>("--layers") { Description = "Recurrent layers or residual conv blocks (overrides the preset)" };
         var channels = new Option<int?>("--channels") { Description = "crnn conv front-end channels (overrides the preset)" };
@@ -34,8 +34,8 @@ internal static class ModelCommand
 
         CommandAction.Set(info, parse =>
         {
-            var families = parse.GetValue(family) is { } f && f != "all" ? [f] : ModelPreset.Families;
-            var presets = parse.GetValue(preset) is { } p && p != "all" ? [p] : ModelPreset.Names;
+            var families = parse.GetValue(family)!;
+            var presets = parse.GetValue(preset)!;
             var rows = new List<ModelInfo>();
             try
             {
@@ -69,7 +69,7 @@ internal static class ModelCommand
         string[] header = ["model", "preset", "in", "C", "params", "MACs/frame", "receptive field", "look-ahead", "state floats"];
         var cells = rows.Select(r => new[]
         {
-            r.Family, r.Preset, r.InputDim.ToString(), r.NumClasses.ToString(), r.Parameters.ToString("N0"), r.MacsPerFrame.ToString("N0"),
+            r.Family.Name(), r.Preset.Name(), r.InputDim.ToString(), r.NumClasses.ToString(), r.Parameters.ToString("N0"), r.MacsPerFrame.ToString("N0"),
             r.ReceptiveField is { } rf ? $"{rf} frames ({rf * 10} ms)" : "unbounded (recurrent)", r.LookAhead.ToString(), r.StateFloats.ToString("N0"),
         }).ToArray();
         ConsoleTable.Write(header, cells);

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Spectre.Console;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Cli.Output;
 using StreamingAnchor.Data;
 using StreamingAnchor.Evaluation;
@@ -18,14 +18,6 @@ namespace StreamingAnchor.Cli.Commands;
 /// </summary>
 internal static class PeersCommand
 {
-    // camelCase like every other JSON file the project writes (eval/metrics.json, train.json, recipe.json).
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
-
     public static Command Create()
     {
         var task = new Option<string>("--task") { Description = "kws (openWakeWord) or onset (Silero VAD)", Required = true };
@@ -81,7 +73,7 @@ internal static class PeersCommand
     {
         var status = new Progress<string>(m => Console.Error.WriteLine(m));
         var manifest = Manifest.Load(dataPath);
-        var config = EvaluationConfig.ForTask(task);
+        var config = EvaluationConfig.ForTask(EnumNames.Parse<TaskKind>(task, "task"));
         if (budgets is not null)
         {
             config = config with { FaPerHourTargets = budgets };
@@ -110,9 +102,9 @@ internal static class PeersCommand
         {
             var name = Path.GetFileName(Path.GetFullPath(runPath).TrimEnd('/'));
             var scored = WithProgress($"scoring {name}", p => RunEvaluator.Score(runPath, dataPath, split, p, limit));
-            if (!string.Equals(scored.Task, task, StringComparison.OrdinalIgnoreCase))
+            if (scored.Task.Name() != task)
             {
-                throw new ArgumentException($"{runPath}: the run was trained for {scored.Task}, not {task}");
+                throw new ArgumentException($"{runPath}: the run was trained for {scored.Task.Name()}, not {task}");
             }
             var events = scored.Traces.Sum(t => t.Events.Count);
             if (events != testSet.EventCount)
@@ -153,7 +145,7 @@ internal static class PeersCommand
                 task, keyword = task == "kws" ? keyword : null, silero = task == "onset" ? sileroVersion : (int?)null,
                 data = dataPath, split, phases, leadIn, seed, config, rows = slim,
             };
-            AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(report, Json));
+            AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(report, ProjectJson.Results));
             Console.Error.WriteLine($"wrote {outPath}");
         }
         return 0;

@@ -46,6 +46,12 @@ internal static class RecipeCommand
             command.Options.Add(option);
             settings.Add(parse => parse.GetValue(option) is { } v ? (RecipeConfig.JsonName(property), convert is null ? JsonValue.Create(v) : convert(v)) : null);
         }
+        void Choice<T>(string flag, string property, string what, T fallback) where T : struct, Enum
+        {
+            var option = EnumOption.Create<T>(flag, what, $"{string.Join(" | ", EnumNames.All<T>())} (default: {fallback.Name()})");
+            command.Options.Add(option);
+            settings.Add(parse => parse.GetValue(option) is { } v ? (RecipeConfig.JsonName(property), JsonValue.Create(v.Name())) : null);
+        }
         static JsonNode List(IEnumerable<string> items) => new JsonArray([.. items.Select(i => (JsonNode)JsonValue.Create(i))]);
 
         if (kind == RecipeKind.Kws)
@@ -62,12 +68,12 @@ internal static class RecipeCommand
         Text("--cache", nameof(RecipeConfig.SourceCache), "download/extract/decode cache for real sources", new Data.Synthesis.SynthConfig { OutputDirectory = "" }.SourceCacheDirectory);
         Number<int>("--workers", nameof(RecipeConfig.Workers), "synthesis workers (do not change the corpus)", d.Workers);
         Number<int>("--seed", nameof(RecipeConfig.Seed), "seed of the corpus and of every training", d.Seed);
-        Text("--model", nameof(RecipeConfig.Model), "gru | lstm | tcn | dscnn | crnn", d.Model);
-        Text("--preset", nameof(RecipeConfig.Preset), "small | medium | large", d.Preset);
+        Choice("--model", nameof(RecipeConfig.Model), "model family", d.Model);
+        Choice("--preset", nameof(RecipeConfig.Preset), "preset", d.Preset);
         Number<int>("--hidden", nameof(RecipeConfig.Hidden), "width override of the preset (TCN channels, GRU units)", d.Hidden);
         Number<double>("--dropout", nameof(RecipeConfig.Dropout), "dropout between the model's layers while training", d.Dropout);
         Number<bool>("--augment", nameof(RecipeConfig.Augment), "true: seeded gain, time shift and SpecAugment on training batches (sal train --augment)", d.Augment);
-        Text("--loss", nameof(RecipeConfig.Loss), "ce | focal | sal | sa+fl | safl | maxpool", d.Loss);
+        Choice("--loss", nameof(RecipeConfig.Loss), "loss kind", d.Loss);
         Number<double>("--tau", nameof(RecipeConfig.Tau), "kernel spread in frames", d.Tau);
         Number<double>("--lambda", nameof(RecipeConfig.Lambda), "anchor emphasis of sal / sa+fl", d.Lambda);
         Number<double>("--gamma", nameof(RecipeConfig.Gamma), "focal exponent", d.Gamma);

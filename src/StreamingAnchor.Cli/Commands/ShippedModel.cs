@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using StreamingAnchor.Models;
 using StreamingAnchor.Training;
@@ -62,7 +61,7 @@ internal static partial class ShippedModel
         var parts = new List<string>();
         if (config is not null)
         {
-            parts.Add($"{config.Model.Family} {config.Loss.Kind}");
+            parts.Add($"{config.Model.Family.Name()} {config.Loss.Kind.Name()}");
         }
         if (CorpusLine(folder) is { } corpus && HoursPattern().Match(corpus) is { Success: true } hours)
         {
@@ -76,11 +75,11 @@ internal static partial class ShippedModel
     {
         var inv = CultureInfo.InvariantCulture;
         var config = Config(folder);
-        var training = new RunDirectory(folder).ReadTrainingSummary() as JsonObject;
+        var training = new RunDirectory(folder).ReadTrainingSummary();
         var model = config is null ? "model settings unknown (no train.json)"
-            : $"{config.Model.Family}/{config.Model.Preset}{(config.Model.Hidden is { } h ? $" ({h} wide)" : "")}, loss {config.Loss.Kind}";
+            : $"{config.Model.Family.Name()}/{config.Model.Preset.Name()}{(config.Model.Hidden is { } h ? $" ({h} wide)" : "")}, loss {config.Loss.Kind.Name()}";
         var text = $"Shipped model: `{folder}` ({model}";
-        if (training?["parameters"]?.GetValue<long>() is { } parameters)
+        if (training?.Parameters is { } parameters)
         {
             text += string.Create(inv, $", {parameters:N0} parameters");
         }
@@ -91,7 +90,7 @@ internal static partial class ShippedModel
         if (training is not null)
         {
             text += string.Create(inv,
-                $" training.json: {training["trainClips"]} train and {training["devClips"]} dev streams, best epoch {training["bestEpoch"]} of {training["epochsDone"]}, selected by {training["selectedBy"]}.");
+                $" training.json: {training.TrainClips} train and {training.DevClips} dev streams, best epoch {training.BestEpoch} of {training.EpochsDone}, selected by {training.SelectedBy}.");
         }
         return text;
     }

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Cli.Output;
 using StreamingAnchor.Data;
+using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
 using StreamingAnchor.Training;
 
@@ -16,15 +18,15 @@ internal static class TrainCommand
         var config = new Option<string>("--config") { Description = "JSON file with the same settings as the flags (flags given override it)" };
         var resume = new Option<string>("--resume") { Description = "Run folder to continue from its last checkpoint" };
         var output = new Option<string>("--out") { Description = "Run folder to create", DefaultValueFactory = _ => "runs/train" };
-        var task = new Option<string>("--task") { Description = "kws | onset | trigger" };
-        var model = new Option<string>("--model") { Description = "gru | lstm | tcn | dscnn | crnn" };
-        var preset = new Option<string>("--preset") { Description = "small | medium | large" };
+        var task = EnumOption.Create<TaskKind>("--task", "task");
+        var model = EnumOption.Create<ModelFamily>("--model", "model family");
+        var preset = EnumOption.Create<ModelSize>("--preset", "preset");
         var hidden = new Option<int?>("--hidden") { Description = "Override the preset's width" };
         var layers = new Option<int?>("--layers") { Description = "Override the preset's depth" };
         var lookAhead = new Option<int?>("--lookahead") { Description = "Frames of look-ahead" };
         var dropout = new Option<double?>("--dropout") { Description = "Dropout between layers" };
-        var loss = new Option<string>("--loss") { Description = "ce | focal | sal | sa+fl | safl | maxpool" };
-        var kernel = new Option<string>("--kernel") { Description = "exp | gaussian | triangular | box" };
+        var loss = EnumOption.Create<LossKind>("--loss", "loss kind");
+        var kernel = EnumOption.Create<KernelShape>("--kernel", "kernel");
         var tau = new Option<double?>("--tau") { Description = "Kernel spread in frames" };
         var tauBefore = new Option<double?>("--tau-before") { Description = "Spread before the anchor (frames)" };
         var tauAfter = new Option<double?>("--tau-after") { Description = "Spread after the anchor (frames)" };
@@ -32,13 +34,13 @@ internal static class TrainCommand
         var lambda = new Option<double?>("--lambda") { Description = "Anchor emphasis of sal / sa+fl" };
         var gamma = new Option<double?>("--gamma") { Description = "Focal exponent" };
         var saflWeight = new Option<bool?>("--safl-anchor-weight") { Description = "safl: also weight by (1 + lambda s)" };
-        var reduction = new Option<string>("--reduction") { Description = "mean | weight-sum" };
+        var reduction = EnumOption.Create<LossReduction>("--reduction", "loss reduction");
         var classWeights = new Option<double[]>("--class-weights") { Description = "Per-class weights", AllowMultipleArgumentsPerToken = true };
-        var maxPoolRegion = new Option<string>("--maxpool-region") { Description = "targets | sequence" };
-        var epochs = new Option<int?>("--epochs") { Description = "Epochs" };
+        var maxPoolRegion = EnumOption.Create<MaxPoolRegion>("--maxpool-region", "maxpool region");
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs (with --resume: continue a run to this many)" };
         var batch = new Option<int?>("--batch-size") { Description = "Clips per batch" };
         var window = new Option<double?>("--window") { Description = "Training window in seconds for long streams" };
-        var windowMode = new Option<string>("--window-mode") { Description = "random (seeded crops, new each epoch) | sliding (half-overlapping windows)" };
+        var windowMode = EnumOption.Create<WindowMode>("--window-mode", "window mode", "random (seeded crops, new each epoch) | sliding (half-overlapping windows)");
         var augment = new Option<bool?>("--augment") { Description = "Seeded augmentation of training batches: gain, time shift, SpecAugment (or the config's augmentation)" };
         var streams = new Option<bool?>("--streams") { Description = "Feed the manifest's extra per-frame streams (e.g. accelerometer) with the audio; --streams false trains audio only (default true)" };
         var sampler = new Option<string>("--sampler")
@@ -67,109 +69,120 @@ internal static class TrainCommand
             Description = "Data-parallel replicas, one thread each, on fixed shards of every batch (default 1; see docs/performance.md); part of the run's settings",
         };
         var noDev = new Option<bool>("--no-dev") { Description = "Train without a dev split: all epochs run and the last one is shipped" };
-        var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data or config changed" };
-        foreach (var o in new Option[] { data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
-                     tauBefore, tauAfter, maxDistance, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
-                     sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, initFrom, seed, threads,
-                     replicas, device, noDev, force })
+        var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data changed" };
+        Option[] all = [data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
+            tauBefore, tauAfter, maxDistance, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
+            sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, initFrom, seed, threads,
+            replicas, device, noDev, force];
+        foreach (var o in all)
         {
             command.Options.Add(o);
         }
+        // What a resumed run may be given: more (or fewer) epochs, where it computes, and mined hard negatives or
+        // replicas (the fingerprint then names the change and asks for --force). Any other setting would make the
+        // checkpoint continue a run it was not part of.
+        Option[] resumable = [resume, epochs, threads, device, hardNegatives, hardNegativeWeight, replicas, force];
 
         CommandAction.Set(command, parse =>
         {
-            string runDir;
-            TrainConfig c;
-            if (parse.GetValue(resume) is { } resumeDir)
+            // The flags laid over a config, each only when given and let through by use.
+            TrainConfig Apply(TrainConfig c, Func<Option, bool> use)
             {
-                runDir = resumeDir;
-                var path = Path.Combine(runDir, TrainingRun.ConfigFile);
-                c = TrainingRun.ReadConfig(path);
-                if (!File.Exists(Path.Combine(runDir, Trainer.LastCheckpoint)))
-                {
-                    throw new FileNotFoundException($"{Path.Combine(runDir, Trainer.LastCheckpoint)}: no checkpoint to resume from");
-                }
-                // Mined hard negatives may join a resumed run (the next epochs train on them); the fingerprint still
-                // names the change and asks for --force, since the run's data changes.
-                c = c with
-                {
-                    Threads = parse.GetValue(threads) ?? c.Threads,
-                    Replicas = parse.GetValue(replicas) ?? c.Replicas,
-                    Device = parse.GetValue(device) ?? c.Device,
-                    HardNegatives = parse.GetValue(hardNegatives) is { } hnr ? Path.GetFullPath(hnr) : c.HardNegatives,
-                    HardNegativeWeight = parse.GetValue(hardNegativeWeight) ?? c.HardNegativeWeight,
-                };
-            }
-            else
-            {
-                runDir = parse.GetValue(output)!;
-                c = parse.GetValue(config) is { } file ? TrainingRun.ReadConfig(file) : new TrainConfig();
+                T? Get<T>(Option<T> option) => use(option) ? parse.GetValue(option) : default;
                 var m = c.Model;
                 m = m with
                 {
-                    Family = parse.GetValue(model) ?? m.Family,
-                    Preset = parse.GetValue(preset) ?? m.Preset,
-                    Hidden = parse.GetValue(hidden) ?? m.Hidden,
-                    Layers = parse.GetValue(layers) ?? m.Layers,
-                    LookAhead = parse.GetValue(lookAhead) ?? m.LookAhead,
-                    Dropout = parse.GetValue(dropout) ?? m.Dropout,
+                    Family = Get(model) ?? m.Family,
+                    Preset = Get(preset) ?? m.Preset,
+                    Hidden = Get(hidden) ?? m.Hidden,
+                    Layers = Get(layers) ?? m.Layers,
+                    LookAhead = Get(lookAhead) ?? m.LookAhead,
+                    Dropout = Get(dropout) ?? m.Dropout,
                 };
                 var l = c.Loss;
                 l = l with
                 {
-                    Kind = parse.GetValue(loss) ?? l.Kind,
-                    Kernel = parse.GetValue(kernel) ?? l.Kernel,
-                    Tau = parse.GetValue(tau) ?? l.Tau,
-                    TauBefore = parse.GetValue(tauBefore) ?? l.TauBefore,
-                    TauAfter = parse.GetValue(tauAfter) ?? l.TauAfter,
-                    MaxDistance = parse.GetValue(maxDistance) ?? l.MaxDistance,
-                    Lambda = parse.GetValue(lambda) ?? l.Lambda,
-                    Gamma = parse.GetValue(gamma) ?? l.Gamma,
-                    SaflAnchorWeight = parse.GetValue(saflWeight) ?? l.SaflAnchorWeight,
-                    Reduction = parse.GetValue(reduction) ?? l.Reduction,
-                    ClassWeights = parse.GetValue(classWeights) is { Length: > 0 } w ? w : l.ClassWeights,
-                    MaxPoolRegion = parse.GetValue(maxPoolRegion) ?? l.MaxPoolRegion,
+                    Kind = Get(loss) ?? l.Kind,
+                    Kernel = Get(kernel) ?? l.Kernel,
+                    Tau = Get(tau) ?? l.Tau,
+                    TauBefore = Get(tauBefore) ?? l.TauBefore,
+                    TauAfter = Get(tauAfter) ?? l.TauAfter,
+                    MaxDistance = Get(maxDistance) ?? l.MaxDistance,
+                    Lambda = Get(lambda) ?? l.Lambda,
+                    Gamma = Get(gamma) ?? l.Gamma,
+                    SaflAnchorWeight = Get(saflWeight) ?? l.SaflAnchorWeight,
+                    Reduction = Get(reduction) ?? l.Reduction,
+                    ClassWeights = Get(classWeights) is { Length: > 0 } w ? w : l.ClassWeights,
+                    MaxPoolRegion = Get(maxPoolRegion) ?? l.MaxPoolRegion,
                 };
                 c = c with
                 {
-                    Data = parse.GetValue(data) is { } d ? Path.GetFullPath(d) : c.Data,
-                    Task = parse.GetValue(task) ?? c.Task,
+                    Data = Get(data) is { } d ? Path.GetFullPath(d) : c.Data,
+                    Task = Get(task) ?? c.Task,
                     Model = m,
                     Loss = l,
-                    Epochs = parse.GetValue(epochs) ?? c.Epochs,
-                    BatchSize = parse.GetValue(batch) ?? c.BatchSize,
-                    WindowSeconds = parse.GetValue(window) ?? c.WindowSeconds,
-                    WindowMode = parse.GetValue(windowMode) is { } wm
-                        ? Enum.TryParse<WindowMode>(wm, ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !int.TryParse(wm, out _)
-                            ? mode
-                            : throw new ArgumentException($"unknown window mode '{wm}' (expected random or sliding)")
-                        : c.WindowMode,
-                    Augment = parse.GetValue(augment) ?? c.Augment,
-                    IncludeStreams = parse.GetValue(streams) ?? c.IncludeStreams,
-                    Sampler = parse.GetValue(sampler) is { } spec ? SamplerOptions.Parse(spec) : c.Sampler,
-                    LearningRate = parse.GetValue(lr) ?? c.LearningRate,
-                    WeightDecay = parse.GetValue(weightDecay) ?? c.WeightDecay,
-                    WarmupFraction = parse.GetValue(warmup) ?? c.WarmupFraction,
-                    ClipNorm = parse.GetValue(clip) ?? c.ClipNorm,
-                    Patience = parse.GetValue(patience) ?? c.Patience,
-                    DevMetric = parse.GetValue(devMetric) is { } dm ? ParseDevMetric(dm).Metric : c.DevMetric,
-                    DevFaPerHour = parse.GetValue(devFaPerHour) ?? (parse.GetValue(devMetric) is { } dmf ? ParseDevMetric(dmf).FaPerHour : null) ?? c.DevFaPerHour,
-                    HardNegatives = parse.GetValue(hardNegatives) is { } hn ? Path.GetFullPath(hn) : c.HardNegatives,
-                    HardNegativeWeight = parse.GetValue(hardNegativeWeight) ?? c.HardNegativeWeight,
-                    InitFrom = parse.GetValue(initFrom) is { } from ? Path.GetFullPath(from) : c.InitFrom,
-                    Seed = parse.GetValue(seed) ?? c.Seed,
-                    Threads = parse.GetValue(threads) ?? c.Threads,
-                    Replicas = parse.GetValue(replicas) ?? c.Replicas,
-                    Device = parse.GetValue(device) ?? c.Device,
-                    NoDev = parse.GetValue(noDev) || c.NoDev,
+                    Epochs = Get(epochs) ?? c.Epochs,
+                    BatchSize = Get(batch) ?? c.BatchSize,
+                    WindowSeconds = Get(window) ?? c.WindowSeconds,
+                    WindowMode = Get(windowMode) ?? c.WindowMode,
+                    Augment = Get(augment) ?? c.Augment,
+                    IncludeStreams = Get(streams) ?? c.IncludeStreams,
+                    Sampler = Get(sampler) is { } spec ? SamplerOptions.Parse(spec) : c.Sampler,
+                    LearningRate = Get(lr) ?? c.LearningRate,
+                    WeightDecay = Get(weightDecay) ?? c.WeightDecay,
+                    WarmupFraction = Get(warmup) ?? c.WarmupFraction,
+                    ClipNorm = Get(clip) ?? c.ClipNorm,
+                    Patience = Get(patience) ?? c.Patience,
+                    DevMetric = Get(devMetric) is { } dm ? ParseDevMetric(dm).Metric : c.DevMetric,
+                    DevFaPerHour = Get(devFaPerHour) ?? (Get(devMetric) is { } dmf ? ParseDevMetric(dmf).FaPerHour : null) ?? c.DevFaPerHour,
+                    HardNegatives = Get(hardNegatives) is { } hn ? Path.GetFullPath(hn) : c.HardNegatives,
+                    HardNegativeWeight = Get(hardNegativeWeight) ?? c.HardNegativeWeight,
+                    InitFrom = Get(initFrom) is { } from ? Path.GetFullPath(from) : c.InitFrom,
+                    Seed = Get(seed) ?? c.Seed,
+                    Threads = Get(threads) ?? c.Threads,
+                    Replicas = Get(replicas) ?? c.Replicas,
+                    Device = Get(device) ?? c.Device,
+                    NoDev = Get(noDev) || c.NoDev,
                 };
-                if (parse.GetValue(epochWindows) is { } windows)
+                if (Get(epochWindows) is { } windows)
                 {
                     c = c with
                     {
                         Sampler = (c.Sampler ?? throw new ArgumentException("--epoch-windows needs --sampler (or sampler in --config)")) with { EpochWindows = windows },
                     };
                 }
+                return c;
+            }
+
+            string runDir;
+            TrainConfig c;
+            if (parse.GetValue(resume) is { } resumeDir)
+            {
+                runDir = resumeDir;
+                var path = Path.Combine(runDir, TrainingRun.ConfigFile);
+                var recorded = TrainingRun.ReadConfig(path);
+                if (!File.Exists(Path.Combine(runDir, Trainer.LastCheckpoint)))
+                {
+                    throw new FileNotFoundException($"{Path.Combine(runDir, Trainer.LastCheckpoint)}: no checkpoint to resume from");
+                }
+                foreach (var option in all.Where(o => !resumable.Contains(o) && parse.GetResult(o) is { Implicit: false }))
+                {
+                    var changes = option == config || option == output
+                        ? [$"the run's {TrainingRun.ConfigFile} is its config"]
+                        : RunFingerprint.ConfigChanges(recorded, Apply(recorded, o => o == option));
+                    if (changes.Count > 0)
+                    {
+                        throw new UsageException($"--resume: {option.Name} conflicts with the run ({string.Join(", ", changes)}); " +
+                                                 $"a resumed run keeps its settings except {string.Join(", ", resumable.Skip(1).SkipLast(1).Select(o => o.Name))}; " +
+                                                 "train a new run (--out) to change it");
+                    }
+                }
+                c = Apply(recorded, resumable.Contains);
+            }
+            else
+            {
+                runDir = parse.GetValue(output)!;
+                c = Apply(parse.GetValue(config) is { } file ? TrainingRun.ReadConfig(file) : new TrainConfig(), _ => true);
                 if (string.IsNullOrEmpty(c.Data))
                 {
                     throw new ArgumentException("--data (or data in --config) is required");

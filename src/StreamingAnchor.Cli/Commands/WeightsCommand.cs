@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Losses;
 
 namespace StreamingAnchor.Cli.Commands;
@@ -9,8 +10,8 @@ internal static class WeightsCommand
 {
     public static Command Create()
     {
-        var kind = new Option<string>("--loss") { Description = "Loss kind (ce, sal; focal kinds are shown at p = 1/2)", DefaultValueFactory = _ => "sal" };
-        var kernel = new Option<string>("--kernel") { Description = "exp, gaussian, triangular or box", DefaultValueFactory = _ => "exp" };
+        var kind = EnumOption.Create<LossKind>("--loss", "loss kind", "Loss kind (ce, sal; focal kinds are shown at p = 1/2; default sal)");
+        var kernel = EnumOption.Create<KernelShape>("--kernel", "kernel", "exp, gaussian, triangular or box (default exp)");
         var tau = new Option<double>("--tau") { Description = "Kernel spread in frames (tau, sigma or half-width W)", DefaultValueFactory = _ => 8 };
         var tauBefore = new Option<double?>("--tau-before") { Description = "Spread before the anchor (0: nothing before it)" };
         var tauAfter = new Option<double?>("--tau-after") { Description = "Spread after the anchor (0: nothing after it)" };
@@ -34,7 +35,7 @@ internal static class WeightsCommand
         {
             var config = new LossConfig
             {
-                Kind = parse.GetValue(kind)!, Kernel = parse.GetValue(kernel)!, Tau = parse.GetValue(tau), TauBefore = parse.GetValue(tauBefore),
+                Kind = parse.GetValue(kind) ?? LossKind.Sal, Kernel = parse.GetValue(kernel) ?? KernelShape.Exponential, Tau = parse.GetValue(tau), TauBefore = parse.GetValue(tauBefore),
                 TauAfter = parse.GetValue(tauAfter), MaxDistance = parse.GetValue(maxDistance), Lambda = parse.GetValue(lambda),
                 Gamma = parse.GetValue(gamma),
             };
@@ -43,7 +44,7 @@ internal static class WeightsCommand
             double[] weights;
             try
             {
-                if (config.ParsedKind() == LossKind.MaxPool)
+                if (config.Kind == LossKind.MaxPool)
                 {
                     throw new ArgumentException("maxpool has no per-frame weight curve (it pays at the peak frame only)");
                 }
@@ -58,7 +59,7 @@ internal static class WeightsCommand
             {
                 try
                 {
-                    var title = $"{config.Kind}: {config.Kernel}, tau {config.Tau}, lambda {config.Lambda}, anchors [{string.Join(", ", anchors)}]";
+                    var title = $"{config.Kind.Name()}: {config.Kernel.Name()}, tau {config.Tau}, lambda {config.Lambda}, anchors [{string.Join(", ", anchors)}]";
                     WeightCurve.SavePng(pngPath, weights, anchors, title);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -12,16 +12,6 @@ public sealed record SignificanceKernel(KernelShape Shape, double SpreadBefore, 
     public static SignificanceKernel Symmetric(KernelShape shape, double spread, double? maxDistance = null) =>
         new(shape, spread, spread, maxDistance);
 
-    /// <summary>Parses a kernel name: exp|exponential, gauss|gaussian, tri|triangular, box.</summary>
-    public static KernelShape ParseShape(string name) => name.Trim().ToLowerInvariant() switch
-    {
-        "exp" or "exponential" => KernelShape.Exponential,
-        "gauss" or "gaussian" => KernelShape.Gaussian,
-        "tri" or "triangular" => KernelShape.Triangular,
-        "box" => KernelShape.Box,
-        _ => throw new ArgumentException($"unknown kernel '{name}' (expected exp, gaussian, triangular or box)"),
-    };
-
     /// <summary>Throws a one-line ArgumentException when a spread or the clipping distance is negative or not finite.</summary>
     public void Validate()
     {

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace StreamingAnchor.Audio;
 
@@ -30,7 +29,6 @@ public sealed record FbankConfig
     public float PreEmphasis { get; init; } = 0.97f;
     public bool RemoveDcOffset { get; init; } = true;
 
-    [JsonConverter(typeof(JsonStringEnumConverter<FbankWindow>))]
     public FbankWindow Window { get; init; } = FbankWindow.Povey;
 
     /// <summary>Samples in [-1, 1] are multiplied by this first, so values match Kaldi on 16-bit audio.</summary>
@@ -70,15 +68,14 @@ public sealed record FbankConfig
         Check(LogFloor > 0 && float.IsFinite(SampleScale) && SampleScale > 0, "log floor and sample scale must be positive");
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    public string ToJson() => JsonSerializer.Serialize(this, ProjectJson.Options);
 
-    private static readonly JsonSerializerOptions ReadOptions = StrictJson.Strict(JsonOptions);
-
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
-
-    /// <summary>Parses strictly; <paramref name="file"/> names the source in error messages.</summary>
+    /// <summary>
+    /// Parses strictly; <paramref name="file"/> names the source in error messages. Keys match in any case: front ends
+    /// written before one casing (PascalCase, as in the shipped models' frontend.json and ONNX metadata) still load.
+    /// </summary>
     public static FbankConfig FromJson(string json, string file = "fbank config") =>
-        StrictJson.Deserialize<FbankConfig>(json, ReadOptions, file, "front-end config");
+        StrictJson.Deserialize<FbankConfig>(json, ProjectJson.StrictAnyCase, file, "front-end config");
 
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
 
@@ -105,7 +102,11 @@ public sealed record FbankConfig
         }
     }
 
-    /// <summary>Stable short hash of every setting; keys the feature cache, so any change invalidates it.</summary>
+    /// <summary>
+    /// Stable short hash of every setting; keys the feature cache, so any change invalidates it. Hashed in the
+    /// serializer's defaults (PascalCase, the window by name) rather than in the file format, so caches made before the
+    /// files took one casing stay valid.
+    /// </summary>
     public string Fingerprint()
     {
         var compact = JsonSerializer.Serialize(this);

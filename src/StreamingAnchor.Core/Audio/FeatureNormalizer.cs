@@ -112,7 +112,7 @@ public sealed class FeatureNormalizer
     }
 
     public void Save(string path) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new Stats(Mean, Std), new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new Stats(Mean, Std), ProjectJson.Options));
 
     public static FeatureNormalizer Load(string path)
     {
@@ -123,7 +123,8 @@ public sealed class FeatureNormalizer
         Stats stats;
         try
         {
-            stats = StrictJson.Deserialize<Stats>(File.ReadAllText(path), ReadOptions, path, "normaliser");
+            // Any case: normalizer.json was PascalCase ("Mean", "Std") before one casing, as in the shipped models.
+            stats = StrictJson.Deserialize<Stats>(File.ReadAllText(path), ProjectJson.StrictAnyCase, path, "normaliser");
         }
         catch (FormatException ex)
         {
@@ -138,8 +139,6 @@ public sealed class FeatureNormalizer
             throw new InvalidDataException($"{path}: invalid normaliser: {ErrorText.OneLine(ex.Message)}", ex);
         }
     }
-
-    private static readonly JsonSerializerOptions ReadOptions = StrictJson.Strict(JsonSerializerOptions.Default);
 
     private sealed record Stats(float[]? Mean, float[]? Std);
 }

@@ -6,14 +6,8 @@ namespace StreamingAnchor.Data;
 /// <summary>A JSONL manifest loaded from disk: its entries and the folder their relative paths start from.</summary>
 public sealed class Manifest
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = false,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
-
     // Reading is strict: a misspelt key ("event") must not silently become a clip without events.
-    private static readonly JsonSerializerOptions ReadOptions = StrictJson.Strict(JsonOptions);
+    private static readonly JsonSerializerOptions ReadOptions = StrictJson.Strict(ProjectJson.Line);
 
     public Manifest(string path, IReadOnlyList<ManifestEntry> entries)
     {
@@ -87,7 +81,7 @@ public sealed class Manifest
     }
 
     /// <summary>Serialises one entry as a JSONL line.</summary>
-    public static string FormatLine(ManifestEntry entry) => JsonSerializer.Serialize(entry, JsonOptions);
+    public static string FormatLine(ManifestEntry entry) => JsonSerializer.Serialize(entry, ProjectJson.Line);
 
     /// <summary>Writes entries atomically (temp file then rename), so a crash never leaves half a manifest.</summary>
     public static void Save(string path, IEnumerable<ManifestEntry> entries)

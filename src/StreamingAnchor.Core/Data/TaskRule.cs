@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Evaluation;
 
@@ -19,7 +18,6 @@ namespace StreamingAnchor.Data;
 /// </summary>
 public sealed record TaskRule
 {
-    [JsonConverter(typeof(JsonStringEnumConverter<TaskKind>))]
     public TaskKind Kind { get; init; } = TaskKind.Kws;
 
     /// <summary>Event labels that are positive, in class order (class = index + 1). Empty: every event is class 1.</summary>
@@ -165,13 +163,9 @@ public sealed record TaskRule
         }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    public string ToJson() => JsonSerializer.Serialize(this, ProjectJson.Options);
 
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
-
-    private static readonly JsonSerializerOptions ReadOptions = StrictJson.Strict(JsonOptions);
-
-    /// <summary>Parses strictly; <paramref name="file"/> names the source in error messages.</summary>
+    /// <summary>Parses strictly, keys in any case (rules written before one casing were PascalCase); <paramref name="file"/> names the source in error messages.</summary>
     public static TaskRule FromJson(string json, string file = "task rule") =>
-        StrictJson.Deserialize<TaskRule>(json, ReadOptions, file, "task rule");
+        StrictJson.Deserialize<TaskRule>(json, ProjectJson.StrictAnyCase, file, "task rule");
 }

@@ -25,9 +25,9 @@ public sealed record EvaluationConfig
     public static IReadOnlyList<double> DefaultThresholds { get; } = BuildDefaultThresholds();
 
     /// <summary>Defaults per task: onset counts the first detection after the onset, and ignores re-triggers inside speech.</summary>
-    public static EvaluationConfig ForTask(string task) => task.ToLowerInvariant() switch
+    public static EvaluationConfig ForTask(TaskKind task) => task switch
     {
-        "onset" => new EvaluationConfig
+        TaskKind.Onset => new EvaluationConfig
         {
             Detector = new DetectorConfig { SmoothingFrames = 5, RefractorySeconds = 0.5 },
             Match = new MatchConfig { BeforeSeconds = 0, AfterSeconds = 1.0, IgnoreInsideEvents = true },

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using StreamingAnchor.Anchors;
 
 namespace StreamingAnchor.Evaluation;
 
@@ -9,18 +9,9 @@ namespace StreamingAnchor.Evaluation;
 /// What `eval/metrics.json` holds: the run's name, the task, how the detector and the matching were set up, the test
 /// set's size and the evaluation itself. It is read back by comparisons, so the DET curve is kept in full.
 /// </summary>
-public sealed record EvaluationSummary(string Name, string Task, string Data, EvaluationConfig Config, EvaluationResult Result)
+public sealed record EvaluationSummary(string Name, TaskKind Task, string Data, EvaluationConfig Config, EvaluationResult Result)
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
-
-    private static readonly JsonSerializerOptions ReadJson = StrictJson.Strict(Json);
-
-    public bool IsOnset => string.Equals(Task, "onset", StringComparison.OrdinalIgnoreCase);
+    public bool IsOnset => Task == TaskKind.Onset;
 
     /// <summary>Writes the summary atomically; latencies of every hit are kept only at the reported operating points.</summary>
     public void Save(string path)
@@ -33,7 +24,7 @@ public sealed record EvaluationSummary(string Name, string Task, string Data, Ev
                 AtThreshold = Result.AtThreshold with { Latencies = [] },
             },
         };
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(slim, Json));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(slim, ProjectJson.Results));
     }
 
     public static EvaluationSummary Load(string path)
@@ -42,7 +33,7 @@ public sealed record EvaluationSummary(string Name, string Task, string Data, Ev
         {
             throw new FileNotFoundException($"{path}: no evaluation metrics (run `sal eval` first)", path);
         }
-        return StrictJson.Deserialize<EvaluationSummary>(File.ReadAllText(path), ReadJson, path, "evaluation metrics");
+        return StrictJson.Deserialize<EvaluationSummary>(File.ReadAllText(path), ProjectJson.StrictResults, path, "evaluation metrics");
     }
 
     /// <summary>A short Markdown report of one evaluation.</summary>

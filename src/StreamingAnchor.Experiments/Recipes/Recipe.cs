@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Data;
 using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Evaluation;
@@ -26,9 +27,6 @@ public static class Recipe
     public const string DataFolder = "data";
     public const string TrainFolder = "train";
     public const string MinedFolder = "mined";
-
-    private static readonly JsonSerializerOptions RecordJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-    private static readonly JsonSerializerOptions ReadRecordJson = StrictJson.Strict(RecordJson);
 
     /// <summary>The run folder of fine-tuning round <paramref name="round"/>.</summary>
     public static string FineTuneFolder(int round) => string.Create(CultureInfo.InvariantCulture, $"finetune-{round}");
@@ -81,7 +79,7 @@ public static class Recipe
             previousKey = key;
             var recordPath = RecordPath(folder, step);
             var record = File.Exists(recordPath)
-                ? StrictJson.Deserialize<RecipeStageRecord>(File.ReadAllText(recordPath), ReadRecordJson, recordPath, "recipe stage record")
+                ? StrictJson.Deserialize<RecipeStageRecord>(File.ReadAllText(recordPath), ProjectJson.Strict, recordPath, "recipe stage record")
                 : null;
             if (!redo && record is not null && record.Key == key)
             {
@@ -99,14 +97,14 @@ public static class Recipe
             var (summary, output) = context.Run(step, (e, message, topic, done, total) =>
                 progress?.Report(new RecipeProgress(step, i + 1, steps.Count, e, message, topic, done, total, clock.Elapsed.TotalSeconds)));
             record = new RecipeStageRecord(step.Name, key, Math.Round(clock.Elapsed.TotalSeconds, 1), summary, output);
-            AtomicFile.WriteAllText(recordPath, JsonSerializer.Serialize(record, RecordJson) + "\n");
+            AtomicFile.WriteAllText(recordPath, JsonSerializer.Serialize(record, ProjectJson.Options) + "\n");
             context.Apply(step, record);
             progress?.Report(new RecipeProgress(step, i + 1, steps.Count, RecipeEvent.Finished, summary, Seconds: record.Seconds));
             results.Add(new RecipeStageResult(step, record, Skipped: false));
         }
 
         var evaluation = EvaluationSummary.Load(Path.Combine(context.Selected, RunEvaluator.EvalFolder, "metrics.json"));
-        var parameters = new RunDirectory(context.Selected).ReadTrainingSummary()?["parameters"]?.GetValue<long>() ?? 0;
+        var parameters = new RunDirectory(context.Selected).ReadTrainingSummary()?.Parameters ?? 0;
         var onnx = OnnxPath(folder);
         var result = new RecipeResult(config, folder, results, context.Selected, results.Single(r => r.Step.Stage == RecipeStage.Eval).Record.Summary,
             evaluation, parameters, context.Manifest, onnx, ModelCard.SidecarPath(onnx), Path.Combine(folder, ReportFile));
@@ -120,7 +118,7 @@ public static class Recipe
             ? string.Create(CultureInfo.InvariantCulture, $"synthesising {n} {(c.Kind == RecipeKind.Kws ? $"\"{c.Keyword}\" " : "")}streams")
             : string.Create(CultureInfo.InvariantCulture, $"synthesising about {c.Hours:0.##} h of {(c.Kind == RecipeKind.Kws ? $"\"{c.Keyword}\" " : "onset ")}audio"),
         RecipeStage.Train => string.Create(CultureInfo.InvariantCulture,
-            $"training {c.Model}/{c.Preset}{(c.Hidden is { } h ? $" ({h} wide)" : "")} with {c.Loss}, {c.Epochs} epochs, batch {c.BatchSize}, best epoch by dev frr@{c.DevFaPerHour:0.##}"),
+            $"training {c.Model.Name()}/{c.Preset.Name()}{(c.Hidden is { } h ? $" ({h} wide)" : "")} with {c.Loss.Name()}, {c.Epochs} epochs, batch {c.BatchSize}, best epoch by dev frr@{c.DevFaPerHour:0.##}"),
         RecipeStage.Mine => string.Create(CultureInfo.InvariantCulture, $"mining false alarms on the train split's negatives at {c.MineFaPerHour:0.##} FA/h"),
         RecipeStage.FineTune => string.Create(CultureInfo.InvariantCulture,
             $"fine-tuning {c.FineTuneEpochs} epochs at lr {c.FineTuneLearningRate:0.#####} with the mined windows (weight {c.HardNegativeWeight:0.##})"),
@@ -282,7 +280,7 @@ public static class Recipe
             var choice = string.Create(CultureInfo.InvariantCulture,
                 $"shipped {Relative(best.Run)} (dev {metricName} / EER: {string.Join(", ", scored.Select(s => $"{Relative(s.Run)} {s.Metric:0.####} / {s.Eer:0.####}"))})");
             report(RecipeEvent.Note, choice, "", 0, 0);
-            var task = config.Kind == RecipeKind.Onset ? "onset" : "kws";
+            var task = config.Kind == RecipeKind.Onset ? TaskKind.Onset : TaskKind.Kws;
             var evaluation = EvaluationConfig.ForTask(task) with { FaPerHourTargets = [.. config.FaPerHour.Distinct().Order()] };
             RunEvaluator.Evaluate(best.Run, Manifest, "test", Relative(best.Run), evaluation,
                 new Relay<(int Done, int Total)>(p => report(RecipeEvent.Working, "", "streamed test clips", p.Done, p.Total)));

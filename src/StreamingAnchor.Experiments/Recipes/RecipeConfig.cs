@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Data;
 using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Losses;
@@ -20,19 +20,6 @@ namespace StreamingAnchor.Recipes;
 /// </summary>
 public sealed record RecipeConfig
 {
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
-        // recipe.json is read by people: "sa+fl", not "sa\u002Bfl".
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    // A --config typo ("epoch") must fail rather than run the recipe with the default.
-    private static readonly JsonSerializerOptions ReadJson = StrictJson.Strict(Json);
-
     /// <summary>Settings that decide where and how fast the recipe computes, not what it computes: never a reason to redo a stage.</summary>
     private static readonly string[] Placement = [nameof(Workers), nameof(Threads), nameof(SourceCache)];
 
@@ -67,9 +54,9 @@ public sealed record RecipeConfig
     public int Seed { get; init; } = 1;
 
     /// <summary>Model family: gru | lstm | tcn | dscnn | crnn.</summary>
-    public string Model { get; init; } = "tcn";
+    public ModelFamily Model { get; init; } = ModelFamily.Tcn;
 
-    public string Preset { get; init; } = "small";
+    public ModelSize Preset { get; init; } = ModelSize.Small;
 
     /// <summary>Width override of the preset (channels of a TCN, units of a GRU); null: the preset's.</summary>
     public int? Hidden { get; init; } = 48;
@@ -81,7 +68,7 @@ public sealed record RecipeConfig
     public bool Augment { get; init; }
 
     /// <summary>ce | focal | sal | sa+fl | safl | maxpool (exponential kernel).</summary>
-    public string Loss { get; init; } = "sa+fl";
+    public LossKind Loss { get; init; } = LossKind.SaPlusFl;
 
     public double Tau { get; init; } = 8;
 
@@ -142,7 +129,7 @@ public sealed record RecipeConfig
             Kind = RecipeKind.Onset,
             Hours = 4,
             Hidden = 28,
-            Loss = "sal",
+            Loss = LossKind.Sal,
             DevFaPerHour = 5,
             FaPerHour = [0.5, 1, 2, 5],
         },
@@ -156,7 +143,7 @@ public sealed record RecipeConfig
     /// </summary>
     public static RecipeConfig Resolve(RecipeKind kind, string? configFile, JsonObject? overrides)
     {
-        var merged = JsonSerializer.SerializeToNode(For(kind), Json)!.AsObject();
+        var merged = JsonSerializer.SerializeToNode(For(kind), ProjectJson.Options)!.AsObject();
         if (configFile is not null)
         {
             if (!File.Exists(configFile))
@@ -164,13 +151,13 @@ public sealed record RecipeConfig
                 throw new FileNotFoundException($"{configFile}: recipe config not found", configFile);
             }
             var text = File.ReadAllText(configFile);
-            var fromFile = StrictJson.Deserialize<RecipeConfig>(text, ReadJson, configFile, "recipe config");
+            var fromFile = StrictJson.Deserialize<RecipeConfig>(text, ProjectJson.Strict, configFile, "recipe config");
             if (JsonNode.Parse(text) is JsonObject keys)
             {
                 if (keys.ContainsKey(JsonName(nameof(Kind))) && fromFile.Kind != kind)
                 {
                     throw new InvalidDataException(
-                        $"{configFile}: field 'kind' is {Name(fromFile.Kind)} but this is `sal recipe {Name(kind)}`; use `sal recipe {Name(fromFile.Kind)}` or drop the field");
+                        $"{configFile}: field 'kind' is {fromFile.Kind.Name()} but this is `sal recipe {kind.Name()}`; use `sal recipe {fromFile.Kind.Name()}` or drop the field");
                 }
                 foreach (var (key, value) in keys)
                 {
@@ -182,22 +169,20 @@ public sealed record RecipeConfig
         {
             merged[key] = value?.DeepClone();
         }
-        merged[JsonName(nameof(Kind))] = Name(kind);
-        var config = StrictJson.Deserialize<RecipeConfig>(merged.ToJsonString(Json), ReadJson, configFile ?? "the recipe's flags", "recipe config");
+        merged[JsonName(nameof(Kind))] = kind.Name();
+        var config = StrictJson.Deserialize<RecipeConfig>(merged.ToJsonString(ProjectJson.Options), ProjectJson.Strict, configFile ?? "the recipe's flags", "recipe config");
         config.Validate();
         return config;
     }
 
     /// <summary>Reads a recipe.json (an output folder's record) strictly.</summary>
     public static RecipeConfig Read(string path) =>
-        StrictJson.Deserialize<RecipeConfig>(File.ReadAllText(path), ReadJson, path, "recipe config");
+        StrictJson.Deserialize<RecipeConfig>(File.ReadAllText(path), ProjectJson.Strict, path, "recipe config");
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, ProjectJson.Options);
 
     /// <summary>The JSON key of a property (camelCase), as a config file and the flags' overrides name it.</summary>
     public static string JsonName(string property) => JsonNamingPolicy.CamelCase.ConvertName(property);
-
-    private static string Name(RecipeKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
 
     /// <summary>Throws a one-line ArgumentException naming the first bad setting.</summary>
     public void Validate()
@@ -246,10 +231,10 @@ public sealed record RecipeConfig
     public TrainConfig TrainConfig(string manifest) => new()
     {
         Data = manifest,
-        Task = Kind == RecipeKind.Onset ? "onset" : "kws",
+        Task = Kind == RecipeKind.Onset ? TaskKind.Onset : TaskKind.Kws,
         Model = new ModelConfig { Family = Model, Preset = Preset, Hidden = Hidden, Dropout = Dropout },
         Augment = Augment,
-        Loss = new LossConfig { Kind = Loss, Kernel = "exp", Tau = Tau, Lambda = Lambda, Gamma = Gamma },
+        Loss = new LossConfig { Kind = Loss, Kernel = KernelShape.Exponential, Tau = Tau, Lambda = Lambda, Gamma = Gamma },
         Epochs = Epochs,
         BatchSize = BatchSize,
         WindowSeconds = WindowSeconds,
@@ -291,7 +276,7 @@ public sealed record RecipeConfig
     /// </summary>
     public string StepKey(RecipeStep step, string previousKey)
     {
-        var all = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
+        var all = JsonSerializer.SerializeToNode(this, ProjectJson.Options)!.AsObject();
         var used = new JsonObject { ["step"] = step.Name, ["after"] = previousKey };
         foreach (var name in SettingsOf(step.Stage))
         {
@@ -303,8 +288,8 @@ public sealed record RecipeConfig
     /// <summary>The settings that differ from <paramref name="recorded"/> as "name old -> new" (placement settings left out).</summary>
     public IReadOnlyList<string> Changes(RecipeConfig recorded)
     {
-        var now = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
-        var then = JsonSerializer.SerializeToNode(recorded, Json)!.AsObject();
+        var now = JsonSerializer.SerializeToNode(this, ProjectJson.Options)!.AsObject();
+        var then = JsonSerializer.SerializeToNode(recorded, ProjectJson.Options)!.AsObject();
         var skip = Placement.Select(JsonName).ToHashSet(StringComparer.Ordinal);
         return now.Select(p => p.Key).Union(then.Select(p => p.Key)).Where(k => !skip.Contains(k))
             .Where(k => !JsonNode.DeepEquals(now[k], then[k]))

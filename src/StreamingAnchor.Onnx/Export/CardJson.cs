@@ -3,15 +3,22 @@ using System.Text.Json.Serialization;
 
 namespace StreamingAnchor.Export;
 
-/// <summary>JSON settings of what a port reads (model card, state tensors, vectors): snake_case keys, like the ONNX names.</summary>
+/// <summary>
+/// JSON settings of what a port reads (model card, state tensors, vectors): <see cref="ProjectJson"/>'s, but with
+/// snake_case keys and enum names, like the ONNX tensor names a port already reads.
+/// </summary>
 public static class CardJson
 {
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    public static JsonSerializerOptions Options { get; } = SnakeCase(ProjectJson.ResultLines);
 
-    public static readonly JsonSerializerOptions Indented = new(Options) { WriteIndented = true };
+    public static JsonSerializerOptions Indented { get; } = SnakeCase(ProjectJson.Results);
+
+    private static JsonSerializerOptions SnakeCase(JsonSerializerOptions project)
+    {
+        var options = new JsonSerializerOptions(project) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+        options.Converters.Clear();
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 }

@@ -17,7 +17,8 @@ namespace StreamingAnchor.Export;
 /// </summary>
 public static class ModelCard
 {
-    public const int Version = 1;
+    /// <summary>2: the front end and model config inside the card are snake_case like the rest of it (1 had them in PascalCase).</summary>
+    public const int Version = 2;
 
     /// <summary>Marks a card, so writing one never replaces some other JSON file of the same name.</summary>
     public const string VersionKey = "card_version";
@@ -91,7 +92,7 @@ public static class ModelCard
             ["hop_samples"] = frontEnd.HopSamples,
             ["hop_seconds"] = hopSeconds,
             ["frame_end_seconds"] = $"frame i ends at {(double)frontEnd.WindowSamples / frontEnd.SampleRate:0.###} + i * {hopSeconds:0.###} s of the stream (snip-edges: frame i covers samples [i*hop, i*hop + window))",
-            ["front_end"] = JsonNode.Parse(frontEnd.ToJson()),
+            ["front_end"] = JsonSerializer.SerializeToNode(frontEnd, CardJson.Options),
         };
         card["lookahead_frames"] = model.LookAhead;
         card["state"] = rawAudio
@@ -113,22 +114,22 @@ public static class ModelCard
             ? "none: the run has no eval/metrics.json (run `sal eval`), so no thresholds"
             : new JsonObject
             {
-                ["data"] = evaluation.Data, ["task"] = evaluation.Task, ["streams"] = evaluation.Result.AtThreshold.Streams,
+                ["data"] = evaluation.Data, ["task"] = evaluation.Task.Name(), ["streams"] = evaluation.Result.AtThreshold.Streams,
                 ["hours"] = evaluation.Result.AtThreshold.Hours, ["events"] = evaluation.Result.AtThreshold.Events,
                 ["eer"] = double.IsFinite(evaluation.Result.Eer) ? evaluation.Result.Eer : null,
                 ["match"] = $"a detection within [-{evaluation.Config.Match.BeforeSeconds:0.###}, +{evaluation.Config.Match.AfterSeconds:0.###}] s of an event's anchor is a hit",
             };
-        card["data"] = run.ReadTrainingSummary() is JsonObject training
+        card["data"] = run.ReadTrainingSummary() is { } training
             ? new JsonObject
             {
-                ["task"] = training["task"]?.DeepClone(), ["loss"] = training["loss"]?.DeepClone(),
-                ["train_clips"] = training["trainClips"]?.DeepClone(), ["dev_clips"] = training["devClips"]?.DeepClone(),
-                ["epochs"] = training["epochsDone"]?.DeepClone(), ["best_epoch"] = training["bestEpoch"]?.DeepClone(),
+                ["task"] = training.Task.Name(), ["loss"] = training.Loss.Name(),
+                ["train_clips"] = training.TrainClips, ["dev_clips"] = training.DevClips,
+                ["epochs"] = training.EpochsDone, ["best_epoch"] = training.BestEpoch,
             }
             : "unknown: the run has no training.json";
         card["model"] = new JsonObject
         {
-            ["config"] = JsonSerializer.SerializeToNode(model.Config),
+            ["config"] = JsonSerializer.SerializeToNode(model.Config, CardJson.Options),
             ["parameters"] = ModelInfo.Of(model).Parameters,
         };
         card["licence"] = licence;

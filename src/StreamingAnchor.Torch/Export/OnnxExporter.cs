@@ -32,7 +32,7 @@ public static class OnnxExporter
         var metadata = new Dictionary<string, string>
         {
             [OnnxMetadata.ModelJson] = File.ReadAllText(run.PathOf(RunDirectory.ModelFile)),
-            [OnnxMetadata.Labels] = JsonSerializer.Serialize(spec.Labels),
+            [OnnxMetadata.Labels] = JsonSerializer.Serialize(spec.Labels, ProjectJson.Line),
         };
         // Stored verbatim (after a validating load), so the ONNX file carries exactly what the run used.
         if (run.LoadNormalizer() is not null)
@@ -159,9 +159,9 @@ public static class OnnxExporter
             [OnnxMetadata.InputDim] = model.InputDim.ToString(),
             [OnnxMetadata.NumClasses] = model.NumClasses.ToString(),
             [OnnxMetadata.LookAhead] = model.LookAhead.ToString(),
-            [OnnxMetadata.StateShapes] = JsonSerializer.Serialize(shapes),
-            [OnnxMetadata.StateBatchAxes] = JsonSerializer.Serialize(batchAxes),
-            [OnnxMetadata.ModelJson] = JsonSerializer.Serialize(model.Config),
+            [OnnxMetadata.StateShapes] = JsonSerializer.Serialize(shapes, ProjectJson.Line),
+            [OnnxMetadata.StateBatchAxes] = JsonSerializer.Serialize(batchAxes, ProjectJson.Line),
+            [OnnxMetadata.ModelJson] = JsonSerializer.Serialize(model.Config, ProjectJson.Line),
         };
         if (singleFrame)
         {

@@ -34,7 +34,7 @@ public static class RawAudioExporter
         var metadata = new Dictionary<string, string>
         {
             [OnnxMetadata.ModelJson] = File.ReadAllText(run.PathOf(RunDirectory.ModelFile)),
-            [OnnxMetadata.Labels] = JsonSerializer.Serialize(spec.Labels),
+            [OnnxMetadata.Labels] = JsonSerializer.Serialize(spec.Labels, ProjectJson.Line),
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {
@@ -245,13 +245,13 @@ public static class RawAudioExporter
             [OnnxMetadata.InputDim] = model.InputDim.ToString(CultureInfo.InvariantCulture),
             [OnnxMetadata.NumClasses] = classes.ToString(CultureInfo.InvariantCulture),
             [OnnxMetadata.LookAhead] = model.LookAhead.ToString(CultureInfo.InvariantCulture),
-            [OnnxMetadata.StateShapes] = JsonSerializer.Serialize(shapes),
-            [OnnxMetadata.ModelJson] = JsonSerializer.Serialize(model.Config),
+            [OnnxMetadata.StateShapes] = JsonSerializer.Serialize(shapes, ProjectJson.Line),
+            [OnnxMetadata.ModelJson] = JsonSerializer.Serialize(model.Config, ProjectJson.Line),
             [OnnxMetadata.HopSamples] = hop.ToString(CultureInfo.InvariantCulture),
             [OnnxMetadata.SmoothingFrames] = smoothingFrames.ToString(CultureInfo.InvariantCulture),
             [OnnxMetadata.StateTensors] = JsonSerializer.Serialize(StateTensors(frontEnd, shapes, classes, smoothingFrames), CardJson.Options),
             [OnnxMetadata.FrontEnd] = frontEnd.ToJson(),
-            [OnnxMetadata.Normalizer] = JsonSerializer.Serialize(new { mean = normalizer.Mean, std = normalizer.Std }),
+            [OnnxMetadata.Normalizer] = JsonSerializer.Serialize(new { mean = normalizer.Mean, std = normalizer.Std }, ProjectJson.Line),
         };
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
         {

@@ -25,7 +25,7 @@ public static class RuntimeBenchmark
         var normalizer = FeatureNormalizer.Fit([new FbankExtractor(fbank).Compute(audio)]);
         foreach (var config in configs)
         {
-            progress?.Report($"{config.Family}/{config.Preset}");
+            progress?.Report($"{config.Family.Name()}/{config.Preset.Name()}");
             torch.manual_seed(1);
             using var model = ModelFactory.Create(config, inputDim, 1);
             model.eval();
@@ -34,11 +34,11 @@ public static class RuntimeBenchmark
             // Every features graph of the model, timed one after the other in this process: the default single-frame
             // graph, the multi-frame graph (the layout every export had before) and the single-frame graph with carried
             // residual blocks, so their ratios are same-run measurements.
-            var single = TimeGraph(model, OnnxStepGraph.SingleFrame, Path.Combine(scratchDirectory, $"{config.Family}-{config.Preset}.onnx"), input, inputDim, frames);
-            var multi = TimeGraph(model, OnnxStepGraph.MultiFrame, Path.Combine(scratchDirectory, $"{config.Family}-{config.Preset}-multi.onnx"), input, inputDim, frames);
-            var carried = TimeGraph(model, OnnxStepGraph.SingleFrameCarried, Path.Combine(scratchDirectory, $"{config.Family}-{config.Preset}-carried.onnx"), input, inputDim, frames);
+            var single = TimeGraph(model, OnnxStepGraph.SingleFrame, Path.Combine(scratchDirectory, $"{config.Family.Name()}-{config.Preset.Name()}.onnx"), input, inputDim, frames);
+            var multi = TimeGraph(model, OnnxStepGraph.MultiFrame, Path.Combine(scratchDirectory, $"{config.Family.Name()}-{config.Preset.Name()}-multi.onnx"), input, inputDim, frames);
+            var carried = TimeGraph(model, OnnxStepGraph.SingleFrameCarried, Path.Combine(scratchDirectory, $"{config.Family.Name()}-{config.Preset.Name()}-carried.onnx"), input, inputDim, frames);
             var frontEnd = TimeFrontEnd(audio, fbank, normalizer, frames);
-            var rawPath = Path.Combine(scratchDirectory, $"{config.Family}-{config.Preset}-raw.onnx");
+            var rawPath = Path.Combine(scratchDirectory, $"{config.Family.Name()}-{config.Preset.Name()}-raw.onnx");
             (double Cpu, double Wall) raw = (double.NaN, double.NaN);
             var rawBatched = double.NaN;
             if (inputDim == fbank.MelBins)
@@ -55,7 +55,7 @@ public static class RuntimeBenchmark
                 }
             }
 
-            rows.Add(new RuntimeBenchmarkRow(info.Family, info.Preset, info.Parameters, info.MacsPerFrame, torchCpu, single.CpuMicroseconds, torchWall, single.WallMicroseconds,
+            rows.Add(new RuntimeBenchmarkRow(info.Family.Name(), info.Preset.Name(), info.Parameters, info.MacsPerFrame, torchCpu, single.CpuMicroseconds, torchWall, single.WallMicroseconds,
                 frontEnd, raw.Cpu, raw.Wall, rawBatched, single, multi, carried));
         }
 

@@ -35,12 +35,12 @@ public static class LossBenchmark
         {
             foreach (var kind in kinds)
             {
-                var loss = LossFactory.Create(options.Loss with { Kind = LossKinds.Name(kind) });
-                contenders.Add(new Contender(shape, LossKinds.Name(kind), () => FullStep(shape, loss)));
+                var loss = LossFactory.Create(options.Loss with { Kind = kind });
+                contenders.Add(new Contender(shape, kind.Name(), () => FullStep(shape, loss)));
                 if (options.IncludeReference && loss is WeightedFrameLoss)
                 {
                     var reference = new WeightedFrameLoss(loss.Config, reference: true);
-                    contenders.Add(new Contender(shape, LossKinds.Name(kind) + ReferenceSuffix, () => FullStep(shape, reference)));
+                    contenders.Add(new Contender(shape, kind.Name() + ReferenceSuffix, () => FullStep(shape, reference)));
                 }
             }
             contenders.Add(new Contender(shape, TorchCe, () => TorchCrossEntropyStep(shape)));

@@ -10,7 +10,7 @@ public sealed record LossBenchmarkOptions
     public IReadOnlyList<int> ClassCounts { get; init; } = [1, 12];
 
     /// <summary>Loss kinds to time; "ce" is always timed too, as the reference of every ratio.</summary>
-    public IReadOnlyList<LossKind> Kinds { get; init; } = LossKinds.All;
+    public IReadOnlyList<LossKind> Kinds { get; init; } = Enum.GetValues<LossKind>();
 
     /// <summary>Untimed rounds first (libtorch allocator and thread pool warm-up).</summary>
     public int WarmupRounds { get; init; } = 30;

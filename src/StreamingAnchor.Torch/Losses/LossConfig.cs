@@ -9,10 +9,10 @@ namespace StreamingAnchor.Losses;
 public sealed record LossConfig
 {
     /// <summary>ce | focal | sal | sa+fl | safl | maxpool.</summary>
-    public string Kind { get; init; } = "sal";
+    public LossKind Kind { get; init; } = LossKind.Sal;
 
     /// <summary>Temporal-significance kernel: exp | gaussian | triangular | box.</summary>
-    public string Kernel { get; init; } = "exp";
+    public KernelShape Kernel { get; init; } = KernelShape.Exponential;
 
     /// <summary>Kernel spread on both sides of the anchor, in frames.</summary>
     public double Tau { get; init; } = 8;
@@ -36,32 +36,26 @@ public sealed record LossConfig
     public bool SaflAnchorWeight { get; init; }
 
     /// <summary>mean (over valid frames) | weight-sum (normalised by the sum of the frames' weights).</summary>
-    public string Reduction { get; init; } = "mean";
+    public LossReduction Reduction { get; init; } = LossReduction.Mean;
 
     /// <summary>Per-class weights indexed by target (length 2 for a one-logit binary model, else C); null means all 1.</summary>
     public double[]? ClassWeights { get; init; }
 
     /// <summary>maxpool only: where a positive sequence looks for its peak: targets (frames labelled with the class) | sequence.</summary>
-    public string MaxPoolRegion { get; init; } = "targets";
+    public MaxPoolRegion MaxPoolRegion { get; init; } = MaxPoolRegion.Targets;
 
     /// <summary>The kernel these options describe.</summary>
     public SignificanceKernel SignificanceKernel() =>
-        new(Anchors.SignificanceKernel.ParseShape(Kernel), TauBefore ?? Tau, TauAfter ?? Tau, MaxDistance);
-
-    public LossKind ParsedKind() => LossKinds.Parse(Kind);
-
-    public LossReduction ParsedReduction() => Reduction.Trim().ToLowerInvariant() switch
-    {
-        "mean" => LossReduction.Mean,
-        "weight-sum" or "weightsum" or "sum-of-weights" => LossReduction.WeightSum,
-        _ => throw new ArgumentException($"unknown loss reduction '{Reduction}' (expected mean or weight-sum)"),
-    };
+        new(Kernel, TauBefore ?? Tau, TauAfter ?? Tau, MaxDistance);
 
     /// <summary>Throws a one-line ArgumentException naming the first bad option.</summary>
     public void Validate()
     {
-        ParsedKind();
-        ParsedReduction();
+        // A cast from a number can hold a value no name stands for.
+        Defined(Kind, "loss kind");
+        Defined(Kernel, "kernel");
+        Defined(Reduction, "loss reduction");
+        Defined(MaxPoolRegion, "maxpool region");
         SignificanceKernel().Validate();
         if (!double.IsFinite(Lambda) || Lambda < 0)
         {
@@ -81,9 +75,13 @@ public sealed record LossConfig
                 }
             }
         }
-        if (MaxPoolRegion.Trim().ToLowerInvariant() is not ("targets" or "sequence"))
+    }
+
+    private static void Defined<T>(T value, string what) where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
         {
-            throw new ArgumentException($"unknown maxpool region '{MaxPoolRegion}' (expected targets or sequence)");
+            throw new ArgumentException($"unknown {what} '{value}' (expected {EnumNames.Expected<T>()})");
         }
     }
 }

@@ -7,6 +7,6 @@ public static class LossFactory
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
-        return config.ParsedKind() == LossKind.MaxPool ? new MaxPoolLoss(config) : new WeightedFrameLoss(config);
+        return config.Kind == LossKind.MaxPool ? new MaxPoolLoss(config) : new WeightedFrameLoss(config);
     }
 }

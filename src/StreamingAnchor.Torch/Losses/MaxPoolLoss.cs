@@ -16,8 +16,8 @@ internal sealed class MaxPoolLoss : IFrameLoss
     public MaxPoolLoss(LossConfig config)
     {
         Config = config;
-        _reduction = config.ParsedReduction();
-        _regionIsTargets = config.MaxPoolRegion.Trim().ToLowerInvariant() == "targets";
+        _reduction = config.Reduction;
+        _regionIsTargets = config.MaxPoolRegion == MaxPoolRegion.Targets;
     }
 
     public LossConfig Config { get; }

@@ -34,8 +34,8 @@ internal sealed class WeightedFrameLoss : IFrameLoss
     {
         Config = config;
         _reference = reference;
-        _kind = config.ParsedKind();
-        _reduction = config.ParsedReduction();
+        _kind = config.Kind;
+        _reduction = config.Reduction;
         _kernel = config.SignificanceKernel();
         _anchorWeight = _kind is LossKind.Sal or LossKind.SaPlusFl || (_kind == LossKind.Safl && config.SaflAnchorWeight);
         _needsSignificance = _anchorWeight || _kind == LossKind.Safl;

@@ -26,8 +26,6 @@ public static class HardNegativeMiner
     public const string RoundsFile = "rounds.jsonl";
     public const string ClipsFolder = "clips";
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     public static MiningRound Mine(MiningOptions options, IProgress<(int Done, int Total)>? progress = null)
     {
         options.Validate();
@@ -96,7 +94,7 @@ public static class HardNegativeMiner
         Manifest.Save(manifestPath, [.. kept, .. entries]);
         var summary = new MiningRound(round, Path.GetFullPath(options.Run), modelKey, pool.Count, hours, threshold, falseAlarms, entries.Count,
             entries.Sum(e => e.Duration), options.Weight, atDefault, streamSeconds);
-        var lines = earlier.Where(l => l.Round != round).Append(summary).OrderBy(l => l.Round).Select(l => JsonSerializer.Serialize(l, Json) + "\n");
+        var lines = earlier.Where(l => l.Round != round).Append(summary).OrderBy(l => l.Round).Select(l => JsonSerializer.Serialize(l, ProjectJson.Line) + "\n");
         AtomicFile.WriteAllText(Path.Combine(options.Out, RoundsFile), string.Concat(lines));
         return summary;
     }
@@ -227,7 +225,7 @@ public static class HardNegativeMiner
         }
         if (rounds.Any(r => r.Round >= fromRound))
         {
-            var lines = rounds.Where(r => r.Round < fromRound).Select(r => JsonSerializer.Serialize(r, Json) + "\n").ToList();
+            var lines = rounds.Where(r => r.Round < fromRound).Select(r => JsonSerializer.Serialize(r, ProjectJson.Line) + "\n").ToList();
             if (lines.Count == 0)
             {
                 File.Delete(Path.Combine(folder, RoundsFile));
@@ -264,7 +262,7 @@ public static class HardNegativeMiner
             {
                 continue;
             }
-            rounds.Add(JsonSerializer.Deserialize<MiningRound>(line, Json)
+            rounds.Add(JsonSerializer.Deserialize<MiningRound>(line, ProjectJson.Line)
                 ?? throw new InvalidDataException($"{path}:{lineNumber}: not a mining round"));
         }
         var same = rounds.FirstOrDefault(r => r.ModelKey == modelKey);

@@ -7,10 +7,10 @@ namespace StreamingAnchor.Models;
 public sealed record ModelConfig
 {
     /// <summary>gru | lstm | tcn | dscnn | crnn.</summary>
-    public string Family { get; init; } = "gru";
+    public ModelFamily Family { get; init; } = ModelFamily.Gru;
 
     /// <summary>small (about 30k parameters at 40 inputs) | medium (about 100k) | large (about 300k).</summary>
-    public string Preset { get; init; } = "small";
+    public ModelSize Preset { get; init; } = ModelSize.Small;
 
     /// <summary>Recurrent width (gru, lstm, crnn) or conv channels (tcn, dscnn).</summary>
     public int? Hidden { get; init; }

@@ -25,7 +25,7 @@ public static class ModelFactory
             throw new ArgumentException($"dropout must be in [0,1), got {config.Dropout}");
         }
 
-        var family = config.Family.ToLowerInvariant();
+        var family = config.Family;
         var preset = ModelPreset.Get(family, config.Preset);
         var hidden = config.Hidden ?? preset.Hidden;
         var layers = config.Layers ?? preset.Layers;
@@ -36,12 +36,12 @@ public static class ModelFactory
             throw new ArgumentException($"hidden ({hidden}) and layers ({layers}) must be positive");
         }
 
-        if (family is "gru" or "lstm" or "crnn" && layers > 3)
+        if (family is ModelFamily.Gru or ModelFamily.Lstm or ModelFamily.Crnn && layers > 3)
         {
-            throw new ArgumentException($"{family} supports 1-3 recurrent layers, got {layers}");
+            throw new ArgumentException($"{family.Name()} supports 1-3 recurrent layers, got {layers}");
         }
 
-        if (family is "tcn" or "dscnn" or "crnn" && kernel < 1)
+        if (family is ModelFamily.Tcn or ModelFamily.Dscnn or ModelFamily.Crnn && kernel < 1)
         {
             throw new ArgumentException($"kernel must be positive, got {kernel}");
         }
@@ -64,16 +64,16 @@ public static class ModelFactory
 
         switch (family)
         {
-            case "gru":
-            case "lstm":
+            case ModelFamily.Gru:
+            case ModelFamily.Lstm:
                 for (var i = 0; i < layers; i++)
                 {
-                    Add(family == "gru" ? new GruLayer(width, hidden) : new LstmLayer(width, hidden));
+                    Add(family == ModelFamily.Gru ? new GruLayer(width, hidden) : new LstmLayer(width, hidden));
                     MaybeDropout();
                 }
 
                 break;
-            case "tcn":
+            case ModelFamily.Tcn:
                 // kws_streaming / wekws style: 1x1 projection, then residual blocks of a dilated conv and a 1x1 conv.
                 Add(new CausalConvLayer(width, hidden, 1, 1, 1, relu: true));
                 for (var i = 0; i < layers; i++)
@@ -92,7 +92,7 @@ public static class ModelFactory
                 }
 
                 break;
-            case "dscnn":
+            case ModelFamily.Dscnn:
                 Add(new CausalConvLayer(width, hidden, 3, 1, 1, relu: true));
                 for (var i = 0; i < layers; i++)
                 {
@@ -110,7 +110,7 @@ public static class ModelFactory
                 }
 
                 break;
-            case "crnn":
+            case ModelFamily.Crnn:
                 Add(new CausalConvLayer(width, channels, kernel, 1, 1, relu: true));
                 MaybeDropout();
                 for (var i = 0; i < layers; i++)
@@ -125,6 +125,6 @@ public static class ModelFactory
         }
 
         Add(new LinearLayer(width, numClasses));
-        return new StackedStreamingModel(config with { Family = family, Preset = config.Preset.ToLowerInvariant() }, stack);
+        return new StackedStreamingModel(config, stack);
     }
 }

@@ -4,8 +4,8 @@ namespace StreamingAnchor.Models;
 /// <param name="ReceptiveField">Input frames one output depends on (past, current and look-ahead); null when unbounded (recurrent).</param>
 /// <param name="StateFloats">Floats of streaming state per stream.</param>
 public sealed record ModelInfo(
-    string Family,
-    string Preset,
+    ModelFamily Family,
+    ModelSize Preset,
     int InputDim,
     int NumClasses,
     long Parameters,

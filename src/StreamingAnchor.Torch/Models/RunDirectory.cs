@@ -22,18 +22,6 @@ public sealed class RunDirectory
     public const string FrontEndFile = "frontend.json";
     public const string TrainingSummaryFile = "training.json";
 
-    /// <summary>training.json key listing the extra streams fed after the mel bins, in order (absent or empty: audio only).</summary>
-    public const string StreamsKey = "streams";
-
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    private static readonly JsonSerializerOptions StrictRead = StrictJson.Strict(Json);
-
     public RunDirectory(string path)
     {
         Root = System.IO.Path.GetFullPath(path);
@@ -49,7 +37,7 @@ public sealed class RunDirectory
         Directory.CreateDirectory(Root);
         AtomicFile.Write(PathOf(WeightsFile), tmp => model.save(tmp));
         var spec = new RunModelSpec(CurrentFormatVersion, model.Config, model.InputDim, model.NumClasses, labels ?? []);
-        AtomicFile.WriteAllText(PathOf(ModelFile), JsonSerializer.Serialize(spec, Json));
+        AtomicFile.WriteAllText(PathOf(ModelFile), JsonSerializer.Serialize(spec, ProjectJson.Options));
     }
 
     /// <summary>Reads model.json; a missing, corrupt or unsupported file fails with a message naming it.</summary>
@@ -88,12 +76,12 @@ public sealed class RunDirectory
         if (node is JsonObject o && !o.ContainsKey("labels"))
         {
             o["labels"] = new JsonArray();
-            text = o.ToJsonString(Json);
+            text = o.ToJsonString(ProjectJson.Options);
         }
         RunModelSpec? spec;
         try
         {
-            spec = StrictJson.Deserialize<RunModelSpec>(text, StrictRead, path, "model.json");
+            spec = StrictJson.Deserialize<RunModelSpec>(text, ProjectJson.Strict, path, "model.json");
         }
         catch (FormatException e)
         {
@@ -136,7 +124,7 @@ public sealed class RunDirectory
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             model.Dispose();
-            throw new InvalidDataException($"{weights}: cannot load the weights of a {spec.Model.Family}/{spec.Model.Preset} model ({ErrorText.OneLine(e.Message)})", e);
+            throw new InvalidDataException($"{weights}: cannot load the weights of a {spec.Model.Family.Name()}/{spec.Model.Preset.Name()} model ({ErrorText.OneLine(e.Message)})", e);
         }
 
         model.eval();
@@ -156,35 +144,27 @@ public sealed class RunDirectory
     public FbankConfig? LoadFrontEnd() => File.Exists(PathOf(FrontEndFile)) ? FbankConfig.Load(PathOf(FrontEndFile)) : null;
 
     /// <summary>Training summary written by the training loop.</summary>
-    public void SaveTrainingSummary(JsonNode document) => WriteJson(TrainingSummaryFile, document);
+    public void SaveTrainingSummary(TrainingSummary summary) =>
+        AtomicFile.WriteAllText(PathOf(TrainingSummaryFile), JsonSerializer.Serialize(summary, ProjectJson.Options));
 
-    public JsonNode? ReadTrainingSummary() => ReadJson(TrainingSummaryFile);
-
-    /// <summary>The extra streams the run was trained with (training.json), in feature order; empty for audio-only runs.</summary>
-    public IReadOnlyList<string> StreamNames() =>
-        ReadTrainingSummary()?[StreamsKey] is JsonArray names ? names.Select(n => n!.GetValue<string>()).ToList() : [];
-
-    public void WriteJson(string file, JsonNode document)
+    /// <summary>The run's training.json, or null when it has none; a corrupt file fails naming it and the field.</summary>
+    public TrainingSummary? ReadTrainingSummary()
     {
-        AtomicFile.WriteAllText(PathOf(file), document.ToJsonString(Json));
-    }
-
-    /// <summary>The JSON document in <paramref name="file"/>, or null when the run has none.</summary>
-    public JsonNode? ReadJson(string file)
-    {
-        var path = PathOf(file);
+        var path = PathOf(TrainingSummaryFile);
         if (!File.Exists(path))
         {
             return null;
         }
-
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty JSON document");
+            return StrictJson.Deserialize<TrainingSummary>(File.ReadAllText(path), ProjectJson.Strict, path, "training summary");
         }
-        catch (JsonException e)
+        catch (FormatException e)
         {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
+            throw new InvalidDataException(e.Message, e);
         }
     }
+
+    /// <summary>The extra streams the run was trained with (training.json), in feature order; empty for audio-only runs.</summary>
+    public IReadOnlyList<string> StreamNames() => ReadTrainingSummary()?.Streams ?? [];
 }

@@ -12,7 +12,7 @@ public sealed class StackedStreamingModel : StreamingModel
     private readonly int[] stateCounts;
     private readonly ModelConfig config;
 
-    public StackedStreamingModel(ModelConfig config, IReadOnlyList<StreamingLayer> stack) : base(config.Family)
+    public StackedStreamingModel(ModelConfig config, IReadOnlyList<StreamingLayer> stack) : base(config.Family.Name())
     {
         if (stack.Count == 0)
         {

@@ -13,11 +13,8 @@ namespace StreamingAnchor.Training;
 public static class Checkpoint
 {
     private const string Magic = "SAL-CHECKPOINT-1";
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    // Headers written before one casing (PascalCase) still resume.
+    private static readonly JsonSerializerOptions ReadJson = ProjectJson.AnyCase(ProjectJson.ResultLines);
 
     public sealed record Header(TrainingState State, IReadOnlyList<EpochMetrics> History);
 
@@ -28,7 +25,7 @@ public static class Checkpoint
             using var stream = File.Create(tmp);
             using var writer = new BinaryWriter(stream, Encoding.UTF8);
             writer.Write(Magic);
-            writer.Write(JsonSerializer.Serialize(header, Json));
+            writer.Write(JsonSerializer.Serialize(header, ProjectJson.ResultLines));
             model.save(writer);
             ((OptimizerHelper)optimizer).save_state_dict(writer);
             writer.Flush();
@@ -82,7 +79,7 @@ public static class Checkpoint
             {
                 throw new InvalidDataException($"{path}: not a StreamingAnchor checkpoint");
             }
-            return JsonSerializer.Deserialize<Header>(reader.ReadString(), Json)
+            return JsonSerializer.Deserialize<Header>(reader.ReadString(), ReadJson)
                    ?? throw new InvalidDataException($"{path}: empty checkpoint header");
         }
         catch (Exception ex) when (ex is EndOfStreamException or JsonException)

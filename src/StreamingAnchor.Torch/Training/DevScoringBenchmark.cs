@@ -13,7 +13,7 @@ namespace StreamingAnchor.Training;
 /// </summary>
 public static class DevScoringBenchmark
 {
-    public static IReadOnlyList<DevScoringBenchmarkRow> Run(IReadOnlyList<string> families, double minutes, int lookAhead, int seed = 1,
+    public static IReadOnlyList<DevScoringBenchmarkRow> Run(IReadOnlyList<ModelFamily> families, double minutes, int lookAhead, int seed = 1,
         IProgress<string>? progress = null)
     {
         if (!(minutes > 0 && minutes <= 600))
@@ -32,9 +32,9 @@ public static class DevScoringBenchmark
         foreach (var family in families)
         {
             torch.manual_seed(seed);
-            using var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = "small", LookAhead = lookAhead }, fbank.MelBins, 1);
+            using var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = ModelSize.Small, LookAhead = lookAhead }, fbank.MelBins, 1);
             model.eval();
-            progress?.Report($"{family}: streaming {minutes:0.#} min in 100 ms chunks");
+            progress?.Report($"{family.Name()}: streaming {minutes:0.#} min in 100 ms chunks");
             using var scorer = new TorchStreamingScorer(model);
             var pipeline = new StreamingPipeline(scorer, fbank, normalizer, new DetectorConfig());
             pipeline.Run(audio.AsSpan(0, fbank.SampleRate), StreamingPipeline.DeviceChunkSamples); // warm-up
@@ -42,7 +42,7 @@ public static class DevScoringBenchmark
             var streamed = pipeline.Run(audio, StreamingPipeline.DeviceChunkSamples).Posteriors;
             var streamedSeconds = ThreadCpuClock.Now() - start;
 
-            progress?.Report($"{family}: offline forward");
+            progress?.Report($"{family.Name()}: offline forward");
             float[] offline;
             start = ThreadCpuClock.Now();
             using (torch.no_grad())
@@ -54,7 +54,7 @@ public static class DevScoringBenchmark
             }
             var forwardSeconds = ThreadCpuClock.Now() - start;
             var worst = streamed.Length == offline.Length ? streamed.Zip(offline, (a, b) => (double)Math.Abs(a - b)).Max() : double.PositiveInfinity;
-            rows.Add(new DevScoringBenchmarkRow(family, lookAhead, model.parameters().Sum(p => p.numel()), audio.Length / (double)fbank.SampleRate,
+            rows.Add(new DevScoringBenchmarkRow(family.Name(), lookAhead, model.parameters().Sum(p => p.numel()), audio.Length / (double)fbank.SampleRate,
                 streamedSeconds, fbankSeconds, forwardSeconds, worst));
         }
         return rows;

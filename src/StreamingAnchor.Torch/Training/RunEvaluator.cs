@@ -89,10 +89,10 @@ public static class RunEvaluator
     }
 
     /// <summary>The task a run was trained for (train.json; kws for a run folder without one).</summary>
-    public static string TaskOf(RunDirectory run)
+    public static TaskKind TaskOf(RunDirectory run)
     {
         var trainConfigPath = Path.Combine(run.Root, TrainingRun.ConfigFile);
-        return File.Exists(trainConfigPath) ? TrainingRun.ReadConfig(trainConfigPath).Task : "kws";
+        return File.Exists(trainConfigPath) ? TrainingRun.ReadConfig(trainConfigPath).Task : TaskKind.Kws;
     }
 
     /// <summary>Seconds a manifest duration may differ from its audio: 50 ms, or 1% of a long clip.</summary>

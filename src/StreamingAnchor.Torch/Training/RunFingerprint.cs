@@ -18,10 +18,6 @@ public sealed record RunFingerprint(string Config, string Manifest, int AudioFil
 {
     public const string FileName = "fingerprint.json";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
-    private static readonly JsonSerializerOptions ReadJson = StrictJson.Strict(Json);
-
     public static RunFingerprint Of(TrainConfig config, Manifest manifest)
     {
         var audio = new StringBuilder();
@@ -46,9 +42,9 @@ public sealed record RunFingerprint(string Config, string Manifest, int AudioFil
     /// loop, written as no replicas so runs from before the option keep their fingerprint.
     /// </summary>
     public static string ConfigJson(TrainConfig config) =>
-        JsonSerializer.Serialize(config with { Threads = 0, Device = "cpu", Replicas = config.ResolvedReplicas == 1 ? null : config.Replicas }, TrainingRun.Json);
+        JsonSerializer.Serialize(config with { Threads = 0, Device = "cpu", Replicas = config.ResolvedReplicas == 1 ? null : config.Replicas }, ProjectJson.Options);
 
-    public void Save(string runDirectory) => AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), JsonSerializer.Serialize(this, Json));
+    public void Save(string runDirectory) => AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), JsonSerializer.Serialize(this, ProjectJson.Options));
 
     /// <summary>The recorded fingerprint, or null for a folder without one (new, or written before fingerprints).</summary>
     public static RunFingerprint? Load(string runDirectory)
@@ -60,7 +56,7 @@ public sealed record RunFingerprint(string Config, string Manifest, int AudioFil
         }
         try
         {
-            return StrictJson.Deserialize<RunFingerprint>(File.ReadAllText(path), ReadJson, path, "run fingerprint");
+            return StrictJson.Deserialize<RunFingerprint>(File.ReadAllText(path), ProjectJson.Strict, path, "run fingerprint");
         }
         catch (FormatException ex)
         {
@@ -77,8 +73,13 @@ public sealed record RunFingerprint(string Config, string Manifest, int AudioFil
         var changes = new List<string>();
         if (Config != now.Config)
         {
-            var fields = recordedConfig is null ? [] : ConfigChanges(recordedConfig, nowConfig);
-            changes.Add(fields.Count == 0 ? "config changed" : $"config changed ({string.Join(", ", fields)})");
+            // With the recorded config at hand the settings decide, not the hash: a train.json written before one
+            // casing ("windowMode": "Random", "sa\u002Bfl") hashes differently but holds the same run.
+            var fields = recordedConfig is null ? null : ConfigChanges(recordedConfig, nowConfig);
+            if (fields is null || fields.Count > 0)
+            {
+                changes.Add(fields is null ? "config changed" : $"config changed ({string.Join(", ", fields)})");
+            }
         }
         if (Manifest != now.Manifest)
         {

@@ -8,7 +8,7 @@ namespace StreamingAnchor.Training;
 /// weights-file bytes, and the audio streamed with the CPU time the front end and model took over it (calling thread).
 /// </summary>
 public sealed record RunTraces(
-    string Task,
+    TaskKind Task,
     IReadOnlyList<PosteriorTrace> Traces,
     long Parameters,
     long WeightBytes,

@@ -74,7 +74,7 @@ public static class TrainBenchmark
             }
             torch.set_num_threads(initialThreads);
 
-            return cells.Select(c => new TrainBenchmarkRow(c.Work.Family, c.Work.Preset, c.Work.Batch, c.Threads, c.Replicas, c.Competing, c.Work.Info.Parameters,
+            return cells.Select(c => new TrainBenchmarkRow(c.Work.Family.Name(), c.Work.Preset.Name(), c.Work.Batch, c.Threads, c.Replicas, c.Competing, c.Work.Info.Parameters,
                 c.Work.Info.MacsPerFrame, Percentile(c.FramesPerSecond, 0.5), Percentile(c.FramesPerSecond, 0.9), c.PeakRss, c.PeakReset,
                 c.ManagedPeak, Percentile(c.Cores, 0.5))).ToList();
         }
@@ -148,7 +148,7 @@ public static class TrainBenchmark
         private readonly Dictionary<int, ReplicaGroup> _groups = [];
         private long _steps;
 
-        private Workload(string family, string preset, int batch, int frames, StreamingModel model, IFrameLoss loss, Tensor features,
+        private Workload(ModelFamily family, ModelSize preset, int batch, int frames, StreamingModel model, IFrameLoss loss, Tensor features,
             Tensor targets, Tensor lengths, double[][] anchors)
         {
             Family = family;
@@ -165,13 +165,13 @@ public static class TrainBenchmark
             _optimizer = optim.AdamW(model.parameters(), 3e-3, 0.9, 0.999, 1e-8, 0.01);
         }
 
-        public string Family { get; }
-        public string Preset { get; }
+        public ModelFamily Family { get; }
+        public ModelSize Preset { get; }
         public int Batch { get; }
         public int Frames { get; }
         public ModelInfo Info { get; }
 
-        public static Workload Create(TrainBenchmarkOptions options, string family, string preset, int batch, IFrameLoss loss)
+        public static Workload Create(TrainBenchmarkOptions options, ModelFamily family, ModelSize preset, int batch, IFrameLoss loss)
         {
             torch.manual_seed(options.Seed);
             var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = preset }, options.InputDim, options.Classes);

@@ -1,12 +1,13 @@
 using StreamingAnchor.Losses;
+using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Training;
 
 /// <summary>What <see cref="TrainBenchmark"/> measures: the grid of configs and how long each is timed.</summary>
 public sealed record TrainBenchmarkOptions
 {
-    public IReadOnlyList<string> Families { get; init; } = ["gru", "lstm", "tcn", "dscnn", "crnn"];
-    public IReadOnlyList<string> Presets { get; init; } = ["small", "medium"];
+    public IReadOnlyList<ModelFamily> Families { get; init; } = ModelPreset.Families;
+    public IReadOnlyList<ModelSize> Presets { get; init; } = [ModelSize.Small, ModelSize.Medium];
     public IReadOnlyList<int> Batches { get; init; } = [8, 32, 128];
     public IReadOnlyList<int> Threads { get; init; } = [1, 2];
 

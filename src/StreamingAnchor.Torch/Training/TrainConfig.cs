@@ -17,7 +17,7 @@ public sealed record TrainConfig
     public string Data { get; init; } = "";
 
     /// <summary>kws | onset | trigger.</summary>
-    public string Task { get; init; } = "kws";
+    public TaskKind Task { get; init; } = TaskKind.Kws;
 
     public ModelConfig Model { get; init; } = new();
 
@@ -34,7 +34,6 @@ public sealed record TrainConfig
     public double? WindowSeconds { get; init; }
 
     /// <summary>random: ceil(frames / window) seeded crops per clip, new each epoch; sliding: half-overlapping windows.</summary>
-    [JsonConverter(typeof(JsonStringEnumConverter<WindowMode>))]
     public WindowMode WindowMode { get; init; } = WindowMode.Random;
 
     /// <summary>Seeded augmentation on training batches: <see cref="Augmentation"/>, or <see cref="DefaultAugmentation"/> when that is null.</summary>
@@ -172,12 +171,18 @@ public sealed record TrainConfig
     /// </summary>
     public string Device { get; init; } = "cpu";
 
+    /// <summary>
+    /// This (recorded) config with the settings a resumed run may change taken from <paramref name="next"/>: the epoch
+    /// count (a larger one continues the run, the learning-rate schedule then spanning the new total), threads and device.
+    /// </summary>
+    public TrainConfig WithResumable(TrainConfig next) => this with { Epochs = next.Epochs, Threads = next.Threads, Device = next.Device };
+
     /// <summary>Throws a one-line ArgumentException naming the first bad option.</summary>
     public void Validate()
     {
-        if (Task.ToLowerInvariant() is not ("kws" or "onset" or "trigger"))
+        if (!Enum.IsDefined(Task))
         {
-            throw new ArgumentException($"unknown task '{Task}' (expected kws, onset or trigger)");
+            throw new ArgumentException($"unknown task '{Task}' (expected {EnumNames.Expected<TaskKind>()})");
         }
         Loss.Validate();
         if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");

@@ -24,12 +24,6 @@ public sealed class Trainer
     public const string BestCheckpoint = "checkpoints/best.ckpt";
     public const string MetricsFile = "metrics.jsonl";
 
-    private static readonly JsonSerializerOptions Jsonl = new()
-    {
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
-
     private readonly TrainConfig _config;
     private readonly StreamingModel _model;
     private readonly IFrameLoss _loss;
@@ -275,7 +269,7 @@ public sealed class Trainer
         var sb = new StringBuilder();
         foreach (var row in history)
         {
-            sb.Append(JsonSerializer.Serialize(row, Jsonl)).Append('\n');
+            sb.Append(JsonSerializer.Serialize(row, ProjectJson.ResultLines)).Append('\n');
         }
         AtomicFile.WriteAllText(Path.Combine(_runDirectory, MetricsFile), sb.ToString());
     }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
@@ -18,23 +17,13 @@ public static class TrainingRun
 {
     public const string ConfigFile = "train.json";
 
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    // A --config typo ("epoch") must fail rather than train with the default.
-    private static readonly JsonSerializerOptions ReadJson = StrictJson.Strict(Json);
-
     public static TrainConfig ReadConfig(string path)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{path}: config not found", path);
         }
-        return StrictJson.Deserialize<TrainConfig>(File.ReadAllText(path), ReadJson, path, "train config");
+        return StrictJson.Deserialize<TrainConfig>(File.ReadAllText(path), ProjectJson.Strict, path, "train config");
     }
 
     /// <summary>
@@ -42,8 +31,8 @@ public static class TrainingRun
     /// (<paramref name="clock"/>, from its front end): a rule on another grid would put the targets and anchors at the
     /// wrong frames.
     /// </summary>
-    public static TaskRule RuleOf(string task, IReadOnlyList<string> labels, FrameClock clock) =>
-        TaskRule.For(Enum.Parse<TaskKind>(task, ignoreCase: true), [.. labels]) with { Clock = clock };
+    public static TaskRule RuleOf(TaskKind task, IReadOnlyList<string> labels, FrameClock clock) =>
+        TaskRule.For(task, [.. labels]) with { Clock = clock };
 
     /// <summary>
     /// The train and dev splits as the trainer sees them: features cached beside the manifest, the task rule over the
@@ -176,6 +165,10 @@ public static class TrainingRun
         if (hasCheckpoint || File.Exists(Path.Combine(runDirectory, RunFingerprint.FileName)))
         {
             var recordedConfig = File.Exists(configPath) ? ReadConfig(configPath) : null;
+            if (resume)
+            {
+                recordedConfig = recordedConfig?.WithResumable(config);
+            }
             var recorded = RunFingerprint.Load(runDirectory);
             var changes = recorded is not null
                 ? recorded.Changes(fingerprint, recordedConfig, config)
@@ -212,7 +205,7 @@ public static class TrainingRun
             recordedNormalizer = initial.LoadNormalizer()
                 ?? throw new FileNotFoundException($"{initial.PathOf(RunDirectory.NormalizerFile)}: not found (fine-tuning needs the initial run's normaliser)");
         }
-        AtomicFile.WriteAllText(configPath, JsonSerializer.Serialize(config, Json));
+        AtomicFile.WriteAllText(configPath, JsonSerializer.Serialize(config, ProjectJson.Options));
         fingerprint.Save(runDirectory);
         torch.set_num_threads(config.ResolvedThreads);
 
@@ -244,28 +237,27 @@ public static class TrainingRun
         dataset.Normalizer.Save(run.PathOf(RunDirectory.NormalizerFile));
         fbank.Save(run.PathOf(RunDirectory.FrontEndFile));
         var header = Checkpoint.ReadHeader(trainer.LastCheckpointPath);
-        var summary = new JsonObject
+        run.SaveTrainingSummary(new TrainingSummary
         {
-            ["task"] = config.Task,
-            ["loss"] = config.Loss.Kind,
-            ["epochsDone"] = state.EpochsDone,
-            ["steps"] = state.Step,
-            ["bestEpoch"] = state.BestEpoch,
-            ["devMetric"] = config.DevMetricName,
-            ["selectedBy"] = config.NoDev
+            Task = config.Task,
+            Loss = config.Loss.Kind,
+            EpochsDone = state.EpochsDone,
+            Steps = state.Step,
+            BestEpoch = state.BestEpoch,
+            DevMetric = config.DevMetricName,
+            SelectedBy = config.NoDev
                 ? "last epoch (--no-dev: no dev split used)"
                 : dataset.Clips(data.DevSplit).Count == 0 ? "training loss (no dev split)" : $"dev {config.DevMetricName}",
-            ["bestDevMetric"] = double.IsFinite(state.BestMetric) ? state.BestMetric : null,
-            ["stoppedEarly"] = state.Stopped,
-            ["trainClips"] = dataset.Clips(data.TrainSplit).Count,
-            ["devClips"] = dataset.Clips(data.DevSplit).Count,
-            ["hardNegativeBatchesPerEpoch"] = training is HardNegativeTrainingData h ? h.HardBatchesPerEpoch : 0,
-            ["inputDim"] = dataset.InputDim,
-            [RunDirectory.StreamsKey] = new JsonArray([.. dataset.StreamNames.Select(n => JsonValue.Create(n))]),
-            ["parameters"] = model.parameters().Sum(p => p.numel()),
-            ["trainSeconds"] = header.History.Sum(h => h.Seconds),
-        };
-        run.SaveTrainingSummary(summary);
+            BestDevMetric = double.IsFinite(state.BestMetric) ? state.BestMetric : null,
+            StoppedEarly = state.Stopped,
+            TrainClips = dataset.Clips(data.TrainSplit).Count,
+            DevClips = dataset.Clips(data.DevSplit).Count,
+            HardNegativeBatchesPerEpoch = training is HardNegativeTrainingData h ? h.HardBatchesPerEpoch : 0,
+            InputDim = dataset.InputDim,
+            Streams = dataset.StreamNames,
+            Parameters = model.parameters().Sum(p => p.numel()),
+            TrainSeconds = header.History.Sum(h => h.Seconds),
+        });
         return state;
     }
 
@@ -284,8 +276,8 @@ public static class TrainingRun
         if (spec.Model != config.Model)
         {
             throw new InvalidDataException(
-                $"{run.PathOf(RunDirectory.ModelFile)}: its model ({JsonSerializer.Serialize(spec.Model, Json).ReplaceLineEndings(" ")}) is not the one to train " +
-                $"({JsonSerializer.Serialize(config.Model, Json).ReplaceLineEndings(" ")}); fine-tune with the same model settings");
+                $"{run.PathOf(RunDirectory.ModelFile)}: its model ({JsonSerializer.Serialize(spec.Model, ProjectJson.Options).ReplaceLineEndings(" ")}) is not the one to train " +
+                $"({JsonSerializer.Serialize(config.Model, ProjectJson.Options).ReplaceLineEndings(" ")}); fine-tune with the same model settings");
         }
         return run;
     }

@@ -13,7 +13,7 @@ public class SignificanceKernelTests
     [InlineData("triangular", 9.0, 0.0)]
     public void ValuesMatchTheFormulas(string shape, double distance, double expected)
     {
-        var kernel = SignificanceKernel.Symmetric(SignificanceKernel.ParseShape(shape), 8);
+        var kernel = SignificanceKernel.Symmetric(EnumNames.Parse<KernelShape>(shape, "kernel"), 8);
         Assert.Equal(expected, kernel.Value(distance), 14);
         Assert.Equal(expected, kernel.Value(-distance), 14);
         Assert.Equal(1.0, kernel.Value(0));
@@ -26,7 +26,7 @@ public class SignificanceKernelTests
     [InlineData("box")]
     public void ZeroSpreadMakesThatSideZero(string shape)
     {
-        var causal = new SignificanceKernel(SignificanceKernel.ParseShape(shape), SpreadBefore: 5, SpreadAfter: 0);
+        var causal = new SignificanceKernel(EnumNames.Parse<KernelShape>(shape, "kernel"), SpreadBefore: 5, SpreadAfter: 0);
         Assert.Equal(1.0, causal.Value(0));
         Assert.Equal(0.0, causal.Value(0.25));
         Assert.Equal(0.0, causal.Value(3));
@@ -55,7 +55,7 @@ public class SignificanceKernelTests
     [Fact]
     public void UnknownKernelNameIsRejected()
     {
-        var error = Assert.Throws<ArgumentException>(() => SignificanceKernel.ParseShape("cosine"));
-        Assert.Contains("cosine", error.Message);
+        var error = Assert.Throws<ArgumentException>(() => EnumNames.Parse<KernelShape>("cosine", "kernel"));
+        Assert.Equal("unknown kernel 'cosine' (expected exp, gaussian, triangular or box)", error.Message);
     }
 }

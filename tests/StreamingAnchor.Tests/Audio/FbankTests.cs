@@ -213,7 +213,8 @@ public class FbankTests
         var back = FbankConfig.FromJson(config.ToJson());
 
         Assert.Equal(config, back);
-        Assert.Contains("\"Hamming\"", config.ToJson());
+        Assert.Contains("\"window\": \"hamming\"", config.ToJson());
+        Assert.Contains("\"melBins\": 64", config.ToJson());
         Assert.Equal(config.Fingerprint(), back.Fingerprint());
         Assert.NotEqual(config.Fingerprint(), (config with { PreEmphasis = 0.9f }).Fingerprint());
         Assert.Throws<ArgumentException>(() => new FbankExtractor(new FbankConfig { FftSize = 256 }));

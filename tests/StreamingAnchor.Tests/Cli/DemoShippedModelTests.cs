@@ -66,9 +66,9 @@ public sealed class DemoShippedModelTests
         TrainingRun.Run(new TrainConfig
         {
             Data = manifest,
-            Task = "kws",
-            Model = new ModelConfig { Family = "tcn", Hidden = 8 },
-            Loss = new LossConfig { Kind = "sa+fl", Tau = 8, Lambda = 4, Gamma = 2 },
+            Task = TaskKind.Kws,
+            Model = new ModelConfig { Family = ModelFamily.Tcn, Hidden = 8 },
+            Loss = new LossConfig { Kind = LossKind.SaPlusFl, Tau = 8, Lambda = 4, Gamma = 2 },
             Epochs = 1,
             BatchSize = 4,
             Seed = 3,
@@ -79,7 +79,7 @@ public sealed class DemoShippedModelTests
             "| synth | 2 s | 12 streams, 0.01 h of audio (0 reused) in data/manifest.jsonl |\n| train | 3 s | best epoch 1 |\n");
         var before = Directory.GetFileSystemEntries(shipped, "*", SearchOption.AllDirectories).Order().ToList();
         var root = dir.File("runs/demo");
-        var config = EvaluationConfig.ForTask("kws") with { FaPerHourTargets = [1.0, 10.0, 30.0] };
+        var config = EvaluationConfig.ForTask(TaskKind.Kws) with { FaPerHourTargets = [1.0, 10.0, 30.0] };
 
         var summary = DemoCommand.EvaluateShipped(shipped, manifest, root, config);
 

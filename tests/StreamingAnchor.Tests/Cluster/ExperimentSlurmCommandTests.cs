@@ -32,8 +32,8 @@ public sealed class ExperimentSlurmCommandTests
         Assert.Equal(1, code);
         Assert.Equal($"error: {Path.Combine(dir.Path, ExperimentRunner.ConfigFile)}: not an experiment folder (no {ExperimentRunner.ConfigFile})", stderr.Trim());
 
-        var config = new ExperimentConfig { Data = dir.File("m.jsonl"), Models = ["gru"], Losses = ["ce", "sal"], Seeds = 2 };
-        File.WriteAllText(Path.Combine(dir.Path, ExperimentRunner.ConfigFile), JsonSerializer.Serialize(config, ExperimentResults.Json));
+        var config = new ExperimentConfig { Data = dir.File("m.jsonl"), Models = [ModelFamily.Gru], Losses = [LossKind.Ce, LossKind.Sal], Seeds = 2 };
+        File.WriteAllText(Path.Combine(dir.Path, ExperimentRunner.ConfigFile), JsonSerializer.Serialize(config, ProjectJson.Results));
         (code, _, stderr) = SalProcess.Run("experiment", "cell", dir.Path, "4");
         Assert.Equal(2, code);
         Assert.Equal($"error: cell 4 is not in the grid of {dir.Path} (it has cells 0..3)", stderr.Trim());

@@ -7,7 +7,7 @@ namespace StreamingAnchor.Tests.Cluster;
 public sealed class GridStatusTests
 {
     private static readonly IReadOnlyList<ExperimentCell> Cells =
-        new ExperimentConfig { Models = ["gru"], Losses = ["ce", "sal", "focal"], Seeds = 2 }.Cells();
+        new ExperimentConfig { Models = [ModelFamily.Gru], Losses = [LossKind.Ce, LossKind.Sal, LossKind.Focal], Seeds = 2 }.Cells();
 
     [Fact]
     public void EachCellIsDoneQueuedRunningFailedOrNeverSubmitted()

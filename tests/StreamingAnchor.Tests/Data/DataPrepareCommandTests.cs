@@ -18,6 +18,6 @@ public class DataPrepareCommandTests
 
         var bad = SalProcess.Run("data", "prepare", c.Manifest, "--task", "asr");
         Assert.Equal(2, bad.ExitCode);
-        Assert.Contains("error: --task must be kws, onset or trigger", bad.Stderr);
+        Assert.Contains("error: --task: unknown task 'asr' (expected kws, onset or trigger)", bad.Stderr);
     }
 }

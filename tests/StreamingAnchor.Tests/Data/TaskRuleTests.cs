@@ -140,8 +140,18 @@ public class TaskRuleTests
         Assert.Equal(rule.Kind, back.Kind);
         Assert.Equal(rule.Labels, back.Labels);
         Assert.Equal(12, back.PositiveEnd);
-        Assert.Contains("\"Onset\"", rule.ToJson());
+        Assert.Contains("\"kind\": \"onset\"", rule.ToJson());
         Assert.Throws<ArgumentException>(() => (rule with { PositiveStart = 12 }).Validate());
         Assert.Throws<ArgumentException>(() => TaskRule.For(TaskKind.Kws, "a", "a").Validate());
+    }
+
+    [Fact]
+    public void ARuleWrittenBeforeOneCasingStillReads()
+    {
+        const string old = "{\"Kind\": \"Onset\", \"Labels\": [\"speech\"], \"PositiveStart\": 0, \"PositiveEnd\": 12, \"UseExplicitAnchors\": true}";
+        var rule = TaskRule.FromJson(old);
+        Assert.Equal(TaskKind.Onset, rule.Kind);
+        Assert.Equal(["speech"], rule.Labels);
+        Assert.Equal(12, rule.PositiveEnd);
     }
 }

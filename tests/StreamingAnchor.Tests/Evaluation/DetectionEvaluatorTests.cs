@@ -104,7 +104,7 @@ public class DetectionEvaluatorTests
     [Fact]
     public void OnsetIgnoresRetriggersInsideSpeechButCountsEarlyOnes()
     {
-        var config = EvaluationConfig.ForTask("onset").Match;
+        var config = EvaluationConfig.ForTask(TaskKind.Onset).Match;
         var events = new[] { new EvalEvent(1, 1.0, 1.0, 4.0) };
         var detections = new[] { new Detection(0.9, 1, 1, 0), new Detection(1.2, 1, 1, 0), new Detection(3.0, 1, 1, 0), new Detection(6.0, 1, 1, 0) };
         var m = DetectionMatcher.Match(detections, events, config);

@@ -38,7 +38,7 @@ public class EvaluationOutputTests
             var traces = Traces();
             var config = new EvaluationConfig { FaPerHourTargets = [0.5, 1, 100] };
             var result = DetectionEvaluator.Run(traces, config);
-            var summary = new EvaluationSummary("toy", "kws", "toy.jsonl", config, result);
+            var summary = new EvaluationSummary("toy", TaskKind.Kws, "toy.jsonl", config, result);
             EvaluationPlots.Det(Path.Combine(dir, "det.png"), [("toy", result), ("toy again", result)]);
             EvaluationPlots.Latency(Path.Combine(dir, "latency.png"), [("toy", result)]);
             EvaluationPlots.Trace(Path.Combine(dir, "trace.png"), traces[0], config.Detector, 0.5);

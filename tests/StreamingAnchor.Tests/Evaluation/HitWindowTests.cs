@@ -23,7 +23,7 @@ public sealed class HitWindowTests
     [Fact]
     public void KeywordWindowIncludesExactlyHalfASecondBeforeAndOneSecondAfterTheAnchor()
     {
-        var config = EvaluationConfig.ForTask("kws").Match;
+        var config = EvaluationConfig.ForTask(TaskKind.Kws).Match;
         Assert.Equal((0.5, 1.0, false), (config.BeforeSeconds, config.AfterSeconds, config.IgnoreInsideEvents));
         foreach (var (a, anchor) in GridAnchors())
         {
@@ -40,7 +40,7 @@ public sealed class HitWindowTests
     [Fact]
     public void OnsetWindowStartsAtTheOnsetAndLaterDetectionsInsideSpeechAreIgnored()
     {
-        var config = EvaluationConfig.ForTask("onset").Match;
+        var config = EvaluationConfig.ForTask(TaskKind.Onset).Match;
         Assert.Equal((0.0, 1.0, true), (config.BeforeSeconds, config.AfterSeconds, config.IgnoreInsideEvents));
         foreach (var (a, anchor) in GridAnchors())
         {
@@ -59,7 +59,7 @@ public sealed class HitWindowTests
     public void TheStreamingDetectorsEdgeFramesCountLikeTheMatcherSays()
     {
         // End to end through the evaluator: one-frame spikes (no smoothing) at the edge frames of one keyword each.
-        var config = EvaluationConfig.ForTask("kws") with
+        var config = EvaluationConfig.ForTask(TaskKind.Kws) with
         {
             Detector = new DetectorConfig { SmoothingFrames = 1, RefractorySeconds = 0.1 },
             FaPerHourTargets = [1.0],

@@ -91,7 +91,7 @@ public class NearMissTests
     {
         var trace = KeywordAndNearMiss();
         var config = new EvaluationConfig { Detector = new DetectorConfig { SmoothingFrames = 1 }, FaPerHourTargets = [0.5] };
-        var summary = new EvaluationSummary("toy", "kws", "toy.jsonl", config, DetectionEvaluator.Run([trace], config));
+        var summary = new EvaluationSummary("toy", TaskKind.Kws, "toy.jsonl", config, DetectionEvaluator.Run([trace], config));
         using var dir = new ScratchDir();
         summary.Save(dir.File("metrics.json"));
         var back = EvaluationSummary.Load(dir.File("metrics.json"));
@@ -102,7 +102,7 @@ public class NearMissTests
         Assert.Contains("FRR @0.5 FA/h elsewhere (near misses fired)", table[0]);
         Assert.EndsWith("| 0.0% (100.0%) |", table[2]);
         // Without marks the table keeps its old columns.
-        var plain = new EvaluationSummary("toy", "kws", "toy.jsonl", config, DetectionEvaluator.Run([trace with { NearMisses = [] }], config));
+        var plain = new EvaluationSummary("toy", TaskKind.Kws, "toy.jsonl", config, DetectionEvaluator.Run([trace with { NearMisses = [] }], config));
         Assert.DoesNotContain("elsewhere", EvaluationSummary.ComparisonMarkdown([plain]));
     }
 }

@@ -71,8 +71,8 @@ public class AggregationTests
         var config = new ExperimentConfig
         {
             Data = "m.jsonl",
-            Models = ["gru"],
-            Losses = ["ce", "focal", "sal", "safl"],
+            Models = [ModelFamily.Gru],
+            Losses = [LossKind.Ce, LossKind.Focal, LossKind.Sal, LossKind.Safl],
             Seeds = 2,
             Sweep = ExperimentSweep.Parse("tau=2,8"),
         };
@@ -85,10 +85,10 @@ public class AggregationTests
         var cell = config.Cells().First(c => c.Name == "gru-safl-tau8-s2");
         var train = config.TrainConfigOf(cell);
         Assert.Equal(8, train.Loss.Tau);
-        Assert.Equal("safl", train.Loss.Kind);
+        Assert.Equal(LossKind.Safl, train.Loss.Kind);
         Assert.Equal(2, train.Seed);
 
-        Assert.Equal(["focal", "sa+fl"], new[] { "ce", "focal", "sal", "sa+fl" }
+        Assert.Equal([LossKind.Focal, LossKind.SaPlusFl], new[] { LossKind.Ce, LossKind.Focal, LossKind.Sal, LossKind.SaPlusFl }
             .Where(l => ExperimentSweep.Parse("gamma=1,2").Affects(new global::StreamingAnchor.Losses.LossConfig { Kind = l })));
         Assert.Throws<ArgumentException>(() => ExperimentSweep.Parse("tau=2,x"));
     }

@@ -108,13 +108,13 @@ public class ExperimentGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCo
         Skip.If(corpus.Manifest is null, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         var dir = corpus.NewFolder("report");
         var config = Grid() with { Data = Path.GetFullPath(corpus.Manifest) };
-        File.WriteAllText(Path.Combine(dir, ExperimentRunner.ConfigFile), System.Text.Json.JsonSerializer.Serialize(config, ExperimentResults.Json));
+        File.WriteAllText(Path.Combine(dir, ExperimentRunner.ConfigFile), System.Text.Json.JsonSerializer.Serialize(config, ProjectJson.Results));
         // Three of four cells finished, with hand-made numbers: ce FRR 0.5 and 0.3, sal FRR 0.2.
         foreach (var (name, loss, seed, frr) in new[] { ("gru-ce-s1", "ce", 1, 0.5), ("gru-ce-s2", "ce", 2, 0.3), ("gru-sal-s1", "sal", 1, 0.2) })
         {
             Directory.CreateDirectory(Path.Combine(dir, ExperimentRunner.CellsFolder, name));
             var cell = new CellResult(name, "gru", loss, seed, null, null, 1, frr, 0.5, 0.25, 0.4, 0.9, 0.1, 10, 20, 0.1, 1234, 2, 8, 3, 1);
-            File.WriteAllText(CellFile(dir, name, ExperimentRunner.CellResultFile), System.Text.Json.JsonSerializer.Serialize(cell, ExperimentResults.Json));
+            File.WriteAllText(CellFile(dir, name, ExperimentRunner.CellResultFile), System.Text.Json.JsonSerializer.Serialize(cell, ProjectJson.Results));
         }
         var (code, stdout, stderr) = SalProcess.Run("experiment", "report", dir);
         Assert.True(code == 0, stderr);

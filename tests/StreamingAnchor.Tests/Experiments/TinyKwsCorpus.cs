@@ -26,10 +26,10 @@ public sealed class TinyKwsCorpus : IDisposable
     /// <summary>The tiny grid the experiment tests run on this corpus: GRU x {CE, SAL} x 2 seeds, 2 epochs, 1 thread.</summary>
     public ExperimentConfig TinyGrid() => new()
     {
-        Task = "kws",
+        Task = TaskKind.Kws,
         Data = Manifest!,
-        Models = ["gru"],
-        Losses = ["ce", "sal"],
+        Models = [ModelFamily.Gru],
+        Losses = [LossKind.Ce, LossKind.Sal],
         Seeds = 2,
         Budget = new ExperimentBudget(2),
         BatchSize = 4,

@@ -15,7 +15,7 @@ public sealed class DeploymentFixture : IDisposable
 {
     private readonly ScratchDir folder = new();
 
-    public DeploymentFixture(string family = "gru", int lookAhead = 1)
+    public DeploymentFixture(ModelFamily family = ModelFamily.Gru, int lookAhead = 1)
     {
         var fbank = new FbankConfig();
         Wav = folder.File("clip.wav");
@@ -23,7 +23,7 @@ public sealed class DeploymentFixture : IDisposable
         var audio = WavFile.Read(Wav).Samples;
         Run = folder.File("run");
         torch.manual_seed(3);
-        using (var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = "small", LookAhead = lookAhead }, 40, 1))
+        using (var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = ModelSize.Small, LookAhead = lookAhead }, 40, 1))
         {
             var run = new RunDirectory(Run);
             run.SaveModel(model, ["tone"]);

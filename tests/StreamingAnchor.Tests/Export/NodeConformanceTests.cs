@@ -16,7 +16,7 @@ public sealed class NodeConformanceTests(ITestOutputHelper output)
     public void NodeScriptReproducesTheVectorsAndFailsWhenTheyAreWrong()
     {
         Skip.If(!ToolRunner.Exists("node") || !ToolRunner.Exists("npm"), "node and npm are not on PATH (scripts/setup.sh installs npm)");
-        using var fixture = new DeploymentFixture("crnn", lookAhead: 2);
+        using var fixture = new DeploymentFixture(ModelFamily.Crnn, lookAhead: 2);
         var onnx = fixture.File("kws.onnx");
         var (code, _, stderr) = SalProcess.Run("export", "--run", fixture.Run, "--onnx", onnx, "--raw-audio", "--fa-per-hour", "100000",
             "--vectors", "--vectors-wav", fixture.Wav);
@@ -24,7 +24,7 @@ public sealed class NodeConformanceTests(ITestOutputHelper output)
 
         // The script runs from a copy, with its pinned dependency installed there from npm's cache in the repo's
         // ignored .cache/ folder (filled from the registry the first time).
-        var repo = RepoRoot();
+        var repo = RepoFiles.Root;
         var work = Directory.CreateDirectory(fixture.File("node")).FullName;
         foreach (var name in new[] { "package.json", "package-lock.json", "check.mjs" })
         {
@@ -55,17 +55,4 @@ public sealed class NodeConformanceTests(ITestOutputHelper output)
 
     private static string FirstLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "no output";
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "StreamingAnchor.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"{AppContext.BaseDirectory}: no StreamingAnchor.slnx above the test folder");
-    }
 }

@@ -9,13 +9,13 @@ namespace StreamingAnchor.Tests.Export;
 [Collection(LibTorchRngCollection.Name)]
 public class OnnxExportTests
 {
-    public static TheoryData<string, int, int, int, OnnxStepGraph> FrameByFrameCases()
+    public static TheoryData<ModelFamily, int, int, int, OnnxStepGraph> FrameByFrameCases()
     {
-        var data = new TheoryData<string, int, int, int, OnnxStepGraph>();
-        (string, int, int, int)[] cases =
+        var data = new TheoryData<ModelFamily, int, int, int, OnnxStepGraph>();
+        (ModelFamily, int, int, int)[] cases =
         [
-            ("gru", 0, 1, 40), ("lstm", 0, 1, 40), ("tcn", 0, 1, 40), ("dscnn", 0, 1, 40), ("crnn", 0, 1, 40),
-            ("gru", 2, 3, 44), ("lstm", 1, 2, 44), ("tcn", 3, 3, 44), ("crnn", 2, 2, 44), ("dscnn", 1, 2, 44),
+            (ModelFamily.Gru, 0, 1, 40), (ModelFamily.Lstm, 0, 1, 40), (ModelFamily.Tcn, 0, 1, 40), (ModelFamily.Dscnn, 0, 1, 40), (ModelFamily.Crnn, 0, 1, 40),
+            (ModelFamily.Gru, 2, 3, 44), (ModelFamily.Lstm, 1, 2, 44), (ModelFamily.Tcn, 3, 3, 44), (ModelFamily.Crnn, 2, 2, 44), (ModelFamily.Dscnn, 1, 2, 44),
         ];
         foreach (var graph in Enum.GetValues<OnnxStepGraph>())
         {
@@ -30,10 +30,10 @@ public class OnnxExportTests
 
     [Theory]
     [MemberData(nameof(FrameByFrameCases))]
-    public void OnnxRuntimeFrameByFrameMatchesTorchSharp(string family, int lookAhead, int classes, int inputDim, OnnxStepGraph graph)
+    public void OnnxRuntimeFrameByFrameMatchesTorchSharp(ModelFamily family, int lookAhead, int classes, int inputDim, OnnxStepGraph graph)
     {
         using var folder = new ScratchDir();
-        using var model = StreamingHarness.Build(family, "small", inputDim, classes, lookAhead);
+        using var model = StreamingHarness.Build(family, ModelSize.Small, inputDim, classes, lookAhead);
         var path = folder.File("m.onnx");
         OnnxExporter.Export(model, path, graph: graph);
 
@@ -126,32 +126,32 @@ public class OnnxExportTests
     /// fixed part per model (past sums, ring buffer update, head). A new node per layer fails here.
     /// </summary>
     [Theory]
-    [InlineData("gru", 1, 4, 4, 0, 0, OnnxStepGraph.SingleFrame)]
-    [InlineData("lstm", 1, 4, 4, 0, 0, OnnxStepGraph.SingleFrame)]
-    [InlineData("crnn", 1, 10, 9, 0, 0, OnnxStepGraph.SingleFrame)]
-    [InlineData("tcn", 6, 13, 12, 5, 3, OnnxStepGraph.SingleFrame)]
-    [InlineData("tcn", 3, 13, 12, 5, 3, OnnxStepGraph.SingleFrame)]
-    [InlineData("dscnn", 5, 18, 17, 3, 2, OnnxStepGraph.SingleFrame)]
-    [InlineData("dscnn", 2, 18, 17, 3, 2, OnnxStepGraph.SingleFrame)]
-    [InlineData("gru", 1, 4, 4, 0, 0, OnnxStepGraph.SingleFrameCarried)]
-    [InlineData("tcn", 6, 13, 12, 4, 2, OnnxStepGraph.SingleFrameCarried)]
-    [InlineData("tcn", 3, 13, 12, 4, 2, OnnxStepGraph.SingleFrameCarried)]
-    [InlineData("dscnn", 5, 18, 17, 3, 2, OnnxStepGraph.SingleFrameCarried)]
-    public void SingleFrameGraphHasTheDesignedNodesPerLayer(string family, int layers, int fixedNodes, int fixedOptimized, int perBlock, int perBlockOptimized,
+    [InlineData(ModelFamily.Gru, 1, 4, 4, 0, 0, OnnxStepGraph.SingleFrame)]
+    [InlineData(ModelFamily.Lstm, 1, 4, 4, 0, 0, OnnxStepGraph.SingleFrame)]
+    [InlineData(ModelFamily.Crnn, 1, 10, 9, 0, 0, OnnxStepGraph.SingleFrame)]
+    [InlineData(ModelFamily.Tcn, 6, 13, 12, 5, 3, OnnxStepGraph.SingleFrame)]
+    [InlineData(ModelFamily.Tcn, 3, 13, 12, 5, 3, OnnxStepGraph.SingleFrame)]
+    [InlineData(ModelFamily.Dscnn, 5, 18, 17, 3, 2, OnnxStepGraph.SingleFrame)]
+    [InlineData(ModelFamily.Dscnn, 2, 18, 17, 3, 2, OnnxStepGraph.SingleFrame)]
+    [InlineData(ModelFamily.Gru, 1, 4, 4, 0, 0, OnnxStepGraph.SingleFrameCarried)]
+    [InlineData(ModelFamily.Tcn, 6, 13, 12, 4, 2, OnnxStepGraph.SingleFrameCarried)]
+    [InlineData(ModelFamily.Tcn, 3, 13, 12, 4, 2, OnnxStepGraph.SingleFrameCarried)]
+    [InlineData(ModelFamily.Dscnn, 5, 18, 17, 3, 2, OnnxStepGraph.SingleFrameCarried)]
+    public void SingleFrameGraphHasTheDesignedNodesPerLayer(ModelFamily family, int layers, int fixedNodes, int fixedOptimized, int perBlock, int perBlockOptimized,
         OnnxStepGraph graph)
     {
         using var folder = new ScratchDir();
         torch.manual_seed(3);
-        using var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = "small", Layers = layers }, 40, 1);
+        using var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = ModelSize.Small, Layers = layers }, 40, 1);
         model.eval();
         var path = folder.File("m.onnx");
         var proto = OnnxExporter.Build(model, graph: graph);
         File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(proto));
-        var blocks = family is "tcn" or "dscnn" ? layers : 0;
+        var blocks = family is ModelFamily.Tcn or ModelFamily.Dscnn ? layers : 0;
         Assert.Equal(fixedNodes + perBlock * blocks, proto.Graph.Node.Count);
         Assert.Equal(fixedOptimized + perBlockOptimized * blocks, OnnxSession.OptimizedNodeCount(path, folder.File("optimized.onnx")));
         // A residual Add adds two computed tensors (a bias Add has an initializer among its inputs).
-        var carried = graph == OnnxStepGraph.SingleFrameCarried && family == "tcn";
+        var carried = graph == OnnxStepGraph.SingleFrameCarried && family == ModelFamily.Tcn;
         Assert.Equal(carried ? 0 : blocks, ResidualAdds(proto.Graph));
         Assert.Equal(OnnxExporter.StateShapes(model), OnnxExporter.StateShapes(model, graph));
         // The multi-frame graph of the same model is what the single-frame graph replaced: it must stay the larger one.
@@ -183,7 +183,7 @@ public class OnnxExportTests
         ];
         for (var s = 0; s < stacks.Length; s++)
         {
-            using var model = new StackedStreamingModel(new ModelConfig { Family = "custom" }, stacks[s]);
+            using var model = new StackedStreamingModel(new ModelConfig(), stacks[s]); // the config only labels a hand-built stack
             model.eval();
             using var x = StreamingHarness.Features(1, StreamingHarness.EquivalenceFrames, 40);
             var data = x.contiguous().data<float>().ToArray();
@@ -221,7 +221,7 @@ public class OnnxExportTests
     public void MixedChunkSizesAndResetWorkInOnnxRuntime()
     {
         using var folder = new ScratchDir();
-        using var model = StreamingHarness.Build("tcn", "small", lookAhead: 1);
+        using var model = StreamingHarness.Build(ModelFamily.Tcn, ModelSize.Small, lookAhead: 1);
         var path = folder.File("m.onnx");
         OnnxExporter.Export(model, path);
         using var x = StreamingHarness.Features(1, 12, 40);
@@ -256,7 +256,7 @@ public class OnnxExportTests
     {
         using var folder = new ScratchDir();
         torch.manual_seed(1);
-        using var model = ModelFactory.Create(new ModelConfig { Family = "gru", Hidden = 16 }, 40, 1);
+        using var model = ModelFactory.Create(new ModelConfig { Family = ModelFamily.Gru, Hidden = 16 }, 40, 1);
         var run = new RunDirectory(folder.File("run"));
         run.SaveModel(model, ["hey"]);
         run.SaveNormalizer(new FeatureNormalizer(Enumerable.Repeat(0.25f, 40).ToArray(), Enumerable.Repeat(2f, 40).ToArray()));

@@ -12,17 +12,17 @@ namespace StreamingAnchor.Tests.Export;
 public class RawAudioExportTests
 {
     [Theory]
-    [InlineData("gru", 0, 1, 5)]
-    [InlineData("tcn", 2, 1, 5)]
-    [InlineData("crnn", 1, 3, 3)]
-    [InlineData("dscnn", 0, 2, 1)]
-    public void GraphEqualsTheStreamingPipelineForEveryChunkSize(string family, int lookAhead, int classes, int smoothing)
+    [InlineData(ModelFamily.Gru, 0, 1, 5)]
+    [InlineData(ModelFamily.Tcn, 2, 1, 5)]
+    [InlineData(ModelFamily.Crnn, 1, 3, 3)]
+    [InlineData(ModelFamily.Dscnn, 0, 2, 1)]
+    public void GraphEqualsTheStreamingPipelineForEveryChunkSize(ModelFamily family, int lookAhead, int classes, int smoothing)
     {
         using var folder = new ScratchDir();
         var fbank = new FbankConfig();
         var audio = Recorded(16000 * 5 + 37, seed: 5);
         var normalizer = StreamingPipelineTests.Normalizer(fbank, audio);
-        using var model = StreamingHarness.Build(family, "small", classes: classes, lookAhead: lookAhead);
+        using var model = StreamingHarness.Build(family, ModelSize.Small, classes: classes, lookAhead: lookAhead);
         var path = folder.File("raw.onnx");
         RawAudioExporter.Export(model, fbank, normalizer, smoothing, path);
 
@@ -123,7 +123,7 @@ public class RawAudioExportTests
         using var folder = new ScratchDir();
         var fbank = new FbankConfig();
         var audio = StreamingPipelineTests.Audio(4800);
-        using var model = StreamingHarness.Build("gru", "small");
+        using var model = StreamingHarness.Build(ModelFamily.Gru, ModelSize.Small);
         var path = folder.File("raw.onnx");
         RawAudioExporter.Export(model, fbank, StreamingPipelineTests.Normalizer(fbank, audio), 5, path);
         using var onnx = new OnnxRawAudioModel(path);

@@ -12,11 +12,11 @@ public class LossBenchmarkTests
         var options = new LossBenchmarkOptions { Batch = 3, Frames = 16, ClassCounts = [1, 4], Rounds = 5, WarmupRounds = 1, WarmupSeconds = 0 };
         var progress = new List<(int Done, int Total)>();
         var results = LossBenchmark.Run(options, new SyncProgress(progress.Add));
-        Assert.Equal(2 * (LossKinds.All.Count + 2), results.Count);
+        Assert.Equal(2 * (Enum.GetValues<LossKind>().Length + 2), results.Count);
         foreach (var shape in new[] { "[3,16,1]", "[3,16,4]" })
         {
             var rows = results.Where(r => r.Shape == shape).ToList();
-            Assert.Equal(LossKinds.All.Select(LossKinds.Name).Concat([LossBenchmark.TorchCe, LossBenchmark.SignificanceOnly]).Order(), rows.Select(r => r.Name).Order());
+            Assert.Equal(Enum.GetValues<LossKind>().Select(k => k.Name()).Concat([LossBenchmark.TorchCe, LossBenchmark.SignificanceOnly]).Order(), rows.Select(r => r.Name).Order());
             Assert.Equal(1.0, rows.Single(r => r.Name == "ce").RatioToCe);
             Assert.All(rows, r => Assert.True(r.P10Microseconds > 0 && r.P10Microseconds <= r.MedianMicroseconds && r.MedianMicroseconds <= r.P90Microseconds));
         }

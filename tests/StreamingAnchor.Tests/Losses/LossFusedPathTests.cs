@@ -11,10 +11,10 @@ namespace StreamingAnchor.Tests.Losses;
 /// </summary>
 public class LossFusedPathTests
 {
-    public static TheoryData<string, int, bool> KindsClassesPadding()
+    public static TheoryData<LossKind, int, bool> KindsClassesPadding()
     {
-        var data = new TheoryData<string, int, bool>();
-        foreach (var kind in new[] { "ce", "focal", "sal", "sa+fl", "safl" })
+        var data = new TheoryData<LossKind, int, bool>();
+        foreach (var kind in new[] { LossKind.Ce, LossKind.Focal, LossKind.Sal, LossKind.SaPlusFl, LossKind.Safl })
         {
             foreach (var classes in new[] { 1, 12 })
             {
@@ -27,14 +27,14 @@ public class LossFusedPathTests
 
     [Theory]
     [MemberData(nameof(KindsClassesPadding))]
-    public void FusedPathEqualsReferenceFormula(string kind, int classes, bool padding)
+    public void FusedPathEqualsReferenceFormula(LossKind kind, int classes, bool padding)
     {
         var data = TrainingLikeCase(new Random(3 + classes), classes, padding, scale: 4);
         var configs = new[]
         {
             new LossConfig { Kind = kind },
-            new LossConfig { Kind = kind, Gamma = 0.5, Lambda = 2, Reduction = "weight-sum", SaflAnchorWeight = true },
-            new LossConfig { Kind = kind, Gamma = 3, Kernel = "gaussian", Tau = 5, ClassWeights = ClassWeights(classes) },
+            new LossConfig { Kind = kind, Gamma = 0.5, Lambda = 2, Reduction = LossReduction.WeightSum, SaflAnchorWeight = true },
+            new LossConfig { Kind = kind, Gamma = 3, Kernel = KernelShape.Gaussian, Tau = 5, ClassWeights = ClassWeights(classes) },
         };
         foreach (var config in configs)
         {
@@ -45,13 +45,13 @@ public class LossFusedPathTests
     }
 
     [Theory]
-    [InlineData("focal", 1)]
-    [InlineData("sa+fl", 1)]
-    [InlineData("safl", 1)]
-    [InlineData("focal", 12)]
-    [InlineData("sa+fl", 12)]
-    [InlineData("safl", 12)]
-    public void FusedPathEqualsReferenceOnConfidentLogits(string kind, int classes)
+    [InlineData(LossKind.Focal, 1)]
+    [InlineData(LossKind.SaPlusFl, 1)]
+    [InlineData(LossKind.Safl, 1)]
+    [InlineData(LossKind.Focal, 12)]
+    [InlineData(LossKind.SaPlusFl, 12)]
+    [InlineData(LossKind.Safl, 12)]
+    public void FusedPathEqualsReferenceOnConfidentLogits(LossKind kind, int classes)
     {
         // Logits up to +-30 push p to within float32's rounding of 0 and 1, where 1 - p and the focal factor need the
         // stable forms. In float64 the paths agree; in float32 each rounds differently, so both are held against the
@@ -77,7 +77,7 @@ public class LossFusedPathTests
     [Fact]
     public void FusedPathRunsOnCpuFloatLogitsAndReferenceOnRequest()
     {
-        var config = new LossConfig { Kind = "safl" };
+        var config = new LossConfig { Kind = LossKind.Safl };
         using var logits = torch.zeros(1, 3, 1);
         using var half = torch.zeros(new long[] { 1, 3, 1 }, ScalarType.BFloat16);
         Assert.True(new WeightedFrameLoss(config).TakesFusedPath(logits));
@@ -89,7 +89,7 @@ public class LossFusedPathTests
     public void FusedPathWithoutGradientGivesTheSameValue()
     {
         var data = TrainingLikeCase(new Random(9), classes: 12, padding: true, scale: 4);
-        var loss = new WeightedFrameLoss(new LossConfig { Kind = "sa+fl" });
+        var loss = new WeightedFrameLoss(new LossConfig { Kind = LossKind.SaPlusFl });
         using var scope = torch.NewDisposeScope();
         var withGradient = loss.Forward(data.LogitsTensor(requiresGrad: true), data.TargetsTensor(), data.LengthsTensor(), data.Anchors);
         using (torch.no_grad())

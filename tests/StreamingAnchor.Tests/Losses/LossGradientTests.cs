@@ -5,19 +5,19 @@ namespace StreamingAnchor.Tests.Losses;
 /// <summary>Float64 analytic gradients against central finite differences, for every loss and every kernel.</summary>
 public class LossGradientTests
 {
-    public static TheoryData<string, string, int> KindsKernelsClasses()
+    public static TheoryData<LossKind, KernelShape, int> KindsKernelsClasses()
     {
-        var data = new TheoryData<string, string, int>();
-        foreach (var kind in new[] { "ce", "focal", "sal", "sa+fl", "safl", "maxpool" })
+        var data = new TheoryData<LossKind, KernelShape, int>();
+        foreach (var kind in Enum.GetValues<LossKind>())
         {
             foreach (var classes in new[] { 1, 3 })
             {
-                data.Add(kind, "exp", classes);
+                data.Add(kind, KernelShape.Exponential, classes);
             }
         }
-        foreach (var kernel in new[] { "gaussian", "triangular", "box" })
+        foreach (var kernel in new[] { KernelShape.Gaussian, KernelShape.Triangular, KernelShape.Box })
         {
-            foreach (var kind in new[] { "sal", "sa+fl", "safl" })
+            foreach (var kind in new[] { LossKind.Sal, LossKind.SaPlusFl, LossKind.Safl })
             {
                 data.Add(kind, kernel, 1);
                 data.Add(kind, kernel, 3);
@@ -28,7 +28,7 @@ public class LossGradientTests
 
     [Theory]
     [MemberData(nameof(KindsKernelsClasses))]
-    public void AnalyticGradientMatchesFiniteDifferences(string kind, string kernel, int classes)
+    public void AnalyticGradientMatchesFiniteDifferences(LossKind kind, KernelShape kernel, int classes)
     {
         var data = LossCase.Random(new Random(17 + classes), batch: 2, frames: 6, classes: classes);
         data.Lengths[0] = 6;
@@ -43,7 +43,7 @@ public class LossGradientTests
         }
         var config = new LossConfig
         {
-            Kind = kind, Kernel = kernel, Tau = 2.5, TauAfter = 1.5, Lambda = 3, Gamma = 1.7, SaflAnchorWeight = kind == "safl",
+            Kind = kind, Kernel = kernel, Tau = 2.5, TauAfter = 1.5, Lambda = 3, Gamma = 1.7, SaflAnchorWeight = kind == LossKind.Safl,
         };
         var (_, analytic) = data.LossAndGradient(config);
         var numeric = data.NumericGradient(config);

@@ -15,10 +15,10 @@ public class LossIdentityTests
     public void LambdaZeroGivesCrossEntropy(int classes)
     {
         var data = Case(classes);
-        var ce = data.Loss(new LossConfig { Kind = "ce" });
+        var ce = data.Loss(new LossConfig { Kind = LossKind.Ce });
         Assert.True(ce > 0);
-        Assert.Equal(ce, data.Loss(new LossConfig { Kind = "sal", Lambda = 0 }), 12);
-        Assert.Equal(ce, data.Loss(new LossConfig { Kind = "sa+fl", Lambda = 0, Gamma = 0 }), 12);
+        Assert.Equal(ce, data.Loss(new LossConfig { Kind = LossKind.Sal, Lambda = 0 }), 12);
+        Assert.Equal(ce, data.Loss(new LossConfig { Kind = LossKind.SaPlusFl, Lambda = 0, Gamma = 0 }), 12);
     }
 
     [Theory]
@@ -27,10 +27,10 @@ public class LossIdentityTests
     public void GammaZeroGivesCrossEntropy(int classes)
     {
         var data = Case(classes);
-        var ce = data.Loss(new LossConfig { Kind = "ce" });
-        Assert.Equal(ce, data.Loss(new LossConfig { Kind = "focal", Gamma = 0 }), 12);
-        Assert.Equal(ce, data.Loss(new LossConfig { Kind = "safl", Gamma = 0 }), 12);
-        Assert.Equal(data.Loss(new LossConfig { Kind = "sal" }), data.Loss(new LossConfig { Kind = "sa+fl", Gamma = 0 }), 12);
+        var ce = data.Loss(new LossConfig { Kind = LossKind.Ce });
+        Assert.Equal(ce, data.Loss(new LossConfig { Kind = LossKind.Focal, Gamma = 0 }), 12);
+        Assert.Equal(ce, data.Loss(new LossConfig { Kind = LossKind.Safl, Gamma = 0 }), 12);
+        Assert.Equal(data.Loss(new LossConfig { Kind = LossKind.Sal }), data.Loss(new LossConfig { Kind = LossKind.SaPlusFl, Gamma = 0 }), 12);
     }
 
     [Theory]
@@ -39,29 +39,29 @@ public class LossIdentityTests
     public void NoAnchorsGivesCrossEntropy(int classes)
     {
         var data = Case(classes) with { Anchors = [[], [], []] };
-        var ce = data.Loss(new LossConfig { Kind = "ce" });
-        Assert.Equal(ce, data.Loss(new LossConfig { Kind = "sal" }), 12);
-        Assert.Equal(ce, data.Loss(new LossConfig { Kind = "safl", SaflAnchorWeight = true }), 12);
-        Assert.Equal(data.Loss(new LossConfig { Kind = "focal" }), data.Loss(new LossConfig { Kind = "sa+fl" }), 12);
+        var ce = data.Loss(new LossConfig { Kind = LossKind.Ce });
+        Assert.Equal(ce, data.Loss(new LossConfig { Kind = LossKind.Sal }), 12);
+        Assert.Equal(ce, data.Loss(new LossConfig { Kind = LossKind.Safl, SaflAnchorWeight = true }), 12);
+        Assert.Equal(data.Loss(new LossConfig { Kind = LossKind.Focal }), data.Loss(new LossConfig { Kind = LossKind.SaPlusFl }), 12);
     }
 
     [Fact]
     public void AnchorsRaiseTheLossOnlyThroughTheirFrames()
     {
         var data = Case(3) with { Anchors = [[4.0], [], [-100.0]] };
-        var sal = data.Loss(new LossConfig { Kind = "sal" });
-        var ce = data.Loss(new LossConfig { Kind = "ce" });
+        var sal = data.Loss(new LossConfig { Kind = LossKind.Sal });
+        var ce = data.Loss(new LossConfig { Kind = LossKind.Ce });
         Assert.True(sal > ce, $"sal {sal} should exceed ce {ce} when an anchor lies inside a sequence");
     }
 
     [Theory]
-    [InlineData("ce", "mean", 1)]
-    [InlineData("sal", "mean", 1)]
-    [InlineData("sal", "weight-sum", 3)]
-    [InlineData("sa+fl", "mean", 3)]
-    [InlineData("safl", "weight-sum", 1)]
-    [InlineData("focal", "mean", 3)]
-    public void BatchOfTwoCombinesTheSequencesPerReduction(string kind, string reduction, int classes)
+    [InlineData(LossKind.Ce, LossReduction.Mean, 1)]
+    [InlineData(LossKind.Sal, LossReduction.Mean, 1)]
+    [InlineData(LossKind.Sal, LossReduction.WeightSum, 3)]
+    [InlineData(LossKind.SaPlusFl, LossReduction.Mean, 3)]
+    [InlineData(LossKind.Safl, LossReduction.WeightSum, 1)]
+    [InlineData(LossKind.Focal, LossReduction.Mean, 3)]
+    public void BatchOfTwoCombinesTheSequencesPerReduction(LossKind kind, LossReduction reduction, int classes)
     {
         var data = LossCase.Random(new Random(23), batch: 2, frames: 8, classes: classes);
         data.Lengths[0] = 8;
@@ -73,8 +73,8 @@ public class LossIdentityTests
         var second = data.Sequence(1);
         // Each sequence's share of the normaliser: its valid frames (mean) or the sum of its constant frame weights
         // alpha_y (1 + lambda s) (weight-sum), which are sal's frame weights for sal and sa+fl and ce's otherwise.
-        var constantKind = kind is "sal" or "sa+fl" ? "sal" : "ce";
-        double Share(LossCase one) => reduction == "mean"
+        var constantKind = kind is LossKind.Sal or LossKind.SaPlusFl ? LossKind.Sal : LossKind.Ce;
+        double Share(LossCase one) => reduction == LossReduction.Mean
             ? one.Lengths[0]
             : Sum(one.FrameWeights(config with { Kind = constantKind }));
         var expected = (Share(first) * first.Loss(config) + Share(second) * second.Loss(config)) / (Share(first) + Share(second));
@@ -87,7 +87,7 @@ public class LossIdentityTests
         var data = LossCase.Random(new Random(29), batch: 2, frames: 7, classes: 3);
         data.Lengths[0] = 7;
         data.Lengths[1] = 3;
-        var config = new LossConfig { Kind = "maxpool" };
+        var config = new LossConfig { Kind = LossKind.MaxPool };
         var expected = (data.Sequence(0).Loss(config) + data.Sequence(1).Loss(config)) / 2;
         Assert.Equal(expected, data.Loss(config), 12);
     }
@@ -97,9 +97,9 @@ public class LossIdentityTests
     {
         var data = Case(2);
         Array.Fill(data.Lengths, 0L);
-        foreach (var kind in LossKinds.All)
+        foreach (var kind in Enum.GetValues<LossKind>())
         {
-            var (loss, gradient) = data.LossAndGradient(new LossConfig { Kind = LossKinds.Name(kind) });
+            var (loss, gradient) = data.LossAndGradient(new LossConfig { Kind = kind });
             Assert.Equal(0.0, loss);
             Assert.All(gradient, g => Assert.Equal(0.0, g));
         }
@@ -112,13 +112,13 @@ public class LossIdentityTests
     public void AnEmptyFrameAxisGivesZeroLossForEveryKind(int classes, ScalarType dtype)
     {
         // T = 0 (a batch of zero-length windows): maxpool has no frame to take a maximum over and used to throw.
-        foreach (var kind in LossKinds.All)
+        foreach (var kind in Enum.GetValues<LossKind>())
         {
             using var scope = torch.NewDisposeScope();
             var logits = torch.zeros([2, 0, classes], dtype).requires_grad_(true);
             var targets = torch.zeros([2, 0], ScalarType.Int64);
             var lengths = torch.zeros([2], ScalarType.Int64);
-            var loss = LossFactory.Create(new LossConfig { Kind = LossKinds.Name(kind) });
+            var loss = LossFactory.Create(new LossConfig { Kind = kind });
             var value = loss.Forward(logits, targets, lengths, [[], []]);
             Assert.Equal(0.0, value.to_type(ScalarType.Float64).item<double>());
             value.backward();

@@ -5,20 +5,20 @@ namespace StreamingAnchor.Tests.Losses;
 /// <summary>Padding frames (t &gt;= length) contribute neither loss nor gradient, whatever they hold.</summary>
 public class LossPaddingTests
 {
-    public static TheoryData<string, int> KindsAndClasses()
+    public static TheoryData<LossKind, int> KindsAndClasses()
     {
-        var data = new TheoryData<string, int>();
-        foreach (var kind in LossKinds.All)
+        var data = new TheoryData<LossKind, int>();
+        foreach (var kind in Enum.GetValues<LossKind>())
         {
-            data.Add(LossKinds.Name(kind), 1);
-            data.Add(LossKinds.Name(kind), 4);
+            data.Add(kind, 1);
+            data.Add(kind, 4);
         }
         return data;
     }
 
     [Theory]
     [MemberData(nameof(KindsAndClasses))]
-    public void PaddingHasZeroLossAndZeroGradient(string kind, int classes)
+    public void PaddingHasZeroLossAndZeroGradient(LossKind kind, int classes)
     {
         var data = LossCase.Random(new Random(41), batch: 3, frames: 10, classes: classes);
         data.Lengths[0] = 10;

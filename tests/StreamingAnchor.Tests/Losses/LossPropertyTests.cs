@@ -8,7 +8,7 @@ namespace StreamingAnchor.Tests.Losses;
 /// <summary>Random shapes, lengths, anchors, kernels and logits: the library agrees with the frame-by-frame reference.</summary>
 public class LossPropertyTests
 {
-    private static readonly string[] Kernels = ["exp", "gaussian", "triangular", "box"];
+    private static readonly KernelShape[] Kernels = Enum.GetValues<KernelShape>();
 
     private static (LossCase Data, LossConfig Config) Draw(int seed, LossKind kind)
     {
@@ -17,7 +17,7 @@ public class LossPropertyTests
         var data = LossCase.Random(rng, batch: rng.Next(1, 4), frames: rng.Next(1, 13), classes: classes, scale: 6, maxAnchors: 3);
         var config = new LossConfig
         {
-            Kind = LossKinds.Name(kind),
+            Kind = kind,
             Kernel = Kernels[rng.Next(Kernels.Length)],
             Tau = 0.5 + rng.NextDouble() * 6,
             TauAfter = rng.Next(4) == 0 ? 0 : null,
@@ -25,8 +25,8 @@ public class LossPropertyTests
             Lambda = rng.NextDouble() * 6,
             Gamma = rng.NextDouble() * 3,
             SaflAnchorWeight = rng.Next(2) == 0,
-            Reduction = rng.Next(2) == 0 ? "mean" : "weight-sum",
-            MaxPoolRegion = rng.Next(2) == 0 ? "targets" : "sequence",
+            Reduction = rng.Next(2) == 0 ? LossReduction.Mean : LossReduction.WeightSum,
+            MaxPoolRegion = rng.Next(2) == 0 ? MaxPoolRegion.Targets : MaxPoolRegion.Sequence,
             ClassWeights = rng.Next(2) == 0 ? null : Enumerable.Range(0, Math.Max(classes, 2)).Select(_ => 0.25 + rng.NextDouble()).ToArray(),
         };
         return (data, config);
@@ -35,7 +35,7 @@ public class LossPropertyTests
     [Property(MaxTest = 50)]
     public Property LossMatchesReference(int seed, NonNegativeInt kindSeed)
     {
-        var kind = LossKinds.All[kindSeed.Get % LossKinds.All.Count];
+        var kind = Enum.GetValues<LossKind>()[kindSeed.Get % Enum.GetValues<LossKind>().Length];
         var (data, config) = Draw(seed, kind);
         var expected = ReferenceLoss.Compute(config, data);
         var actual = data.Loss(config);
@@ -46,7 +46,7 @@ public class LossPropertyTests
     [Property(MaxTest = 50)]
     public Property FrameWeightsAreNonNegativeAndZeroOnPadding(int seed, NonNegativeInt kindSeed)
     {
-        var kind = LossKinds.All[kindSeed.Get % LossKinds.All.Count];
+        var kind = Enum.GetValues<LossKind>()[kindSeed.Get % Enum.GetValues<LossKind>().Length];
         var (data, config) = Draw(seed, kind);
         var weights = data.FrameWeights(config);
         var ok = true;
@@ -68,7 +68,7 @@ public class LossPropertyTests
     [Property(MaxTest = 50)]
     public Property GradientIsFiniteAndZeroOnPadding(int seed, NonNegativeInt kindSeed)
     {
-        var kind = LossKinds.All[kindSeed.Get % LossKinds.All.Count];
+        var kind = Enum.GetValues<LossKind>()[kindSeed.Get % Enum.GetValues<LossKind>().Length];
         var (data, config) = Draw(seed, kind);
         var (loss, gradient) = data.LossAndGradient(config);
         var ok = double.IsFinite(loss);

@@ -7,11 +7,11 @@ namespace StreamingAnchor.Tests.Losses;
 /// <summary>Logits of +-100 in float32, right and wrong, confident and not: finite losses and gradients everywhere.</summary>
 public class LossStabilityTests
 {
-    public static TheoryData<string, int> KindsAndClasses() => LossPaddingTests.KindsAndClasses();
+    public static TheoryData<LossKind, int> KindsAndClasses() => LossPaddingTests.KindsAndClasses();
 
     [Theory]
     [MemberData(nameof(KindsAndClasses))]
-    public void ExtremeLogitsGiveFiniteLossAndGradients(string kind, int classes)
+    public void ExtremeLogitsGiveFiniteLossAndGradients(LossKind kind, int classes)
     {
         var data = LossCase.Random(new Random(7), batch: 4, frames: 12, classes: classes);
         var rng = new Random(11);
@@ -49,9 +49,9 @@ public class LossStabilityTests
         var logits = new double[1, 1, classes];
         logits[0, 0, 0] = 100;
         var data = new LossCase(logits, new long[,] { { classes == 1 ? 0 : 1 } }, [1], [[0.0]]);
-        Assert.Equal(100.0, data.Loss(new LossConfig { Kind = "ce" }, ScalarType.Float32), 4);
-        Assert.Equal(100.0 * 5, data.Loss(new LossConfig { Kind = "sal", Lambda = 4 }, ScalarType.Float32), 3);
-        var (_, gradient) = data.LossAndGradient(new LossConfig { Kind = "safl" }, ScalarType.Float32);
+        Assert.Equal(100.0, data.Loss(new LossConfig { Kind = LossKind.Ce }, ScalarType.Float32), 4);
+        Assert.Equal(100.0 * 5, data.Loss(new LossConfig { Kind = LossKind.Sal, Lambda = 4 }, ScalarType.Float32), 3);
+        var (_, gradient) = data.LossAndGradient(new LossConfig { Kind = LossKind.Safl }, ScalarType.Float32);
         Assert.All(gradient, g => Assert.True(double.IsFinite(g)));
     }
 }

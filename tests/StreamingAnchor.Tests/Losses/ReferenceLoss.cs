@@ -48,7 +48,7 @@ internal static class ReferenceLoss
 
     public static double Compute(LossConfig config, LossCase data)
     {
-        var kind = config.ParsedKind();
+        var kind = config.Kind;
         return kind == LossKind.MaxPool ? MaxPool(config, data) : Frames(config, kind, data);
     }
 
@@ -82,14 +82,14 @@ internal static class ReferenceLoss
                 valid++;
             }
         }
-        var normaliser = config.ParsedReduction() == LossReduction.Mean ? valid : weightSum;
+        var normaliser = config.Reduction == LossReduction.Mean ? valid : weightSum;
         return normaliser > 0 ? total / normaliser : 0;
     }
 
     private static double MaxPool(LossConfig config, LossCase data)
     {
         var positives = data.Classes == 1 ? 1 : data.Classes - 1;
-        var byTargets = config.MaxPoolRegion == "targets";
+        var byTargets = config.MaxPoolRegion == MaxPoolRegion.Targets;
         double total = 0, weightSum = 0, sequences = 0;
         for (var b = 0; b < data.Batch; b++)
         {
@@ -119,7 +119,7 @@ internal static class ReferenceLoss
                 weightSum += weight;
             }
         }
-        var normaliser = config.ParsedReduction() == LossReduction.Mean ? sequences : weightSum;
+        var normaliser = config.Reduction == LossReduction.Mean ? sequences : weightSum;
         return normaliser > 0 ? total / normaliser : 0;
     }
 }

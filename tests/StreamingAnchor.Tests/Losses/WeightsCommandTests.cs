@@ -44,13 +44,13 @@ public sealed class WeightsCommandTests : IDisposable
         var (code, stdout, stderr) = SalProcess.Run("weights", "--kernel", "cosine", "--anchor", "3");
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
-        Assert.Equal("error: weights: unknown kernel 'cosine' (expected exp, gaussian, triangular or box)", stderr.Trim());
+        Assert.Equal("error: --kernel: unknown kernel 'cosine' (expected exp, gaussian, triangular or box) (see `sal weights --help`)", stderr.Trim());
     }
 
     [Fact]
     public void CurveComesFromTheLossItself()
     {
-        var config = new LossConfig { Kind = "sal", Kernel = "triangular", Tau = 4, TauAfter = 0, Lambda = 2 };
+        var config = new LossConfig { Kind = LossKind.Sal, Kernel = KernelShape.Triangular, Tau = 4, TauAfter = 0, Lambda = 2 };
         var curve = WeightCurve.Compute(config, 12, [6.5]);
         // Triangular, W = 4 before the anchor only: s = max(0, 1 - (6.5 - t)/4) for t < 6.5, 0 after.
         for (var t = 0; t < 12; t++)

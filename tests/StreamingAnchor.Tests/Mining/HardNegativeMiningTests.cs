@@ -37,9 +37,9 @@ public class HardNegativeMiningTests
         var config = new TrainConfig
         {
             Data = corpus.Manifest,
-            Task = "kws",
-            Model = new ModelConfig { Family = "gru", Hidden = 16, Layers = 1 },
-            Loss = new LossConfig { Kind = "ce" },
+            Task = TaskKind.Kws,
+            Model = new ModelConfig { Family = ModelFamily.Gru, Hidden = 16, Layers = 1 },
+            Loss = new LossConfig { Kind = LossKind.Ce },
             Epochs = 30,
             BatchSize = 2,
             LearningRate = 1e-2,
@@ -92,7 +92,7 @@ public class HardNegativeMiningTests
         var withHard = corpus.Dir.File("run-hard");
         TrainingRun.Run(config with { Epochs = 2, HardNegatives = manifestPath, HardNegativeWeight = 2 }, withHard);
         var summary = new RunDirectory(withHard).ReadTrainingSummary()!;
-        Assert.True(summary["hardNegativeBatchesPerEpoch"]!.GetValue<int>() >= 1);
+        Assert.True(summary.HardNegativeBatchesPerEpoch >= 1);
         var plain = TrainingRun.LoadData(config, new FbankConfig());
         var mixed = TrainingRun.WithHardNegatives(config with { HardNegatives = manifestPath, HardNegativeWeight = 2 }, plain);
         Assert.True(mixed.TrainBatchesPerEpoch > plain.TrainBatchesPerEpoch);

@@ -8,9 +8,9 @@ public class LookAheadTests
 {
     [Theory]
     [MemberData(nameof(StreamingHarness.Families), MemberType = typeof(StreamingHarness))]
-    public void DelayedStreamingRowsPlusFlushMatchOffline(string family)
+    public void DelayedStreamingRowsPlusFlushMatchOffline(ModelFamily family)
     {
-        using var model = StreamingHarness.Build(family, "small", lookAhead: 3);
+        using var model = StreamingHarness.Build(family, ModelSize.Small, lookAhead: 3);
         Assert.Equal(3, model.LookAhead);
         using var x = StreamingHarness.Features(2, 40, 40);
         using var offline = StreamingHarness.Offline(model, x);
@@ -22,16 +22,16 @@ public class LookAheadTests
     }
 
     [Theory]
-    [InlineData("gru", 0)]
-    [InlineData("gru", 2)]
-    [InlineData("lstm", 2)]
-    [InlineData("tcn", 0)]
-    [InlineData("tcn", 4)]
-    [InlineData("dscnn", 1)]
-    [InlineData("crnn", 2)]
-    public void OutputAtFrameTSeesExactlyFramesUpToTPlusK(string family, int k)
+    [InlineData(ModelFamily.Gru, 0)]
+    [InlineData(ModelFamily.Gru, 2)]
+    [InlineData(ModelFamily.Lstm, 2)]
+    [InlineData(ModelFamily.Tcn, 0)]
+    [InlineData(ModelFamily.Tcn, 4)]
+    [InlineData(ModelFamily.Dscnn, 1)]
+    [InlineData(ModelFamily.Crnn, 2)]
+    public void OutputAtFrameTSeesExactlyFramesUpToTPlusK(ModelFamily family, int k)
     {
-        using var model = StreamingHarness.Build(family, "small", lookAhead: k);
+        using var model = StreamingHarness.Build(family, ModelSize.Small, lookAhead: k);
         using var x = StreamingHarness.Features(1, 30, 40);
         using var baseline = StreamingHarness.Offline(model, x);
         const int t = 10;
@@ -51,7 +51,7 @@ public class LookAheadTests
     [Fact]
     public void StreamingRowsAreDelayedByTheLookAhead()
     {
-        using var model = StreamingHarness.Build("tcn", "small", lookAhead: 2);
+        using var model = StreamingHarness.Build(ModelFamily.Tcn, ModelSize.Small, lookAhead: 2);
         using var x = StreamingHarness.Features(1, 10, 40);
         using var offline = StreamingHarness.Offline(model, x);
         using var state = model.InitialState(1);

@@ -8,23 +8,23 @@ public class ModelInfoTests
 {
     [Theory]
     [MemberData(nameof(StreamingEquivalenceTests.FamiliesAndPresets), MemberType = typeof(StreamingEquivalenceTests))]
-    public void PresetsHaveTheAdvertisedSize(string family, string preset)
+    public void PresetsHaveTheAdvertisedSize(ModelFamily family, ModelSize preset)
     {
         using var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = preset }, 40, 1);
         var info = ModelInfo.Of(model);
-        var target = preset switch { "small" => 30_000, "medium" => 100_000, _ => 300_000 };
+        var target = preset switch { ModelSize.Small => 30_000, ModelSize.Medium => 100_000, _ => 300_000 };
         Assert.InRange(info.Parameters, (long)(target * 0.8), (long)(target * 1.2));
         Assert.True(info.MacsPerFrame > 0.8 * info.Parameters && info.MacsPerFrame < 5 * info.Parameters);
         Assert.True(info.StateFloats > 0);
     }
 
     [Theory]
-    [InlineData("tcn")]
-    [InlineData("dscnn")]
-    public void ConvReceptiveFieldMatchesTheFramesThatMatter(string family)
+    [InlineData(ModelFamily.Tcn)]
+    [InlineData(ModelFamily.Dscnn)]
+    public void ConvReceptiveFieldMatchesTheFramesThatMatter(ModelFamily family)
     {
         torch.manual_seed(3);
-        using var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = "small", LookAhead = 1 }, 40, 1);
+        using var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = ModelSize.Small, LookAhead = 1 }, 40, 1);
         model.eval();
         var rf = ModelInfo.Of(model).ReceptiveField!.Value;
         var frames = rf + 10;
@@ -47,7 +47,7 @@ public class ModelInfoTests
     [Fact]
     public void RecurrentModelsHaveAnUnboundedReceptiveFieldAndCountTheirState()
     {
-        using var model = ModelFactory.Create(new ModelConfig { Family = "lstm", Hidden = 32, Layers = 2 }, 40, 1);
+        using var model = ModelFactory.Create(new ModelConfig { Family = ModelFamily.Lstm, Hidden = 32, Layers = 2 }, 40, 1);
         var info = ModelInfo.Of(model);
         Assert.Null(info.ReceptiveField);
         Assert.Equal(2 * 2 * 32, info.StateFloats);
@@ -58,11 +58,12 @@ public class ModelInfoTests
     [Fact]
     public void BadConfigsFailWithAClearMessage()
     {
-        var e = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new ModelConfig { Family = "transformer" }, 40, 1));
-        Assert.Contains("transformer", e.Message);
-        e = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new ModelConfig { Preset = "huge" }, 40, 1));
-        Assert.Contains("huge", e.Message);
-        e = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new ModelConfig { Family = "gru", Layers = 4 }, 40, 1));
+        // Only a cast can make a value no name stands for (files and flags are checked by name).
+        var e = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new ModelConfig { Family = (ModelFamily)99 }, 40, 1));
+        Assert.Contains("expected gru, lstm, tcn, dscnn or crnn", e.Message);
+        e = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new ModelConfig { Preset = (ModelSize)7 }, 40, 1));
+        Assert.Contains("expected small, medium or large", e.Message);
+        e = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new ModelConfig { Family = ModelFamily.Gru, Layers = 4 }, 40, 1));
         Assert.Contains("1-3", e.Message);
     }
 }

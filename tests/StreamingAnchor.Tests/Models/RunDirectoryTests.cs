@@ -10,7 +10,7 @@ public class RunDirectoryTests
 {
     [Theory]
     [MemberData(nameof(StreamingHarness.Families), MemberType = typeof(StreamingHarness))]
-    public void ARunReloadsFromItsFolderAloneWithIdenticalOutputs(string family)
+    public void ARunReloadsFromItsFolderAloneWithIdenticalOutputs(ModelFamily family)
     {
         using var folder = new ScratchDir();
         torch.manual_seed(5);
@@ -42,18 +42,25 @@ public class RunDirectoryTests
         Assert.Null(run.ReadTrainingSummary());
         run.SaveNormalizer(new FeatureNormalizer([1.5f, -2f], [0.5f, 3f]));
         run.SaveFrontEnd(new FbankConfig { MelBins = 64 });
-        run.SaveTrainingSummary(new JsonObject { ["epochs"] = 3 });
+        run.SaveTrainingSummary(new TrainingSummary { EpochsDone = 3, Loss = LossKind.SaPlusFl, Streams = ["acc"] });
         Assert.Equal(-2f, run.LoadNormalizer()!.Mean[1]);
         Assert.Equal(3f, run.LoadNormalizer()!.Std[1]);
         Assert.Equal(64, run.LoadFrontEnd()!.MelBins);
-        Assert.Equal(3, run.ReadTrainingSummary()!["epochs"]!.GetValue<int>());
+        Assert.Equal(3, run.ReadTrainingSummary()!.EpochsDone);
+        Assert.Equal(LossKind.SaPlusFl, run.ReadTrainingSummary()!.Loss);
+        Assert.Equal(["acc"], run.StreamNames());
+        // Written in the project's format: camelCase keys, the loss by its name, unset values left out.
+        var text = File.ReadAllText(run.PathOf(RunDirectory.TrainingSummaryFile));
+        Assert.Contains("\"epochsDone\": 3", text);
+        Assert.Contains("\"loss\": \"sa+fl\"", text);
+        Assert.DoesNotContain("bestDevMetric", text);
     }
 
     [Fact]
     public void ANewerFormatVersionFailsNamingTheFile()
     {
         using var folder = new ScratchDir();
-        using var model = ModelFactory.Create(new ModelConfig { Family = "gru", Hidden = 8 }, 40, 1);
+        using var model = ModelFactory.Create(new ModelConfig { Family = ModelFamily.Gru, Hidden = 8 }, 40, 1);
         var run = new RunDirectory(folder.Path);
         run.SaveModel(model);
         var path = run.PathOf(RunDirectory.ModelFile);
@@ -83,7 +90,7 @@ public class RunDirectoryTests
     {
         using var folder = new ScratchDir();
         var run = new RunDirectory(folder.Path);
-        using (var model = ModelFactory.Create(new ModelConfig { Family = "gru", Hidden = 8 }, 40, 1))
+        using (var model = ModelFactory.Create(new ModelConfig { Family = ModelFamily.Gru, Hidden = 8 }, 40, 1))
         {
             run.SaveModel(model);
         }

@@ -17,7 +17,7 @@ public sealed class StreamCommandTests
         var fbank = new FbankConfig();
         var audio = StreamingPipelineTests.Audio(16000);
         torch.manual_seed(2);
-        using (var model = ModelFactory.Create(new ModelConfig { Family = "tcn", LookAhead = 2 }, 40, 1))
+        using (var model = ModelFactory.Create(new ModelConfig { Family = ModelFamily.Tcn, LookAhead = 2 }, 40, 1))
         {
             var run = new RunDirectory(folder.File("run"));
             run.SaveModel(model, ["hey"]);

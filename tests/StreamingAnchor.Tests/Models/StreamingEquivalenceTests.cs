@@ -7,12 +7,12 @@ namespace StreamingAnchor.Tests.Models;
 [Collection(LibTorchRngCollection.Name)]
 public class StreamingEquivalenceTests
 {
-    public static TheoryData<string, string> FamiliesAndPresets()
+    public static TheoryData<ModelFamily, ModelSize> FamiliesAndPresets()
     {
-        var data = new TheoryData<string, string>();
+        var data = new TheoryData<ModelFamily, ModelSize>();
         foreach (var family in ModelPreset.Families)
         {
-            foreach (var preset in ModelPreset.Names)
+            foreach (var preset in ModelPreset.Sizes)
             {
                 data.Add(family, preset);
             }
@@ -23,7 +23,7 @@ public class StreamingEquivalenceTests
 
     [Theory]
     [MemberData(nameof(FamiliesAndPresets))]
-    public void StreamingInAnyChunkSizeMatchesOffline(string family, string preset)
+    public void StreamingInAnyChunkSizeMatchesOffline(ModelFamily family, ModelSize preset)
     {
         using var model = StreamingHarness.Build(family, preset);
         StreamingHarness.AssertLongEnough(model);
@@ -41,9 +41,9 @@ public class StreamingEquivalenceTests
 
     [Theory]
     [MemberData(nameof(StreamingHarness.Families), MemberType = typeof(StreamingHarness))]
-    public void MultiModalInputsAndSeveralClassesStreamExactly(string family)
+    public void MultiModalInputsAndSeveralClassesStreamExactly(ModelFamily family)
     {
-        using var model = StreamingHarness.Build(family, "small", inputDim: 44, classes: 3);
+        using var model = StreamingHarness.Build(family, ModelSize.Small, inputDim: 44, classes: 3);
         using var x = StreamingHarness.Features(1, 30, 44);
         using var offline = StreamingHarness.Offline(model, x);
         Assert.Equal([1L, 30L, 3L], offline.shape);
@@ -53,9 +53,9 @@ public class StreamingEquivalenceTests
 
     [Theory]
     [MemberData(nameof(StreamingHarness.Families), MemberType = typeof(StreamingHarness))]
-    public void InterleavedStreamsWithSeparateStatesDoNotInterfere(string family)
+    public void InterleavedStreamsWithSeparateStatesDoNotInterfere(ModelFamily family)
     {
-        using var model = StreamingHarness.Build(family, "small");
+        using var model = StreamingHarness.Build(family, ModelSize.Small);
         using var a = StreamingHarness.Features(1, 24, 40, seed: 1);
         using var b = StreamingHarness.Features(1, 24, 40, seed: 2);
         using var offlineA = StreamingHarness.Offline(model, a);
@@ -90,9 +90,9 @@ public class StreamingEquivalenceTests
 
     [Theory]
     [MemberData(nameof(StreamingHarness.Families), MemberType = typeof(StreamingHarness))]
-    public void ResetGivesAFreshStateAndReplaysTheSameOutputs(string family)
+    public void ResetGivesAFreshStateAndReplaysTheSameOutputs(ModelFamily family)
     {
-        using var model = StreamingHarness.Build(family, "small");
+        using var model = StreamingHarness.Build(family, ModelSize.Small);
         using var x = StreamingHarness.Features(1, 12, 40);
         using var fresh = model.InitialState(1);
         Assert.All(fresh.Tensors, t => Assert.Equal(0f, t.abs().max().item<float>()));

@@ -30,16 +30,16 @@ public class StreamingPipelineTests
         FeatureNormalizer.Fit([new FbankExtractor(fbank).Compute(audio)]);
 
     [Theory]
-    [InlineData("gru", 0, 160)]
-    [InlineData("tcn", 2, 160)]
-    [InlineData("crnn", 1, 592)]
-    [InlineData("dscnn", 0, 1)]
-    public void StreamedPosteriorsEqualOfflineFeaturesThroughTheOfflineModelDelayedByTheLookAhead(string family, int lookAhead, int chunk)
+    [InlineData(ModelFamily.Gru, 0, 160)]
+    [InlineData(ModelFamily.Tcn, 2, 160)]
+    [InlineData(ModelFamily.Crnn, 1, 592)]
+    [InlineData(ModelFamily.Dscnn, 0, 1)]
+    public void StreamedPosteriorsEqualOfflineFeaturesThroughTheOfflineModelDelayedByTheLookAhead(ModelFamily family, int lookAhead, int chunk)
     {
         var fbank = new FbankConfig();
         var audio = Audio(9000);
         var normalizer = Normalizer(fbank, audio);
-        using var model = StreamingHarness.Build(family, "small", lookAhead: lookAhead);
+        using var model = StreamingHarness.Build(family, ModelSize.Small, lookAhead: lookAhead);
         using var scorer = new TorchStreamingScorer(model);
         var pipeline = new StreamingPipeline(scorer, fbank, normalizer, new DetectorConfig());
         var result = pipeline.Run(audio, chunk);
@@ -65,7 +65,7 @@ public class StreamingPipelineTests
         var fbank = new FbankConfig();
         var audio = Audio(12000);
         var normalizer = Normalizer(fbank, audio);
-        using var model = StreamingHarness.Build("lstm", "small", classes: 3, lookAhead: 1);
+        using var model = StreamingHarness.Build(ModelFamily.Lstm, ModelSize.Small, classes: 3, lookAhead: 1);
         var path = folder.File("m.onnx");
         OnnxExporter.Export(model, path);
 
@@ -103,14 +103,14 @@ public class StreamingPipelineTests
     /// one loop (one code path): the same posteriors to float rounding at eval's chunk size and at sal stream's default 10 ms.
     /// </summary>
     [Theory]
-    [InlineData("tcn", 2, 1)]
-    [InlineData("gru", 0, 3)]
-    public void SalStreamAndSalEvalSeeTheSamePosteriors(string family, int lookAhead, int classes)
+    [InlineData(ModelFamily.Tcn, 2, 1)]
+    [InlineData(ModelFamily.Gru, 0, 3)]
+    public void SalStreamAndSalEvalSeeTheSamePosteriors(ModelFamily family, int lookAhead, int classes)
     {
         using var folder = new ScratchDir();
         var fbank = new FbankConfig();
         var audio = Audio(11000);
-        using (var model = StreamingHarness.Build(family, "small", classes: classes, lookAhead: lookAhead))
+        using (var model = StreamingHarness.Build(family, ModelSize.Small, classes: classes, lookAhead: lookAhead))
         {
             var run = new RunDirectory(folder.File("run"));
             run.SaveModel(model, classes == 1 ? ["hey"] : ["hey", "stop"]);
@@ -139,7 +139,7 @@ public class StreamingPipelineTests
     [Fact]
     public void AFrontEndThatDoesNotMatchTheModelIsRejected()
     {
-        using var model = StreamingHarness.Build("gru", "small", inputDim: 44);
+        using var model = StreamingHarness.Build(ModelFamily.Gru, ModelSize.Small, inputDim: 44);
         using var scorer = new TorchStreamingScorer(model);
         var e = Assert.Throws<ArgumentException>(() =>
             new StreamingPipeline(scorer, new FbankConfig(), FeatureNormalizer.Identity(44), new DetectorConfig()));

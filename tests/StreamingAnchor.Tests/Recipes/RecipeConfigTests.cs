@@ -19,7 +19,7 @@ public class RecipeConfigTests
         Assert.Equal([1.0, 5.0], fileOnly.FaPerHour);
         // Keys the file leaves out keep the onset defaults, not the kws ones.
         Assert.Equal(28, fileOnly.Hidden);
-        Assert.Equal("sal", fileOnly.Loss);
+        Assert.Equal(LossKind.Sal, fileOnly.Loss);
         Assert.Equal(5, fileOnly.DevFaPerHour);
 
         var flags = RecipeConfig.Resolve(RecipeKind.Onset, file, new JsonObject { ["epochs"] = 7, ["loss"] = "sa+fl", ["augment"] = true, ["dropout"] = 0.1 });
@@ -27,7 +27,7 @@ public class RecipeConfigTests
         var train = flags.TrainConfig("m.jsonl");
         Assert.True(train.Augment);
         Assert.Equal(0.1, train.Model.Dropout);
-        Assert.Equal("sa+fl", flags.Loss);
+        Assert.Equal(LossKind.SaPlusFl, flags.Loss);
         Assert.Equal(2.5, flags.Hours);
 
         var defaults = RecipeConfig.Resolve(RecipeKind.Kws, null, null);

@@ -68,7 +68,7 @@ public class RecipeTests
         Assert.Contains("] synth: skipped", forced.Stderr);
         Assert.Contains("] train: done in ", forced.Stderr);
         Assert.Contains("] export: done in ", forced.Stderr);
-        Assert.Equal(2, new RunDirectory(Path.Combine(output, Recipe.TrainFolder)).ReadTrainingSummary()!["epochsDone"]!.GetValue<int>());
+        Assert.Equal(2, new RunDirectory(Path.Combine(output, Recipe.TrainFolder)).ReadTrainingSummary()!.EpochsDone);
         // The redone round mined with the new model only.
         var rounds = File.ReadAllLines(Path.Combine(output, Recipe.MinedFolder, HardNegativeMiner.RoundsFile));
         Assert.Single(rounds);
@@ -120,7 +120,7 @@ public class RecipeTests
             File.ReadAllBytes(Path.Combine(output, Recipe.TrainFolder, RunDirectory.WeightsFile)));
 
         // A fine-tune must use the model it starts from: another width is refused before anything is written.
-        var wider = config.TrainConfig(result.Manifest) with { Model = new ModelConfig { Family = "tcn", Preset = "small", Hidden = 24 }, InitFrom = Path.Combine(output, Recipe.TrainFolder) };
+        var wider = config.TrainConfig(result.Manifest) with { Model = new ModelConfig { Family = ModelFamily.Tcn, Preset = ModelSize.Small, Hidden = 24 }, InitFrom = Path.Combine(output, Recipe.TrainFolder) };
         var ex = Assert.Throws<InvalidDataException>(() => TrainingRun.Run(wider, dir.File("wider")));
         Assert.Contains("fine-tune with the same model settings", ex.Message);
         Assert.False(Directory.Exists(dir.File("wider")));

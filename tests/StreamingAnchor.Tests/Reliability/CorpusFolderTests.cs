@@ -91,9 +91,9 @@ public sealed class CorpusFolderTests
             var other = SynthFixture.Tiny(SynthTask.Onset, dir, 5) with { Seed = 8 };
             var ex = Assert.Throws<SynthesisException>(() => CorpusGenerator.Generate(other));
             Assert.StartsWith($"{dir} holds a corpus made by sal synth with other settings (settings changed: ", ex.Message);
-            Assert.Contains("Clips 4 -> 5", ex.Message);
-            Assert.Contains("Seed 7 -> 8", ex.Message);
-            Assert.DoesNotContain("Workers", ex.Message);
+            Assert.Contains("clips 4 -> 5", ex.Message);
+            Assert.Contains("seed 7 -> 8", ex.Message);
+            Assert.DoesNotContain("workers", ex.Message);
             Assert.EndsWith("choose another --out or pass --force to discard it and start over", ex.Message);
             AssertSameFiles(before, dir);
 
@@ -132,6 +132,33 @@ public sealed class CorpusFolderTests
         Assert.Equal(4, Manifest.Load(result.ManifestPath).Entries.Count);
         Assert.True(File.Exists(folder.File(CorpusFolder.MarkerName)));
         Assert.False(File.Exists(legacy));
+    }
+
+    [SkippableFact]
+    public void AFormat1MarkerIsAdoptedWhenItsSettingsMatchAndBroughtUpToDate()
+    {
+        Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
+        using var folder = new ScratchDir();
+        var config = SynthFixture.Tiny(SynthTask.Onset, folder.Path, 4);
+        CorpusGenerator.Generate(config);
+        // The marker as sal synth wrote it before one casing: format 1, settings in PascalCase, enums by their C# names.
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(config,
+            new System.Text.Json.JsonSerializerOptions { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } }))!.AsObject();
+        foreach (var key in new[] { "OutputDirectory", "SourceCacheDirectory", "Workers" })
+        {
+            settings.Remove(key);
+        }
+        Assert.Equal("Onset", settings["Task"]!.GetValue<string>());
+        var marker = new System.Text.Json.Nodes.JsonObject { ["writer"] = "sal synth", ["format"] = 1, ["config"] = settings };
+        File.WriteAllText(folder.File(CorpusFolder.MarkerName), marker.ToJsonString());
+
+        var ex = Assert.Throws<SynthesisException>(() => CorpusGenerator.Generate(config with { Seed = 9 }));
+        Assert.Contains("is format 1: Seed 7 -> 9", ex.Message);
+
+        Assert.Equal(4, CorpusGenerator.Generate(config).ClipsReused);
+        var rewritten = File.ReadAllText(folder.File(CorpusFolder.MarkerName));
+        Assert.Contains($"\"format\": {CorpusFolder.MarkerFormat}", rewritten);
+        Assert.Contains("\"task\": \"onset\"", rewritten);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class EvalDurationTests
         var scored = RunEvaluator.Score(run.Root, manifest);
 
         Assert.Equal([1.0, 1.0], scored.Traces.Select(t => t.DurationSeconds));
-        var result = DetectionEvaluator.Run(scored.Traces, EvaluationConfig.ForTask("kws"));
+        var result = DetectionEvaluator.Run(scored.Traces, EvaluationConfig.ForTask(TaskKind.Kws));
         Assert.Equal(2.0 / 3600, result.AtThreshold.Hours, 12);
     }
 

@@ -79,6 +79,9 @@ public class InputCatalogueTests
         { "learning rate NaN literal", "{\"learningRate\": NaN}", ["cfg.json", "learningRate", "NaN and Infinity are not JSON numbers"] },
         { "nested typo on line 3", "{\n  \"epochs\": 1,\n  \"loss\": {\"kind\": \"sal\", \"lamda\": 4}\n}", ["cfg.json:3:", "field 'loss.lamda'", "did you mean 'lambda'?"] },
         { "unknown window mode", "{\"windowMode\": \"zigzag\"}", ["cfg.json", "field 'windowMode' must be one of \"random\", \"sliding\""] },
+        { "unknown loss kind", "{\"loss\": {\"kind\": \"sa-fl\"}}", ["cfg.json", "field 'loss.kind' must be one of \"ce\", \"focal\", \"sal\", \"sa+fl\", \"safl\", \"maxpool\""] },
+        { "unknown model family", "{\"model\": {\"family\": \"rnn\"}}", ["cfg.json", "field 'model.family' must be one of \"gru\", \"lstm\", \"tcn\", \"dscnn\", \"crnn\""] },
+        { "a task by number", "{\"task\": 1}", ["cfg.json", "field 'task' must be one of \"kws\", \"onset\", \"trigger\""] },
         { "not an object", "[1, 2]", ["cfg.json", "the train config must be a config with fields"] },
     };
 
@@ -104,7 +107,7 @@ public class InputCatalogueTests
         using var dir = new ScratchDir();
         var config = Tiny("m.jsonl") with { Augment = true, Augmentation = new AugmentOptions { GainProbability = 0.5 }, MaxSteps = 3, WindowSeconds = 1 };
         var path = dir.File("train.json");
-        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(config, TrainingRun.Json));
+        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(config, ProjectJson.Options));
         Assert.Equal(RunFingerprint.ConfigJson(config), RunFingerprint.ConfigJson(TrainingRun.ReadConfig(path)));
         var entry = new ManifestEntry { Id = "a", Audio = "a.wav", Duration = 1, Anchors = [0.5], Meta = new Dictionary<string, string> { ["voice"] = "x" } };
         Assert.Equal(Manifest.FormatLine(entry), Manifest.FormatLine(Manifest.ParseLine(Manifest.FormatLine(entry), "m.jsonl", 1)));
@@ -113,9 +116,9 @@ public class InputCatalogueTests
     private static TrainConfig Tiny(string manifest) => new()
     {
         Data = manifest,
-        Task = "kws",
-        Model = new ModelConfig { Family = "gru", Hidden = 8, Layers = 1 },
-        Loss = new LossConfig { Kind = "ce" },
+        Task = TaskKind.Kws,
+        Model = new ModelConfig { Family = ModelFamily.Gru, Hidden = 8, Layers = 1 },
+        Loss = new LossConfig { Kind = LossKind.Ce },
         Epochs = 1,
         BatchSize = 4,
         Seed = 3,
@@ -153,8 +156,8 @@ public class InputCatalogueTests
         Assert.Equal(2, state.EpochsDone);
         Assert.Equal(2, state.BestEpoch);
         var summary = new RunDirectory(dir.File("run")).ReadTrainingSummary()!;
-        Assert.Contains("last epoch", summary["selectedBy"]!.GetValue<string>());
-        Assert.Equal(0, summary["devClips"]!.GetValue<int>());
+        Assert.Contains("last epoch", summary.SelectedBy);
+        Assert.Equal(0, summary.DevClips);
     }
 
     [Fact]
@@ -163,7 +166,7 @@ public class InputCatalogueTests
         using var dir = new ScratchDir();
         var manifest = Corpus(dir, withDev: false);
         TrainingRun.Run(Tiny(manifest) with { DevMetric = DevMetric.Loss }, dir.File("run"));
-        Assert.Equal("training loss (no dev split)", new RunDirectory(dir.File("run")).ReadTrainingSummary()!["selectedBy"]!.GetValue<string>());
+        Assert.Equal("training loss (no dev split)", new RunDirectory(dir.File("run")).ReadTrainingSummary()!.SelectedBy);
     }
 
     public static TheoryData<string, Func<TrainConfig, TrainConfig>, string> NonFiniteSettings => new()
@@ -247,10 +250,13 @@ public class InputCatalogueTests
         var manifest = Corpus(dir);
         var run = dir.File("run");
         TrainingRun.Run(Tiny(manifest), run);
-        var ex = Assert.Throws<IOException>(() => TrainingRun.Run(Tiny(manifest) with { Epochs = 2 }, run, resume: true));
-        Assert.Contains("config changed (epochs 1 -> 2)", ex.Message);
+        var ex = Assert.Throws<IOException>(() => TrainingRun.Run(Tiny(manifest) with { Seed = 4 }, run, resume: true));
+        Assert.Contains("config changed (seed 3 -> 4)", ex.Message);
         // Threads are not part of the run: a resume with another thread count goes ahead.
         Assert.Equal(1, TrainingRun.Run(Tiny(manifest) with { Threads = 2 }, run, resume: true).EpochsDone);
+        // More epochs continue the run (TrainConfig.WithResumable); a fresh --out would not take them.
+        Assert.Equal(2, TrainingRun.Run(Tiny(manifest) with { Epochs = 2 }, run, resume: true).EpochsDone);
+        Assert.Equal(2, TrainingRun.ReadConfig(Path.Combine(run, TrainingRun.ConfigFile)).Epochs);
     }
 
     [Fact]

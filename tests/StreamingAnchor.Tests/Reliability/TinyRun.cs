@@ -13,7 +13,7 @@ internal static class TinyRun
     {
         var fbank = new FbankConfig();
         torch.manual_seed(5);
-        using var model = ModelFactory.Create(new ModelConfig { Family = "tcn" }, fbank.MelBins, 1);
+        using var model = ModelFactory.Create(new ModelConfig { Family = ModelFamily.Tcn }, fbank.MelBins, 1);
         damage?.Invoke(model);
         var run = new RunDirectory(path);
         run.SaveModel(model, [Label]);

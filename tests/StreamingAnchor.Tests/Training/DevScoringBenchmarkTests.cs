@@ -9,7 +9,7 @@ public class DevScoringBenchmarkTests
     [Fact]
     public void StreamingAndDevScoringAgreeOnTheBenchmarkStream()
     {
-        var rows = DevScoringBenchmark.Run(["tcn", "gru"], minutes: 0.05, lookAhead: 2);
+        var rows = DevScoringBenchmark.Run([ModelFamily.Tcn, ModelFamily.Gru], minutes: 0.05, lookAhead: 2);
         Assert.Equal(["tcn", "gru"], rows.Select(r => r.Family));
         Assert.All(rows, r =>
         {

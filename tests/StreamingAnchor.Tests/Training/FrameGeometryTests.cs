@@ -26,9 +26,9 @@ public class FrameGeometryTests
         var config = new TrainConfig
         {
             Data = corpus.Manifest,
-            Task = "kws",
-            Model = new ModelConfig { Family = "gru", Hidden = 8, Layers = 1 },
-            Loss = new LossConfig { Kind = "ce" },
+            Task = TaskKind.Kws,
+            Model = new ModelConfig { Family = ModelFamily.Gru, Hidden = 8, Layers = 1 },
+            Loss = new LossConfig { Kind = LossKind.Ce },
             FrontEnd = Hop20Ms,
             Epochs = 2,
             BatchSize = 4,
@@ -105,6 +105,6 @@ public class FrameGeometryTests
         Assert.Equal(75, config.WindowFrames);
         Assert.Equal(150, (config with { FrontEnd = null }).WindowFrames);
         // A default run writes no front-end section, so its train.json is byte-identical to one written before it existed.
-        Assert.DoesNotContain("frontEnd", System.Text.Json.JsonSerializer.Serialize(config with { FrontEnd = null }, TrainingRun.Json));
+        Assert.DoesNotContain("frontEnd", System.Text.Json.JsonSerializer.Serialize(config with { FrontEnd = null }, ProjectJson.Options));
     }
 }

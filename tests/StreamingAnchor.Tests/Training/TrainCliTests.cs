@@ -83,6 +83,27 @@ public class TrainCliTests
             (code, _, stderr) = SalProcess.Run("eval", "--run", killed, "--data", manifest, "--fa-per-hour", "1,-2");
             Assert.Equal(2, code);
             Assert.Equal("error: --fa-per-hour: '-2' is not a positive number of false alarms per hour", stderr.Trim());
+
+            // --resume takes a larger --epochs: the finished run continues, its first epochs as they were.
+            (code, stdout, stderr) = SalProcess.Run("train", "--resume", killed, "--epochs", "4", "--threads", "1");
+            Assert.True(code == 0, stdout + stderr);
+            var continued = MetricsRows.WithoutTimings(killed);
+            Assert.Equal(4, continued.Length);
+            Assert.Equal(rows, continued.Take(3));
+            Assert.Equal(4, TrainingRun.ReadConfig(Path.Combine(killed, TrainingRun.ConfigFile)).Epochs);
+            Assert.Equal(4, new StreamingAnchor.Models.RunDirectory(killed).ReadTrainingSummary()!.EpochsDone);
+
+            // Any other setting would continue a run the checkpoint was not part of: refused naming the flag, nothing run.
+            var weights = File.ReadAllBytes(Path.Combine(killed, "weights.dat"));
+            (code, _, stderr) = SalProcess.Run("train", "--resume", killed, "--lr", "0.01", "--epochs", "5");
+            Assert.Equal(2, code);
+            Assert.Equal("error: --resume: --lr conflicts with the run (learningRate 0.003 -> 0.01); a resumed run keeps its settings " +
+                         "except --epochs, --threads, --device, --hard-negatives, --hard-negative-weight, --replicas; train a new run (--out) to change it", stderr.Trim());
+            Assert.Equal(weights, File.ReadAllBytes(Path.Combine(killed, "weights.dat")));
+            Assert.Equal(4, MetricsRows.WithoutTimings(killed).Length);
+            // A flag repeating the recorded value changes nothing, so it is no conflict.
+            (code, stdout, stderr) = SalProcess.Run("train", "--resume", killed, "--model", "gru", "--threads", "1");
+            Assert.True(code == 0, stdout + stderr);
         }
         finally
         {
@@ -106,7 +127,20 @@ public class TrainCliTests
         var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", "--window-mode", "diagonal", "--out",
             Path.Combine(Path.GetTempPath(), "sal-never"));
         Assert.Equal(2, code);
-        Assert.Equal("error: unknown window mode 'diagonal' (expected random or sliding)", stderr.Trim());
+        Assert.Equal("error: --window-mode: unknown window mode 'diagonal' (expected random or sliding) (see `sal train --help`)", stderr.Trim());
+    }
+
+    [Theory]
+    [InlineData("--model", "rnn", "error: --model: unknown model family 'rnn' (expected gru, lstm, tcn, dscnn or crnn) (see `sal train --help`)")]
+    [InlineData("--loss", "sa-fl", "error: --loss: unknown loss kind 'sa-fl' (expected ce, focal, sal, sa+fl, safl or maxpool) (see `sal train --help`)")]
+    [InlineData("--kernel", "cosine", "error: --kernel: unknown kernel 'cosine' (expected exp, gaussian, triangular or box) (see `sal train --help`)")]
+    [InlineData("--reduction", "sum", "error: --reduction: unknown loss reduction 'sum' (expected mean or weight-sum) (see `sal train --help`)")]
+    [InlineData("--task", "vad", "error: --task: unknown task 'vad' (expected kws, onset or trigger) (see `sal train --help`)")]
+    public void AnUnknownNameIsAUsageErrorListingTheAllowedOnes(string flag, string value, string expected)
+    {
+        var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", flag, value, "--out", Path.Combine(Path.GetTempPath(), "sal-never"));
+        Assert.Equal(2, code);
+        Assert.Equal(expected, stderr.Trim());
     }
 
     [Theory]

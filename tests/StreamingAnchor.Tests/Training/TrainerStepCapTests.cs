@@ -17,8 +17,8 @@ public class TrainerStepCapTests
             // 4 batches per epoch, 3 epochs, at most 6 steps: epoch 2 stops after its second batch.
             var config = new TrainConfig
             {
-                Model = new ModelConfig { Family = "gru", Hidden = 8, Layers = 1 },
-                Loss = new LossConfig { Kind = "ce" },
+                Model = new ModelConfig { Family = ModelFamily.Gru, Hidden = 8, Layers = 1 },
+                Loss = new LossConfig { Kind = LossKind.Ce },
                 Epochs = 3,
                 MaxSteps = 6,
                 BatchSize = 8,

@@ -10,9 +10,9 @@ public class TrainerTests
 {
     private static TrainConfig Config(int epochs) => new()
     {
-        Task = "kws",
-        Model = new ModelConfig { Family = "gru", Hidden = 16, Layers = 1 },
-        Loss = new LossConfig { Kind = "sal", Tau = 8, Lambda = 4 },
+        Task = TaskKind.Kws,
+        Model = new ModelConfig { Family = ModelFamily.Gru, Hidden = 16, Layers = 1 },
+        Loss = new LossConfig { Kind = LossKind.Sal, Tau = 8, Lambda = 4 },
         Epochs = epochs,
         BatchSize = 16,
         LearningRate = 1e-2,

@@ -13,9 +13,9 @@ public class TrainingDataTests
     private static TrainConfig Config(string manifest) => new()
     {
         Data = manifest,
-        Task = "trigger",
-        Model = new ModelConfig { Family = "gru", Hidden = 8, Layers = 1 },
-        Loss = new LossConfig { Kind = "sal", Tau = 8, Lambda = 4 },
+        Task = TaskKind.Trigger,
+        Model = new ModelConfig { Family = ModelFamily.Gru, Hidden = 8, Layers = 1 },
+        Loss = new LossConfig { Kind = LossKind.Sal, Tau = 8, Lambda = 4 },
         Epochs = 1,
         BatchSize = 4,
         WindowSeconds = 1.0,
@@ -116,15 +116,15 @@ public class TrainingDataTests
     /// what `sal eval` streams over the dev split: same frames, same posteriors to float rounding, same events.
     /// </summary>
     [Theory]
-    [InlineData("tcn", 2, 30_000)]
-    [InlineData("tcn", 2, 37)]
-    [InlineData("gru", 0, 30_000)]
-    [InlineData("crnn", 1, 41)]
-    public void DevScoringEqualsSalEvalOnTheDevSplit(string family, int lookAhead, int chunkFrames)
+    [InlineData(ModelFamily.Tcn, 2, 30_000)]
+    [InlineData(ModelFamily.Tcn, 2, 37)]
+    [InlineData(ModelFamily.Gru, 0, 30_000)]
+    [InlineData(ModelFamily.Crnn, 1, 41)]
+    public void DevScoringEqualsSalEvalOnTheDevSplit(ModelFamily family, int lookAhead, int chunkFrames)
     {
         using var corpus = new TinyCorpus();
         var run = corpus.Dir.File("run");
-        var config = Config(corpus.Manifest) with { Task = "kws", Model = new ModelConfig { Family = family, Preset = "small", LookAhead = lookAhead } };
+        var config = Config(corpus.Manifest) with { Task = TaskKind.Kws, Model = new ModelConfig { Family = family, Preset = ModelSize.Small, LookAhead = lookAhead } };
         TrainingRun.Run(config, run);
         var evaluated = RunEvaluator.Score(run, corpus.Manifest, "dev").Traces.ToDictionary(t => t.Id);
 
@@ -152,11 +152,11 @@ public class TrainingDataTests
     {
         using var corpus = new TinyCorpus();
         var run = corpus.Dir.File("run");
-        var config = Config(corpus.Manifest) with { Task = "kws", Epochs = 3, DevMetric = DevMetric.Frr, DevFaPerHour = 2 };
+        var config = Config(corpus.Manifest) with { Task = TaskKind.Kws, Epochs = 3, DevMetric = DevMetric.Frr, DevFaPerHour = 2 };
         var state = TrainingRun.Run(config, run);
         var summary = new RunDirectory(run).ReadTrainingSummary()!;
-        Assert.Equal("frr@2", summary["devMetric"]!.GetValue<string>());
-        Assert.Equal("dev frr@2", summary["selectedBy"]!.GetValue<string>());
+        Assert.Equal("frr@2", summary.DevMetric);
+        Assert.Equal("dev frr@2", summary.SelectedBy);
         var rows = File.ReadAllLines(Path.Combine(run, Trainer.MetricsFile)).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToList();
         Assert.Equal(3, rows.Count);
         Assert.All(rows, r => Assert.InRange(r["devMetric"]!.GetValue<double>(), 0, 1));

@@ -1,3 +1,4 @@
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Cluster;
 using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
@@ -12,14 +13,14 @@ namespace StreamingAnchor.Evaluation.Experiments;
 public sealed record ExperimentConfig
 {
     /// <summary>kws | onset | trigger.</summary>
-    public string Task { get; init; } = "kws";
+    public TaskKind Task { get; init; } = TaskKind.Kws;
 
     /// <summary>Manifest with train, dev and test splits.</summary>
     public string Data { get; init; } = "";
 
-    public IReadOnlyList<string> Models { get; init; } = ["gru", "tcn"];
+    public IReadOnlyList<ModelFamily> Models { get; init; } = [ModelFamily.Gru, ModelFamily.Tcn];
 
-    public IReadOnlyList<string> Losses { get; init; } = LossKinds.All.Select(LossKinds.Name).ToList();
+    public IReadOnlyList<LossKind> Losses { get; init; } = Enum.GetValues<LossKind>();
 
     /// <summary>Seeds FirstSeed .. FirstSeed + Seeds - 1 (model initialisation and data order).</summary>
     public int Seeds { get; init; } = 1;
@@ -27,7 +28,7 @@ public sealed record ExperimentConfig
     public int FirstSeed { get; init; } = 1;
 
     /// <summary>Model size preset of every family.</summary>
-    public string Preset { get; init; } = "small";
+    public ModelSize Preset { get; init; } = ModelSize.Small;
 
     public ExperimentBudget Budget { get; init; } = new();
 
@@ -54,7 +55,7 @@ public sealed record ExperimentConfig
     /// </summary>
     public SlurmResources? Slurm { get; init; }
 
-    public bool IsOnset => string.Equals(Task, "onset", StringComparison.OrdinalIgnoreCase);
+    public bool IsOnset => Task == TaskKind.Onset;
 
     /// <summary>Throws a one-line ArgumentException naming the first bad option.</summary>
     public void Validate()
@@ -65,10 +66,7 @@ public sealed record ExperimentConfig
         {
             ModelPreset.Get(m, Preset);
         }
-        foreach (var l in Losses)
-        {
-            LossKinds.Parse(l);
-        }
+        if (!Enum.IsDefined(Task)) throw new ArgumentException($"unknown task '{Task}' (expected {EnumNames.Expected<TaskKind>()})");
         if (Seeds < 1) throw new ArgumentException($"--seeds must be at least 1, got {Seeds}");
         if (!(FaPerHour > 0) || !double.IsFinite(FaPerHour)) throw new ArgumentException($"--fa-per-hour must be positive, got {FaPerHour}");
         Sweep?.Validate();
@@ -82,9 +80,9 @@ public sealed record ExperimentConfig
     public IReadOnlyList<ExperimentCell> Cells()
     {
         var cells = new List<ExperimentCell>();
-        foreach (var model in Models.Select(m => m.Trim().ToLowerInvariant()).Distinct())
+        foreach (var model in Models.Distinct())
         {
-            foreach (var loss in Losses.Select(l => LossKinds.Name(LossKinds.Parse(l))).Distinct())
+            foreach (var loss in Losses.Distinct())
             {
                 IReadOnlyList<double?> values = Sweep is { } s && s.Affects(Loss with { Kind = loss })
                     ? s.Values.Select(v => (double?)v).ToList()

@@ -13,11 +13,11 @@ public static class ExperimentReport
         var fa = c.IsOnset ? "false onsets/h" : "FA/h";
         var frr = c.IsOnset ? "miss rate" : "FRR";
         var sb = new StringBuilder();
-        var title = c.Sweep is { } sw ? $"Task `{c.Task}`: sensitivity to {sw.Parameter}" : $"Task `{c.Task}`";
+        var title = c.Sweep is { } sw ? $"Task `{c.Task.Name()}`: sensitivity to {sw.Parameter}" : $"Task `{c.Task.Name()}`";
         sb.Append(CultureInfo.InvariantCulture, $"### {heading ?? title}\n\n");
         var seeds = c.Seeds == 1 ? $"seed {c.FirstSeed}" : $"seeds {c.FirstSeed}-{c.FirstSeed + c.Seeds - 1}";
         sb.Append(CultureInfo.InvariantCulture,
-            $"Models {string.Join(", ", c.Models)} (preset `{c.Preset}`), losses {string.Join(", ", c.Losses)}; {seeds}; budget {c.Budget}, batch {c.BatchSize}, peak lr {c.LearningRate:0.#####}");
+            $"Models {string.Join(", ", c.Models.Select(m => m.Name()))} (preset `{c.Preset.Name()}`), losses {string.Join(", ", c.Losses.Select(l => l.Name()))}; {seeds}; budget {c.Budget}, batch {c.BatchSize}, peak lr {c.LearningRate:0.#####}");
         if (c.Sweep is { } s)
         {
             sb.Append(CultureInfo.InvariantCulture, $"; sweep {s.Parameter} = {string.Join(", ", s.Values.Select(ExperimentSweep.Format))}");

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace StreamingAnchor.Evaluation.Experiments;
 
@@ -20,18 +19,7 @@ public sealed record ExperimentResults(
 {
     public const string FileName = "results.json";
 
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    /// <summary><see cref="Json"/> reading strictly: an edited or foreign file fails naming the field.</summary>
-    public static readonly JsonSerializerOptions ReadJson = StrictJson.Strict(Json);
-
-    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, ProjectJson.Results));
 
     public static ExperimentResults Load(string path)
     {
@@ -39,6 +27,6 @@ public sealed record ExperimentResults(
         {
             throw new FileNotFoundException($"{path}: no experiment results (run `sal experiment` first)", path);
         }
-        return StrictJson.Deserialize<ExperimentResults>(File.ReadAllText(path), ReadJson, path, "experiment results");
+        return StrictJson.Deserialize<ExperimentResults>(File.ReadAllText(path), ProjectJson.StrictResults, path, "experiment results");
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using StreamingAnchor.Data;
 using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Models;
@@ -87,7 +86,7 @@ public static class ExperimentRunner
                 throw new InvalidOperationException($"{path}: this folder holds a grid with other settings; use a new --out (or the same flags as before)");
             }
         }
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(config, ExperimentResults.Json));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(config, ProjectJson.Results));
         return (config, data);
     }
 
@@ -121,7 +120,7 @@ public static class ExperimentRunner
         {
             throw new FileNotFoundException($"{path}: not an experiment folder (no {ConfigFile})", path);
         }
-        return StrictJson.Deserialize<ExperimentConfig>(File.ReadAllText(path), ExperimentResults.ReadJson, path, "experiment config");
+        return StrictJson.Deserialize<ExperimentConfig>(File.ReadAllText(path), ProjectJson.StrictResults, path, "experiment config");
     }
 
     /// <summary>Whether cell <paramref name="cell"/> of the grid in the folder has its result.</summary>
@@ -130,7 +129,7 @@ public static class ExperimentRunner
 
     /// <summary>What decides the cells' results: not the threads, not where the cells run.</summary>
     private static string Identity(ExperimentConfig config) =>
-        JsonSerializer.Serialize(config with { Threads = 0, Slurm = null }, ExperimentResults.Json);
+        JsonSerializer.Serialize(config with { Threads = 0, Slurm = null }, ProjectJson.Results);
 
     private static CellResult RunOrReuse(ExperimentConfig config, IReadOnlyList<ExperimentCell> cells, int i, string outDirectory,
         IProgress<ExperimentProgress>? progress, CancellationToken cancellation)
@@ -148,7 +147,7 @@ public static class ExperimentRunner
         }
         var result = RunCell(config, cell, train, dir, i + 1, cells.Count, progress, cancellation);
         // Written last and atomically: its presence is what "finished" means, for the local runner and for Slurm.
-        AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(result, ExperimentResults.Json));
+        AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(result, ProjectJson.Results));
         progress?.Report(new ExperimentProgress(i + 1, cells.Count, cell.Name, "done", Result: result));
         return result;
     }
@@ -216,7 +215,7 @@ public static class ExperimentRunner
     {
         try
         {
-            return StrictJson.Deserialize<CellResult>(File.ReadAllText(path), ExperimentResults.ReadJson, path, "cell result");
+            return StrictJson.Deserialize<CellResult>(File.ReadAllText(path), ProjectJson.StrictResults, path, "cell result");
         }
         catch (FormatException ex)
         {
@@ -248,8 +247,8 @@ public static class ExperimentRunner
                 progress.Report(new ExperimentProgress(index, count, cell.Name, "eval", Count: p))));
         var point = summary.Result.Targets.First(t => t.FaPerHourTarget == config.FaPerHour).Point;
         var run = new RunDirectory(dir);
-        var parameters = JsonNode.Parse(File.ReadAllText(run.PathOf(RunDirectory.TrainingSummaryFile)))?["parameters"]?.GetValue<long>() ?? 0;
-        return new CellResult(cell.Name, cell.Model, cell.Loss, cell.Seed, cell.SweepParameter, cell.SweepValue, config.FaPerHour,
+        var parameters = run.ReadTrainingSummary()?.Parameters ?? 0;
+        return new CellResult(cell.Name, cell.Model.Name(), cell.Loss.Name(), cell.Seed, cell.SweepParameter, cell.SweepValue, config.FaPerHour,
             point.Frr, point.FaPerHour, point.Latency.Median, point.Latency.P90, summary.Result.Frame?.Accuracy ?? double.NaN,
             summary.Result.Eer, point.Events, point.Streams, point.Hours, parameters, state.EpochsDone, state.Step,
             header.History.Sum(h => h.Seconds), clock.Elapsed.TotalSeconds);
@@ -263,8 +262,8 @@ public static class ExperimentRunner
         {
             throw new InvalidDataException($"{path}: missing; the cell folder is incomplete (delete it to rerun the cell)");
         }
-        var recorded = JsonSerializer.Serialize(TrainingRun.ReadConfig(path) with { Threads = 0 }, TrainingRun.Json);
-        if (recorded != JsonSerializer.Serialize(expected with { Threads = 0 }, TrainingRun.Json))
+        var recorded = JsonSerializer.Serialize(TrainingRun.ReadConfig(path) with { Threads = 0 }, ProjectJson.Options);
+        if (recorded != JsonSerializer.Serialize(expected with { Threads = 0 }, ProjectJson.Options))
         {
             throw new InvalidOperationException($"{dir}: was trained with a different config than this grid asks for; use a new --out");
         }

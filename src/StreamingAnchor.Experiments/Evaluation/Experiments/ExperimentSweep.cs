@@ -47,7 +47,7 @@ public sealed record ExperimentSweep(string Parameter, IReadOnlyList<double> Val
     /// instead of once per value (tau shapes the kernel of the anchor losses, lambda weights sal and sa+fl, gamma
     /// is the focal exponent).
     /// </summary>
-    public bool Affects(LossConfig loss) => (Parameter, loss.ParsedKind()) switch
+    public bool Affects(LossConfig loss) => (Parameter, loss.Kind) switch
     {
         ("tau", LossKind.Sal or LossKind.SaPlusFl or LossKind.Safl) => true,
         ("lambda", LossKind.Sal or LossKind.SaPlusFl) => true,

@@ -58,7 +58,7 @@ public static class SensitivityPlot
         var hi = X(values[^1]);
         var pad = Math.Max(0.25, 0.05 * (hi - lo));
         plot.Axes.SetLimitsX(lo - pad, hi + pad);
-        plot.Title($"Sensitivity to {sweep.Parameter} ({results.Config.Task}, mean over {results.Config.Seeds} seed{(results.Config.Seeds == 1 ? "" : "s")})");
+        plot.Title($"Sensitivity to {sweep.Parameter} ({results.Config.Task.Name()}, mean over {results.Config.Seeds} seed{(results.Config.Seeds == 1 ? "" : "s")})");
         plot.XLabel(sweep.Parameter + (log ? " (log scale)" : ""));
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.UpperRight);

@@ -94,7 +94,7 @@ public static class SlurmGrid
         }
         try
         {
-            return JsonSerializer.Deserialize<List<GridSubmission>>(File.ReadAllText(path), ExperimentResults.Json)
+            return JsonSerializer.Deserialize<List<GridSubmission>>(File.ReadAllText(path), ProjectJson.Results)
                    ?? throw new FormatException($"{path}: empty list of submissions");
         }
         catch (JsonException ex)
@@ -104,7 +104,7 @@ public static class SlurmGrid
     }
 
     private static void SaveSubmissions(string outDirectory, IReadOnlyList<GridSubmission> submissions) =>
-        AtomicFile.WriteAllText(Path.Combine(outDirectory, Folder, JobsFile), JsonSerializer.Serialize(submissions, ExperimentResults.Json));
+        AtomicFile.WriteAllText(Path.Combine(outDirectory, Folder, JobsFile), JsonSerializer.Serialize(submissions, ProjectJson.Results));
 
     /// <summary>"sal-" and the folder's name, so squeue tells grids apart.</summary>
     private static string JobName(string dir)

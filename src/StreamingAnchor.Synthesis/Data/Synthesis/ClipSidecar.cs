@@ -8,9 +8,7 @@ namespace StreamingAnchor.Data.Synthesis;
 /// </summary>
 public sealed record ClipSidecar(string Entry, IReadOnlyList<ClipFileDigest> Files)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
-    public string Format() => JsonSerializer.Serialize(this, JsonOptions);
+    public string Format() => JsonSerializer.Serialize(this, ProjectJson.Line);
 
     /// <summary>Reads a sidecar; a damaged one (or one from before digests were recorded) is an error naming the file.</summary>
     public static ClipSidecar Read(string path)
@@ -18,7 +16,7 @@ public sealed record ClipSidecar(string Entry, IReadOnlyList<ClipFileDigest> Fil
         ClipSidecar? sidecar;
         try
         {
-            sidecar = JsonSerializer.Deserialize<ClipSidecar>(File.ReadAllText(path), JsonOptions);
+            sidecar = JsonSerializer.Deserialize<ClipSidecar>(File.ReadAllText(path), ProjectJson.Line);
         }
         catch (JsonException ex)
         {

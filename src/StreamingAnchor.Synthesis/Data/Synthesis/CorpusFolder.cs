@@ -27,8 +27,11 @@ public sealed class CorpusFolder : IDisposable
 
     public const string WorkName = ".work";
 
-    private static readonly JsonSerializerOptions FingerprintOptions = new() { Converters = { new JsonStringEnumConverter() } };
-    private static readonly JsonSerializerOptions MarkerOptions = new() { WriteIndented = true };
+    /// <summary>The marker's format: 2 records the settings in camelCase (<see cref="ProjectJson"/>), 1 in PascalCase.</summary>
+    public const int MarkerFormat = 2;
+
+    /// <summary>How format-1 markers recorded the settings, to recognise a corpus made before one casing.</summary>
+    private static readonly JsonSerializerOptions Format1Options = new() { Converters = { new JsonStringEnumConverter() } };
 
     private readonly FileStream _lock;
     private FileStream? _shardLock;
@@ -213,7 +216,13 @@ public sealed class CorpusFolder : IDisposable
         if (File.Exists(markerPath))
         {
             var recorded = ReadMarker(markerPath);
-            if (recorded is not null && JsonNode.DeepEquals(recorded, fingerprint))
+            if (recorded is { Format: < MarkerFormat } old && JsonNode.DeepEquals(old.Config, Fingerprint(config, Format1Options)))
+            {
+                // The same settings in the old casing: the corpus is ours, its marker is brought up to date.
+                WriteMarker(markerPath, fingerprint);
+                recorded = (MarkerFormat, fingerprint);
+            }
+            if (recorded is { Format: MarkerFormat } current && JsonNode.DeepEquals(current.Config, fingerprint))
             {
                 if (Shard is null)
                 {
@@ -224,7 +233,12 @@ public sealed class CorpusFolder : IDisposable
             }
             if (!config.Force)
             {
-                var what = recorded is null ? $"its marker {markerPath} is unreadable" : $"settings changed: {Changes(recorded, fingerprint)}";
+                var what = recorded switch
+                {
+                    null => $"its marker {markerPath} is unreadable",
+                    { Format: MarkerFormat } r => $"settings changed: {Changes(r.Config, fingerprint)}",
+                    { Format: var format, Config: var before } => $"settings changed (its marker {markerPath} is format {format}: {Changes(before, Fingerprint(config, Format1Options))})",
+                };
                 throw new SynthesisException($"{Directory} holds a corpus made by sal synth with other settings ({what}); " +
                     "choose another --out or pass --force to discard it and start over");
             }
@@ -257,7 +271,7 @@ public sealed class CorpusFolder : IDisposable
             .Where(n => n is not (LockName or OwnerName) && !(n!.StartsWith("." + MarkerName + ".", StringComparison.Ordinal) && n.EndsWith(".tmp", StringComparison.Ordinal)))
             .Order(StringComparer.Ordinal)
             .ToList();
-        if (foreign.Count > 0 && Shard is not null && ReadMarkerIfAny(markerPath) is { } now && JsonNode.DeepEquals(now, fingerprint))
+        if (foreign.Count > 0 && Shard is not null && ReadMarkerIfAny(markerPath) is { } now && JsonNode.DeepEquals(now.Config, fingerprint))
         {
             // Another shard of the same corpus claimed the empty folder while we looked at it.
             return;
@@ -305,22 +319,27 @@ public sealed class CorpusFolder : IDisposable
     }
 
     /// <summary>The settings that decide the output; folders, workers and --force do not.</summary>
-    internal static JsonObject Fingerprint(SynthConfig config)
+    internal static JsonObject Fingerprint(SynthConfig config) => Fingerprint(config, ProjectJson.Options);
+
+    private static JsonObject Fingerprint(SynthConfig config, JsonSerializerOptions options)
     {
         // Through text, so numbers compare the way they read back from the marker.
-        var node = JsonNode.Parse(JsonSerializer.Serialize(config, FingerprintOptions))!.AsObject();
+        var node = JsonNode.Parse(JsonSerializer.Serialize(config, options))!.AsObject();
         foreach (var name in new[] { nameof(SynthConfig.OutputDirectory), nameof(SynthConfig.SourceCacheDirectory), nameof(SynthConfig.Workers) })
         {
-            node.Remove(name);
+            node.Remove(options.PropertyNamingPolicy?.ConvertName(name) ?? name);
         }
         return node;
     }
 
-    private static JsonNode? ReadMarker(string path)
+    /// <summary>The marker's format (1 when it has none) and recorded settings, or null when it is unreadable.</summary>
+    private static (int Format, JsonNode? Config)? ReadMarker(string path)
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path))?["config"];
+            var marker = JsonNode.Parse(File.ReadAllText(path));
+            var format = marker?["format"] is JsonValue v && v.TryGetValue<int>(out var f) ? f : 1;
+            return (format, marker?["config"]);
         }
         catch (JsonException)
         {
@@ -328,20 +347,20 @@ public sealed class CorpusFolder : IDisposable
         }
     }
 
-    private static JsonNode? ReadMarkerIfAny(string path) => File.Exists(path) ? ReadMarker(path) : null;
+    private static (int Format, JsonNode? Config)? ReadMarkerIfAny(string path) => File.Exists(path) ? ReadMarker(path) : null;
 
     private static void WriteMarker(string path, JsonObject fingerprint)
     {
         var marker = new JsonObject
         {
             ["writer"] = "sal synth",
-            ["format"] = 1,
+            ["format"] = MarkerFormat,
             ["config"] = fingerprint.DeepClone(),
         };
-        AtomicFile.WriteAllText(path, marker.ToJsonString(MarkerOptions) + "\n");
+        AtomicFile.WriteAllText(path, marker.ToJsonString(ProjectJson.Options) + "\n");
     }
 
-    private static string Changes(JsonNode recorded, JsonObject now)
+    private static string Changes(JsonNode? recorded, JsonObject now)
     {
         var before = recorded as JsonObject ?? [];
         var names = before.Select(kv => kv.Key).Union(now.Select(kv => kv.Key)).Order(StringComparer.Ordinal);

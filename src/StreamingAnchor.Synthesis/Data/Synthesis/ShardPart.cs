@@ -11,21 +11,19 @@ public sealed record ShardPart(int Shard, int Count, int Plans, IReadOnlyList<Sh
 {
     public const string FolderName = "shards";
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     public static string PathOf(string workDirectory, SynthShard shard) => Path.Combine(workDirectory, FolderName, shard.Name + ".json");
 
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, ProjectJson.Line) + "\n");
     }
 
     public static ShardPart Load(string path)
     {
         try
         {
-            var part = JsonSerializer.Deserialize<ShardPart>(File.ReadAllText(path), Json);
+            var part = JsonSerializer.Deserialize<ShardPart>(File.ReadAllText(path), ProjectJson.Line);
             if (part is null || part.Count < 1 || part.Shard < 1 || part.Shard > part.Count || part.Plans < 0 || part.Clips is null)
             {
                 throw new InvalidDataException($"{path}: not a shard record of sal synth; rerun that shard");
