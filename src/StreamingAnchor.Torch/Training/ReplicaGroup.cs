@@ -171,7 +171,7 @@ public sealed class ReplicaGroup : IDisposable
         {
             copy.Dispose();
             throw new InvalidOperationException(
-                $"replicas: the {master.Config.Family} model is not the one its config builds (parameter shapes differ), so it cannot be copied");
+                $"replicas: the {master.Config.Family.Name()} model is not the one its config builds (parameter shapes differ), so it cannot be copied");
         }
         copy.to(master.parameters().First().device);
         // The copy lives as long as this group, not as long as a dispose scope the caller happens to be in.

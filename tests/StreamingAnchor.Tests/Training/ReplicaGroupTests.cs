@@ -10,25 +10,25 @@ namespace StreamingAnchor.Tests.Training;
 [Collection(LibTorchRngCollection.Name)]
 public class ReplicaGroupTests
 {
-    public static TheoryData<string, string, int, int> LossesAndShards()
+    public static TheoryData<LossKind, LossReduction, int, int> LossesAndShards()
     {
-        var data = new TheoryData<string, string, int, int>();
-        foreach (var kind in new[] { "ce", "focal", "sal", "sa+fl", "safl", "maxpool" })
+        var data = new TheoryData<LossKind, LossReduction, int, int>();
+        foreach (var kind in Enum.GetValues<LossKind>())
         {
-            foreach (var reduction in new[] { "mean", "weight-sum" })
+            foreach (var reduction in Enum.GetValues<LossReduction>())
             {
                 data.Add(kind, reduction, 1, 2);
                 data.Add(kind, reduction, 3, 2);
             }
         }
-        data.Add("sal", "mean", 1, 3);
-        data.Add("maxpool", "weight-sum", 3, 3);
+        data.Add(LossKind.Sal, LossReduction.Mean, 1, 3);
+        data.Add(LossKind.MaxPool, LossReduction.WeightSum, 3, 3);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(LossesAndShards))]
-    public void ShardsGiveTheFullBatchLossAndGradient(string kind, string reduction, int classes, int replicas)
+    public void ShardsGiveTheFullBatchLossAndGradient(LossKind kind, LossReduction reduction, int classes, int replicas)
     {
         // Uneven shards (5 rows), an empty and a short sequence, class weights: every normaliser's share differs per shard.
         var (features, targets, lengths, anchors) = RandomBatch(new Random(7 + classes), batch: 5, frames: 24, dim: 6, classes);
@@ -38,7 +38,7 @@ public class ReplicaGroupTests
         };
         var loss = LossFactory.Create(config);
         torch.manual_seed(3);
-        using var model = ModelFactory.Create(new ModelConfig { Family = "tcn", Hidden = 8, Layers = 2 }, 6, classes);
+        using var model = ModelFactory.Create(new ModelConfig { Family = ModelFamily.Tcn, Hidden = 8, Layers = 2 }, 6, classes);
         using var reference = ModelFactory.Create(model.Config, 6, classes);
         reference.load_state_dict(model.state_dict());
 
@@ -82,7 +82,7 @@ public class ReplicaGroupTests
         double[] Run(long seed, int globalSeed)
         {
             torch.manual_seed(11);
-            using var model = ModelFactory.Create(new ModelConfig { Family = "gru", Hidden = 8, Layers = 1, Dropout = 0.5 }, 6, 1);
+            using var model = ModelFactory.Create(new ModelConfig { Family = ModelFamily.Gru, Hidden = 8, Layers = 1, Dropout = 0.5 }, 6, 1);
             model.train();
             using var group = new ReplicaGroup(model, 2);
             // The process-wide generator must play no part: reseed it differently between runs.
@@ -113,7 +113,7 @@ public class ReplicaGroupTests
     public void AModelItsConfigDoesNotBuildIsRefused()
     {
         torch.manual_seed(1);
-        using var model = ModelFactory.Create(new ModelConfig { Family = "gru", Hidden = 8, Layers = 1 }, 6, 1);
+        using var model = ModelFactory.Create(new ModelConfig { Family = ModelFamily.Gru, Hidden = 8, Layers = 1 }, 6, 1);
         using var other = new StackedStreamingModel(model.Config with { Hidden = 4 },
             [new GruLayer(6, 8), new LinearLayer(8, 2)]);
         var e = Assert.Throws<InvalidOperationException>(() => new ReplicaGroup(other, 2));
