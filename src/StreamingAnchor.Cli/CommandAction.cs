@@ -75,6 +75,16 @@ internal static class CommandAction
         }
     }
 
+    /// <summary>
+    /// The error line for one item of a batch that goes on past it (a WAV of `sal stream --wav-dir`): the whole reason,
+    /// naming the item when the message does not already.
+    /// </summary>
+    public static string ItemError(Exception e, string item)
+    {
+        var message = ErrorText.OneLine(FirstCause(e).Message);
+        return message.Contains(Path.GetFileName(item), StringComparison.Ordinal) ? $"error: {message}" : $"error: {item}: {message}";
+    }
+
     /// <summary>The first exception that is not a wrapper: aggregates from parallel stages and reflection wrappers.</summary>
     public static Exception FirstCause(Exception ex)
     {

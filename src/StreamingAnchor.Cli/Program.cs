@@ -17,7 +17,7 @@ var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {
     // A command line that does not parse is a usage error: one line, exit 2, nothing run.
-    var problems = string.Join("; ", parse.Errors.Select(e => ErrorText.OneLine(e.Message)));
+    var problems = string.Join("; ", parse.Errors.Select(e => ErrorText.OneLine(e.Message).TrimEnd('.')));
     Console.Error.WriteLine($"error: {problems} (see `sal {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))} --help`)");
     return CommandAction.Usage;
 }

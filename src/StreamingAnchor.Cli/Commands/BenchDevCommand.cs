@@ -21,16 +21,8 @@ internal static class BenchDevCommand
         CommandAction.Set(command, parse =>
         {
             var families = parse.GetValue(family)!;
-            IReadOnlyList<DevScoringBenchmarkRow> rows;
-            try
-            {
-                rows = DevScoringBenchmark.Run(families, parse.GetValue(minutes), parse.GetValue(lookAhead),
-                    progress: new TrainConsole.Inline<string>(m => Console.Error.WriteLine($"bench: {m}")));
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException($"bench dev: {e.Message}");
-            }
+            var rows = DevScoringBenchmark.Run(families, parse.GetValue(minutes), parse.GetValue(lookAhead),
+                progress: new TrainConsole.Inline<string>(m => Console.Error.WriteLine($"bench: {m}")));
 
             var inv = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(inv,

@@ -46,10 +46,6 @@ internal static class BenchModelsCommand
             {
                 rows = RuntimeBenchmark.Run(configs, parse.GetValue(inputDim), count, scratch, new SyncProgress(m => Console.Error.WriteLine($"bench: {m}")));
             }
-            catch (ArgumentException e)
-            {
-                throw new UsageException($"model: {e.Message}");
-            }
             finally
             {
                 if (Directory.Exists(scratch))

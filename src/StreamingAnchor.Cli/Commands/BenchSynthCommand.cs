@@ -45,13 +45,13 @@ internal static class BenchSynthCommand
                 Workers = Math.Max(1, parse.GetValue(workers)),
                 Sources = SynthCommand.SourceList(parse.GetValue(sources)!),
             };
-            var loadBefore = LoadAverage();
+            var loadBefore = MachineLoad.Average();
             var started = System.Diagnostics.Stopwatch.StartNew();
             var cpuBefore = SynthTimings.ProcessCpuSeconds();
             try
             {
                 var result = SynthProgressView.Run(progress => CorpusGenerator.Generate(config, progress));
-                Print(config, result, started.Elapsed.TotalSeconds, SynthTimings.ProcessCpuSeconds() - cpuBefore, loadBefore, LoadAverage(),
+                Print(config, result, started.Elapsed.TotalSeconds, SynthTimings.ProcessCpuSeconds() - cpuBefore, loadBefore, MachineLoad.Average(),
                     CorpusSummary.Read(result.ManifestPath));
             }
             finally
@@ -97,17 +97,5 @@ internal static class BenchSynthCommand
             $"disk: {(summary.AudioBytes + summary.StreamBytes) / 1048576.0:F1} MB of audio and streams ({(summary.AudioBytes + summary.StreamBytes) / 1048576.0 / Math.Max(audio, 1e-9):F0} MB per audio hour), work folder {summary.WorkBytes / 1048576.0:F1} MB"));
         Console.WriteLine(string.Create(inv,
             $"20 h of audio at this rate: {20 * wall / audio / 60:F0} min wall as measured, {20 * cpu / cores / audio / 60:F0} min on {cores} idle cores (budget 30 min)"));
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
     }
 }

@@ -75,14 +75,7 @@ internal static class BenchTrainCommand
             {
                 throw new UsageException("bench train: --frames, --rounds, --batch, --threads and --replicas must be >= 1, --seconds >= 0");
             }
-            try
-            {
-                options.Loss.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException($"--loss: {e.Message}");
-            }
+            options.Loss.Validate();
 
             var wanted = (parse.GetValue(policies) ?? ["inherit"]).Select(p => p.ToLowerInvariant()).Distinct().ToArray();
             if (wanted.Any(p => p is not ("inherit" or "active" or "passive")) || (wanted.Contains("inherit") && wanted.Length > 1))

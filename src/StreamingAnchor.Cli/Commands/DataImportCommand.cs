@@ -155,11 +155,11 @@ internal static class DataImportCommand
     {
         foreach (var reason in result.Skipped.Take(20))
         {
-            Console.WriteLine($"skipped: {reason}");
+            Console.Error.WriteLine($"warning: skipped {reason}");
         }
         if (result.Skipped.Count > 20)
         {
-            Console.WriteLine($"skipped: ... and {result.Skipped.Count - 20} more");
+            Console.Error.WriteLine($"warning: skipped ... and {result.Skipped.Count - 20} more");
         }
         if (result.Entries.Count == 0)
         {

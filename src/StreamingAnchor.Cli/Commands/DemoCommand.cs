@@ -57,7 +57,7 @@ internal static class DemoCommand
         Directory.CreateDirectory(root);
         var timings = new List<(string Stage, double Seconds)>();
 
-        Console.WriteLine($"demo: 1/4 synthesising {clips} keyword-spotting streams into {Path.Combine(root, "data")}");
+        Console.Error.WriteLine($"demo: 1/4 synthesising {clips} keyword-spotting streams into {Path.Combine(root, "data")}");
         var stage = Stopwatch.StartNew();
         // Two small noise packages plus generated noise keep synthesis on an empty cache short; 40% test, twice the usual
         // share, so one false alarm is half as large a step in FA/h.
@@ -105,17 +105,17 @@ internal static class DemoCommand
         var step = 2;
         foreach (var (name, loss) in runs)
         {
-            Console.WriteLine($"demo: {step++}/4 training gru/small with {name} ({epochs} epochs, seed {seed})");
+            Console.Error.WriteLine($"demo: {step++}/4 training gru/small with {name} ({epochs} epochs, seed {seed})");
             stage = Stopwatch.StartNew();
             var dir = Path.Combine(root, name);
             TrainConsole.Run(name, (progress, loading) => LibTorchRetry.Run(() => TrainingRun.Run(baseConfig with { Loss = loss }, dir, progress, loading)));
             timings.Add(($"train {name}", stage.Elapsed.TotalSeconds));
         }
 
-        Console.WriteLine($"demo: 4/4 streaming evaluation of the {(shipped.Folder is null ? "two" : "three")} models on the test split");
+        Console.Error.WriteLine($"demo: 4/4 streaming evaluation of the {(shipped.Folder is null ? "two" : "three")} models on the test split");
         if (shipped.Notice is not null)
         {
-            Console.WriteLine(shipped.Notice);
+            Console.Error.WriteLine(shipped.Notice);
         }
         stage = Stopwatch.StartNew();
         // The test set holds minutes, not hours: 1 FA/h is the headline, 10 and 30 FA/h show the curve where it moves.

@@ -82,7 +82,7 @@ internal static class EvalCommand
             if (quarter != last)
             {
                 last = quarter;
-                Console.WriteLine($"{label}: streamed {p.Done}/{p.Total} clips");
+                Console.Error.WriteLine($"{label}: streamed {p.Done}/{p.Total} clips");
             }
         }), outputFolder);
     }

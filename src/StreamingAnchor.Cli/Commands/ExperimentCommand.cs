@@ -127,7 +127,8 @@ internal static class ExperimentCommand
                     throw new UsageException($"--submit slurm: {why}");
                 }
             }
-            var view = new ProgressView(Console.Out);
+            // Progress goes to stderr like every command's; stdout carries the tables and the files written.
+            var view = new ProgressView(Console.Error);
             if (string.IsNullOrEmpty(config.Data))
             {
                 var sourceText = parse.GetValue(sources)!.Trim();
@@ -141,7 +142,7 @@ internal static class ExperimentCommand
                 };
                 synth = sourceText.Equals("all", StringComparison.OrdinalIgnoreCase) ? synth
                     : synth with { Sources = sourceText.Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : List(sourceText) };
-                Console.WriteLine(FormattableString.Invariant($"generating {synth.Hours:0.##} h of {config.Task.Name()} data (seed {synth.Seed}) into {synth.OutputDirectory}"));
+                Console.Error.WriteLine(FormattableString.Invariant($"generating {synth.Hours:0.##} h of {config.Task.Name()} data (seed {synth.Seed}) into {synth.OutputDirectory}"));
                 config = config with { Data = ExperimentRunner.PrepareData(synth, view) };
             }
             var cells = config.Cells().Count;
@@ -156,9 +157,9 @@ internal static class ExperimentCommand
                       $"follow with: sal experiment status {outDir}; when done: sal experiment report {outDir}");
                 return 0;
             }
-            Console.WriteLine($"experiment: {cells} cells ({config.Models.Count} models x {config.Losses.Count} losses{(config.Sweep is { } sw ? $", sweep {sw.Parameter}" : "")} x {config.Seeds} seeds), budget {config.Budget}, out {Path.GetFullPath(outDir)}");
+            // Said once the grid is set up (its first cell starts), so a refused grid is only its error line.
+            view.Header = $"experiment: {cells} cells ({config.Models.Count} models x {config.Losses.Count} losses{(config.Sweep is { } sw ? $", sweep {sw.Parameter}" : "")} x {config.Seeds} seeds), budget {config.Budget}, out {Path.GetFullPath(outDir)}";
             var results = ExperimentRunner.Run(config, outDir, view);
-            Console.WriteLine();
             Console.WriteLine(ExperimentReport.Markdown(results));
             Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(outDir, ExperimentResults.FileName))} and {ExperimentRunner.TableFile}" +
                 (config.Sweep is null ? "" : $", {SensitivityPlot.FrrFile}, {SensitivityPlot.LatencyFile}"));
@@ -270,10 +271,18 @@ internal static class ExperimentCommand
         private string _lastData = "";
         private int _lastQuarter = -1;
 
+        /// <summary>A line written before the first cell's first event (none: nothing).</summary>
+        public string? Header { get; set; }
+
         public void Report(ExperimentProgress p)
         {
             lock (_gate)
             {
+                if (Header is not null && p.Stage != "data")
+                {
+                    writer.WriteLine(Header);
+                    Header = null;
+                }
                 var head = $"[{p.Cell}/{p.Cells}] {p.Name}";
                 switch (p.Stage)
                 {

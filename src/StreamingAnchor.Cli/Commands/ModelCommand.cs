@@ -37,25 +37,18 @@ internal static class ModelCommand
             var families = parse.GetValue(family)!;
             var presets = parse.GetValue(preset)!;
             var rows = new List<ModelInfo>();
-            try
+            foreach (var fam in families)
             {
-                foreach (var fam in families)
+                foreach (var pre in presets)
                 {
-                    foreach (var pre in presets)
+                    var config = new ModelConfig
                     {
-                        var config = new ModelConfig
-                        {
-                            Family = fam, Preset = pre, Hidden = parse.GetValue(hidden), Layers = parse.GetValue(layers),
-                            Channels = parse.GetValue(channels), Kernel = parse.GetValue(kernel), LookAhead = parse.GetValue(lookAhead),
-                        };
-                        using var model = ModelFactory.Create(config, parse.GetValue(inputDim), parse.GetValue(classes));
-                        rows.Add(ModelInfo.Of(model));
-                    }
+                        Family = fam, Preset = pre, Hidden = parse.GetValue(hidden), Layers = parse.GetValue(layers),
+                        Channels = parse.GetValue(channels), Kernel = parse.GetValue(kernel), LookAhead = parse.GetValue(lookAhead),
+                    };
+                    using var model = ModelFactory.Create(config, parse.GetValue(inputDim), parse.GetValue(classes));
+                    rows.Add(ModelInfo.Of(model));
                 }
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException($"model: {e.Message}");
             }
 
             Print(rows);

@@ -104,7 +104,9 @@ internal static class RecipeCommand
                     overrides[given.Key] = given.Value;
                 }
             }
-            var resolved = RecipeConfig.Resolve(kind, parse.GetValue(config), overrides);
+            // A wrong --config file or flag value is the command line's fault: usage, exit 2.
+            var configFile = parse.GetValue(config);
+            var resolved = UsageException.OfFlagFile(configFile is null ? null : "--config", () => RecipeConfig.Resolve(kind, configFile, overrides));
             var result = Recipe.Run(resolved, parse.GetValue(output)!, parse.GetValue(force), new RecipeProgressView(Console.Error));
             Console.Write(RecipeReport.Markdown(result));
             Console.WriteLine($"\nsummary: {result.ReportPath}");

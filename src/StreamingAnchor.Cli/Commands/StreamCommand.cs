@@ -73,31 +73,17 @@ internal static class StreamCommand
             {
                 Threshold = parse.GetValue(threshold), SmoothingFrames = parse.GetValue(smoothing), RefractorySeconds = parse.GetValue(refractory),
             };
-            ModelSource source;
-            StreamingPipeline pipeline;
-            try
+            using var source = ModelSource.Open(onnxPath ?? runPath!);
+            var pipeline = new StreamingPipeline(source.Scorer, source.FrontEnd, detector);
+            var unknown = given.Keys.FirstOrDefault(n => !pipeline.StreamNames.Contains(n));
+            if (unknown is not null)
             {
-                source = ModelSource.Open(onnxPath ?? runPath!);
-                pipeline = new StreamingPipeline(source.Scorer, source.FrontEnd, detector);
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"error: {Describe(e, onnxPath ?? runPath!)}");
-                return 1;
+                throw new UsageException(pipeline.StreamNames.Count == 0
+                    ? $"stream: --stream {unknown}: the model reads audio only"
+                    : $"stream: --stream {unknown}: the model reads the streams {string.Join(", ", pipeline.StreamNames)}");
             }
 
-            using (source)
-            {
-                var unknown = given.Keys.FirstOrDefault(n => !pipeline.StreamNames.Contains(n));
-                if (unknown is not null)
-                {
-                    throw new UsageException(pipeline.StreamNames.Count == 0
-                        ? $"stream: --stream {unknown}: the model reads audio only"
-                        : $"stream: --stream {unknown}: the model reads the streams {string.Join(", ", pipeline.StreamNames)}");
-                }
-
-                return Stream(pipeline, source, parse.GetValue(chunkMs), wavPath, wavFolder, tracePath, traceFolder, given);
-            }
+            return Stream(pipeline, source, parse.GetValue(chunkMs), wavPath, wavFolder, tracePath, traceFolder, given);
         });
         return command;
     }
@@ -112,16 +98,14 @@ internal static class StreamCommand
         }
         else if (!Directory.Exists(wavFolder))
         {
-            Console.Error.WriteLine($"error: {wavFolder}: folder not found");
-            return 1;
+            throw new DirectoryNotFoundException($"{wavFolder}: folder not found");
         }
         else
         {
             files = Directory.GetFiles(wavFolder!, "*.wav").Order(StringComparer.Ordinal).ToArray();
             if (files.Length == 0)
             {
-                Console.Error.WriteLine($"error: {wavFolder}: no .wav files");
-                return 1;
+                throw new FileNotFoundException($"{wavFolder}: no .wav files");
             }
         }
 
@@ -156,7 +140,8 @@ internal static class StreamCommand
             }
             catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"error: {Describe(e, file)}");
+                // One bad WAV of a folder does not lose the others' detections: its error line, then the next file.
+                Console.Error.WriteLine(CommandAction.ItemError(e, file));
                 failures++;
             }
         }
@@ -187,12 +172,5 @@ internal static class StreamCommand
         }
 
         return streams;
-    }
-
-    /// <summary>Library messages already start with the file; others get it prefixed.</summary>
-    private static string Describe(Exception e, string file)
-    {
-        var message = ErrorText.OneLine(e.Message);
-        return message.Contains(Path.GetFileName(file), StringComparison.Ordinal) ? message : $"{file}: {message}";
     }
 }

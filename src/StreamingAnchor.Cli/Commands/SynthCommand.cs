@@ -192,7 +192,7 @@ internal static class SynthCommand
             if (snrParts.Length != 2 || !double.TryParse(snrParts[0], System.Globalization.CultureInfo.InvariantCulture, out var snrMin)
                 || !double.TryParse(snrParts[1], System.Globalization.CultureInfo.InvariantCulture, out var snrMax))
             {
-                throw new SynthesisException($"--snr must look like MIN:MAX, got '{parse.GetValue(snr)}'");
+                throw new UsageException($"--snr must look like MIN:MAX, got '{parse.GetValue(snr)}'");
             }
             var (trainShare, devShare) = ParseSplits(parse.GetValue(splits)!, "--splits");
             var (longTrain, longDev) = ParseSplits(parse.GetValue(longSplits)!, "--long-splits", allowNoTrain: true);
@@ -200,7 +200,7 @@ internal static class SynthCommand
             if (longRange.Length != 2 || !double.TryParse(longRange[0], System.Globalization.CultureInfo.InvariantCulture, out var longMin)
                 || !double.TryParse(longRange[1], System.Globalization.CultureInfo.InvariantCulture, out var longMax))
             {
-                throw new SynthesisException($"--long-seconds must look like MIN:MAX, got '{parse.GetValue(longSeconds)}'");
+                throw new UsageException($"--long-seconds must look like MIN:MAX, got '{parse.GetValue(longSeconds)}'");
             }
             var sourceList = SourceList(parse.GetValue(sources)!);
             var conf = parse.GetValue(confusable);
@@ -311,7 +311,7 @@ internal static class SynthCommand
         }
         if (!ok || Math.Abs(values.Sum() - 1) > 1e-6 || (values[0] <= 0 && !allowNoTrain))
         {
-            throw new SynthesisException($"{option} must be TRAIN:DEV:TEST shares summing to 1{(allowNoTrain ? "" : " with TRAIN > 0")}, got '{text}'");
+            throw new UsageException($"{option} must be TRAIN:DEV:TEST shares summing to 1{(allowNoTrain ? "" : " with TRAIN > 0")}, got '{text}'");
         }
         return (values[0], values[1]);
     }

@@ -182,7 +182,7 @@ internal static class TrainCommand
             else
             {
                 runDir = parse.GetValue(output)!;
-                c = Apply(parse.GetValue(config) is { } file ? TrainingRun.ReadConfig(file) : new TrainConfig(), _ => true);
+                c = Apply(parse.GetValue(config) is { } file ? UsageException.OfFlagFile("--config", () => TrainingRun.ReadConfig(file)) : new TrainConfig(), _ => true);
                 if (string.IsNullOrEmpty(c.Data))
                 {
                     throw new ArgumentException("--data (or data in --config) is required");

@@ -41,31 +41,23 @@ internal static class WeightsCommand
             };
             var anchors = parse.GetValue(anchor) ?? [];
             var pngPath = parse.GetValue(png);
-            double[] weights;
-            try
+            if (config.Kind == LossKind.MaxPool)
             {
-                if (config.Kind == LossKind.MaxPool)
-                {
-                    throw new ArgumentException("maxpool has no per-frame weight curve (it pays at the peak frame only)");
-                }
-                weights = WeightCurve.Compute(config, parse.GetValue(frames), anchors);
+                throw new UsageException("--loss maxpool has no per-frame weight curve (it pays at the peak frame only)");
             }
-            catch (ArgumentException e)
-            {
-                throw new UsageException($"weights: {e.Message}");
-            }
+            var weights = WeightCurve.Compute(config, parse.GetValue(frames), anchors);
 
             if (pngPath is not null)
             {
+                var title = $"{config.Kind.Name()}: {config.Kernel.Name()}, tau {config.Tau}, lambda {config.Lambda}, anchors [{string.Join(", ", anchors)}]";
                 try
                 {
-                    var title = $"{config.Kind.Name()}: {config.Kernel.Name()}, tau {config.Tau}, lambda {config.Lambda}, anchors [{string.Join(", ", anchors)}]";
                     WeightCurve.SavePng(pngPath, weights, anchors, title);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    Console.Error.WriteLine($"error: {pngPath}: {e.Message}");
-                    return 1;
+                    // The writer's message may not say which file; the policy's one line should.
+                    throw new IOException($"{pngPath}: {ErrorText.OneLine(e.Message)}", e);
                 }
                 Console.Error.WriteLine($"weights: wrote {pngPath}");
                 return 0;

@@ -84,7 +84,7 @@ public class RecipeConfigTests
         var file = dir.File("bad.json");
         File.WriteAllText(file, "{\n  \"hours\": 1,\n  \"epoch\": 3\n}\n");
         var (code, stdout, stderr) = SalProcess.Run("recipe", "kws", "--config", file, "--out", dir.File("out"));
-        Assert.True(code == 1, $"exit {code}: {stderr}");
+        Assert.True(code == 2, $"exit {code}: {stderr}");
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         Assert.StartsWith("error: ", lines[0]);

@@ -48,7 +48,7 @@ public sealed class SynthCliTests
         var dir = Path.Combine(parent, "out");
         var (code, _, stderr) = SalProcess.Run("synth", "kws", "--out", dir, "--clips", "4", "--splits", splits);
         Directory.Delete(parent, recursive: true);
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("--splits", stderr);
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.False(Directory.Exists(dir));

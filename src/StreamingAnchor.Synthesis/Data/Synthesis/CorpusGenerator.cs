@@ -273,30 +273,30 @@ public static class CorpusGenerator
         "espeak" or "espeak-ng" => new EspeakEngine(),
         "flite" => new FliteEngine(),
         "festival" => new FestivalEngine(),
-        _ => throw new SynthesisException($"unknown TTS engine '{name}' (known: espeak, flite, festival)"),
+        _ => throw new ArgumentException($"unknown TTS engine '{name}' (known: espeak, flite, festival)"),
     };
 
     private static void Validate(SynthConfig config)
     {
         if (!(config.Hours > 0) && config.Clips is null)
         {
-            throw new SynthesisException($"--hours must be positive, got {config.Hours}");
+            throw new ArgumentException($"--hours must be positive, got {config.Hours}");
         }
         if (config.Clips is <= 0)
         {
-            throw new SynthesisException($"clip count must be positive, got {config.Clips}");
+            throw new ArgumentException($"clip count must be positive, got {config.Clips}");
         }
         if (!(config.ClipSeconds >= 1 && config.ClipSeconds <= 600))
         {
-            throw new SynthesisException($"clip length must be within 1..600 s, got {config.ClipSeconds}");
+            throw new ArgumentException($"clip length must be within 1..600 s, got {config.ClipSeconds}");
         }
         if (string.IsNullOrWhiteSpace(TextBank.CleanText(config.Keyword)))
         {
-            throw new SynthesisException("the keyword is empty");
+            throw new ArgumentException("the keyword is empty");
         }
         if (config.TrainFraction < 0 || config.DevFraction < 0 || config.TrainFraction + config.DevFraction > 1)
         {
-            throw new SynthesisException($"split fractions must be >= 0 and sum to at most 1 (train {config.TrainFraction}, dev {config.DevFraction})");
+            throw new ArgumentException($"split fractions must be >= 0 and sum to at most 1 (train {config.TrainFraction}, dev {config.DevFraction})");
         }
         foreach (var name in config.Sources)
         {
@@ -306,7 +306,7 @@ public static class CorpusGenerator
         {
             if (name.Trim().ToLowerInvariant() is not ("espeak" or "espeak-ng" or "flite" or "festival"))
             {
-                throw new SynthesisException($"unknown TTS engine '{name}' (known: espeak, flite, festival)");
+                throw new ArgumentException($"unknown TTS engine '{name}' (known: espeak, flite, festival)");
             }
         }
         if (config.Shard is not null && config.Force)
@@ -316,34 +316,34 @@ public static class CorpusGenerator
         }
         if (!(config.LongFraction >= 0 && config.LongFraction < 1) || config.LongStreams is < 0)
         {
-            throw new SynthesisException($"the long-stream share must be within [0, 1) and the count >= 0 (got {config.LongFraction}, {config.LongStreams})");
+            throw new ArgumentException($"the long-stream share must be within [0, 1) and the count >= 0 (got {config.LongFraction}, {config.LongStreams})");
         }
         if (!(config.LongMinSeconds >= 1 && config.LongMinSeconds <= config.LongMaxSeconds && config.LongMaxSeconds <= 600))
         {
-            throw new SynthesisException($"long streams must be MIN:MAX seconds with 1 <= MIN <= MAX <= 600, got {config.LongMinSeconds}:{config.LongMaxSeconds}");
+            throw new ArgumentException($"long streams must be MIN:MAX seconds with 1 <= MIN <= MAX <= 600, got {config.LongMinSeconds}:{config.LongMaxSeconds}");
         }
         if (config.LongTrainFraction < 0 || config.LongDevFraction < 0 || config.LongTrainFraction + config.LongDevFraction > 1)
         {
-            throw new SynthesisException($"long-stream split fractions must be >= 0 and sum to at most 1 (train {config.LongTrainFraction}, dev {config.LongDevFraction})");
+            throw new ArgumentException($"long-stream split fractions must be >= 0 and sum to at most 1 (train {config.LongTrainFraction}, dev {config.LongDevFraction})");
         }
         if (config.MinSnrDb > config.MaxSnrDb)
         {
-            throw new SynthesisException($"SNR range is empty ({config.MinSnrDb} > {config.MaxSnrDb})");
+            throw new ArgumentException($"SNR range is empty ({config.MinSnrDb} > {config.MaxSnrDb})");
         }
         if (config.MinBabbleSnrDb > config.MaxBabbleSnrDb)
         {
-            throw new SynthesisException($"babble SNR range is empty ({config.MinBabbleSnrDb} > {config.MaxBabbleSnrDb})");
+            throw new ArgumentException($"babble SNR range is empty ({config.MinBabbleSnrDb} > {config.MaxBabbleSnrDb})");
         }
         if (config.MinGainDbfs > config.MaxGainDbfs || config.MaxGainDbfs > 0)
         {
-            throw new SynthesisException($"gain range must be ordered and at most 0 dBFS, got {config.MinGainDbfs}..{config.MaxGainDbfs}");
+            throw new ArgumentException($"gain range must be ordered and at most 0 dBFS, got {config.MinGainDbfs}..{config.MaxGainDbfs}");
         }
         foreach (var (name, p) in new[] { ("room", config.RoomProbability), ("channel", config.ChannelProbability),
             ("babble", config.BabbleProbability), ("adjacent speech", config.AdjacentSpeechProbability), ("overlap", config.OverlapProbability) })
         {
             if (!(p >= 0 && p <= 1))
             {
-                throw new SynthesisException($"{name} probability must be within 0..1, got {p}");
+                throw new ArgumentException($"{name} probability must be within 0..1, got {p}");
             }
         }
     }

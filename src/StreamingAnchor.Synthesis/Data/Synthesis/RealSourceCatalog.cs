@@ -97,5 +97,5 @@ public static class RealSourceCatalog
 
     public static RealSource Get(string name) =>
         All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new SynthesisException($"unknown source '{name}' (known: {string.Join(", ", All.Select(s => s.Name))})");
+        ?? throw new ArgumentException($"unknown source '{name}' (known: {string.Join(", ", All.Select(s => s.Name))})");
 }
