@@ -46,4 +46,15 @@ public sealed class GridStatusTests
         Assert.All(status.Cells, c => Assert.Equal(CellState.Done, c.State));
         Assert.Empty(status.ToSubmit);
     }
+
+    [Fact]
+    public void AnUnreadableListOfSubmissionsNamesTheFieldAndWhatWasExpected()
+    {
+        using var dir = new ScratchDir();
+        var path = Path.Combine(dir.Path, SlurmGrid.Folder, SlurmGrid.JobsFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "[\n  {\"jobId\": \"seven\", \"cells\": [0], \"submitted\": \"1970-01-01T00:00:00+00:00\"}\n]\n");
+        var ex = Assert.Throws<FormatException>(() => SlurmGrid.LoadSubmissions(dir.Path));
+        Assert.Equal($"{path}:2: field '[0].jobId' must be a whole number, got the string \"seven\"", ex.Message);
+    }
 }

@@ -107,4 +107,14 @@ public sealed class ShardTests
         var damaged = Assert.Throws<SynthesisException>(() => CorpusMerger.Merge(sharded.Path));
         Assert.Matches(@"rerun shard [12]/2 to regenerate it", damaged.Message);
     }
+
+    [Fact]
+    public void AnUnreadableShardRecordNamesTheFieldAndWhatWasExpected()
+    {
+        using var dir = new ScratchDir();
+        var path = dir.File("1-of-2.json");
+        File.WriteAllText(path, "{\n  \"shard\": 1,\n  \"count\": \"two\",\n  \"plans\": 4,\n  \"clips\": []\n}\n");
+        var ex = Assert.Throws<InvalidDataException>(() => ShardPart.Load(path));
+        Assert.Equal($"{path}:3: field 'count' must be a whole number, got the string \"two\"; rerun that shard", ex.Message);
+    }
 }

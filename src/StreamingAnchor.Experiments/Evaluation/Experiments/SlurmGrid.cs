@@ -92,14 +92,15 @@ public static class SlurmGrid
         {
             return [];
         }
+        var text = File.ReadAllText(path);
         try
         {
-            return JsonSerializer.Deserialize<List<GridSubmission>>(File.ReadAllText(path), ProjectJson.Results)
+            return JsonSerializer.Deserialize<List<GridSubmission>>(text, ProjectJson.Results)
                    ?? throw new FormatException($"{path}: empty list of submissions");
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"{path}: unreadable list of submissions ({ex.Message.Split('.')[0]})", ex);
+            throw new FormatException(StrictJson.Describe(ex, text, typeof(List<GridSubmission>), ProjectJson.Results, path, "list of submissions"), ex);
         }
     }
 

@@ -21,9 +21,10 @@ public sealed record ShardPart(int Shard, int Count, int Plans, IReadOnlyList<Sh
 
     public static ShardPart Load(string path)
     {
+        var text = File.ReadAllText(path);
         try
         {
-            var part = JsonSerializer.Deserialize<ShardPart>(File.ReadAllText(path), ProjectJson.Line);
+            var part = JsonSerializer.Deserialize<ShardPart>(text, ProjectJson.Line);
             if (part is null || part.Count < 1 || part.Shard < 1 || part.Shard > part.Count || part.Plans < 0 || part.Clips is null)
             {
                 throw new InvalidDataException($"{path}: not a shard record of sal synth; rerun that shard");
@@ -32,7 +33,7 @@ public sealed record ShardPart(int Shard, int Count, int Plans, IReadOnlyList<Sh
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{path}: unreadable shard record ({ex.Message.Split('.')[0]}); rerun that shard", ex);
+            throw new InvalidDataException($"{StrictJson.Describe(ex, text, typeof(ShardPart), ProjectJson.Line, path, "shard record")}; rerun that shard", ex);
         }
     }
 }
