@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using StreamingAnchor.Models;
+using StreamingAnchor.Recipes;
 using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Cli.Commands;
@@ -10,9 +10,9 @@ internal sealed record ShippedLookup(string? Folder, string? Notice);
 
 /// <summary>
 /// The project's shipped keyword model (`models/hey_jarvis`, made by `sal recipe kws`) as `sal demo` finds, names and
-/// describes it: everything is read from the folder (train.json, training.json, recipe.md), nothing is assumed.
+/// describes it: everything is read from the folder (train.json, training.json, the recipe's corpus.json), nothing is assumed.
 /// </summary>
-internal static partial class ShippedModel
+internal static class ShippedModel
 {
     /// <summary>The folder, relative to the repository root, the integrator commits the shipped model to.</summary>
     public const string DefaultFolder = "models/hey_jarvis";
@@ -54,7 +54,7 @@ internal static partial class ShippedModel
             $"demo: no shipped model found (no {DefaultFolder}/{RunDirectory.ModelFile} in {string.Join(" or ", starts)} or their parents); comparing the two demo models only");
     }
 
-    /// <summary>The table's name: family and loss from train.json, the corpus hours from recipe.md's synth row when it has one.</summary>
+    /// <summary>The table's name: family and loss from train.json, the corpus hours from the recipe's corpus.json when it has one.</summary>
     public static string Name(string folder)
     {
         var config = Config(folder);
@@ -63,9 +63,9 @@ internal static partial class ShippedModel
         {
             parts.Add($"{config.Model.Family.Name()} {config.Loss.Kind.Name()}");
         }
-        if (CorpusLine(folder) is { } corpus && HoursPattern().Match(corpus) is { Success: true } hours)
+        if (RecipeCorpus.Read(folder) is { } corpus)
         {
-            parts.Add($"{hours.Groups[1].Value} h");
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{corpus.Hours:0.##} h"));
         }
         return parts.Count == 0 ? "shipped" : $"shipped ({string.Join(", ", parts)})";
     }
@@ -84,9 +84,9 @@ internal static partial class ShippedModel
             text += string.Create(inv, $", {parameters:N0} parameters");
         }
         text += ").";
-        text += CorpusLine(folder) is { } corpus
-            ? $" Trained by `sal recipe kws` on its own corpus: {corpus} (its recipe.md)."
-            : " Its recipe.md (the training corpus) is not in the folder.";
+        text += RecipeCorpus.Read(folder) is { } corpus
+            ? $" Trained by `sal recipe kws` on its own corpus: {corpus} (its {RecipeCorpus.FileName})."
+            : $" Its {RecipeCorpus.FileName} (the training corpus) is not in the folder.";
         if (training is not null)
         {
             text += string.Create(inv,
@@ -95,32 +95,9 @@ internal static partial class ShippedModel
         return text;
     }
 
-    /// <summary>The result cell of recipe.md's synth row (`N streams, X h of audio ... in data/manifest.jsonl`), or null.</summary>
-    public static string? CorpusLine(string folder)
-    {
-        var path = Path.Combine(folder, "recipe.md");
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-        foreach (var line in File.ReadLines(path))
-        {
-            var cells = line.Split('|', StringSplitOptions.TrimEntries);
-            // "| synth | 3 min | 2,400 streams, 6 h of audio ... |" splits into "", "synth", time, result, "".
-            if (cells.Length >= 5 && cells[1] == "synth")
-            {
-                return cells[3];
-            }
-        }
-        return null;
-    }
-
     private static TrainConfig? Config(string folder)
     {
         var path = Path.Combine(folder, TrainingRun.ConfigFile);
         return File.Exists(path) ? TrainingRun.ReadConfig(path) : null;
     }
-
-    [GeneratedRegex(@"([0-9]+(?:\.[0-9]+)?) h of audio", RegexOptions.CultureInvariant)]
-    private static partial Regex HoursPattern();
 }

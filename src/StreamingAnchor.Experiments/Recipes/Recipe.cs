@@ -103,6 +103,8 @@ public static class Recipe
             results.Add(new RecipeStageResult(step, record, Skipped: false));
         }
 
+        // From the manifest, not the synth step's summary: a rerun that skipped the step still describes its corpus.
+        RecipeCorpus.Of(context.Manifest, folder).Save(folder);
         var evaluation = EvaluationSummary.Load(Path.Combine(context.Selected, RunEvaluator.EvalFolder, "metrics.json"));
         var parameters = new RunDirectory(context.Selected).ReadTrainingSummary()?.Parameters ?? 0;
         var onnx = OnnxPath(folder);

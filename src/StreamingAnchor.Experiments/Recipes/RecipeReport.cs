@@ -39,7 +39,7 @@ public static class RecipeReport
         sb.Append("Files:\n\n");
         sb.Append(inv, $"- ONNX (16 kHz samples in, posteriors and detector score out): `{Rel(result.OnnxPath)}`, model card `{Rel(result.CardPath)}`\n");
         sb.Append(inv, $"- run folder: `{Rel(result.SelectedRun)}` (evaluation in `{Rel(Path.Combine(result.SelectedRun, RunEvaluator.EvalFolder))}/report.md`, DET and latency figures beside it)\n");
-        sb.Append(inv, $"- corpus: `{Rel(result.Manifest)}`; settings: `{Recipe.ConfigFile}` (`sal recipe {(onset ? "onset" : "kws")} --config {Recipe.ConfigFile} --out DIR` repeats them)\n");
+        sb.Append(inv, $"- corpus: `{Rel(result.Manifest)}` (summary `{RecipeCorpus.FileName}`); settings: `{Recipe.ConfigFile}` (`sal recipe {(onset ? "onset" : "kws")} --config {Recipe.ConfigFile} --out DIR` repeats them)\n");
         return sb.ToString();
     }
 }

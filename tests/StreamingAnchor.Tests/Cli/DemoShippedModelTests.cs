@@ -2,6 +2,7 @@ using StreamingAnchor.Cli.Commands;
 using StreamingAnchor.Evaluation;
 using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
+using StreamingAnchor.Recipes;
 using StreamingAnchor.Tests.Training;
 using StreamingAnchor.Training;
 
@@ -74,16 +75,15 @@ public sealed class DemoShippedModelTests
             Seed = 3,
             Threads = 1,
         }, shipped);
-        File.WriteAllText(Path.Combine(shipped, "recipe.md"),
-            "# sal recipe kws: \"hey jarvis\"\n\n| stage | wall time | result |\n|---|---|---|\n" +
-            "| synth | 2 s | 12 streams, 0.01 h of audio (0 reused) in data/manifest.jsonl |\n| train | 3 s | best epoch 1 |\n");
+        var recipeCorpus = RecipeCorpus.Of(manifest, corpus);
+        recipeCorpus.Save(shipped);
         var before = Directory.GetFileSystemEntries(shipped, "*", SearchOption.AllDirectories).Order().ToList();
         var root = dir.File("runs/demo");
         var config = EvaluationConfig.ForTask(TaskKind.Kws) with { FaPerHourTargets = [1.0, 10.0, 30.0] };
 
         var summary = DemoCommand.EvaluateShipped(shipped, manifest, root, config);
 
-        Assert.Equal("shipped (tcn sa+fl, 0.01 h)", summary.Name);
+        Assert.Equal(FormattableString.Invariant($"shipped (tcn sa+fl, {recipeCorpus.Hours:0.##} h)"), summary.Name);
         Assert.Equal(2, summary.Result.AtThreshold.Streams); // ToneKwsCorpus puts 12 / 6 clips in test
         Assert.Equal([1.0, 10.0, 30.0], summary.Result.Targets.Select(t => t.FaPerHourTarget));
         Assert.True(File.Exists(Path.Combine(root, DemoCommand.ShippedFolder, RunEvaluator.EvalFolder, "metrics.json")));
@@ -91,7 +91,17 @@ public sealed class DemoShippedModelTests
 
         var description = ShippedModel.Describe(shipped);
         Assert.Contains("tcn/small (8 wide), loss sa+fl", description, StringComparison.Ordinal);
-        Assert.Contains("12 streams, 0.01 h of audio", description, StringComparison.Ordinal);
+        Assert.Contains(FormattableString.Invariant($"12 streams, {recipeCorpus.Hours:0.##} h of audio in manifest.jsonl (its corpus.json)"), description, StringComparison.Ordinal);
         Assert.Contains("best epoch 1 of 1", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheCommittedModelIsNamedAndDescribedFromItsCorpusRecord()
+    {
+        var folder = ShippedModel.Locate(null, AppContext.BaseDirectory, AppContext.BaseDirectory).Folder;
+        Assert.NotNull(folder);
+        Assert.Equal("shipped (tcn sa+fl, 21.37 h)", ShippedModel.Name(folder));
+        Assert.Contains("on its own corpus: 4803 streams, 21.37 h of audio in data/manifest.jsonl (its corpus.json)", ShippedModel.Describe(folder),
+            StringComparison.Ordinal);
     }
 }

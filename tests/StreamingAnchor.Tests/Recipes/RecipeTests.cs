@@ -42,6 +42,8 @@ public class RecipeTests
         var card = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(output, "hey_jarvis.json")))!;
         Assert.Equal([0.5, 1.0, 2.0], card["thresholds"]!.AsArray().Select(t => t!["fa_per_hour_budget"]!.GetValue<double>()));
         Assert.True(File.Exists(Path.Combine(output, Recipe.ConfigFile)));
+        var corpus = Manifest.Load(Path.Combine(output, Recipe.DataFolder, "manifest.jsonl"));
+        Assert.Equal(new RecipeCorpus("data/manifest.jsonl", corpus.Entries.Count, corpus.Entries.Sum(e => e.Duration) / 3600.0), RecipeCorpus.Read(output));
         var report = File.ReadAllText(Path.Combine(output, Recipe.ReportFile));
         Assert.Contains(report, stdout);
         foreach (var step in new[] { "synth", "train", "mine-1", "finetune-1", "eval", "export" })
