@@ -39,7 +39,7 @@ internal static class BenchFbankCommand
     private static void Run(int seconds, int repeats)
     {
         var config = new FbankConfig();
-        var audio = SyntheticAudio(seconds * config.SampleRate);
+        var audio = SyntheticAudio(seconds * config.SampleRate, config.SampleRate);
         var offline = new FbankExtractor(config);
         var streaming = new StreamingFbank(config);
         var nwaves = new FilterbankExtractor(new FilterbankOptions
@@ -118,13 +118,13 @@ internal static class BenchFbankCommand
         return (name, cpu, wall, frames);
     }
 
-    private static float[] SyntheticAudio(int n)
+    private static float[] SyntheticAudio(int n, int sampleRate)
     {
         var rng = new Random(1234);
         var x = new float[n];
         for (var i = 0; i < n; i++)
         {
-            x[i] = (float)((0.2 * Math.Sin(2 * Math.PI * 440 * i / 16000)) + (0.05 * ((rng.NextDouble() * 2) - 1)));
+            x[i] = (float)((0.2 * Math.Sin(2 * Math.PI * 440 * i / sampleRate)) + (0.05 * ((rng.NextDouble() * 2) - 1)));
         }
         return x;
     }

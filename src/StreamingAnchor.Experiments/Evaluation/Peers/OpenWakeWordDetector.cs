@@ -1,5 +1,3 @@
-using StreamingAnchor.Audio;
-
 namespace StreamingAnchor.Evaluation.Peers;
 
 /// <summary>openWakeWord as a peer: whole clips through <see cref="OpenWakeWordStream"/>, one score per 80 ms chunk.</summary>
@@ -30,7 +28,7 @@ public sealed class OpenWakeWordDetector(OpenWakeWordModel model, int noiseSeed 
                 chunk[i] = s < 0 ? 0f : ToInt16Scale(samples[s]);
             }
             scores[k] = stream.Push(chunk);
-            times[k] = ((k + 1) * (double)hop - offsetSamples) / (double)FbankConfig.DeviceSampleRate;
+            times[k] = ((k + 1) * (double)hop - offsetSamples) / (double)OpenWakeWordModel.SampleRate;
         }
         return new PeerTrace(times, scores);
     }

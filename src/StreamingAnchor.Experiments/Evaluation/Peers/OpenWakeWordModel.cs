@@ -9,6 +9,12 @@ namespace StreamingAnchor.Evaluation.Peers;
 /// </summary>
 public sealed class OpenWakeWordModel : IDisposable
 {
+    /// <summary>
+    /// The published models' input rate: their mel front end is inside the graph and was trained on 16 kHz audio, so
+    /// this is openWakeWord's, fixed, not our front end's (FbankConfig) and not to follow it.
+    /// </summary>
+    public const int SampleRate = 16000;
+
     /// <summary>Mel bins of the front end and rows the embedding network looks at.</summary>
     public const int MelBins = 32;
     public const int EmbeddingWindow = 76;
@@ -120,7 +126,7 @@ public sealed class OpenWakeWordModel : IDisposable
                 return cached;
             }
             var rng = new Random(seed);
-            var noise = new float[16000 * 4];
+            var noise = new float[SampleRate * 4];
             for (var i = 0; i < noise.Length; i++)
             {
                 noise[i] = rng.Next(-1000, 1000);

@@ -1,5 +1,3 @@
-using StreamingAnchor.Audio;
-
 namespace StreamingAnchor.Evaluation.Peers;
 
 /// <summary>Silero VAD as a peer: one speech probability per 512-sample (32 ms) window, state carried across windows.</summary>
@@ -30,7 +28,7 @@ public sealed class SileroVadDetector(SileroVadModel model) : IPeerDetector
                 window[i] = s < 0 ? 0f : samples[s];
             }
             scores[k] = Model.Step(window, state);
-            times[k] = ((k + 1) * (double)hop - offsetSamples) / (double)FbankConfig.DeviceSampleRate;
+            times[k] = ((k + 1) * (double)hop - offsetSamples) / (double)SileroVadModel.SampleRate;
         }
         return new PeerTrace(times, scores);
     }

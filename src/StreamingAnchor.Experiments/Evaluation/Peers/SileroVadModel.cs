@@ -9,6 +9,12 @@ namespace StreamingAnchor.Evaluation.Peers;
 /// </summary>
 public sealed class SileroVadModel : IDisposable
 {
+    /// <summary>
+    /// The rate this wrapper feeds the model (its <c>sr</c> input): Silero VAD's 512-sample windows are defined at
+    /// 16 kHz, so this is the peer's own fixed rate, not our front end's (FbankConfig).
+    /// </summary>
+    public const int SampleRate = 16000;
+
     public const int WindowSamples = 512;
 
     /// <summary>Samples of the previous window that v5 and later prepend to each new one.</summary>
@@ -18,7 +24,7 @@ public sealed class SileroVadModel : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly RunOptions _run = new();
-    private readonly long[] _sampleRate = [16000];
+    private readonly long[] _sampleRate = [SampleRate];
 
     public SileroVadModel(string path, string? label = null)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using StreamingAnchor.Audio;
 
 namespace StreamingAnchor.Data.Synthesis;
 
@@ -30,7 +31,7 @@ public static class SoxEffects
 
     private static float[] Apply(float[] x, IReadOnlyList<string> effect, CancellationToken cancellationToken)
     {
-        var raw = new[] { "-t", "raw", "-r", "16000", "-e", "floating-point", "-b", "32", "-c", "1" };
+        var raw = new[] { "-t", "raw", "-r", FbankConfig.DeviceSampleRate.ToString(CultureInfo.InvariantCulture), "-e", "floating-point", "-b", "32", "-c", "1" };
         var args = new List<string> { "-D", "-R", "-V1" };
         args.AddRange(raw);
         args.Add("-");
