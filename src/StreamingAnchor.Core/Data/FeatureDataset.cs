@@ -112,7 +112,7 @@ public sealed class FeatureDataset : IDisposable
                     {
                         throw new InvalidDataException($"{paths[i]}: clip '{part[i].Id}' is shorter than one {options.Fbank.WindowSamples}-sample frame");
                     }
-                    var features = streamNames.Count == 0 ? mel : WithStreams(manifest, part[i], mel, streamNames);
+                    var features = streamNames.Count == 0 ? mel : WithStreams(manifest, part[i], mel, streamNames, FrameClock.Of(options.Fbank));
                     if (features.Dim != inputDim)
                     {
                         throw new InvalidDataException($"{manifest.Path}: clip '{part[i].Id}' has {features.Dim} features per frame, earlier clips {inputDim}");
@@ -221,26 +221,29 @@ public sealed class FeatureDataset : IDisposable
         return streams;
     }
 
-    /// <summary>Mel frame t followed by row t of each stream (streams a frame or two off the grid are cropped or padded).</summary>
-    public static void AppendStreams(ReadOnlySpan<float> mel, IReadOnlyList<FeatureMatrix> streams, int t, Span<float> row)
+    /// <summary>
+    /// Mel frame t of a run on <paramref name="clock"/> (its front end) followed by each stream's row at the same time
+    /// (<see cref="FrameStreamFile.RowAt"/>: row t on the default grid; streams a frame or two short are padded).
+    /// </summary>
+    public static void AppendStreams(ReadOnlySpan<float> mel, IReadOnlyList<FeatureMatrix> streams, FrameClock clock, int t, Span<float> row)
     {
         mel.CopyTo(row);
         var offset = mel.Length;
         foreach (var s in streams)
         {
-            s.Row(Math.Min(t, s.Frames - 1)).CopyTo(row.Slice(offset, s.Dim));
+            s.Row(FrameStreamFile.RowAt(clock, t, s.Frames)).CopyTo(row.Slice(offset, s.Dim));
             offset += s.Dim;
         }
     }
 
-    private static FeatureMatrix WithStreams(Manifest manifest, ManifestEntry entry, FeatureMatrix mel, IReadOnlyList<string> names)
+    private static FeatureMatrix WithStreams(Manifest manifest, ManifestEntry entry, FeatureMatrix mel, IReadOnlyList<string> names, FrameClock clock)
     {
         var streams = ReadStreams(manifest, entry, names);
         var dim = mel.Dim + streams.Sum(s => s.Dim);
         var data = new float[mel.Frames * dim];
         for (var t = 0; t < mel.Frames; t++)
         {
-            AppendStreams(mel.Row(t), streams, t, data.AsSpan(t * dim, dim));
+            AppendStreams(mel.Row(t), streams, clock, t, data.AsSpan(t * dim, dim));
         }
         return new FeatureMatrix(data, mel.Frames, dim);
     }

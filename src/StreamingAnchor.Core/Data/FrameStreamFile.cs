@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 
 namespace StreamingAnchor.Data;
@@ -9,10 +10,27 @@ namespace StreamingAnchor.Data;
 /// <summary>
 /// Extra per-frame feature streams (accelerometer, video embeddings...) as NumPy <c>.npy</c> files holding a
 /// C-ordered float32 matrix [frames, dim] (float64 and 1-D arrays are accepted on read; 1-D means dim 1). The format
-/// is readable with <c>numpy.load</c>; frames follow the audio frame grid of docs/architecture.md (10 ms hop).
+/// is readable with <c>numpy.load</c>; row t is frame t of <see cref="Grid"/>, whatever a run's front end.
 /// </summary>
 public static partial class FrameStreamFile
 {
+    /// <summary>
+    /// The frame grid stream files are written on: the default front end's (10 ms hop), so one corpus serves runs of
+    /// any hop; a run on another grid reads, for each of its frames, the row nearest in time (<see cref="RowAt"/>).
+    /// </summary>
+    public static FrameClock Grid => FrameClock.Default;
+
+    /// <summary>
+    /// The row of a stream file that frame <paramref name="frame"/> of a run on <paramref name="clock"/> reads: the row
+    /// whose frame ends nearest the run's frame (the frame itself on <see cref="Grid"/>), clamped to the file's
+    /// <paramref name="rows"/> (a stream a frame or two short is padded with its last row).
+    /// </summary>
+    public static int RowAt(FrameClock clock, int frame, int rows)
+    {
+        var row = clock == Grid ? frame : (int)Math.Round(Grid.TimeToFrame(clock.FrameEndTime(frame)));
+        return Math.Clamp(row, 0, rows - 1);
+    }
+
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     public static FeatureMatrix Read(string path)

@@ -11,7 +11,4 @@ public sealed record ManifestCheckOptions
 
     /// <summary>Allowed difference in frames between an extra stream and the audio's frame count.</summary>
     public int StreamFrameTolerance { get; init; } = 2;
-
-    /// <summary>Frame grid for stream length checks.</summary>
-    public Audio.FbankConfig Frontend { get; init; } = new();
 }

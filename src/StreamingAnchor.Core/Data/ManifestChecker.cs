@@ -190,7 +190,7 @@ public static class ManifestChecker
             try
             {
                 var m = FrameStreamFile.Read(full);
-                var expected = options.Frontend.FrameCount((long)Math.Round(duration * options.Frontend.SampleRate));
+                var expected = FrameStreamFile.Grid.FramesIn(duration);
                 if (Math.Abs(m.Frames - expected) > options.StreamFrameTolerance)
                 {
                     Problem($"stream '{name}' has {m.Frames} frames but the audio has {expected}");

@@ -1,3 +1,4 @@
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
 
@@ -13,6 +14,7 @@ public sealed class FrameAudioScorer : IAudioScorer
     private readonly FeatureNormalizer normalizer;
     private readonly StreamingFbank fbank;
     private readonly int melBins;
+    private readonly FrameClock clock;
     private IReadOnlyList<FeatureMatrix> streams = [];
     private long rows;
 
@@ -41,6 +43,7 @@ public sealed class FrameAudioScorer : IAudioScorer
         this.scorer = scorer;
         this.normalizer = normalizer;
         melBins = frontEnd.MelBins;
+        clock = FrameClock.Of(frontEnd);
         fbank = new StreamingFbank(frontEnd);
     }
 
@@ -66,8 +69,8 @@ public sealed class FrameAudioScorer : IAudioScorer
         for (var i = 0; i < frames.Count; i++)
         {
             var row = packed.AsSpan(i * dim, dim);
-            // The frame index is the row count before look-ahead: mel frame t meets row t of each stream, as in training.
-            FeatureDataset.AppendStreams(frames[i], streams, (int)(rows + i), row);
+            // The frame index is the row count before look-ahead: mel frame t meets each stream's row at its time, as in training.
+            FeatureDataset.AppendStreams(frames[i], streams, clock, (int)(rows + i), row);
             normalizer.ApplyInPlace(row);
         }
 

@@ -1,5 +1,6 @@
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
+using StreamingAnchor.Data;
 using StreamingAnchor.Evaluation;
 using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
@@ -17,25 +18,28 @@ public class FrameGeometryTests
 {
     private static readonly FbankConfig Hop20Ms = new() { HopSamples = 320 };
 
+    /// <summary>A tiny GRU on the 20 ms front end, 0.6 s windows.</summary>
+    private static TrainConfig Hop20MsRun(string manifest, int epochs) => new()
+    {
+        Data = manifest,
+        Task = TaskKind.Kws,
+        Model = new ModelConfig { Family = ModelFamily.Gru, Hidden = 8, Layers = 1 },
+        Loss = new LossConfig { Kind = LossKind.Ce },
+        FrontEnd = Hop20Ms,
+        Epochs = epochs,
+        BatchSize = 4,
+        WindowSeconds = 0.6,
+        Seed = 5,
+        Threads = 1,
+    };
+
     [Fact]
     [Trait("Category", "E2E")]
     public void ARunWithA20MsHopLabelsTrainsAndEvaluatesOnItsOwnGrid()
     {
         using var corpus = new TinyCorpus();
         var run = corpus.Dir.File("run");
-        var config = new TrainConfig
-        {
-            Data = corpus.Manifest,
-            Task = TaskKind.Kws,
-            Model = new ModelConfig { Family = ModelFamily.Gru, Hidden = 8, Layers = 1 },
-            Loss = new LossConfig { Kind = LossKind.Ce },
-            FrontEnd = Hop20Ms,
-            Epochs = 2,
-            BatchSize = 4,
-            WindowSeconds = 0.6,
-            Seed = 5,
-            Threads = 1,
-        };
+        var config = Hop20MsRun(corpus.Manifest, epochs: 2);
         var clock = FrameClock.Of(Hop20Ms);
         Assert.Equal(0.02, clock.HopSeconds, 12);
         Assert.Equal(30, config.WindowFrames); // 0.6 s of 20 ms frames; the default clock would cut 60
@@ -82,6 +86,53 @@ public class FrameGeometryTests
             }
         }
         Assert.True(later > 0, "threshold 0 with a refractory period fires again after frame 0");
+    }
+
+    /// <summary>
+    /// Extra streams (an accelerometer) are written on the default 10 ms grid; a run on a 20 ms hop reads, for its frame t,
+    /// the stream row ending nearest it (row 2t here), in training and in streaming alike.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "E2E")]
+    public void ExtraStreamsFollowA20MsHopInTrainingAndStreaming()
+    {
+        using var corpus = new TinyCorpus(streams: true);
+        var clock = FrameClock.Of(Hop20Ms);
+        var config = Hop20MsRun(corpus.Manifest, epochs: 1);
+
+        // TinyCorpus writes stream value = its 10 ms frame index: the 20 ms run's frame t must carry 2t (the last row past the end).
+        using (var data = TrainingRun.LoadData(config, config.ResolvedFrontEnd).Dataset)
+        {
+            Assert.Equal(Hop20Ms.MelBins + 2, data.InputDim);
+            foreach (var clip in data.Clips("train").Concat(data.Clips("dev")))
+            {
+                var features = clip.ReadFeatures();
+                var rows = FrameStreamFile.Read(corpus.Dir.File($"{clip.Entry.Id}.npy")).Frames;
+                for (var t = 0; t < features.Frames; t++)
+                {
+                    Assert.Equal(Math.Min(2 * t, rows - 1), features.Row(t)[Hop20Ms.MelBins]);
+                }
+            }
+        }
+
+        // Streaming (sal eval's FrameAudioScorer) joins the stream the same way: its posteriors equal the dev pass's, which
+        // reads the dataset's features.
+        var run = corpus.Dir.File("run");
+        TrainingRun.Run(config, run);
+        var evaluated = RunEvaluator.Score(run, corpus.Manifest, "dev").Traces.ToDictionary(t => t.Id);
+        var normalizer = new RunDirectory(run).LoadNormalizer()!;
+        var dev = TrainingRun.LoadData(config, config.ResolvedFrontEnd, normalizer: normalizer);
+        using var model = new RunDirectory(run).LoadModel();
+        var trainer = new Trainer(config, model, LossFactory.Create(config.Loss), dev, corpus.Dir.File("scratch"));
+        var traces = trainer.DevTraces(out _);
+        Assert.Equal(evaluated.Count, traces.Count);
+        foreach (var trace in traces)
+        {
+            var reference = evaluated[trace.Id];
+            Assert.Equal(reference.Frames, trace.Frames);
+            var worst = reference.Posteriors.Zip(trace.Posteriors, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst < 1e-5, $"{trace.Id}: max |sal eval - dev| = {worst}");
+        }
     }
 
     [Fact]

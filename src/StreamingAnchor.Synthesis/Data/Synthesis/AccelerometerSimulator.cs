@@ -1,11 +1,10 @@
-using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 
 namespace StreamingAnchor.Data.Synthesis;
 
 /// <summary>
-/// A wearable's accelerometer, one row per frame of the default front end's grid (<see cref="FrameClock.Default"/>:
-/// frame t covers samples [160 t, 160 t + 400), 10 ms apart): x, y, z in g (gravity through a slowly drifting orientation, walking at ~2 Hz, gestures,
+/// A wearable's accelerometer, one row per frame of the stream files' grid (<see cref="FrameStreamFile.Grid"/>, the
+/// default front end's: frame t covers samples [160 t, 160 t + 400), 10 ms apart; runs on another hop read it by time): x, y, z in g (gravity through a slowly drifting orientation, walking at ~2 Hz, gestures,
 /// sensor noise) and a bone-conduction channel that follows the envelope of the wearer's own speech only
 /// (low-passed, attenuated, plus sensor noise and a little motion leakage). Bystanders and loudspeakers move air,
 /// not the wearer's skull, so they never reach the fourth channel.
@@ -13,12 +12,12 @@ namespace StreamingAnchor.Data.Synthesis;
 public static class AccelerometerSimulator
 {
     public const int Features = 4;
-    private static readonly int Hop = FrameClock.Default.HopSamples;
-    private static readonly int Window = FrameClock.Default.WindowSamples;
-    private static readonly double FrameRate = FrameClock.Default.FramesPerSecond;
+    private static readonly int Hop = FrameStreamFile.Grid.HopSamples;
+    private static readonly int Window = FrameStreamFile.Grid.WindowSamples;
+    private static readonly double FrameRate = FrameStreamFile.Grid.FramesPerSecond;
 
     /// <summary>Number of frames of a clip of <paramref name="samples"/> samples (snip_edges).</summary>
-    public static int FrameCount(int samples) => FrameClock.Default.FrameCount(samples);
+    public static int FrameCount(int samples) => FrameStreamFile.Grid.FrameCount(samples);
 
     /// <param name="wearerSpeech">The wearer's dry speech only, aligned with the clip (same length).</param>
     /// <param name="boneGain">Attenuation of the speech envelope into the bone channel.</param>
@@ -44,7 +43,7 @@ public static class AccelerometerSimulator
         double envelope = 0;
         for (var t = 0; t < frames; t++)
         {
-            var time = (t * Hop + Window / 2.0) / SpeechCut.Rate;
+            var time = (t * Hop + Window / 2.0) / FrameStreamFile.Grid.SampleRate;
             pitch += NoiseGenerator.Gaussian(rng) * motion.DriftRadPerSecond / Math.Sqrt(FrameRate);
             roll += NoiseGenerator.Gaussian(rng) * motion.DriftRadPerSecond / Math.Sqrt(FrameRate);
             var gx = -Math.Sin(pitch);
