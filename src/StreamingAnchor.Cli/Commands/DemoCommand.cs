@@ -81,8 +81,8 @@ internal static class DemoCommand
         timings.Add(("synthesis", stage.Elapsed.TotalSeconds));
 
         // 250 training streams of 6 s give 3 random 2.5 s crops each per epoch (keyword plus context), so batch 8 x 30
-        // epochs is ~3 000 optimiser steps per model: at batch 32 x 12 epochs (72 steps) neither model became a
-        // detector.
+        // epochs is ~3 000 optimiser steps per model: a small model needs thousands of steps to become a detector, which
+        // larger batches over so few streams do not give.
         var baseConfig = new TrainConfig
         {
             Data = corpus.ManifestPath,

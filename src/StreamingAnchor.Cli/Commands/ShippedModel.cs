@@ -14,7 +14,7 @@ internal sealed record ShippedLookup(string? Folder, string? Notice);
 /// </summary>
 internal static class ShippedModel
 {
-    /// <summary>The folder, relative to the repository root, the integrator commits the shipped model to.</summary>
+    /// <summary>The folder, relative to the repository root, that holds the project's shipped keyword model.</summary>
     public const string DefaultFolder = "models/hey_jarvis";
 
     /// <summary>`--shipped none`: leave the shipped model out.</summary>
