@@ -4,8 +4,9 @@ using StreamingAnchor.Cli;
 using StreamingAnchor.Cli.Commands;
 using StreamingAnchor.Models;
 
-// Before anything loads libtorch (and with it libgomp, which reads the policy once): see TorchRuntime.
+// Before anything loads libtorch (and with it libgomp and MKL, which read these once): see TorchRuntime.
 TorchRuntime.PreferPassiveOpenMpWait();
+TorchRuntime.PinMklCodeBranch();
 
 var root = new RootCommand("sal: train, evaluate and deploy streaming speech detectors with the Streaming Anchor Loss family");
 root.Options.Add(CommandAction.Verbose);

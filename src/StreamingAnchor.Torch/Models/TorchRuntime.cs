@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using TorchSharp;
 
@@ -17,7 +18,48 @@ public static class TorchRuntime
     public static bool OneDnnDisabled => OneDnnOff.Value;
 
     /// <summary>Applies the native settings above; cheap after the first call. Every model layer calls it.</summary>
-    public static void EnsureConfigured() => _ = OneDnnOff.Value;
+    public static void EnsureConfigured()
+    {
+        PinMklCodeBranch();
+        _ = OneDnnOff.Value;
+    }
+
+    /// <summary>
+    /// The code branch of MKL (the BLAS inside libtorch) every run uses unless MKL_CBWR says otherwise: AVX2, which
+    /// every x86-64 CPU of the machine kinds we train on has. Left to itself MKL picks its branch by CPU model and
+    /// vendor (AVX-512 kernels on an Intel Xeon, others on an AMD EPYC), each summing in its own order, so the same
+    /// seed and data trained different weights on two machines of one kind (docs/models.md, "What is deterministic").
+    /// </summary>
+    public const string MklCodeBranch = "AVX2";
+
+    /// <summary>
+    /// The code branch MKL runs (its MKL_CBWR_* number: 10 is AVX2, 2 AUTO), as MKL itself reports it, or null where
+    /// the libtorch build exports no MKL service functions (another ABI, or a build without MKL).
+    /// </summary>
+    public static int? MklBranchInEffect()
+    {
+        EnsureConfigured();
+        try
+        {
+            return NativeMethods.MklCbwrGet(MklCbwrBranchQuery);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>MKL's number for the AVX2 branch (MKL_CBWR_AVX2 in mkl_service.h).</summary>
+    public const int MklCbwrAvx2 = 10;
+
+    private const int MklCbwrBranchQuery = 1; // MKL_CBWR_BRANCH: ask for the branch, not the strict flag
+
+    /// <summary>
+    /// Sets MKL_CBWR to <see cref="MklCodeBranch"/> unless the user chose a branch. MKL reads it at its first call,
+    /// so this runs before anything computes (the CLI's first line, and every model's <see cref="EnsureConfigured"/>).
+    /// Returns the branch in effect.
+    /// </summary>
+    public static string PinMklCodeBranch() => SetNativeDefault("MKL_CBWR", MklCodeBranch);
 
     /// <summary>Runs a tiny computation through libtorch and describes the runtime.</summary>
     public static string Describe()
@@ -27,7 +69,7 @@ public static class TorchRuntime
         using var y = (x * x).sum();
         var check = y.item<float>();
         return $"TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch {torch.__version__}, " +
-               $"threads {torch.get_num_threads()}, oneDNN {(OneDnnDisabled ? "off" : "on")}, check sum(0..3 squared) = {check}";
+               $"threads {torch.get_num_threads()}, oneDNN {(OneDnnDisabled ? "off" : "on")}, MKL branch {MklBranchInEffect()?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, check sum(0..3 squared) = {check}";
     }
 
     /// <summary>Sets libtorch's intra-op thread count; 0 or less means <see cref="DefaultThreads"/>.</summary>
@@ -54,17 +96,25 @@ public static class TorchRuntime
     /// </summary>
     public static string PreferPassiveOpenMpWait()
     {
-        const string name = "OMP_WAIT_POLICY";
+        return SetNativeDefault("OMP_WAIT_POLICY", "PASSIVE");
+    }
+
+    /// <summary>
+    /// Sets an environment variable a native library reads unless the user set it, in the native environment too:
+    /// .NET's Environment.SetEnvironmentVariable does not reach libc's on Linux. Returns the value in effect.
+    /// </summary>
+    private static string SetNativeDefault(string name, string value)
+    {
         if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } chosen)
         {
             return chosen;
         }
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
         {
-            _ = NativeMethods.SetEnv(name, "PASSIVE", 0);
+            _ = NativeMethods.SetEnv(name, value, 0);
         }
-        Environment.SetEnvironmentVariable(name, "PASSIVE");
-        return "PASSIVE";
+        Environment.SetEnvironmentVariable(name, value);
+        return value;
     }
 
     private static bool DisableOneDnn()
@@ -93,6 +143,9 @@ public static class TorchRuntime
     {
         [DllImport("libc", EntryPoint = "setenv")]
         public static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
+
+        [DllImport("torch_cpu", EntryPoint = "mkl_serv_cbwr_get")]
+        public static extern int MklCbwrGet(int option);
 
         [DllImport("torch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
         public static extern IntPtr GlobalContext();
