@@ -7,7 +7,12 @@ namespace StreamingAnchor.Models;
 /// <summary>One place that touches libtorch first, so a broken native install fails with one clear message.</summary>
 public static class TorchRuntime
 {
-    private static readonly Lazy<bool> OneDnnOff = new(DisableOneDnn);
+    // MKL's branch first: disabling oneDNN touches libtorch, after which MKL could have read its settings.
+    private static readonly Lazy<bool> OneDnnOff = new(() =>
+    {
+        PinMklCodeBranch();
+        return DisableOneDnn();
+    });
 
     /// <summary>
     /// True once libtorch's oneDNN (mkldnn) kernels are off, as torch.backends.mkldnn.enabled = False does. On an
@@ -17,12 +22,8 @@ public static class TorchRuntime
     /// </summary>
     public static bool OneDnnDisabled => OneDnnOff.Value;
 
-    /// <summary>Applies the native settings above; cheap after the first call. Every model layer calls it.</summary>
-    public static void EnsureConfigured()
-    {
-        PinMklCodeBranch();
-        _ = OneDnnOff.Value;
-    }
+    /// <summary>Applies the native settings (MKL's code branch, oneDNN and NNPACK off) once; every model layer calls it.</summary>
+    public static void EnsureConfigured() => _ = OneDnnOff.Value;
 
     /// <summary>
     /// The code branch of MKL (the BLAS inside libtorch) every run uses unless MKL_CBWR says otherwise: AVX2, which
