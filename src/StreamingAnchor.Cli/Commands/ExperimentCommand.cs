@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using StreamingAnchor.Cli.Output;
 using StreamingAnchor.Cluster;
+using StreamingAnchor.Data;
 using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Evaluation.Experiments;
 using StreamingAnchor.Anchors;
@@ -36,6 +37,15 @@ internal static class ExperimentCommand
         var batch = new Option<int>("--batch-size") { Description = "Clips per batch", DefaultValueFactory = _ => defaults.BatchSize };
         var window = new Option<double?>("--window") { Description = "Training window in seconds for long streams" };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate", DefaultValueFactory = _ => defaults.LearningRate };
+        var hidden = new Option<int?>("--hidden") { Description = "Override the preset's width for every family" };
+        var sampler = new Option<string>("--sampler")
+        {
+            Description = "Balanced batches in every cell: 'default' (positive=0.4,confusable=0.2,speech=0.2,background=0.2) or kind=share,... (as sal train)",
+        };
+        var devMetric = new Option<string>("--dev-metric")
+        {
+            Description = "What picks each cell's best epoch: eer (default) | frr (FRR at 1 FA/h of dev audio) | frr@X | loss (as sal train)",
+        };
         var faPerHour = new Option<double>("--fa-per-hour") { Description = "False alarms (onset: false onsets) per hour at which FRR and latency are compared", DefaultValueFactory = _ => 1.0 };
         var threads = new Option<int>("--threads") { Description = "Torch threads per cell (default 1)", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Experiment folder (rerun with the same folder to continue)", Required = true };
@@ -50,7 +60,7 @@ internal static class ExperimentCommand
         var partition = new Option<string>("--partition") { Description = "Slurm: partition" };
         var sbatchLines = new Option<string[]>("--sbatch-line") { Description = "Slurm: another sbatch option for the job script, e.g. --qos=long (repeatable)" };
         foreach (var o in new Option[] { task, data, models, losses, seeds, firstSeed, preset, budget, sweep, tau, lambda, gamma, batch, window, lr,
-                     faPerHour, threads, output, hours, dataSeed, sources, engines, submit, cpusPerTask, mem, time, partition, sbatchLines })
+                     hidden, sampler, devMetric, faPerHour, threads, output, hours, dataSeed, sources, engines, submit, cpusPerTask, mem, time, partition, sbatchLines })
         {
             command.Options.Add(o);
         }
@@ -68,6 +78,7 @@ internal static class ExperimentCommand
                 Lambda = parse.GetValue(lambda) ?? loss.Lambda,
                 Gamma = parse.GetValue(gamma) ?? loss.Gamma,
             };
+            var dev = parse.GetValue(devMetric) is { } dm ? TrainCommand.ParseDevMetric(dm) : (Metric: defaults.DevMetric, FaPerHour: defaults.DevFaPerHour);
             var config = new ExperimentConfig
             {
                 Task = parse.GetValue(task) ?? defaults.Task,
@@ -83,6 +94,10 @@ internal static class ExperimentCommand
                 BatchSize = parse.GetValue(batch),
                 WindowSeconds = parse.GetValue(window),
                 LearningRate = parse.GetValue(lr),
+                Hidden = parse.GetValue(hidden),
+                Sampler = parse.GetValue(sampler) is { } spec ? SamplerOptions.Parse(spec) : null,
+                DevMetric = dev.Metric,
+                DevFaPerHour = dev.FaPerHour,
                 FaPerHour = parse.GetValue(faPerHour),
                 Threads = parse.GetValue(threads),
             };

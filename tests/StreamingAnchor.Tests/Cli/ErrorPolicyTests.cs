@@ -20,6 +20,8 @@ public sealed class ErrorPolicyTests
             ["--config: ", "recipe.json:2: field 'keywrd'", "(did you mean 'keyword'?)"] },
         { ["train", "--loss", "nosuch", "--data", "{dir}/m.jsonl", "--out", "{dir}/run"], 2, ["'nosuch'", "expected ce, focal"] },
         { ["experiment", "--task", "nosuch", "--out", "{dir}/grid"], 2, ["'nosuch'", "expected kws, onset or trigger"] },
+        { ["experiment", "--task", "kws", "--dev-metric", "eer@2", "--out", "{dir}/grid"], 2, ["--dev-metric: 'eer@2'", "frr@X"] },
+        { ["experiment", "--task", "kws", "--sampler", "positive", "--out", "{dir}/grid"], 2, ["--sampler: 'positive' is not kind=share"] },
         { ["synth", "kws", "--out", "{dir}/corpus", "--hours", "-1"], 2, ["--hours", "got -1"] },
         { ["synth", "kws", "--out", "{dir}/corpus", "--snr", "3"], 2, ["--snr", "MIN:MAX", "'3'"] },
         { ["synth", "kws", "--out", "{dir}/corpus", "--engines", "nosuch"], 2, ["'nosuch'", "espeak, flite, festival"] },

@@ -1,5 +1,6 @@
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Cluster;
+using StreamingAnchor.Data;
 using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
 using StreamingAnchor.Training;
@@ -42,6 +43,18 @@ public sealed record ExperimentConfig
     public double? WindowSeconds { get; init; }
 
     public double LearningRate { get; init; } = 3e-3;
+
+    /// <summary>The preset's width overridden for every family (null: the preset's).</summary>
+    public int? Hidden { get; init; }
+
+    /// <summary>Balanced batches for every cell (null: plain windows, as `sal train` without --sampler).</summary>
+    public SamplerOptions? Sampler { get; init; }
+
+    /// <summary>What picks each cell's best epoch on the dev split (as `sal train --dev-metric`).</summary>
+    public DevMetric DevMetric { get; init; } = DevMetric.Eer;
+
+    /// <summary>The dev budget at which <see cref="DevMetric.Frr"/> is read (null: 1 FA/h).</summary>
+    public double? DevFaPerHour { get; init; }
 
     /// <summary>False alarms per hour (onset: false onsets per hour) at which FRR and latency are compared.</summary>
     public double FaPerHour { get; init; } = 1.0;
@@ -111,13 +124,16 @@ public sealed record ExperimentConfig
         {
             Data = Data,
             Task = Task,
-            Model = new ModelConfig { Family = cell.Model, Preset = Preset },
+            Model = new ModelConfig { Family = cell.Model, Preset = Preset, Hidden = Hidden },
             Loss = loss,
             Epochs = Budget.Epochs,
             MaxSteps = Budget.MaxSteps,
             BatchSize = BatchSize,
             WindowSeconds = WindowSeconds,
             LearningRate = LearningRate,
+            Sampler = Sampler,
+            DevMetric = DevMetric,
+            DevFaPerHour = DevFaPerHour,
             Seed = cell.Seed,
             Threads = Threads,
         };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Evaluation.Experiments;
 
@@ -18,6 +19,19 @@ public static class ExperimentReport
         var seeds = c.Seeds == 1 ? $"seed {c.FirstSeed}" : $"seeds {c.FirstSeed}-{c.FirstSeed + c.Seeds - 1}";
         sb.Append(CultureInfo.InvariantCulture,
             $"Models {string.Join(", ", c.Models.Select(m => m.Name()))} (preset `{c.Preset.Name()}`), losses {string.Join(", ", c.Losses.Select(l => l.Name()))}; {seeds}; budget {c.Budget}, batch {c.BatchSize}, peak lr {c.LearningRate:0.#####}");
+        if (c.Hidden is { } width)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $", width {width}");
+        }
+        if (c.Sampler is { } sampler)
+        {
+            sb.Append(CultureInfo.InvariantCulture,
+                $", balanced batches (positive {sampler.Positive:0.##}, confusable {sampler.Confusable:0.##}, speech {sampler.Speech:0.##}, background {sampler.Background:0.##})");
+        }
+        if (c.DevMetric != DevMetric.Eer)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $", best epoch by dev {c.TrainConfigOf(c.Cells()[0]).DevMetricName}");
+        }
         if (c.Sweep is { } s)
         {
             sb.Append(CultureInfo.InvariantCulture, $"; sweep {s.Parameter} = {string.Join(", ", s.Values.Select(ExperimentSweep.Format))}");
