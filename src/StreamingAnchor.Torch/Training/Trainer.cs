@@ -129,20 +129,17 @@ public sealed class Trainer
                         var logits = _model.forward(OnDevice(batch.Features));
                         var loss = _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.Anchors);
                         value = loss.item<float>();
-                        if (!float.IsFinite(value))
-                        {
-                            throw new NonFiniteLossException(epoch, step, value);
-                        }
                         loss.backward();
                     }
                     else
                     {
                         value = (float)replicas.ForwardBackward(_loss, batch.Features, batch.Targets, batch.Lengths, batch.Anchors,
                             unchecked(epochSeed * 1_000_003L + step));
-                        if (!float.IsFinite(value))
-                        {
-                            throw new NonFiniteLossException(epoch, step, value);
-                        }
+                    }
+                    // Before the optimiser step, so a NaN never reaches the weights or a checkpoint.
+                    if (!float.IsFinite(value))
+                    {
+                        throw new NonFiniteLossException(epoch, step, value);
                     }
                     if (_config.ClipNorm > 0)
                     {

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Reproduces docs/results.md "The loss grid at scale": a 20 h keyword corpus and an 18 h onset corpus (over 10 h of
+# training audio each, over 5 h of test negatives for kws), the six losses x three seeds on the TCN, and the peers on
+# the same test streams.
+# Usage: scripts/reproduce-at-scale.sh [OUT]   (default OUT=runs/at-scale; every step resumes, so rerun after a stop)
+# With SAL_SUBMIT=slurm the grids go to Slurm as job arrays (docs/cluster.md; scripts/slurm-local.sh starts a
+# single-node cluster here), which runs one cell per core; locally they run one cell after another.
+# Every cell trains with one libtorch thread, so the numbers do not depend on where it ran.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:-runs/at-scale}"
+submit="${SAL_SUBMIT:-local}"
+mkdir -p "$out"
+cd "$out"
+sal() { "$root/sal" "$@"; }
+
+[ -f kws20/manifest.jsonl ] || sal synth kws --hours 20 --seed 1 --out kws20
+[ -f onset18/manifest.jsonl ] || sal synth onset --hours 18 --seed 1 --out onset18
+
+# The recipe's training settings (balanced batches, 2.5 s windows, batch 64, best epoch by dev FRR at the task's
+# operating point: 1 FA/h, 5 false onsets/h), six epochs. Slurm runs cells in array order, and the seeds are the innermost loop, so locally an interrupted grid
+# misses whole losses; `sal experiment report` tabulates whatever has finished.
+grid=(--models tcn --losses ce,focal,maxpool,sal,sa+fl,safl --seeds 3 --budget epochs=6 --window 2.5 --batch-size 64
+      --sampler default)
+if [ "$submit" = slurm ]; then
+  where=(--submit slurm --cpus-per-task 1 --mem 8G)
+else
+  where=(--threads 1)
+fi
+sal experiment --task kws --data kws20/manifest.jsonl "${grid[@]}" --dev-metric frr --fa-per-hour 1 --out exp-kws20 "${where[@]}"
+sal experiment --task onset --data onset18/manifest.jsonl "${grid[@]}" --dev-metric frr@5 --fa-per-hour 5 --out exp-onset18 "${where[@]}"
+if [ "$submit" = slurm ]; then
+  echo "submitted; when 'sal experiment status' shows every cell done, rerun this script with SAL_SUBMIT=local for the tables" >&2
+  exit 0
+fi
+
+[ -f peers-kws.json ] || sal peers --task kws --data kws20/manifest.jsonl --phases 1 --lead-in 1.3 \
+  --fa-per-hour 0.5,1,2,5,10 --out peers-kws.json > peers-kws.txt
+[ -f peers-onset.json ] || sal peers --task onset --data onset18/manifest.jsonl --fa-per-hour 1,5,10,30 \
+  --out peers-onset.json > peers-onset.txt
+
+for fa in 1 10; do sal experiment report --fa-per-hour "$fa" exp-kws20 > "tables-kws-$fa.md"; done
+for fa in 5 10; do sal experiment report --fa-per-hour "$fa" exp-onset18 > "tables-onset-$fa.md"; done
