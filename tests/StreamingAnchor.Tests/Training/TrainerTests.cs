@@ -109,13 +109,15 @@ public class TrainerTests
         }
     }
 
-    [Fact]
-    public void NonFiniteLossStopsNamingTheStepAndKeepsTheLastGoodCheckpoint()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void NonFiniteLossStopsNamingTheStepAndKeepsTheLastGoodCheckpoint(int replicas)
     {
         var dir = TempRun();
         try
         {
-            var config = Config(3);
+            var config = Config(3) with { Replicas = replicas };
             var data = new GeneratedKwsData(48, 16, 16, seed: 3, nanFromEpoch: 2);
             var trainer = new Trainer(config, NewModel(config, data), LossFactory.Create(config.Loss), data, dir);
             var ex = Assert.Throws<NonFiniteLossException>(() => trainer.Run());
