@@ -30,7 +30,7 @@ internal static class ExperimentCommand
         var firstSeed = new Option<int>("--first-seed") { Description = "First seed", DefaultValueFactory = _ => 1 };
         var preset = EnumOption.Create<ModelSize>("--preset", "preset", "Model size preset (small | medium | large; default small)");
         var budget = new Option<string>("--budget") { Description = "Training budget of every cell: epochs=N, steps=N or both", DefaultValueFactory = _ => "epochs=2" };
-        var sweep = new Option<string>("--sweep") { Description = "Sensitivity sweep of a loss parameter, e.g. tau=2,4,8,16,32 (tau | lambda | gamma)" };
+        var sweep = new Option<string>("--sweep") { Description = "Sensitivity sweep of a loss parameter, e.g. tau=2,4,8,16,32 (tau | tau-before | tau-after | lambda | gamma | anchor-shift)" };
         var tau = new Option<double?>("--tau") { Description = "Kernel spread in frames (when not swept)" };
         var lambda = new Option<double?>("--lambda") { Description = "Anchor emphasis of sal / sa+fl (when not swept)" };
         var gamma = new Option<double?>("--gamma") { Description = "Focal exponent (when not swept)" };

@@ -31,6 +31,10 @@ internal static class TrainCommand
         var tauBefore = new Option<double?>("--tau-before") { Description = "Spread before the anchor (frames)" };
         var tauAfter = new Option<double?>("--tau-after") { Description = "Spread after the anchor (frames)" };
         var maxDistance = new Option<double?>("--max-distance") { Description = "Significance 0 beyond this many frames from every anchor" };
+        var anchorShift = new Option<double?>("--anchor-shift")
+        {
+            Description = "Move every anchor by this many frames before the significance is computed (negative: into the keyword; default 0); labels and scoring do not move",
+        };
         var lambda = new Option<double?>("--lambda") { Description = "Anchor emphasis of sal / sa+fl" };
         var gamma = new Option<double?>("--gamma") { Description = "Focal exponent" };
         var saflWeight = new Option<bool?>("--safl-anchor-weight") { Description = "safl: also weight by (1 + lambda s)" };
@@ -71,7 +75,7 @@ internal static class TrainCommand
         var noDev = new Option<bool>("--no-dev") { Description = "Train without a dev split: all epochs run and the last one is shipped" };
         var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data changed" };
         Option[] all = [data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
-            tauBefore, tauAfter, maxDistance, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
+            tauBefore, tauAfter, maxDistance, anchorShift, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
             sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, initFrom, seed, threads,
             replicas, device, noDev, force];
         foreach (var o in all)
@@ -108,6 +112,7 @@ internal static class TrainCommand
                     TauBefore = Get(tauBefore) ?? l.TauBefore,
                     TauAfter = Get(tauAfter) ?? l.TauAfter,
                     MaxDistance = Get(maxDistance) ?? l.MaxDistance,
+                    AnchorShift = Get(anchorShift) ?? l.AnchorShift,
                     Lambda = Get(lambda) ?? l.Lambda,
                     Gamma = Get(gamma) ?? l.Gamma,
                     SaflAnchorWeight = Get(saflWeight) ?? l.SaflAnchorWeight,

@@ -16,6 +16,7 @@ internal static class WeightsCommand
         var tauBefore = new Option<double?>("--tau-before") { Description = "Spread before the anchor (0: nothing before it)" };
         var tauAfter = new Option<double?>("--tau-after") { Description = "Spread after the anchor (0: nothing after it)" };
         var maxDistance = new Option<double?>("--max-distance") { Description = "Frames farther than this from every anchor get significance 0" };
+        var anchorShift = new Option<double?>("--anchor-shift") { Description = "Move every anchor by this many frames (negative: earlier) before the significance" };
         var lambda = new Option<double>("--lambda") { Description = "Anchor emphasis: weight 1 + lambda s", DefaultValueFactory = _ => 4 };
         var gamma = new Option<double>("--gamma") { Description = "Focal exponent (focal kinds)", DefaultValueFactory = _ => 2 };
         var frames = new Option<int>("--frames") { Description = "Frames in the sequence", DefaultValueFactory = _ => 60 };
@@ -26,7 +27,7 @@ internal static class WeightsCommand
         };
         var png = new Option<string?>("--png") { Description = "Draw the curve into this PNG file instead of printing CSV" };
         var command = new Command("weights", "Print the per-frame loss weights around anchors as CSV lines frame,weight (or draw them)");
-        foreach (var option in new Option[] { kind, kernel, tau, tauBefore, tauAfter, maxDistance, lambda, gamma, frames, anchor, png })
+        foreach (var option in new Option[] { kind, kernel, tau, tauBefore, tauAfter, maxDistance, anchorShift, lambda, gamma, frames, anchor, png })
         {
             command.Options.Add(option);
         }
@@ -36,7 +37,7 @@ internal static class WeightsCommand
             var config = new LossConfig
             {
                 Kind = parse.GetValue(kind) ?? LossKind.Sal, Kernel = parse.GetValue(kernel) ?? KernelShape.Exponential, Tau = parse.GetValue(tau), TauBefore = parse.GetValue(tauBefore),
-                TauAfter = parse.GetValue(tauAfter), MaxDistance = parse.GetValue(maxDistance), Lambda = parse.GetValue(lambda),
+                TauAfter = parse.GetValue(tauAfter), MaxDistance = parse.GetValue(maxDistance), AnchorShift = parse.GetValue(anchorShift) ?? 0, Lambda = parse.GetValue(lambda),
                 Gamma = parse.GetValue(gamma),
             };
             var anchors = parse.GetValue(anchor) ?? [];

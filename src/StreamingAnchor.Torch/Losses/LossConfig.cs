@@ -26,6 +26,13 @@ public sealed record LossConfig
     /// <summary>When set, frames farther than this many frames from every anchor have significance 0.</summary>
     public double? MaxDistance { get; init; }
 
+    /// <summary>
+    /// Frames every anchor moves by before the significance is computed: negative moves the emphasis into the event
+    /// (a point inside the keyword), positive past it. Labels and the evaluator's anchors stay where the task puts them,
+    /// so this asks only where the loss should concentrate, not when a detection counts.
+    /// </summary>
+    public double AnchorShift { get; init; }
+
     /// <summary>Anchor emphasis: the weight (1 + Lambda s) of sal and sa+fl (and safl with <see cref="SaflAnchorWeight"/>).</summary>
     public double Lambda { get; init; } = 4;
 
@@ -57,6 +64,10 @@ public sealed record LossConfig
         Defined(Reduction, "loss reduction");
         Defined(MaxPoolRegion, "maxpool region");
         SignificanceKernel().Validate();
+        if (!double.IsFinite(AnchorShift))
+        {
+            throw new ArgumentException($"loss anchor shift must be a finite number of frames, got {AnchorShift}");
+        }
         if (!double.IsFinite(Lambda) || Lambda < 0)
         {
             throw new ArgumentException($"loss lambda must be finite and >= 0, got {Lambda}");

@@ -54,6 +54,12 @@ internal sealed class WeightedFrameLoss : IFrameLoss
         return logits.dtype == ScalarType.Float64 ? FusedForward<double>(logits, input, anchors) : FusedForward<float>(logits, input, anchors);
     }
 
+    private IReadOnlyList<double[]> Shifted(IReadOnlyList<double[]> anchors)
+    {
+        var shift = Config.AnchorShift;
+        return shift == 0 ? anchors : anchors.Select(list => Array.ConvertAll(list, a => a + shift)).ToArray();
+    }
+
     /// <summary>Whether <see cref="Forward"/> runs <see cref="FusedFrameTerms"/> on these logits (CPU float32/float64).</summary>
     internal bool TakesFusedPath(Tensor logits) =>
         !_reference && logits.device_type == DeviceType.CPU && logits.dtype is ScalarType.Float32 or ScalarType.Float64;
@@ -198,7 +204,7 @@ internal sealed class WeightedFrameLoss : IFrameLoss
             if (_needsSignificance)
             {
                 significance = ArrayPool<double>.Shared.Rent(size);
-                TemporalSignificance.Fill(_kernel, anchors, input.Frames, significance.AsSpan(0, size));
+                TemporalSignificance.Fill(_kernel, Shifted(anchors), input.Frames, significance.AsSpan(0, size));
             }
             var targets = input.Targets;
             var classWeights = Config.ClassWeights;

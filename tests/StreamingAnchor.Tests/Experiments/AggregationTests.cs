@@ -94,6 +94,37 @@ public class AggregationTests
     }
 
     [Fact]
+    public void SweepsOverOneSideOfTheKernelAndTheAnchorShiftTouchOnlyTheAnchorLosses()
+    {
+        var config = new ExperimentConfig
+        {
+            Data = "x.jsonl",
+            Models = [ModelFamily.Tcn],
+            Losses = [LossKind.Ce, LossKind.Sal],
+            Seeds = 1,
+            Sweep = ExperimentSweep.Parse("anchor-shift=-10,0,10"),
+        };
+        Assert.Equal(["tcn-ce-s1", "tcn-sal-anchor-shift-10-s1", "tcn-sal-anchor-shift0-s1", "tcn-sal-anchor-shift+10-s1"],
+            config.Cells().Select(c => c.Name));
+        var shifted = config.TrainConfigOf(config.Cells().Single(c => c.Name == "tcn-sal-anchor-shift-10-s1"));
+        Assert.Equal(-10, shifted.Loss.AnchorShift);
+        Assert.Equal(0, config.TrainConfigOf(config.Cells().First()).Loss.AnchorShift);
+
+        var before = ExperimentSweep.Parse("tau-before=0,16");
+        Assert.Equal(16, before.Apply(new global::StreamingAnchor.Losses.LossConfig(), 16).SignificanceKernel().SpreadBefore);
+        Assert.Equal(8, before.Apply(new global::StreamingAnchor.Losses.LossConfig(), 16).SignificanceKernel().SpreadAfter);
+        var after = ExperimentSweep.Parse("tau-after=0");
+        Assert.Equal(0, after.Apply(new global::StreamingAnchor.Losses.LossConfig(), 0).SignificanceKernel().SpreadAfter);
+        Assert.Equal([LossKind.Sal, LossKind.SaPlusFl, LossKind.Safl], new[] { LossKind.Ce, LossKind.Focal, LossKind.MaxPool, LossKind.Sal, LossKind.SaPlusFl, LossKind.Safl }
+            .Where(l => after.Affects(new global::StreamingAnchor.Losses.LossConfig { Kind = l })));
+
+        // Only a direction in time may be negative.
+        Assert.Contains("finite number >= 0", Assert.Throws<ArgumentException>(() => ExperimentSweep.Parse("tau-before=-1")).Message);
+        Assert.Contains("expected finite numbers >= 0", Assert.Throws<ArgumentException>(() => new ExperimentSweep("lambda", [-2]).Validate()).Message);
+        Assert.Throws<ArgumentException>(() => ExperimentSweep.Parse("anchor-shift=nan"));
+    }
+
+    [Fact]
     public void BudgetsParseEpochsStepsOrBoth()
     {
         Assert.Equal(new ExperimentBudget(3), ExperimentBudget.Parse("epochs=3"));

@@ -45,6 +45,23 @@ public class LossIdentityTests
         Assert.Equal(data.Loss(new LossConfig { Kind = LossKind.Focal }), data.Loss(new LossConfig { Kind = LossKind.SaPlusFl }), 12);
     }
 
+    [Theory]
+    [InlineData(LossKind.Sal, 1, -3.5)]
+    [InlineData(LossKind.SaPlusFl, 4, 2)]
+    [InlineData(LossKind.Safl, 1, -1)]
+    public void AnAnchorShiftIsTheSameLossWithTheAnchorsMoved(LossKind kind, int classes, double shift)
+    {
+        var data = Case(classes) with { Anchors = [[4.0], [], [2.5, 7.0]] };
+        var moved = data with { Anchors = [[4.0 + shift], [], [2.5 + shift, 7.0 + shift]] };
+        var config = new LossConfig { Kind = kind, Tau = 2, Reduction = LossReduction.WeightSum };
+        var shifted = data.Loss(config with { AnchorShift = shift });
+        Assert.Equal(moved.Loss(config), shifted, 12);
+        Assert.NotEqual(data.Loss(config), shifted, 6);
+        Assert.Equal(moved.FrameWeights(config), data.FrameWeights(config with { AnchorShift = shift }));
+        // CE does not read anchors, so a shift leaves it alone.
+        Assert.Equal(data.Loss(new LossConfig { Kind = LossKind.Ce }), data.Loss(new LossConfig { Kind = LossKind.Ce, AnchorShift = shift }), 12);
+    }
+
     [Fact]
     public void AnchorsRaiseTheLossOnlyThroughTheirFrames()
     {

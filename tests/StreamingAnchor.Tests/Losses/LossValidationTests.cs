@@ -68,6 +68,7 @@ public class LossValidationTests
     [InlineData("gamma", "loss gamma must be finite and >= 0, got NaN")]
     [InlineData("tau", "kernel spread before the anchor must be finite and >= 0, got -2")]
     [InlineData("weights", "class weight 1 must be finite and >= 0, got -0.5")]
+    [InlineData("shift", "loss anchor shift must be a finite number of frames, got Infinity")]
     public void BadOptionsAreRejectedByTheFactory(string option, string message)
     {
         var config = option switch
@@ -78,6 +79,7 @@ public class LossValidationTests
             "lambda" => new LossConfig { Lambda = -1 },
             "gamma" => new LossConfig { Gamma = double.NaN },
             "tau" => new LossConfig { TauBefore = -2 },
+            "shift" => new LossConfig { AnchorShift = double.PositiveInfinity },
             _ => new LossConfig { ClassWeights = [1, -0.5] },
         };
         var error = Assert.Throws<ArgumentException>(() => LossFactory.Create(config));
