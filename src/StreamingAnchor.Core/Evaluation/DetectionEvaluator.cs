@@ -54,7 +54,7 @@ public static class DetectionEvaluator
             return top with
             {
                 Threshold = double.PositiveInfinity, Hits = 0, FalseAlarms = 0, Ignored = 0, StreamsWithFalseAlarm = 0, Latency = empty, Latencies = [],
-                NearMissAlarms = 0, NearMissesFired = 0,
+                NearMissAlarms = 0, NearMissesFired = 0, NearMissesByKind = top.NearMissesByKind.Select(k => k with { Fired = 0 }).ToList(),
             };
         }
         return admissible.OrderBy(p => p.Frr).ThenBy(p => p.FalseAlarms).ThenBy(p => p.Threshold).First();
@@ -106,6 +106,7 @@ public static class DetectionEvaluator
         int events = 0, hits = 0, falseAlarms = 0, ignored = 0, streamsWithFa = 0, nearMissAlarms = 0, nearMisses = 0, nearMissesFired = 0;
         double seconds = 0;
         var latencies = new List<double>();
+        var byKind = new List<IReadOnlyList<NearMissTally>>();
         for (var i = 0; i < traces.Count; i++)
         {
             var detections = DetectionTrigger.Run(smoothed[i], traces[i].Classes, threshold, config.Detector);
@@ -113,6 +114,7 @@ public static class DetectionEvaluator
             nearMissAlarms += m.NearMissAlarms;
             nearMisses += m.NearMisses;
             nearMissesFired += m.NearMissesFired;
+            byKind.Add(m.NearMissesByKind);
             events += m.Events;
             hits += m.Hits;
             falseAlarms += m.FalseAlarms;
@@ -128,6 +130,7 @@ public static class DetectionEvaluator
             NearMissAlarms = nearMissAlarms,
             NearMisses = nearMisses,
             NearMissesFired = nearMissesFired,
+            NearMissesByKind = NearMissTally.Sum(byKind),
         };
     }
 

@@ -17,7 +17,8 @@ public static class DetectionMatcher
     /// holds it (optimal for equal-width windows). A detection that finds none is a false alarm, including a second
     /// detection of an already hit event: a device that fires twice on one keyword wakes up twice. A false alarm from
     /// the start of a near-miss phrase to <see cref="MatchConfig.AfterSeconds"/> after its end (the same slack a hit
-    /// gets after its anchor) is also counted as a near-miss alarm, on the first such phrase.
+    /// gets after its anchor) is also counted as a near-miss alarm, on the first such phrase; a phrase with such an
+    /// alarm has fired, counted by kind too where the spans know theirs.
     /// </summary>
     public static MatchResult Match(IReadOnlyList<Detection> detections, IReadOnlyList<EvalEvent> events, MatchConfig config,
         IReadOnlyList<NearMissSpan>? nearMisses = null)
@@ -75,6 +76,7 @@ public static class DetectionMatcher
             NearMissAlarms = nearMissAlarms,
             NearMisses = nearMisses.Count,
             NearMissesFired = fired.Count(f => f),
+            NearMissesByKind = NearMissTally.Of(nearMisses, fired),
         };
     }
 }

@@ -74,6 +74,18 @@ public sealed record EvaluationSummary(string Name, TaskKind Task, string Data, 
                     $"| {fa} elsewhere <= {t.FaPerHourTarget:0.##} | {p.Threshold:0.####} | {Pct(p.Frr)} | {p.OtherFaPerHour:0.##} | {p.FaPerHour:0.##} | {p.NearMissesFired}/{p.NearMisses} ({Pct(p.NearMissAcceptRate)}) | {Ms(p.Latency.Median)} |\n");
             }
             sb.Append('\n');
+            // Which near misses fire: an edit at the keyword's end is what a detector firing before the end cannot hear.
+            if (other.Any(t => t.Point.NearMissesByKind.Count > 0))
+            {
+                sb.Append("Near misses fired by kind:\n\n");
+                foreach (var t in other)
+                {
+                    sb.Append(CultureInfo.InvariantCulture, $"- at {fa} elsewhere <= {t.FaPerHourTarget:0.##}: ");
+                    sb.AppendJoin(", ", t.Point.NearMissesByKind.Select(k => $"{k.Kind.Name()} {k.Fired}/{k.NearMisses} ({Pct(k.AcceptRate)})"));
+                    sb.Append('\n');
+                }
+                sb.Append('\n');
+            }
         }
         if (!double.IsNaN(r.Eer))
         {

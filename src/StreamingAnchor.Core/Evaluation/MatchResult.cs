@@ -14,5 +14,8 @@ public sealed record MatchResult(int Events, int Hits, int FalseAlarms, int Igno
 
     public int NearMissesFired { get; init; }
 
+    /// <summary>The near misses and those fired, per kind (kinds present, in enum order); empty when kinds are unknown.</summary>
+    public IReadOnlyList<NearMissTally> NearMissesByKind { get; init; } = [];
+
     public int Misses => Events - Hits;
 }

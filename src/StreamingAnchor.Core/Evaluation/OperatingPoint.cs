@@ -26,6 +26,12 @@ public sealed record OperatingPoint(
 
     public int NearMissesFired { get; init; }
 
+    /// <summary>
+    /// <see cref="NearMisses"/> and <see cref="NearMissesFired"/> per kind of near miss (kinds present, in enum order);
+    /// empty when the test set does not say the kinds (and in metrics files written before them).
+    /// </summary>
+    public IReadOnlyList<NearMissTally> NearMissesByKind { get; init; } = [];
+
     public int Misses => Events - Hits;
 
     /// <summary>False alarms per hour without those on near misses: what a device hears in ordinary speech, music and noise.</summary>

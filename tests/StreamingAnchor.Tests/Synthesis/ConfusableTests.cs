@@ -1,3 +1,4 @@
+using StreamingAnchor.Data;
 using StreamingAnchor.Data.Synthesis;
 
 namespace StreamingAnchor.Tests.Synthesis;
@@ -49,6 +50,15 @@ public sealed class ConfusableTests
         }
         // Substitutions, drops and insertions all occur.
         Assert.Equal([-1, 0, 1], kinds.Order());
+        // Each near miss's kind is where what espeak says differs from the keyword; both kinds occur.
+        var withKinds = ConfusableGenerator.PhonemeNearMisses("hey jarvis", 11, 24);
+        Assert.Equal(misses, withKinds.Select(c => c.Text));
+        foreach (var c in withKinds)
+        {
+            Assert.True(c.IsPhonemes);
+            Assert.Equal(ConfusableGenerator.KindOf([keyword], [ReadBack(c.Text)]), c.Kind);
+        }
+        Assert.Equal([NearMissKind.EditAtEnd, NearMissKind.EditInside], withKinds.Select(c => c.Kind).Distinct().Order());
         Assert.Equal(misses, ConfusableGenerator.NearMisses("hey jarvis", 11, 24));
         Assert.NotEqual(misses, ConfusableGenerator.NearMisses("hey jarvis", 12, 24));
     }
@@ -59,9 +69,50 @@ public sealed class ConfusableTests
         Skip.If(!ToolRunner.Exists("espeak-ng"), "espeak-ng not installed (scripts/setup.sh installs it)");
         var list = ConfusableGenerator.For("hey jarvis", ["hey marvin", "hey jarvis"], 1, withPhonemes: true, nearMisses: 8);
         Assert.Equal(8, list.Count(c => c.IsPhonemes));
-        Assert.Contains(new Confusable("hey", false), list);
-        Assert.Contains(new Confusable("jarvis", false), list);
-        Assert.Contains(new Confusable("hey marvin", false), list);
+        Assert.Contains(new Confusable("hey", false, NearMissKind.OtherWord), list);
+        Assert.Contains(new Confusable("jarvis", false, NearMissKind.LastWord), list);
+        Assert.Contains(new Confusable("hey marvin", false, NearMissKind.Phrase), list);
         Assert.DoesNotContain(list, c => c.Text == "hey jarvis");
+    }
+
+    // "hey jarvis" as espeak writes it: h'eI dZ'A@vIs, seven phonemes.
+    private static readonly string[][] HeyJarvis = [["h", "'eI"], ["dZ", "'A@", "v", "I", "s"]];
+
+    [Theory]
+    [InlineData("h 'eI|dZ 'A@ v I", NearMissKind.EditAtEnd)]            // "hey jarvi": the last phoneme dropped
+    [InlineData("h 'eI|dZ 'A@ v I z", NearMissKind.EditAtEnd)]          // "hey jarviz": the last substituted
+    [InlineData("h 'eI|dZ 'A@ v I s OI", NearMissKind.EditAtEnd)]       // "hey jarvisoi": one inserted after it
+    [InlineData("h 'eI|dZ 'A@ v I @ s", NearMissKind.EditAtEnd)]        // one inserted before the last: the prefix is n - 1
+    [InlineData("h ,eI|dZ A@ v I z", NearMissKind.EditAtEnd)]           // stress marks do not count
+    [InlineData("h 'eI dZ|'A@ v I z", NearMissKind.EditAtEnd)]          // nor where the words break
+    [InlineData("r h 'eI|dZ 'A@ v I s", NearMissKind.EditInside)]       // "rhey jarvis": one inserted first
+    [InlineData("h 'eI|dZ 'A@ f I s", NearMissKind.EditInside)]         // "hey jarfis": one substituted inside
+    [InlineData("h 'eI|dZ 'A@ v s", NearMissKind.EditInside)]           // the second-to-last dropped
+    [InlineData("'eI|dZ 'A@ v I s", NearMissKind.EditInside)]           // the first dropped
+    public void APhonemeNearMissIsAnEditAtTheEndWhenTheKeywordsPhonemesButTheLastComeFirst(string nearMiss, NearMissKind kind)
+    {
+        var words = nearMiss.Split('|').Select(w => w.Split(' ')).ToArray();
+        Assert.Equal(kind, ConfusableGenerator.KindOf(HeyJarvis, words));
+    }
+
+    [Theory]
+    [InlineData("jarvis", NearMissKind.LastWord)]
+    [InlineData("Jarvis!", NearMissKind.LastWord)]
+    [InlineData("hey", NearMissKind.OtherWord)]
+    [InlineData("HEY,", NearMissKind.OtherWord)]
+    [InlineData("hey travis", NearMissKind.Phrase)]
+    [InlineData("hey jar", NearMissKind.Phrase)]
+    [InlineData("jar", NearMissKind.Phrase)]
+    public void ATextConfusableIsTheLastWordAnotherWordOrAPhrase(string text, NearMissKind kind) =>
+        Assert.Equal(kind, ConfusableGenerator.KindOfText("Hey Jarvis", text));
+
+    [Fact]
+    public void WithoutEspeakTheTextConfusablesHaveTheirKinds()
+    {
+        var list = ConfusableGenerator.For("ok computer", ["ok commuter"], 1, withPhonemes: false);
+        Assert.Equal(
+            [new Confusable("ok", false, NearMissKind.OtherWord), new Confusable("computer", false, NearMissKind.LastWord),
+             new Confusable("ok commuter", false, NearMissKind.Phrase)],
+            list);
     }
 }

@@ -73,6 +73,16 @@ public sealed class CorpusTests
             foreach (var s in spans)
             {
                 Assert.True(s.Start >= 0 && s.End > s.Start && s.End <= entry.Duration, $"{entry.Id}: near miss {s}");
+                Assert.NotNull(s.Kind);
+            }
+            // One kind per span, in the spans' order (Of refuses any other count), and none without spans.
+            if (spans.Count > 0)
+            {
+                Assert.Equal(spans.Count, entry.Meta![NearMissSpan.KindMetaKey].Split(',').Length);
+            }
+            else
+            {
+                Assert.False(entry.Meta!.ContainsKey(NearMissSpan.KindMetaKey), entry.Id);
             }
         }
         Assert.True(marked > 0, "no near miss marked in 20 streams");

@@ -269,11 +269,13 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         {
             meta["keyword"] = TextBank.CleanText(config.Keyword);
             // Where the near misses are, so an evaluation can report false alarms on them apart from the rest.
-            var nearMisses = segments.Where(s => s.Item.Kind == ItemKind.Confusable).OrderBy(s => s.Start)
-                .Select(s => new NearMissSpan(s.StartSeconds, s.EndSeconds)).ToList();
+            var nearMisses = segments.Where(s => s.Item.Kind == ItemKind.Confusable).OrderBy(s => s.Start).ToList();
             if (nearMisses.Count > 0)
             {
-                meta[NearMissSpan.MetaKey] = NearMissSpan.Format(nearMisses);
+                meta[NearMissSpan.MetaKey] = NearMissSpan.Format(nearMisses.Select(s => new NearMissSpan(s.StartSeconds, s.EndSeconds)));
+                // And of which kind, span by span. A confusable item without one is a sentence said in its place (no
+                // confusable suits the voice): other text, so a phrase.
+                meta[NearMissSpan.KindMetaKey] = NearMissSpan.FormatKinds(nearMisses.Select(s => s.Item.Tts?.NearMiss ?? NearMissKind.Phrase));
             }
         }
         plan.Acoustics.Describe(meta, channel);

@@ -3,8 +3,11 @@ using System.Text;
 
 namespace StreamingAnchor.Data.Synthesis;
 
-/// <summary>A confusable negative: plain text, or espeak-ng phoneme mnemonics (spoken by English espeak voices only).</summary>
-public sealed record Confusable(string Text, bool IsPhonemes);
+/// <summary>
+/// A confusable negative: plain text, or espeak-ng phoneme mnemonics (spoken by English espeak voices only), and how it
+/// differs from the keyword (written to the manifest with its span).
+/// </summary>
+public sealed record Confusable(string Text, bool IsPhonemes, NearMissKind Kind);
 
 /// <summary>
 /// Confusable negatives for a keyword: near misses one phoneme away from it (espeak-ng's phonemes of the keyword with
@@ -12,7 +15,8 @@ public sealed record Confusable(string Text, bool IsPhonemes);
 /// and text confusables (the user's list, or <see cref="TextBank.ConfusablesFor"/>). The near misses are drawn from all
 /// candidates by the seed, and each is read back through espeak-ng (<c>-x</c> on its <c>[[...]]</c> form): one whose
 /// phonemes do not come back as written (espeak re-parses adjacent mnemonics greedily) or come back as the keyword's is
-/// dropped, so no near miss is the keyword itself.
+/// dropped, so no near miss is the keyword itself. Each is given its <see cref="NearMissKind"/> (<see cref="KindOf"/>,
+/// <see cref="KindOfText"/>).
 /// </summary>
 public static class ConfusableGenerator
 {
@@ -21,7 +25,7 @@ public static class ConfusableGenerator
 
     private const string VowelStarts = "aeiouAEIOUVY@03";
 
-    private static readonly ConcurrentDictionary<(string Keyword, int Seed, int Count), IReadOnlyList<string>> Memo = new();
+    private static readonly ConcurrentDictionary<(string Keyword, int Seed, int Count), IReadOnlyList<Confusable>> Memo = new();
 
     /// <summary>Near misses, words alone, then text confusables, without repeats; near misses only when espeak-ng is here.</summary>
     public static IReadOnlyList<Confusable> For(string keyword, IReadOnlyList<string>? userList, int seed, bool withPhonemes, int nearMisses = 40)
@@ -30,13 +34,44 @@ public static class ConfusableGenerator
         var list = new List<Confusable>();
         if (withPhonemes)
         {
-            list.AddRange(NearMisses(keyword, seed, nearMisses).Select(p => new Confusable(p, true)));
+            list.AddRange(PhonemeNearMisses(keyword, seed, nearMisses));
         }
         var words = kw.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var texts = (words.Length > 1 ? words : []).Concat(userList ?? TextBank.ConfusablesFor(keyword))
             .Select(t => TextBank.CleanText(t)).Where(t => t.Length > 0 && !t.Equals(kw, StringComparison.OrdinalIgnoreCase));
-        list.AddRange(texts.Distinct(StringComparer.Ordinal).Select(t => new Confusable(t, false)));
+        list.AddRange(texts.Distinct(StringComparer.Ordinal).Select(t => new Confusable(t, false, KindOfText(keyword, t))));
         return list;
+    }
+
+    /// <summary>
+    /// The kind of a phoneme near miss, from the keyword's phonemes and the near miss's (words of phonemes; stress marks
+    /// and word breaks do not count): with p the length of their common prefix and n the keyword's phoneme count,
+    /// p >= n - 1 (the edit is on the last phoneme or after it) is <see cref="NearMissKind.EditAtEnd"/>, anything
+    /// earlier <see cref="NearMissKind.EditInside"/>.
+    /// </summary>
+    public static NearMissKind KindOf(IEnumerable<IEnumerable<string>> keyword, IEnumerable<IEnumerable<string>> nearMiss)
+    {
+        var a = keyword.SelectMany(w => w).Select(StripStress).ToList();
+        var b = nearMiss.SelectMany(w => w).Select(StripStress).ToList();
+        var p = 0;
+        while (p < a.Count && p < b.Count && a[p] == b[p])
+        {
+            p++;
+        }
+        return p >= a.Count - 1 ? NearMissKind.EditAtEnd : NearMissKind.EditInside;
+    }
+
+    /// <summary>
+    /// The kind of a text confusable: the keyword's last word alone, another of its words alone, or any other phrase
+    /// (compared cleaned, without the punctuation cleaning keeps, and in any case).
+    /// </summary>
+    public static NearMissKind KindOfText(string keyword, string text)
+    {
+        var words = TextBank.CleanText(keyword).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Unpunctuated).ToArray();
+        var t = Unpunctuated(TextBank.CleanText(text));
+        return words.Length > 0 && t.Equals(words[^1], StringComparison.OrdinalIgnoreCase) ? NearMissKind.LastWord
+            : words.Any(w => t.Equals(w, StringComparison.OrdinalIgnoreCase)) ? NearMissKind.OtherWord
+            : NearMissKind.Phrase;
     }
 
     /// <summary>
@@ -44,9 +79,13 @@ public static class ConfusableGenerator
     /// edit from the keyword, the same for the same seed. Needs espeak-ng.
     /// </summary>
     public static IReadOnlyList<string> NearMisses(string keyword, int seed, int count) =>
+        PhonemeNearMisses(keyword, seed, count).Select(c => c.Text).ToList();
+
+    /// <summary><see cref="NearMisses"/> as confusables, each with its kind (<see cref="KindOf"/>).</summary>
+    public static IReadOnlyList<Confusable> PhonemeNearMisses(string keyword, int seed, int count) =>
         Memo.GetOrAdd((TextBank.CleanText(keyword).ToLowerInvariant(), seed, count), k => Generate(k.Keyword, k.Seed, k.Count));
 
-    private static IReadOnlyList<string> Generate(string keyword, int seed, int count)
+    private static IReadOnlyList<Confusable> Generate(string keyword, int seed, int count)
     {
         var words = Tokens(Phonemes(keyword));
         if (words.Count == 0)
@@ -82,6 +121,7 @@ public static class ConfusableGenerator
             }
         }
         var bare = new Dictionary<string, string>(StringComparer.Ordinal);
+        var kindOf = new Dictionary<string, NearMissKind>(StringComparer.Ordinal);
         var shuffled = new List<string[]>();
         for (var k = 0; k < kinds.Length; k++)
         {
@@ -91,6 +131,7 @@ public static class ConfusableGenerator
                 var text = Format(c);
                 if (Bare(c) != target && bare.TryAdd(text, Bare(c)))
                 {
+                    kindOf[text] = KindOf(words, c);
                     list.Add(text);
                 }
             }
@@ -100,7 +141,7 @@ public static class ConfusableGenerator
         }
         var distinct = Enumerable.Range(0, shuffled.Max(a => a.Length))
             .SelectMany(i => shuffled.Where(a => i < a.Length).Select(a => a[i])).ToArray();
-        var chosen = new List<string>();
+        var chosen = new List<Confusable>();
         // Read back in batches until enough survive (most do).
         for (var start = 0; start < distinct.Length && chosen.Count < count; start += count)
         {
@@ -111,7 +152,7 @@ public static class ConfusableGenerator
                 var spoken = Bare(Tokens(back[i]));
                 if (spoken == bare[batch[i]] && spoken != target)
                 {
-                    chosen.Add(batch[i]);
+                    chosen.Add(new Confusable(batch[i], true, kindOf[batch[i]]));
                 }
             }
         }
@@ -160,6 +201,8 @@ public static class ConfusableGenerator
 
     /// <summary>The sound sequence without stress marks and word breaks, for comparing what is said.</summary>
     private static string Bare(List<List<string>> words) => string.Concat(words.SelectMany(w => w).Select(StripStress));
+
+    private static string Unpunctuated(string text) => text.Trim(',', '.', '?', '!', ' ');
 
     private static string Stress(string token) => token.Length > 0 && token[0] is '\'' or ',' ? token[..1] : "";
 

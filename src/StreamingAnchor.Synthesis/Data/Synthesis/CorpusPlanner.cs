@@ -102,7 +102,7 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
         }
         var confusable = usable[rng.Next(usable.Count)];
         var v = voice ?? (confusable.IsPhonemes ? pool.PhonemeVoices[rng.Next(pool.PhonemeVoices.Count)] : pool.PickVoice(rng, keyword: true));
-        return VoicePerturbation.DrawWithProsody(rng, v, confusable.Text, confusable.IsPhonemes);
+        return VoicePerturbation.DrawWithProsody(rng, v, confusable.Text, confusable.IsPhonemes) with { NearMiss = confusable.Kind };
     }
 
     private static bool SpeaksPhonemes(Voice voice) =>

@@ -49,6 +49,12 @@ public sealed record SpeechRequest
     public double Timbre { get; }
     public bool IsPhonemes { get; }
 
+    /// <summary>
+    /// What kind of near miss of the keyword this utterance is (a confusable's, for the manifest's meta); null for
+    /// anything else. A label only: not in <see cref="CacheKey"/> and never heard.
+    /// </summary>
+    public NearMissKind? NearMiss { get; init; }
+
     /// <summary>Content hash naming the cached utterance (requests without the newer controls keep their old names).</summary>
     public string CacheKey
     {
