@@ -26,12 +26,18 @@ public static class TorchRuntime
     public static void EnsureConfigured() => _ = OneDnnOff.Value;
 
     /// <summary>
-    /// The code branch of MKL (the BLAS inside libtorch) every run uses unless MKL_CBWR says otherwise: AVX2, which
+    /// The code branch of MKL (the BLAS inside libtorch) every run asks for unless MKL_CBWR says otherwise: AVX2, which
     /// every x86-64 CPU of the machine kinds we train on has. Left to itself MKL picks its branch by CPU model and
     /// vendor (AVX-512 kernels on an Intel Xeon, others on an AMD EPYC), each summing in its own order, so the same
     /// seed and data trained different weights on two machines of one kind (docs/models.md, "What is deterministic").
+    /// MKL honours it on Intel CPUs only: on an AMD EPYC it reports its own choice (AUTO) for every branch but
+    /// COMPATIBLE, which costs a third of the training speed, so AVX2 stays the pin and <see cref="Describe"/> says
+    /// when it did not take.
     /// </summary>
     public const string MklCodeBranch = "AVX2";
+
+    /// <summary>MKL's number for its own choice of branch (MKL_CBWR_AUTO in mkl_service.h).</summary>
+    public const int MklCbwrAuto = 2;
 
     /// <summary>
     /// The code branch MKL runs (its MKL_CBWR_* number: 10 is AVX2, 2 AUTO), as MKL itself reports it, or null where
@@ -70,8 +76,20 @@ public static class TorchRuntime
         using var y = (x * x).sum();
         var check = y.item<float>();
         return $"TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch {torch.__version__}, " +
-               $"threads {torch.get_num_threads()}, oneDNN {(OneDnnDisabled ? "off" : "on")}, MKL branch {MklBranchInEffect()?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, check sum(0..3 squared) = {check}";
+               $"threads {torch.get_num_threads()}, oneDNN {(OneDnnDisabled ? "off" : "on")}, MKL branch {MklBranchText(MklBranchInEffect())}, check sum(0..3 squared) = {check}";
     }
+
+    /// <summary>
+    /// The branch number, and when MKL ran its own choice although MKL_CBWR asked for <see cref="MklCodeBranch"/>, that
+    /// it did not take: floats then differ from a machine where it did (docs/models.md, "What is deterministic").
+    /// </summary>
+    internal static string MklBranchText(int? branch) => branch switch
+    {
+        null => "unknown",
+        MklCbwrAuto when Environment.GetEnvironmentVariable("MKL_CBWR") == MklCodeBranch =>
+            $"{MklCbwrAuto} (MKL's own choice: it does not honour MKL_CBWR={MklCodeBranch} on this CPU; MKL_CBWR=COMPATIBLE computes alike on every vendor, slower)",
+        { } b => b.ToString(CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Sets libtorch's intra-op thread count; 0 or less means <see cref="DefaultThreads"/>.</summary>
     public static void SetThreads(int threads)
