@@ -195,10 +195,38 @@ public sealed class FeatureDataset : IDisposable
             progress?.Invoke(part.Count);
             return existing;
         }
+        // Two processes building one store (the first cells of a grid on a cold cache) would each rewrite cache entries
+        // the other had keyed its store by, and one of them failed; the second now waits and opens what the first built.
+        using var gate = WaitForStoreLock(path + ".lock");
+        if (Key() is { } built && MappedFeatureStore.TryOpen(path, built, part.Count) is { } ready)
+        {
+            progress?.Invoke(part.Count);
+            return ready;
+        }
         MappedFeatureStore.Write(path, part.Count, produce,
             () => Key() ?? throw new IOException($"{cache.Directory}: feature cache entries vanished while building {path}"), progress, maxParallelism);
         return MappedFeatureStore.TryOpen(path, Key() ?? [], part.Count)
             ?? throw new IOException($"{path}: the feature store changed while it was built (another process rebuilding it?); run again");
+    }
+
+    /// <summary>
+    /// An OS lock (FileShare.None: flock on Unix, released when the process ends, however it ends) on the store's lock
+    /// file, waited for while another process holds it.
+    /// </summary>
+    private static FileStream WaitForStoreLock(string lockPath)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (File.Exists(lockPath))
+            {
+                Thread.Sleep(200);
+            }
+        }
     }
 
     /// <summary>The named extra streams of one clip, in order, read from the manifest's .npy files.</summary>

@@ -90,6 +90,24 @@ public class FeatureStoreTests
     }
 
     [Fact]
+    public async Task TwoLoadersBuildingOneStoreAtOnceBothGetIt()
+    {
+        // The first cells of a grid start together on a cold cache; one of them used to fail with "the feature store
+        // changed while it was built". Both loads must succeed and serve the same features.
+        using var c = new TinyCorpus();
+        var start = new Barrier(2);
+        var loads = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            start.SignalAndWait();
+            using var data = FeatureDataset.Load(c.Manifest, Options(c, FeatureStorage.Mapped));
+            return data.Clips("train").Select(x => x.ReadFeatures().Data).ToList();
+        })).ToArray();
+        var features = await Task.WhenAll(loads);
+        Assert.Equal(features[0], features[1]);
+        Assert.Equal(2, StoreFiles(c).Length);
+    }
+
+    [Fact]
     public void ReadsOutsideAClipAreRefused()
     {
         using var c = new TinyCorpus();
