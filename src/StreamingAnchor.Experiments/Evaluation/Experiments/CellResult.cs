@@ -3,7 +3,8 @@ namespace StreamingAnchor.Evaluation.Experiments;
 /// <summary>
 /// What one finished cell measured on the test split: FRR (onset: miss rate) and hit latency (seconds) at the grid's
 /// false-alarm target, frame accuracy at the detector threshold, EER, and the cost of getting there. Latencies are
-/// NaN when there are no hits.
+/// NaN when there are no hits. The near-miss counts are those of the same operating point (kws test sets that mark
+/// near misses; 0 and empty otherwise, and in results written before they were recorded).
 /// </summary>
 public sealed record CellResult(
     string Name,
@@ -26,4 +27,17 @@ public sealed record CellResult(
     int Epochs,
     long Steps,
     double TrainSeconds,
-    double EvalSeconds);
+    double EvalSeconds)
+{
+    /// <summary>Near misses marked in the test split, and how many drew a false alarm at the cell's threshold.</summary>
+    public int NearMisses { get; init; }
+
+    public int NearMissesFired { get; init; }
+
+    /// <summary>The same by kind of near miss (empty when the test split does not record kinds).</summary>
+    public IReadOnlyList<NearMissTally> NearMissesByKind { get; init; } = [];
+
+    /// <summary>This result with the near-miss counts of <paramref name="point"/>.</summary>
+    public CellResult WithNearMisses(OperatingPoint point) =>
+        this with { NearMisses = point.NearMisses, NearMissesFired = point.NearMissesFired, NearMissesByKind = point.NearMissesByKind };
+}

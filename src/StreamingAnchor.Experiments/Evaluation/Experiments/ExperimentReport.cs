@@ -72,8 +72,47 @@ public static class ExperimentReport
                 $" {row.Seeds} | {Pct(row.Frr)} | {Rel(row.FrrChangeVsCe)} | {Ms(row.LatencyMedian)} | {Rel(row.LatencyChangeVsCe)} | {Ms(row.LatencyP90)} | {Pct(row.FrameAccuracy)} | {Pct(row.Eer)} | {row.Parameters} |\n");
         }
         sb.Append('\n');
+        NearMissTable(sb, r, frr, fa);
         return sb.ToString();
     }
+
+    /// <summary>
+    /// Per cell, the share of the test split's near misses that drew a false alarm at the cell's threshold, in all and
+    /// by kind: what separates losses whose false alarms elsewhere tie (docs/results.md). Only when near misses are marked.
+    /// </summary>
+    private static void NearMissTable(StringBuilder sb, ExperimentResults r, string frr, string fa)
+    {
+        var cells = r.Cells.Where(x => x.NearMisses > 0).ToList();
+        if (cells.Count == 0)
+        {
+            return;
+        }
+        var kinds = cells.SelectMany(x => x.NearMissesByKind).GroupBy(t => t.Kind).OrderBy(g => g.Key)
+            .Select(g => (g.Key, Count: g.Max(t => t.NearMisses))).ToList();
+        sb.Append(CultureInfo.InvariantCulture,
+            $"Near misses that drew a false alarm at each cell's threshold ({frr} @{r.Config.FaPerHour:0.##} {fa}), of the {cells.Max(x => x.NearMisses)} the test split marks");
+        sb.Append(kinds.Count > 0 ? ", in all and by kind (docs/data.md, \"near_miss_kind\"):\n\n" : ":\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| cell | {frr} | near misses fired |");
+        foreach (var (kind, count) in kinds)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" {kind.Name()} ({count}) |");
+        }
+        sb.Append("\n|---|---|---|").Append(string.Concat(kinds.Select(_ => "---|"))).Append('\n');
+        foreach (var x in cells)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"| {x.Name} | {100 * x.Frr:0.0}% | {Share(x.NearMissesFired, x.NearMisses)} |");
+            foreach (var (kind, _) in kinds)
+            {
+                var t = x.NearMissesByKind.FirstOrDefault(k => k.Kind == kind);
+                sb.Append(CultureInfo.InvariantCulture, $" {(t is null ? "-" : Share(t.Fired, t.NearMisses))} |");
+            }
+            sb.Append('\n');
+        }
+        sb.Append('\n');
+    }
+
+    private static string Share(int part, int whole) =>
+        string.Create(CultureInfo.InvariantCulture, $"{100.0 * part / whole:0.0}%");
 
     public static string Pct(MetricStats s) => Format(s, 100, "0.0", "%");
 

@@ -178,6 +178,11 @@ public static class ExperimentRunner
             results = results.Select(r => AtBudget(r, Path.Combine(outDirectory, CellsFolder, r.Name), target)).ToList();
             config = config with { FaPerHour = target };
         }
+        else
+        {
+            // Cells finished by a build that did not record near misses get them from their saved evaluation.
+            results = results.Select(r => r.NearMisses > 0 ? r : NearMissesOf(r, Path.Combine(outDirectory, CellsFolder, r.Name))).ToList();
+        }
         return Results(config, DataSummary.Of(config.Data), results, cells.Count);
     }
 
@@ -186,14 +191,22 @@ public static class ExperimentRunner
     {
         var summary = EvaluationSummary.Load(Path.Combine(cellDirectory, RunEvaluator.EvalFolder, "metrics.json"));
         var point = DetectionEvaluator.BestUnder(summary.Result.Curve, faPerHour);
-        return cell with
+        return (cell with
         {
             FaPerHourTarget = faPerHour,
             Frr = point.Frr,
             FaPerHour = point.FaPerHour,
             LatencyMedian = point.Latency.Median,
             LatencyP90 = point.Latency.P90,
-        };
+        }).WithNearMisses(point);
+    }
+
+    private static CellResult NearMissesOf(CellResult cell, string cellDirectory)
+    {
+        var metrics = Path.Combine(cellDirectory, RunEvaluator.EvalFolder, "metrics.json");
+        return File.Exists(metrics)
+            ? cell.WithNearMisses(DetectionEvaluator.BestUnder(EvaluationSummary.Load(metrics).Result.Curve, cell.FaPerHourTarget))
+            : cell;
     }
 
     private static ExperimentResults Results(ExperimentConfig config, DataSummary data, IReadOnlyList<CellResult> results, int planned) =>
@@ -251,7 +264,7 @@ public static class ExperimentRunner
         return new CellResult(cell.Name, cell.Model.Name(), cell.Loss.Name(), cell.Seed, cell.SweepParameter, cell.SweepValue, config.FaPerHour,
             point.Frr, point.FaPerHour, point.Latency.Median, point.Latency.P90, summary.Result.Frame?.Accuracy ?? double.NaN,
             summary.Result.Eer, point.Events, point.Streams, point.Hours, parameters, state.EpochsDone, state.Step,
-            header.History.Sum(h => h.Seconds), clock.Elapsed.TotalSeconds);
+            header.History.Sum(h => h.Seconds), clock.Elapsed.TotalSeconds).WithNearMisses(point);
     }
 
     /// <summary>A finished cell counts only if it was trained with the config the grid asks for now.</summary>
