@@ -99,21 +99,21 @@ public class AggregationTests
         var config = new ExperimentConfig { Data = "m.jsonl", Models = [ModelFamily.Tcn], Losses = [LossKind.Ce, LossKind.Sal], Seeds = 1 };
         var ce = Cell("tcn", "ce", 1, 0.9, 0.2, 0.9) with
         {
-            NearMisses = 10, NearMissesFired = 3,
+            FaPerHour = 10, TestHours = 1, NearMisses = 10, NearMissesFired = 3, NearMissAlarms = 4,
             NearMissesByKind = [new(global::StreamingAnchor.Data.NearMissKind.EditAtEnd, 4, 2), new(global::StreamingAnchor.Data.NearMissKind.Phrase, 6, 1)],
         };
         var sal = Cell("tcn", "sal", 1, 0.8, 0.1, 0.9) with
         {
-            NearMisses = 10, NearMissesFired = 5, NearMissesByKind = [new(global::StreamingAnchor.Data.NearMissKind.EditAtEnd, 4, 4)],
+            FaPerHour = 10, TestHours = 1, NearMisses = 10, NearMissesFired = 5, NearMissesByKind = [new(global::StreamingAnchor.Data.NearMissKind.EditAtEnd, 4, 4)],
         };
         string Report(params CellResult[] cells) => ExperimentReport.Markdown(new ExperimentResults(config, new DataSummary("m.jsonl", 1, 1, 1, 1, 1, 1),
             "test", cells, ExperimentAggregator.Aggregate(cells), cells.Length, 0, DateTimeOffset.UnixEpoch));
 
         var report = Report(ce, sal);
         Assert.Contains("of the 10 the test split marks, in all and by kind", report);
-        Assert.Contains("| cell | FRR | near misses fired | edit-end (4) | phrase (6) |", report);
-        Assert.Contains("| tcn-ce-s1 | 90.0% | 30.0% | 50.0% | 16.7% |", report);
-        Assert.Contains("| tcn-sal-s1 | 80.0% | 50.0% | 100.0% | - |", report);
+        Assert.Contains("| cell | FRR | FA/h on near misses | FA/h elsewhere | near misses fired | edit-end (4) | phrase (6) |", report);
+        Assert.Contains("| tcn-ce-s1 | 90.0% | 4.0 | 6.0 | 30.0% | 50.0% | 16.7% |", report);
+        Assert.Contains("| tcn-sal-s1 | 80.0% | 0.0 | 10.0 | 50.0% | 100.0% | - |", report);
         Assert.DoesNotContain("near misses fired", Report(ce with { NearMisses = 0, NearMissesByKind = [] }, sal with { NearMisses = 0, NearMissesByKind = [] }));
     }
 

@@ -34,10 +34,22 @@ public sealed record CellResult(
 
     public int NearMissesFired { get; init; }
 
+    /// <summary>False alarms at the cell's threshold that fell on near misses (a subset of all of them).</summary>
+    public int NearMissAlarms { get; init; }
+
+    /// <summary>False alarms per hour on near misses and elsewhere (ordinary speech, music, noise) at the cell's threshold.</summary>
+    public double NearMissFaPerHour => TestHours > 0 ? NearMissAlarms / TestHours : 0;
+
+    public double OtherFaPerHour => FaPerHour - NearMissFaPerHour;
+
     /// <summary>The same by kind of near miss (empty when the test split does not record kinds).</summary>
     public IReadOnlyList<NearMissTally> NearMissesByKind { get; init; } = [];
 
     /// <summary>This result with the near-miss counts of <paramref name="point"/>.</summary>
     public CellResult WithNearMisses(OperatingPoint point) =>
-        this with { NearMisses = point.NearMisses, NearMissesFired = point.NearMissesFired, NearMissesByKind = point.NearMissesByKind };
+        this with
+        {
+            NearMisses = point.NearMisses, NearMissesFired = point.NearMissesFired, NearMissAlarms = point.NearMissAlarms,
+            NearMissesByKind = point.NearMissesByKind,
+        };
 }

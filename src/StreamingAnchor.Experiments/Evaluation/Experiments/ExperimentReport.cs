@@ -92,15 +92,16 @@ public static class ExperimentReport
         sb.Append(CultureInfo.InvariantCulture,
             $"Near misses that drew a false alarm at each cell's threshold ({frr} @{r.Config.FaPerHour:0.##} {fa}), of the {cells.Max(x => x.NearMisses)} the test split marks");
         sb.Append(kinds.Count > 0 ? ", in all and by kind (docs/data.md, \"near_miss_kind\"):\n\n" : ":\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"| cell | {frr} | near misses fired |");
+        sb.Append(CultureInfo.InvariantCulture, $"| cell | {frr} | {fa} on near misses | {fa} elsewhere | near misses fired |");
         foreach (var (kind, count) in kinds)
         {
             sb.Append(CultureInfo.InvariantCulture, $" {kind.Name()} ({count}) |");
         }
-        sb.Append("\n|---|---|---|").Append(string.Concat(kinds.Select(_ => "---|"))).Append('\n');
+        sb.Append("\n|---|---|---|---|---|").Append(string.Concat(kinds.Select(_ => "---|"))).Append('\n');
         foreach (var x in cells)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"| {x.Name} | {100 * x.Frr:0.0}% | {Share(x.NearMissesFired, x.NearMisses)} |");
+            sb.Append(CultureInfo.InvariantCulture,
+                $"| {x.Name} | {100 * x.Frr:0.0}% | {x.NearMissFaPerHour:0.0} | {x.OtherFaPerHour:0.0} | {Share(x.NearMissesFired, x.NearMisses)} |");
             foreach (var (kind, _) in kinds)
             {
                 var t = x.NearMissesByKind.FirstOrDefault(k => k.Kind == kind);
