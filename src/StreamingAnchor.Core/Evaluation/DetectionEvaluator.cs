@@ -30,6 +30,18 @@ public static class DetectionEvaluator
         var smoothed = Smooth(traces, config.Detector);
         var thresholds = (config.Thresholds ?? EvaluationConfig.DefaultThresholds).Distinct().OrderBy(t => t).ToArray();
         var curve = thresholds.Select(t => EvaluateSmoothed(traces, smoothed, config, t)).ToList();
+        if (config.Thresholds is null)
+        {
+            var nearMissesMarked = traces.Any(t => t.NearMisses.Count > 0);
+            foreach (var target in config.FaPerHourTargets)
+            {
+                Refine(curve, target, p => p.FaPerHour, t => EvaluateSmoothed(traces, smoothed, config, t), config.RefineSteps);
+                if (nearMissesMarked)
+                {
+                    Refine(curve, target, p => p.OtherFaPerHour, t => EvaluateSmoothed(traces, smoothed, config, t), config.RefineSteps);
+                }
+            }
+        }
         var atThreshold = EvaluateSmoothed(traces, smoothed, config, config.Detector.Threshold);
         var targets = config.FaPerHourTargets.Select(target => new TargetOperatingPoint(target, BestUnder(curve, target))).ToList();
         var frame = traces.All(t => t.FrameTargets is not null)
@@ -39,6 +51,31 @@ public static class DetectionEvaluator
             ? config.FaPerHourTargets.Select(target => new TargetOperatingPoint(target, BestUnder(curve, target, p => p.OtherFaPerHour))).ToList()
             : null;
         return new EvaluationResult(curve, atThreshold, targets, EqualErrorRate(curve), frame) { OtherTargets = other };
+    }
+
+    /// <summary>
+    /// Splits the threshold step where <paramref name="faPerHourOf"/> crosses <paramref name="target"/> in half,
+    /// <paramref name="steps"/> times, adding each midpoint to <paramref name="curve"/> (kept in threshold order).
+    /// False alarms fall as the threshold rises, so the crossing is the last point above the budget and the next one.
+    /// </summary>
+    private static void Refine(List<OperatingPoint> curve, double target, Func<OperatingPoint, double> faPerHourOf,
+        Func<double, OperatingPoint> evaluate, int steps)
+    {
+        for (var step = 0; step < steps; step++)
+        {
+            var above = curve.FindLastIndex(p => faPerHourOf(p) > target + 1e-12);
+            if (above < 0 || above == curve.Count - 1)
+            {
+                return;
+            }
+            var (low, high) = (curve[above].Threshold, curve[above + 1].Threshold);
+            var middle = low + (high - low) / 2;
+            if (middle <= low || middle >= high)
+            {
+                return; // the step is down to the resolution of a double
+            }
+            curve.Insert(above + 1, evaluate(middle));
+        }
     }
 
     /// <summary>Lowest FRR among points within the false-alarm budget (fewest false alarms on ties).</summary>

@@ -155,4 +155,37 @@ public class DetectionEvaluatorTests
         Assert.Equal(0, point.FalseAlarms);
         Assert.True(point.Threshold is > 1 - 4e-6 and <= 1 - 1e-6, $"threshold {point.Threshold}");
     }
+
+    [Fact]
+    public void TheSweepIsRefinedWhereTheFalseAlarmsCrossEachBudget()
+    {
+        // Over one hour: nine false alarms scoring 0.981 ... 0.989 and the keyword at 0.9875. The grid's 0.98 has all
+        // nine false alarms and 0.99 misses the keyword; within 3 FA/h the keyword is caught above 0.986 (three false
+        // alarms) up to 0.9875 (two), which the refined sweep finds.
+        var posteriors = new float[360_000];
+        posteriors[1000] = 0.9875f;
+        for (var k = 0; k < 9; k++)
+        {
+            posteriors[20_000 + 30_000 * k] = (float)(0.981 + 0.001 * k);
+        }
+        var trace = new PosteriorTrace("r", posteriors, 1, 3600, [new EvalEvent(1, 10.0, 9.5, 10.0)]);
+        var config = new EvaluationConfig
+        {
+            Detector = new DetectorConfig { SmoothingFrames = 1, Threshold = 0.5, RefractorySeconds = 0.5 },
+            FaPerHourTargets = [3],
+        };
+        var refined = DetectionEvaluator.Run([trace], config);
+        Assert.Equal(0.0, refined.Targets[0].Point.Frr);
+        Assert.Equal(2, refined.Targets[0].Point.FalseAlarms);
+        Assert.True(refined.Targets[0].Point.Threshold is > 0.987 and <= 0.9875, $"threshold {refined.Targets[0].Point.Threshold}");
+        Assert.Equal(refined.Curve.OrderBy(p => p.Threshold).Select(p => p.Threshold), refined.Curve.Select(p => p.Threshold));
+        Assert.Equal(EvaluationConfig.DefaultThresholds.Count + config.RefineSteps, refined.Curve.Count);
+
+        var coarse = DetectionEvaluator.Run([trace], config with { RefineSteps = 0 });
+        Assert.Equal(1.0, coarse.Targets[0].Point.Frr);
+        Assert.Equal(EvaluationConfig.DefaultThresholds.Count, coarse.Curve.Count);
+        // A list of thresholds given by the caller is the sweep, unrefined.
+        var given = DetectionEvaluator.Run([trace], config with { Thresholds = [0.98, 0.99] });
+        Assert.Equal([0.98, 0.99], given.Curve.Select(p => p.Threshold));
+    }
 }
