@@ -65,6 +65,7 @@ internal static class ExperimentCommand
             command.Options.Add(o);
         }
         command.Subcommands.Add(Report());
+        command.Subcommands.Add(Rescore());
         command.Subcommands.Add(Cell());
         command.Subcommands.Add(Status());
 
@@ -203,6 +204,24 @@ internal static class ExperimentCommand
                 {
                     ExperimentRunner.WriteOutputs(results, folder);
                 }
+                Console.Write(ExperimentReport.Markdown(results));
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>`sal experiment rescore DIR`: every finished cell scored again by this build's evaluator.</summary>
+    private static Command Rescore()
+    {
+        var command = new Command("rescore", "Score every finished cell of experiment folders again on the test split with this build's evaluator (weights untouched) and refresh result.json, results.json, results.md and plots");
+        var folders = new Argument<string[]>("folders") { Description = "Experiment folders written by sal experiment", Arity = ArgumentArity.OneOrMore };
+        command.Arguments.Add(folders);
+        CommandAction.Set(command, parse =>
+        {
+            foreach (var folder in parse.GetValue(folders)!)
+            {
+                var results = ExperimentRunner.Rescore(folder, new ProgressView(Console.Error));
                 Console.Write(ExperimentReport.Markdown(results));
             }
             return 0;

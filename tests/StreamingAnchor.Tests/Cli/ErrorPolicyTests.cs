@@ -36,6 +36,7 @@ public sealed class ErrorPolicyTests
         { ["detect", "{dir}/m.onnx", "{dir}/a.wav"], 1, ["m.onnx: not a loadable ONNX model"] },
         { ["export", "--run", "{dir}/norun", "--onnx", "{dir}/out.onnx"], 1, ["norun: run directory not found"] },
         { ["experiment", "report", "{dir}/none"], 1, ["experiment.json: not an experiment folder"] },
+        { ["experiment", "rescore", "{dir}/none"], 1, ["experiment.json: not an experiment folder"] },
         { ["synth", "summary", "{dir}/none"], 1, ["none: no manifest"] },
         { ["peers", "--task", "kws", "--data", "{dir}/none.jsonl"], 1, ["none.jsonl: manifest not found"] },
     };

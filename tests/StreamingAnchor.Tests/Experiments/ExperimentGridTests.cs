@@ -89,12 +89,17 @@ public class ExperimentGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCo
         Assert.Contains("FRR @1000 FA/h", stdout);
         Assert.Equal(before, File.ReadAllText(Path.Combine(dir, ExperimentResults.FileName)));
 
+        // Rescoring with the same evaluator changes no number and keeps the training's record.
+        var rescored = ExperimentRunner.Rescore(dir);
+        Assert.Equal(loaded.Cells.Select(c => (c.Name, c.Frr, c.Eer, c.LatencyMedian, c.TrainSeconds, c.Epochs)),
+            rescored.Cells.Select(c => (c.Name, c.Frr, c.Eer, c.LatencyMedian, c.TrainSeconds, c.Epochs)));
+
         // Third session: nothing left to train.
         var again = new List<ExperimentProgress>();
         var rerun = ExperimentRunner.Run(config, dir, new Sync(again.Add));
         Assert.Equal(names, again.Where(p => p.Stage == "skip").Select(p => p.Name));
         Assert.DoesNotContain(again, p => p.Stage is "train" or "eval" or "features");
-        Assert.Equal(loaded.ComputeSeconds, rerun.ComputeSeconds, 9);
+        Assert.Equal(rescored.ComputeSeconds, rerun.ComputeSeconds, 9);
 
         // A finished cell never silently counts for a different budget.
         var changed = config with { Budget = new ExperimentBudget(3) };
@@ -125,7 +130,7 @@ public class ExperimentGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCo
 
         var bad = SalProcess.Run("experiment", "--task", "kws", "--data", corpus.Manifest, "--sweep", "beta=1,2", "--out", corpus.NewFolder("bad"));
         Assert.Equal(2, bad.ExitCode);
-        Assert.Equal("error: unknown sweep parameter 'beta' (expected tau, lambda, gamma)", bad.Stderr.Trim());
+        Assert.Equal("error: unknown sweep parameter 'beta' (expected tau, tau-before, tau-after, lambda, gamma, anchor-shift)", bad.Stderr.Trim());
     }
 
     private static string CellFile(string dir, string cell, string file) => Path.Combine(dir, ExperimentRunner.CellsFolder, cell, file);

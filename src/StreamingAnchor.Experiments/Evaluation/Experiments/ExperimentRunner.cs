@@ -248,6 +248,13 @@ public static class ExperimentRunner
                 Message: $"libtorch failed ({LibTorchRetry.Describe(ex)}); resuming from the last checkpoint, attempt {attempt} of {LibTorchRetry.MaxAttempts}")));
         var header = Checkpoint.ReadHeader(Path.Combine(dir, Trainer.LastCheckpoint));
 
+        return Score(config, cell, dir, state.EpochsDone, state.Step, header.History.Sum(h => h.Seconds), index, count, progress);
+    }
+
+    /// <summary>Evaluates a trained cell on the test split (eval/ in its folder) and makes its result.</summary>
+    private static CellResult Score(ExperimentConfig config, ExperimentCell cell, string dir, int epochs, long steps, double trainSeconds,
+        int index, int count, IProgress<ExperimentProgress>? progress)
+    {
         progress?.Report(new ExperimentProgress(index, count, cell.Name, "eval"));
         var clock = Stopwatch.StartNew();
         var evaluation = EvaluationConfig.ForTask(config.Task);
@@ -263,8 +270,35 @@ public static class ExperimentRunner
         var parameters = run.ReadTrainingSummary()?.Parameters ?? 0;
         return new CellResult(cell.Name, cell.Model.Name(), cell.Loss.Name(), cell.Seed, cell.SweepParameter, cell.SweepValue, config.FaPerHour,
             point.Frr, point.FaPerHour, point.Latency.Median, point.Latency.P90, summary.Result.Frame?.Accuracy ?? double.NaN,
-            summary.Result.Eer, point.Events, point.Streams, point.Hours, parameters, state.EpochsDone, state.Step,
-            header.History.Sum(h => h.Seconds), clock.Elapsed.TotalSeconds).WithNearMisses(point);
+            summary.Result.Eer, point.Events, point.Streams, point.Hours, parameters, epochs, steps,
+            trainSeconds, clock.Elapsed.TotalSeconds).WithNearMisses(point);
+    }
+
+    /// <summary>
+    /// Scores every finished cell of the grid in the folder again with this build's evaluator (the trained weights are
+    /// not touched) and rewrites its result.json atomically; for when the evaluation, not the training, changed.
+    /// Returns the refreshed results.
+    /// </summary>
+    public static ExperimentResults Rescore(string outDirectory, IProgress<ExperimentProgress>? progress = null)
+    {
+        var config = LoadConfig(outDirectory);
+        var cells = config.Cells();
+        for (var i = 0; i < cells.Count; i++)
+        {
+            var dir = Path.Combine(outDirectory, CellsFolder, cells[i].Name);
+            var resultPath = Path.Combine(dir, CellResultFile);
+            if (!File.Exists(resultPath))
+            {
+                continue;
+            }
+            RequireSameTraining(dir, config.TrainConfigOf(cells[i]));
+            var before = LoadCell(resultPath);
+            var result = Score(config, cells[i], dir, before.Epochs, before.Steps, before.TrainSeconds, i + 1, cells.Count, progress);
+            AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(result, ProjectJson.Results));
+        }
+        var results = Collect(outDirectory);
+        WriteOutputs(results, outDirectory);
+        return results;
     }
 
     /// <summary>A finished cell counts only if it was trained with the config the grid asks for now.</summary>
