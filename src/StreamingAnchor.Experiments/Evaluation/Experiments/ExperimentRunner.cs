@@ -258,10 +258,12 @@ public static class ExperimentRunner
         progress?.Report(new ExperimentProgress(index, count, cell.Name, "eval"));
         var clock = Stopwatch.StartNew();
         var evaluation = EvaluationConfig.ForTask(config.Task);
-        if (!evaluation.FaPerHourTargets.Contains(config.FaPerHour))
+        // The budgets `sal experiment report --fa-per-hour` is read at, so the sweep is refined at each of them too.
+        evaluation = evaluation with
         {
-            evaluation = evaluation with { FaPerHourTargets = [.. evaluation.FaPerHourTargets, config.FaPerHour] };
-        }
+            FaPerHourTargets = [.. evaluation.FaPerHourTargets.Concat(config.IsOnset ? [1.0, 5, 10, 30] : [0.5, 1, 2, 5, 10])
+                .Append(config.FaPerHour).Distinct().Order()],
+        };
         var summary = RunEvaluator.Evaluate(dir, config.Data, "test", cell.Name, evaluation,
             progress is null ? null : new Relay<(int Done, int Total)>(p =>
                 progress.Report(new ExperimentProgress(index, count, cell.Name, "eval", Count: p))));
