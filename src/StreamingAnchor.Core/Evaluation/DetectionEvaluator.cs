@@ -32,13 +32,14 @@ public static class DetectionEvaluator
         var curve = thresholds.Select(t => EvaluateSmoothed(traces, smoothed, config, t)).ToList();
         if (config.Thresholds is null)
         {
+            OperatingPoint At(double threshold) => EvaluateSmoothed(traces, smoothed, config, threshold);
             var nearMissesMarked = traces.Any(t => t.NearMisses.Count > 0);
             foreach (var target in config.FaPerHourTargets)
             {
-                Refine(curve, target, p => p.FaPerHour, t => EvaluateSmoothed(traces, smoothed, config, t), config.RefineSteps);
+                Refine(curve, target, p => p.FaPerHour, At, config.RefineSteps);
                 if (nearMissesMarked)
                 {
-                    Refine(curve, target, p => p.OtherFaPerHour, t => EvaluateSmoothed(traces, smoothed, config, t), config.RefineSteps);
+                    Refine(curve, target, p => p.OtherFaPerHour, At, config.RefineSteps);
                 }
             }
         }

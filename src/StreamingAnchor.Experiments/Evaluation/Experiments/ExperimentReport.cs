@@ -101,19 +101,17 @@ public static class ExperimentReport
         foreach (var x in cells)
         {
             sb.Append(CultureInfo.InvariantCulture,
-                $"| {x.Name} | {100 * x.Frr:0.0}% | {x.NearMissFaPerHour:0.0} | {x.OtherFaPerHour:0.0} | {Share(x.NearMissesFired, x.NearMisses)} |");
+                $"| {x.Name} | {100 * x.Frr:0.0}% | {x.NearMissFaPerHour:0.0} | {x.OtherFaPerHour:0.0} | {EvaluationSummary.Pct((double)x.NearMissesFired / x.NearMisses)} |");
             foreach (var (kind, _) in kinds)
             {
                 var t = x.NearMissesByKind.FirstOrDefault(k => k.Kind == kind);
-                sb.Append(CultureInfo.InvariantCulture, $" {(t is null ? "-" : Share(t.Fired, t.NearMisses))} |");
+                sb.Append(CultureInfo.InvariantCulture, $" {(t is null ? "-" : EvaluationSummary.Pct(t.AcceptRate))} |");
             }
             sb.Append('\n');
         }
         sb.Append('\n');
     }
 
-    private static string Share(int part, int whole) =>
-        string.Create(CultureInfo.InvariantCulture, $"{100.0 * part / whole:0.0}%");
 
     public static string Pct(MetricStats s) => Format(s, 100, "0.0", "%");
 

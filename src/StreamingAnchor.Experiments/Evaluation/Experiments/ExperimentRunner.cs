@@ -189,8 +189,7 @@ public static class ExperimentRunner
     /// <summary>The cell's result at another false-alarm budget, from the DET curve of its saved evaluation.</summary>
     public static CellResult AtBudget(CellResult cell, string cellDirectory, double faPerHour)
     {
-        var summary = EvaluationSummary.Load(Path.Combine(cellDirectory, RunEvaluator.EvalFolder, "metrics.json"));
-        var point = DetectionEvaluator.BestUnder(summary.Result.Curve, faPerHour);
+        var point = SavedPoint(cellDirectory, faPerHour);
         return (cell with
         {
             FaPerHourTarget = faPerHour,
@@ -201,13 +200,14 @@ public static class ExperimentRunner
         }).WithNearMisses(point);
     }
 
-    private static CellResult NearMissesOf(CellResult cell, string cellDirectory)
-    {
-        var metrics = Path.Combine(cellDirectory, RunEvaluator.EvalFolder, "metrics.json");
-        return File.Exists(metrics)
-            ? cell.WithNearMisses(DetectionEvaluator.BestUnder(EvaluationSummary.Load(metrics).Result.Curve, cell.FaPerHourTarget))
-            : cell;
-    }
+    private static CellResult NearMissesOf(CellResult cell, string cellDirectory) =>
+        File.Exists(SavedMetrics(cellDirectory)) ? cell.WithNearMisses(SavedPoint(cellDirectory, cell.FaPerHourTarget)) : cell;
+
+    private static string SavedMetrics(string cellDirectory) => Path.Combine(cellDirectory, RunEvaluator.EvalFolder, "metrics.json");
+
+    /// <summary>The operating point at a budget on the DET curve the cell's evaluation saved.</summary>
+    private static OperatingPoint SavedPoint(string cellDirectory, double faPerHour) =>
+        DetectionEvaluator.BestUnder(EvaluationSummary.Load(SavedMetrics(cellDirectory)).Result.Curve, faPerHour);
 
     private static ExperimentResults Results(ExperimentConfig config, DataSummary data, IReadOnlyList<CellResult> results, int planned) =>
         new(config, data, Machine(), results, ExperimentAggregator.Aggregate(results), planned,
