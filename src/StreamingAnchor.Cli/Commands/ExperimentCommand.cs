@@ -34,6 +34,10 @@ internal static class ExperimentCommand
         var tau = new Option<double?>("--tau") { Description = "Kernel spread in frames (when not swept)" };
         var lambda = new Option<double?>("--lambda") { Description = "Anchor emphasis of sal / sa+fl (when not swept)" };
         var gamma = new Option<double?>("--gamma") { Description = "Focal exponent (when not swept)" };
+        var nearMissAnchors = new Option<bool>("--near-miss-anchors")
+        {
+            Description = "sal, sa+fl and safl cells: the significance also peaks where each marked near miss ends (as sal train); other losses train without it",
+        };
         var batch = new Option<int>("--batch-size") { Description = "Clips per batch", DefaultValueFactory = _ => defaults.BatchSize };
         var window = new Option<double?>("--window") { Description = "Training window in seconds for long streams" };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate", DefaultValueFactory = _ => defaults.LearningRate };
@@ -59,7 +63,7 @@ internal static class ExperimentCommand
         var time = new Option<string>("--time") { Description = "Slurm: time limit per cell, e.g. 02:00:00" };
         var partition = new Option<string>("--partition") { Description = "Slurm: partition" };
         var sbatchLines = new Option<string[]>("--sbatch-line") { Description = "Slurm: another sbatch option for the job script, e.g. --qos=long (repeatable)" };
-        foreach (var o in new Option[] { task, data, models, losses, seeds, firstSeed, preset, budget, sweep, tau, lambda, gamma, batch, window, lr,
+        foreach (var o in new Option[] { task, data, models, losses, seeds, firstSeed, preset, budget, sweep, tau, lambda, gamma, nearMissAnchors, batch, window, lr,
                      hidden, sampler, devMetric, faPerHour, threads, output, hours, dataSeed, sources, engines, submit, cpusPerTask, mem, time, partition, sbatchLines })
         {
             command.Options.Add(o);
@@ -78,6 +82,7 @@ internal static class ExperimentCommand
                 Tau = parse.GetValue(tau) ?? loss.Tau,
                 Lambda = parse.GetValue(lambda) ?? loss.Lambda,
                 Gamma = parse.GetValue(gamma) ?? loss.Gamma,
+                NearMissAnchors = parse.GetValue(nearMissAnchors),
             };
             var dev = parse.GetValue(devMetric) is { } dm ? TrainCommand.ParseDevMetric(dm) : (Metric: defaults.DevMetric, FaPerHour: defaults.DevFaPerHour);
             var config = new ExperimentConfig

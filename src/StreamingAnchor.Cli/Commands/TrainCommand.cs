@@ -35,6 +35,10 @@ internal static class TrainCommand
         {
             Description = "Move every anchor by this many frames before the significance is computed (negative: into the keyword; default 0); labels and scoring do not move",
         };
+        var nearMissAnchors = new Option<bool?>("--near-miss-anchors")
+        {
+            Description = "sal, sa+fl, safl: the significance also peaks where each near miss marked in the data (meta.near_miss) ends; those frames stay negative",
+        };
         var lambda = new Option<double?>("--lambda") { Description = "Anchor emphasis of sal / sa+fl" };
         var gamma = new Option<double?>("--gamma") { Description = "Focal exponent" };
         var saflWeight = new Option<bool?>("--safl-anchor-weight") { Description = "safl: also weight by (1 + lambda s)" };
@@ -75,7 +79,7 @@ internal static class TrainCommand
         var noDev = new Option<bool>("--no-dev") { Description = "Train without a dev split: all epochs run and the last one is shipped" };
         var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data changed" };
         Option[] all = [data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
-            tauBefore, tauAfter, maxDistance, anchorShift, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
+            tauBefore, tauAfter, maxDistance, anchorShift, nearMissAnchors, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
             sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, initFrom, seed, threads,
             replicas, device, noDev, force];
         foreach (var o in all)
@@ -113,6 +117,7 @@ internal static class TrainCommand
                     TauAfter = Get(tauAfter) ?? l.TauAfter,
                     MaxDistance = Get(maxDistance) ?? l.MaxDistance,
                     AnchorShift = Get(anchorShift) ?? l.AnchorShift,
+                    NearMissAnchors = Get(nearMissAnchors) ?? l.NearMissAnchors,
                     Lambda = Get(lambda) ?? l.Lambda,
                     Gamma = Get(gamma) ?? l.Gamma,
                     SaflAnchorWeight = Get(saflWeight) ?? l.SaflAnchorWeight,

@@ -1,3 +1,5 @@
+using StreamingAnchor.Anchors;
+
 namespace StreamingAnchor.Data;
 
 /// <summary>
@@ -7,16 +9,17 @@ namespace StreamingAnchor.Data;
 /// used up: positives are one crop per anchor, the anchor placed at random between the window's middle and
 /// min(W/4, 30) frames before its end (context before the keyword, room for the frames after it); negatives are the
 /// clips' random crops (ceil(frames / W) per clip and pass, or sliding windows) that hold no anchor, so long streams give
-/// many. Each deck draws from its own generator seeded by (seed, epoch, kind): the same seed and epoch always give the
+/// many. With <see cref="SamplerOptions.NearMissWindows"/> a confusable clip with marked near misses gives one crop per
+/// near miss instead, its end placed as a positive's anchor, so every such window holds a whole near miss. Each deck draws from its own generator seeded by (seed, epoch, kind): the same seed and epoch always give the
 /// same batches. Length bucketing sorts each kind's draw for a pool of batches by length before dealing it out.
 /// </summary>
 internal static class BalancedSampler
 {
-    public static List<TrainingUnit[]> Plan(IReadOnlyList<DatasetClip> clips, BatchOptions options, int epoch)
+    public static List<TrainingUnit[]> Plan(IReadOnlyList<DatasetClip> clips, BatchOptions options, FrameClock clock, int epoch)
     {
         var sampler = options.Sampler ?? throw new ArgumentException("the balanced sampler needs BatchOptions.Sampler");
         sampler.Validate();
-        var decks = Decks(clips, options, epoch);
+        var decks = Decks(clips, options, clock, epoch);
         var rows = sampler.RowsPerBatch(options.BatchSize, decks.Where(d => d.Any).Select(d => d.Kind).ToHashSet());
         var windows = sampler.EpochWindows ?? PlainWindows(clips, options);
         var batchCount = Math.Max(1, (windows + options.BatchSize - 1) / options.BatchSize);
@@ -54,10 +57,10 @@ internal static class BalancedSampler
     }
 
     /// <summary>What each kind draws from in this split: clips, hours, windows in one pass, and rows per batch.</summary>
-    public static IReadOnlyList<SamplerComposition> Composition(IReadOnlyList<DatasetClip> clips, BatchOptions options)
+    public static IReadOnlyList<SamplerComposition> Composition(IReadOnlyList<DatasetClip> clips, BatchOptions options, FrameClock clock)
     {
         var sampler = options.Sampler ?? throw new ArgumentException("the balanced sampler needs BatchOptions.Sampler");
-        var decks = Decks(clips, options, 0);
+        var decks = Decks(clips, options, clock, 0);
         var present = decks.Where(d => d.Any).Select(d => d.Kind).ToHashSet();
         var rows = present.Count == 0 ? new int[decks.Length] : sampler.RowsPerBatch(options.BatchSize, present);
         return decks.Select(d =>
@@ -81,11 +84,14 @@ internal static class BalancedSampler
         return (int)Math.Min(int.MaxValue, total);
     }
 
-    private static Deck[] Decks(IReadOnlyList<DatasetClip> clips, BatchOptions options, int epoch)
+    private static Deck[] Decks(IReadOnlyList<DatasetClip> clips, BatchOptions options, FrameClock clock, int epoch)
     {
         var negative = clips.Select(c => ExampleKinds.NegativeKind(c.Entry)).ToArray();
+        var nearMisses = options.Sampler!.NearMissWindows
+            ? clips.Select(c => c.NearMissEnds.Select(clock.TimeToFrame).ToArray()).ToArray()
+            : null;
         return Enum.GetValues<ExampleKind>()
-            .Select(k => new Deck(clips, negative, options, k, new Random(SeedMix.Derive(options.Seed, epoch, 10 + (int)k))))
+            .Select(k => new Deck(clips, negative, nearMisses, options, k, new Random(SeedMix.Derive(options.Seed, epoch, 10 + (int)k))))
             .ToArray();
     }
 
@@ -107,15 +113,17 @@ internal static class BalancedSampler
     {
         private readonly IReadOnlyList<DatasetClip> _clips;
         private readonly ExampleKind[] _negative;
+        private readonly double[][]? _nearMisses;
         private readonly BatchOptions _options;
         private readonly Random _rng;
         private List<TrainingUnit> _cards;
         private int _next;
 
-        public Deck(IReadOnlyList<DatasetClip> clips, ExampleKind[] negative, BatchOptions options, ExampleKind kind, Random rng)
+        public Deck(IReadOnlyList<DatasetClip> clips, ExampleKind[] negative, double[][]? nearMisses, BatchOptions options, ExampleKind kind, Random rng)
         {
             _clips = clips;
             _negative = negative;
+            _nearMisses = nearMisses;
             _options = options;
             Kind = kind;
             _rng = rng;
@@ -169,12 +177,17 @@ internal static class BalancedSampler
                 }
                 else if (Kind == ExampleKind.Positive)
                 {
-                    var after = Math.Min(w / 4, 30);
                     foreach (var anchor in clip.Labels.Anchors.Where(a => a >= 0 && a < frames))
                     {
-                        var lo = Math.Clamp((int)Math.Ceiling(anchor - w + after), 0, frames - w);
-                        var hi = Math.Clamp((int)Math.Floor(anchor - (w / 2.0)), lo, frames - w);
-                        cards.Add(new TrainingUnit(i, _rng.Next(lo, hi + 1), w, false));
+                        cards.Add(Around(i, anchor, frames, w));
+                    }
+                }
+                else if (Kind == ExampleKind.Confusable && _negative[i] == Kind && _nearMisses?[i] is { Length: > 0 } ends
+                         && ends.Any(e => e >= 0 && e < frames))
+                {
+                    foreach (var end in ends.Where(e => e >= 0 && e < frames))
+                    {
+                        Keep(cards, Around(i, end, frames, w));
                     }
                 }
                 else
@@ -187,6 +200,18 @@ internal static class BalancedSampler
             }
             _rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(cards));
             return cards;
+        }
+
+        /// <summary>
+        /// A window of clip <paramref name="index"/> holding <paramref name="point"/>, placed at random between the window's
+        /// middle and min(W/4, 30) frames before its end: context before the event, room for the frames after it.
+        /// </summary>
+        private TrainingUnit Around(int index, double point, int frames, int w)
+        {
+            var after = Math.Min(w / 4, 30);
+            var lo = Math.Clamp((int)Math.Ceiling(point - w + after), 0, frames - w);
+            var hi = Math.Clamp((int)Math.Floor(point - (w / 2.0)), lo, frames - w);
+            return new TrainingUnit(index, _rng.Next(lo, hi + 1), w, false);
         }
 
         private void Keep(List<TrainingUnit> cards, TrainingUnit unit)

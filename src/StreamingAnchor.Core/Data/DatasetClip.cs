@@ -20,6 +20,10 @@ public sealed class DatasetClip
         _store = store;
         _index = index;
         Labels = labels;
+        // FeatureDataset checks the spans with the manifest's path in its message before it builds a clip.
+        NearMissEnds = NearMissSpan.TryParse(entry, out var spans, out var problem)
+            ? [.. spans.Select(s => s.End)]
+            : throw new InvalidDataException($"clip '{entry.Id}': {problem}");
     }
 
     public ManifestEntry Entry { get; }
@@ -29,6 +33,12 @@ public sealed class DatasetClip
     public LabeledTargets Labels { get; }
 
     public string Id => Entry.Id;
+
+    /// <summary>
+    /// Where each near miss marked in <c>meta.near_miss</c> ends, in seconds (empty when none): where a detector would
+    /// fire on it, so the sampler can cut windows around it and the loss can weight the frames near it.
+    /// </summary>
+    public IReadOnlyList<double> NearMissEnds { get; }
 
     public int Frames => _store.Frames(_index);
 

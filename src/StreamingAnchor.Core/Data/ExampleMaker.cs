@@ -132,7 +132,11 @@ internal sealed class ExampleMaker
         _normalizer.ApplyInPlace(features);
         SpecAugment(features, melDim, a, rng);
         var id = unit.Whole ? clip.Id : $"{clip.Id}@{unit.Start}";
-        return new FrameExample(id, features, labels.Targets, labels.Anchors);
+        var clock = _options.Rule.Clock;
+        return new FrameExample(id, features, labels.Targets, labels.Anchors)
+        {
+            NearMissAnchors = [.. clip.NearMissEnds.Select(end => clock.TimeToFrame(Map(end)))],
+        };
     }
 
     private static void SpecAugment(FeatureMatrix m, int melDim, AugmentOptions a, Random rng)

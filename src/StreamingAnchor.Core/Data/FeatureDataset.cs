@@ -91,6 +91,7 @@ public sealed class FeatureDataset : IDisposable
         foreach (var entry in entries)
         {
             TaskRule.CheckAnchors(entry, manifest.Path);
+            NearMissSpan.Of(entry, manifest.Path);
         }
         // Every clip must have the first clip's width: mel bins plus its streams' dims.
         var inputDim = options.Fbank.MelBins + ReadStreams(manifest, entries[0], streamNames).Sum(s => s.Dim);
@@ -286,7 +287,7 @@ public sealed class FeatureDataset : IDisposable
         var clips = Clips(split);
         if (options.Sampler is not null)
         {
-            return clips.Count == 0 ? [] : BalancedSampler.Plan(clips, options, epoch);
+            return clips.Count == 0 ? [] : BalancedSampler.Plan(clips, options, Options.Rule.Clock, epoch);
         }
         var rng = new Random(SeedMix.Derive(options.Seed, epoch, 1));
         var units = new List<TrainingUnit>();
@@ -348,7 +349,7 @@ public sealed class FeatureDataset : IDisposable
     public IReadOnlyList<SamplerComposition> Composition(string split, BatchOptions options)
     {
         options.Validate();
-        return BalancedSampler.Composition(Clips(split), options);
+        return BalancedSampler.Composition(Clips(split), options, Options.Rule.Clock);
     }
 
     /// <summary>

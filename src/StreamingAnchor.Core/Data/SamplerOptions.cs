@@ -19,6 +19,13 @@ public sealed record SamplerOptions
 
     public double Background { get; init; }
 
+    /// <summary>
+    /// Confusable clips with near misses marked in <c>meta.near_miss</c> are cut into one window per near miss, its end
+    /// placed where a positive window puts its keyword's end, instead of random crops that often miss it (a near miss
+    /// is under a second of a stream several seconds long). `--sampler ...,near-miss-windows`.
+    /// </summary>
+    public bool NearMissWindows { get; init; }
+
     /// <summary>Windows per epoch (rounded up to whole batches); null: as many as one pass of plain windows over the split.</summary>
     public int? EpochWindows { get; init; }
 
@@ -53,25 +60,35 @@ public sealed record SamplerOptions
         return rows;
     }
 
+    /// <summary>The `--sampler` word that sets <see cref="NearMissWindows"/>.</summary>
+    public const string NearMissWindowsName = "near-miss-windows";
+
     /// <summary>
-    /// Parses `default` or `kind=share,...` (kinds positive, confusable, speech, background; unlisted kinds get 0);
+    /// Parses `default` or `kind=share,...` (kinds positive, confusable, speech, background; unlisted kinds get 0), either
+    /// optionally with `near-miss-windows`;
     /// throws a one-line <see cref="ArgumentException"/> naming the bad part.
     /// </summary>
     public static SamplerOptions Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Trim().Equals("default", StringComparison.OrdinalIgnoreCase))
-        {
-            return Default;
-        }
         var options = new SamplerOptions();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
+            if (part.Equals("default", StringComparison.OrdinalIgnoreCase))
+            {
+                options = Default with { NearMissWindows = options.NearMissWindows };
+                continue;
+            }
+            if (part.Equals(NearMissWindowsName, StringComparison.OrdinalIgnoreCase))
+            {
+                options = options with { NearMissWindows = true };
+                continue;
+            }
             var pair = part.Split('=', StringSplitOptions.TrimEntries);
             if (pair.Length != 2 || !Enum.TryParse<ExampleKind>(pair[0], ignoreCase: true, out var kind) || int.TryParse(pair[0], out _) ||
                 !double.TryParse(pair[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share))
             {
-                throw new ArgumentException($"--sampler: '{part}' is not kind=share (kinds positive, confusable, speech, background), e.g. positive=0.4,speech=0.6, or 'default'");
+                throw new ArgumentException($"--sampler: '{part}' is not kind=share (kinds positive, confusable, speech, background), 'default' or '{NearMissWindowsName}', e.g. positive=0.4,speech=0.6 or default,{NearMissWindowsName}");
             }
             options = kind switch
             {

@@ -33,6 +33,13 @@ public sealed record LossConfig
     /// </summary>
     public double AnchorShift { get; init; }
 
+    /// <summary>
+    /// sal, sa+fl and safl: the significance also peaks where each near miss marked in the data (<c>meta.near_miss</c>)
+    /// ends. Those frames keep their negative targets; their weight (or focal exponent) rises as a keyword end's does,
+    /// because a near miss's end is where a detector fires falsely, as a keyword's end is where it must fire.
+    /// </summary>
+    public bool NearMissAnchors { get; init; }
+
     /// <summary>Anchor emphasis: the weight (1 + Lambda s) of sal and sa+fl (and safl with <see cref="SaflAnchorWeight"/>).</summary>
     public double Lambda { get; init; } = 4;
 
@@ -67,6 +74,10 @@ public sealed record LossConfig
         if (!double.IsFinite(AnchorShift))
         {
             throw new ArgumentException($"loss anchor shift must be a finite number of frames, got {AnchorShift}");
+        }
+        if (NearMissAnchors && Kind is not (LossKind.Sal or LossKind.SaPlusFl or LossKind.Safl))
+        {
+            throw new ArgumentException($"near-miss anchors weight frames by their significance, which loss '{Kind.Name()}' has none of (expected sal, sa+fl or safl)");
         }
         if (!double.IsFinite(Lambda) || Lambda < 0)
         {

@@ -27,6 +27,18 @@ public sealed class Batch : IDisposable
     public Tensor Targets { get; }
     public Tensor Lengths { get; }
     public IReadOnlyList<double[]> Anchors { get; }
+
+    /// <summary>Per sequence, where its marked near misses end (frames of this batch's axis; empty arrays when none).</summary>
+    public IReadOnlyList<double[]> NearMissAnchors { get; init; } = [];
+
+    /// <summary>
+    /// The anchors the loss's significance is computed from: <see cref="Anchors"/>, and with <paramref name="withNearMisses"/>
+    /// also each sequence's <see cref="NearMissAnchors"/> (their frames keep their negative targets; only their weight rises).
+    /// </summary>
+    public IReadOnlyList<double[]> LossAnchors(bool withNearMisses) =>
+        !withNearMisses || NearMissAnchors.Count == 0
+            ? Anchors
+            : Anchors.Select((a, i) => NearMissAnchors[i].Length == 0 ? a : [.. a, .. NearMissAnchors[i]]).ToArray();
     public IReadOnlyList<string> Ids { get; }
 
     public int Size => (int)Features.shape[0];

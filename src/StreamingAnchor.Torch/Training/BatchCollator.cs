@@ -20,6 +20,7 @@ public static class BatchCollator
         var targets = new long[b * maxFrames];
         var lengths = new long[b];
         var anchors = new double[b][];
+        var nearMisses = new double[b][];
         var ids = new string[b];
         for (var i = 0; i < b; i++)
         {
@@ -36,6 +37,7 @@ public static class BatchCollator
             Array.Copy(e.Targets, 0, targets, i * maxFrames, e.Targets.Length);
             lengths[i] = e.Frames;
             anchors[i] = e.Anchors;
+            nearMisses[i] = e.NearMissAnchors;
             ids[i] = e.Id;
         }
         return new Batch(
@@ -43,6 +45,9 @@ public static class BatchCollator
             tensor(targets, [b, maxFrames], ScalarType.Int64),
             tensor(lengths, [b], ScalarType.Int64),
             anchors,
-            ids);
+            ids)
+        {
+            NearMissAnchors = nearMisses,
+        };
     }
 }

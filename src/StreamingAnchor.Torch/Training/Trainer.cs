@@ -127,13 +127,14 @@ public sealed class Trainer
                     if (replicas is null)
                     {
                         var logits = _model.forward(OnDevice(batch.Features));
-                        var loss = _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.Anchors);
+                        var loss = _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.LossAnchors(_loss.Config.NearMissAnchors));
                         value = loss.item<float>();
                         loss.backward();
                     }
                     else
                     {
-                        value = (float)replicas.ForwardBackward(_loss, batch.Features, batch.Targets, batch.Lengths, batch.Anchors,
+                        value = (float)replicas.ForwardBackward(_loss, batch.Features, batch.Targets, batch.Lengths,
+                            batch.LossAnchors(_loss.Config.NearMissAnchors),
                             unchecked(epochSeed * 1_000_003L + step));
                     }
                     // Before the optimiser step, so a NaN never reaches the weights or a checkpoint.
@@ -241,7 +242,8 @@ public sealed class Trainer
                 using (var scope = torch.NewDisposeScope())
                 {
                     var logits = DevScoring.OfflineLogits(_model, OnDevice(batch.Features), DevChunkFrames);
-                    lossSum += _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.Anchors).item<float>();
+                    lossSum += _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.LossAnchors(_loss.Config.NearMissAnchors))
+                        .item<float>();
                     batches++;
                     var posteriors = Posteriors.FromLogits(logits).cpu();
                     var lengths = batch.Lengths.data<long>().ToArray();

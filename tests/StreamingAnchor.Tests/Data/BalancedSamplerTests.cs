@@ -49,6 +49,8 @@ public class BalancedSamplerTests
         Assert.Equal([3, 2, 1, 1], SamplerOptions.Default.RowsPerBatch(7, Enum.GetValues<ExampleKind>().ToHashSet()));
         Assert.Equal(new SamplerOptions { Positive = 0.5, Background = 0.25 }, SamplerOptions.Parse("positive=0.5, background=0.25"));
         Assert.Equal(SamplerOptions.Default, SamplerOptions.Parse("default"));
+        Assert.Equal(SamplerOptions.Default with { NearMissWindows = true }, SamplerOptions.Parse("near-miss-windows, default"));
+        Assert.Equal(new SamplerOptions { Speech = 1, NearMissWindows = true }, SamplerOptions.Parse("speech=1,near-miss-windows"));
         Assert.Contains("'noise=1' is not kind=share", Assert.Throws<ArgumentException>(() => SamplerOptions.Parse("positive=1,noise=1")).Message);
         Assert.Contains("must not all be 0", Assert.Throws<ArgumentException>(() => SamplerOptions.Parse("speech=0")).Message);
         Assert.Throws<InvalidOperationException>(() => new SamplerOptions { Confusable = 1 }.RowsPerBatch(8, present));
@@ -103,6 +105,59 @@ public class BalancedSamplerTests
         Assert.Equal(new long[] { 8, 150, 40 }, batch.Features.shape);
     }
 
+    [Fact]
+    public void NearMissWindowsHoldTheirNearMissWhereAPositiveHoldsItsKeyword()
+    {
+        using var c = new KindCorpus(nearMisses: "1.2-1.8,5.4-6.1");
+        using var data = c.Load();
+        var clips = data.Clips("train");
+        var options = new BatchOptions { BatchSize = 10, Seed = 3, WindowFrames = 200, Sampler = SamplerOptions.Default with { EpochWindows = 200 } };
+        var clock = data.Options.Rule.Clock;
+        double[] Ends(int clip) => [.. clips[clip].NearMissEnds.Select(clock.TimeToFrame)];
+        bool Holds(TrainingUnit u) => Ends(u.ClipIndex).Any(e => e - u.Start is >= 99 and <= 170);
+
+        var confusable = Plan(options).Where(u => ExampleKinds.Of(clips[u.ClipIndex], u) == ExampleKind.Confusable).ToList();
+        var centred = Plan(options with { Sampler = options.Sampler with { NearMissWindows = true } })
+            .Where(u => ExampleKinds.Of(clips[u.ClipIndex], u) == ExampleKind.Confusable).ToList();
+
+        Assert.Equal([1.8, 6.1], clips.First(k => k.Id == "c0").NearMissEnds);
+        Assert.All(centred, u => Assert.True(Holds(u), $"window {u.Start} of {clips[u.ClipIndex].Id} holds no near-miss end where a keyword's would be"));
+        // Random crops of the 8 s clips land a near miss there far less often, which is what the option is for.
+        Assert.True(confusable.Count(Holds) < confusable.Count / 2, $"{confusable.Count(Holds)} of {confusable.Count} random crops");
+        // Two windows per clip and pass (one per near miss) against ceil(800 / 200) = 4 random crops.
+        Assert.Equal(3 * 2, data.Composition("train", options with { Sampler = options.Sampler with { NearMissWindows = true } })
+            .Single(k => k.Kind == ExampleKind.Confusable).WindowsPerPass);
+
+        // The batches carry each window's near-miss ends on its own axis, for the loss; targets there stay negative.
+        using var batch = data.Batches("train", options with { Sampler = options.Sampler with { NearMissWindows = true } }).First();
+        var targets = batch.Targets.data<long>().ToArray();
+        var marked = 0;
+        for (var b = 0; b < batch.Size; b++)
+        {
+            var id = batch.Ids[b];
+            var index = Enumerable.Range(0, clips.Count).First(k => id.StartsWith(clips[k].Id + "@", StringComparison.Ordinal) || id == clips[k].Id);
+            var start = id.Contains('@') ? int.Parse(id[(id.IndexOf('@') + 1)..], CultureInfo.InvariantCulture) : 0;
+            Assert.Equal(Ends(index).Select(e => e - start), batch.NearMissAnchors[b], new ToleranceComparer(1e-9));
+            Assert.Equal(batch.Anchors[b].Concat(batch.NearMissAnchors[b]), batch.LossAnchors(withNearMisses: true)[b]);
+            Assert.Same(batch.Anchors[b], batch.LossAnchors(withNearMisses: false)[b]);
+            foreach (var e in batch.NearMissAnchors[b].Where(e => e >= 0 && e < batch.MaxFrames))
+            {
+                Assert.Equal(0, targets[(b * batch.MaxFrames) + (int)Math.Ceiling(e)]);
+                marked++;
+            }
+        }
+        Assert.True(marked > 0);
+
+        IEnumerable<TrainingUnit> Plan(BatchOptions o) => data.Plan("train", o, epoch: 1).SelectMany(b => b);
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(double obj) => 0;
+    }
+
     /// <summary>
     /// A train split with every kind: 6 positives (two keywords each), 3 confusable and 3 speech negatives as `sal synth`
     /// writes them, 2 noise-only clips without texts, and one 30 s background stream; all 4 s except the stream.
@@ -111,16 +166,17 @@ public class BalancedSamplerTests
     {
         private readonly ScratchDir _dir = new();
 
-        public KindCorpus()
+        /// <param name="nearMisses">When set, the confusable clips are 8 s long and mark near misses there (meta.near_miss).</param>
+        public KindCorpus(string? nearMisses = null)
         {
             var rng = new Random(5);
             var lines = new List<string>();
-            void Add(string id, double seconds, string events, string type, string texts)
+            void Add(string id, double seconds, string events, string type, string texts, string marks = "")
             {
                 var samples = Enumerable.Range(0, (int)(seconds * 16000)).Select(_ => (float)((rng.NextDouble() * 2) - 1) * 0.1f).ToArray();
                 WavFile.Write(_dir.File(id + ".wav"), samples, 16000);
                 lines.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"id\":\"{id}\",\"audio\":\"{id}.wav\",\"duration\":{seconds},\"split\":\"train\",\"events\":[{events}],\"meta\":{{\"type\":\"{type}\",\"keyword\":\"hey jarvis\",\"texts\":\"{texts}\"}}}}"));
+                    $"{{\"id\":\"{id}\",\"audio\":\"{id}.wav\",\"duration\":{seconds},\"split\":\"train\",\"events\":[{events}],\"meta\":{{\"type\":\"{type}\",\"keyword\":\"hey jarvis\",\"texts\":\"{texts}\"{marks}}}}}"));
             }
             for (var i = 0; i < 6; i++)
             {
@@ -129,7 +185,8 @@ public class BalancedSamplerTests
             }
             for (var i = 0; i < 3; i++)
             {
-                Add($"c{i}", 4, "", "negative", "jarvis|the radio said it will be sunny");
+                Add($"c{i}", nearMisses is null ? 4 : 8, "", "negative", "jarvis|the radio said it will be sunny",
+                    nearMisses is null ? "" : $",\"{NearMissSpan.MetaKey}\":\"{nearMisses}\"");
                 Add($"s{i}", 4, "", "negative", "my sister works at the hospital");
             }
             Add("n0", 4, "", "negative", "");

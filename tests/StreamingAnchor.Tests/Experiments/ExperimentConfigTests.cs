@@ -44,4 +44,20 @@ public class ExperimentConfigTests
         Assert.Null(train.Sampler);
         Assert.Equal(DevMetric.Eer, train.DevMetric);
     }
+
+    [Fact]
+    public void NearMissAnchorsReachOnlyTheLossesWithASignificance()
+    {
+        var grid = new ExperimentConfig
+        {
+            Models = [ModelFamily.Tcn],
+            Losses = [LossKind.Ce, LossKind.Focal, LossKind.MaxPool, LossKind.Sal, LossKind.SaPlusFl, LossKind.Safl],
+            Loss = new LossConfig { NearMissAnchors = true },
+        };
+        grid.Validate();
+        var flagged = grid.Cells().Where(c => grid.TrainConfigOf(c).Loss.NearMissAnchors).Select(c => c.Loss).ToList();
+        Assert.Equal([LossKind.Sal, LossKind.SaPlusFl, LossKind.Safl], flagged);
+        Assert.Contains("loss 'ce' has none of (expected sal, sa+fl or safl)",
+            Assert.Throws<ArgumentException>(() => new LossConfig { Kind = LossKind.Ce, NearMissAnchors = true }.Validate()).Message);
+    }
 }

@@ -115,7 +115,8 @@ public sealed record ExperimentConfig
     /// <summary>The `sal train` config of one cell; everything but the model, loss, sweep value and seed is shared.</summary>
     public TrainConfig TrainConfigOf(ExperimentCell cell)
     {
-        var loss = Loss with { Kind = cell.Loss };
+        // Near-miss anchors shape a significance, so the losses without one train as the baselines they are.
+        var loss = Loss with { Kind = cell.Loss, NearMissAnchors = Loss.NearMissAnchors && cell.Loss is LossKind.Sal or LossKind.SaPlusFl or LossKind.Safl };
         if (cell.SweepValue is { } v)
         {
             loss = Sweep!.Apply(loss, v);
