@@ -43,6 +43,16 @@ sal experiment "${probe[@]}" --seeds 3 --losses ce,sal --out exp-kws20-base "${w
 sal experiment "${probe[@]}" --seeds 3 --losses sal --sweep anchor-shift=-10,10 --out exp-kws20-shift "${where[@]}"
 sal experiment "${probe[@]}" --seeds 3 --losses sal --sweep tau-before=0 --out exp-kws20-tb0 "${where[@]}"
 sal experiment "${probe[@]}" --seeds 2 --first-seed 2 --losses sal --sweep lambda=1,16 --out exp-kws20-lambda-s23 "${where[@]}"
+# Near misses in training (docs/results.md, "Near misses in training"): a larger confusable share, windows cut around
+# each near miss, near-miss ends as anchors of SAL's significance. probe without its --sampler default, which these set.
+nm=(--task kws --data kws20/manifest.jsonl --models tcn --window 2.5 --batch-size 64 --budget epochs=6 --dev-metric frr \
+  --fa-per-hour 1)
+sal experiment "${nm[@]}" --sampler positive=0.3,confusable=0.4,speech=0.15,background=0.15 --seeds 2 --losses ce,sal \
+  --out exp-kws20-conf40 "${where[@]}"
+sal experiment "${nm[@]}" --sampler positive=0.3,confusable=0.4,speech=0.15,background=0.15 --seeds 1 --first-seed 3 \
+  --losses ce,sal --out exp-kws20-conf40-s3 "${where[@]}"
+sal experiment "${nm[@]}" --sampler default,near-miss-windows --seeds 2 --losses ce,sal --out exp-kws20-nmw "${where[@]}"
+sal experiment "${nm[@]}" --sampler default --seeds 3 --losses sal --near-miss-anchors --out exp-kws20-nma "${where[@]}"
 if [ "$submit" = slurm ]; then
   echo "submitted; when 'sal experiment status' shows every cell done, rerun this script with SAL_SUBMIT=local for the tables" >&2
   exit 0
@@ -56,6 +66,7 @@ fi
 for fa in 1 5 10; do sal experiment report --fa-per-hour "$fa" exp-kws20 > "tables-kws-$fa.md"; done
 for fa in 5 10 30; do sal experiment report --fa-per-hour "$fa" exp-onset18 > "tables-onset-$fa.md"; done
 for fa in 1 10; do sal experiment report --fa-per-hour "$fa" exp-kws20-lambda > "tables-lambda-$fa.md"; done
-for e in exp-kws20-base exp-kws20-shift exp-kws20-tb0 exp-kws20-lambda-s23; do
+for e in exp-kws20-base exp-kws20-shift exp-kws20-tb0 exp-kws20-lambda-s23 exp-kws20-conf40 exp-kws20-conf40-s3 \
+  exp-kws20-nmw exp-kws20-nma; do
   for fa in 1 10; do sal experiment report --fa-per-hour "$fa" "$e" > "tables-${e#exp-}-$fa.md"; done
 done

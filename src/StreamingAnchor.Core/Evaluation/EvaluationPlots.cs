@@ -192,6 +192,31 @@ public static class EvaluationPlots
     private static void Save(Plot plot, string path)
     {
         AtomicFile.WriteAllBytes(path, plot.GetImageBytes(Width, Height, ImageFormat.Png));
-        AtomicFile.WriteAllText(SvgPathOf(path), plot.GetSvgXml(Width, Height));
+        AtomicFile.WriteAllText(SvgPathOf(path), SolidSvg(plot));
+    }
+
+    /// <summary>
+    /// The SVG with every line drawn solid: Skia's SVG canvas has no dash effects, so it drew them solid anyway and
+    /// printed "Unsupported path effect in addPaint." to the console once per dashed line, in the middle of the demo's
+    /// output. The PNG keeps the patterns.
+    /// </summary>
+    private static string SolidSvg(Plot plot)
+    {
+        var lines = plot.GetPlottables().OfType<IHasLine>().Select(p => (Plottable: p, p.LineStyle.Pattern)).ToList();
+        foreach (var line in lines)
+        {
+            line.Plottable.LineStyle.Pattern = LinePattern.Solid;
+        }
+        try
+        {
+            return plot.GetSvgXml(Width, Height);
+        }
+        finally
+        {
+            foreach (var line in lines)
+            {
+                line.Plottable.LineStyle.Pattern = line.Pattern;
+            }
+        }
     }
 }
