@@ -77,6 +77,8 @@ internal static class RecipeCommand
         Number<double>("--tau", nameof(RecipeConfig.Tau), "kernel spread in frames", d.Tau);
         Number<double>("--lambda", nameof(RecipeConfig.Lambda), "anchor emphasis of sal / sa+fl", d.Lambda);
         Number<double>("--gamma", nameof(RecipeConfig.Gamma), "focal exponent", d.Gamma);
+        Number<bool>("--near-miss-anchors", nameof(RecipeConfig.NearMissAnchors),
+            "true: sal / sa+fl / safl also emphasise where each marked near miss ends (sal train --near-miss-anchors)", d.NearMissAnchors);
         Number<int>("--epochs", nameof(RecipeConfig.Epochs), "training epochs", d.Epochs);
         Number<int>("--batch-size", nameof(RecipeConfig.BatchSize), "windows per batch", d.BatchSize);
         Number<double>("--window", nameof(RecipeConfig.WindowSeconds), "training crop, seconds", d.WindowSeconds);

@@ -76,6 +76,9 @@ public sealed record RecipeConfig
 
     public double Gamma { get; init; } = 2;
 
+    /// <summary>sal, sa+fl, safl: the significance also peaks where each marked near miss ends (<see cref="LossConfig.NearMissAnchors"/>).</summary>
+    public bool NearMissAnchors { get; init; }
+
     public int Epochs { get; init; } = 20;
 
     public int BatchSize { get; init; } = 64;
@@ -234,7 +237,7 @@ public sealed record RecipeConfig
         Task = Kind == RecipeKind.Onset ? TaskKind.Onset : TaskKind.Kws,
         Model = new ModelConfig { Family = Model, Preset = Preset, Hidden = Hidden, Dropout = Dropout },
         Augment = Augment,
-        Loss = new LossConfig { Kind = Loss, Kernel = KernelShape.Exponential, Tau = Tau, Lambda = Lambda, Gamma = Gamma },
+        Loss = new LossConfig { Kind = Loss, Kernel = KernelShape.Exponential, Tau = Tau, Lambda = Lambda, Gamma = Gamma, NearMissAnchors = NearMissAnchors },
         Epochs = Epochs,
         BatchSize = BatchSize,
         WindowSeconds = WindowSeconds,
@@ -262,7 +265,7 @@ public sealed record RecipeConfig
     {
         RecipeStage.Synth => [nameof(Kind), nameof(Keyword), nameof(Hours), nameof(Clips), nameof(ClipSeconds), nameof(LongFraction), nameof(Engines),
             nameof(Sources), nameof(Seed)],
-        RecipeStage.Train => [nameof(Model), nameof(Preset), nameof(Hidden), nameof(Dropout), nameof(Augment), nameof(Loss), nameof(Tau), nameof(Lambda), nameof(Gamma), nameof(Epochs),
+        RecipeStage.Train => [nameof(Model), nameof(Preset), nameof(Hidden), nameof(Dropout), nameof(Augment), nameof(Loss), nameof(Tau), nameof(Lambda), nameof(Gamma), nameof(NearMissAnchors), nameof(Epochs),
             nameof(BatchSize), nameof(WindowSeconds), nameof(Sampler), nameof(EpochWindows), nameof(LearningRate), nameof(DevFaPerHour), nameof(Seed)],
         RecipeStage.Mine => [nameof(MineFaPerHour), nameof(HardNegativeWeight)],
         RecipeStage.FineTune => [nameof(FineTuneEpochs), nameof(FineTuneLearningRate), nameof(HardNegativeWeight)],
@@ -280,6 +283,11 @@ public sealed record RecipeConfig
         var used = new JsonObject { ["step"] = step.Name, ["after"] = previousKey };
         foreach (var name in SettingsOf(step.Stage))
         {
+            // Settings added after recipes were shipped count only when set, so an existing folder keeps its keys.
+            if (name == nameof(NearMissAnchors) && !NearMissAnchors)
+            {
+                continue;
+            }
             used[JsonName(name)] = all[JsonName(name)]?.DeepClone();
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(used.ToJsonString())))[..16];

@@ -78,6 +78,22 @@ public class RecipeConfigTests
     }
 
     [Fact]
+    public void NearMissAnchorsRedoTrainingOnlyWhenSetAndReachTheLoss()
+    {
+        var a = RecipeConfig.For(RecipeKind.Kws);
+        var b = a with { NearMissAnchors = true };
+        string[] Keys(RecipeConfig c)
+        {
+            var previous = "";
+            return RecipeStep.All(c.MineRounds).Select(s => previous = c.StepKey(s, previous)).ToArray();
+        }
+        Assert.Equal(Keys(a)[0], Keys(b)[0]);
+        Assert.All(Enumerable.Range(1, 5), i => Assert.NotEqual(Keys(a)[i], Keys(b)[i]));
+        Assert.True(b.TrainConfig("m.jsonl").Loss.NearMissAnchors);
+        Assert.False(a.TrainConfig("m.jsonl").Loss.NearMissAnchors);
+    }
+
+    [Fact]
     public void ABadConfigKeyIsOneErrorLineNamingFileLineAndField()
     {
         using var dir = new ScratchDir();
