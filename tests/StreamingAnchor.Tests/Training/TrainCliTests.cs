@@ -74,6 +74,8 @@ public class TrainCliTests
                 Assert.True(File.Exists(Path.Combine(killed, "eval", file)), file);
             }
             Assert.Contains("<svg", File.ReadAllText(Path.Combine(killed, "eval", "det.svg")));
+            // The figures have dashed lines, which Skia's SVG canvas cannot draw; it must not say so on the console.
+            Assert.DoesNotContain("Unsupported path effect", stdout + stderr);
             var summary = EvaluationSummary.Load(Path.Combine(killed, "eval", "metrics.json"));
             Assert.Equal(4, summary.Result.AtThreshold.Streams);
             Assert.Equal(2, summary.Result.AtThreshold.Events);
