@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using StreamingAnchor.Data;
 using StreamingAnchor.Recipes;
 using StreamingAnchor.Tests.Data;
 
@@ -91,6 +92,9 @@ public class RecipeConfigTests
         Assert.All(Enumerable.Range(1, 5), i => Assert.NotEqual(Keys(a)[i], Keys(b)[i]));
         Assert.True(b.TrainConfig("m.jsonl").Loss.NearMissAnchors);
         Assert.False(a.TrainConfig("m.jsonl").Loss.NearMissAnchors);
+        // The kws recipe doubles the confusables' share; onset keeps the default shares.
+        Assert.Equal(new SamplerOptions { Positive = 0.3, Confusable = 0.4, Speech = 0.15, Background = 0.15 }, a.TrainConfig("m.jsonl").Sampler);
+        Assert.Equal(SamplerOptions.Default, RecipeConfig.For(RecipeKind.Onset).TrainConfig("m.jsonl").Sampler);
     }
 
     [Fact]
