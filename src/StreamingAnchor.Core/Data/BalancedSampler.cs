@@ -10,8 +10,9 @@ namespace StreamingAnchor.Data;
 /// min(W/4, 30) frames before its end (context before the keyword, room for the frames after it); negatives are the
 /// clips' random crops (ceil(frames / W) per clip and pass, or sliding windows) that hold no anchor, so long streams give
 /// many. With <see cref="SamplerOptions.NearMissWindows"/> a confusable clip with marked near misses gives one crop per
-/// near miss instead, its end placed as a positive's anchor, so every such window holds a whole near miss. Each deck draws from its own generator seeded by (seed, epoch, kind): the same seed and epoch always give the
-/// same batches. Length bucketing sorts each kind's draw for a pool of batches by length before dealing it out.
+/// near miss instead, its end placed as a positive's anchor is, so every such window holds its near miss. Each deck
+/// draws from its own generator seeded by (seed, epoch, kind): the same seed and epoch always give the same batches.
+/// Length bucketing sorts each kind's draw for a pool of batches by length before dealing it out.
 /// </summary>
 internal static class BalancedSampler
 {

@@ -64,9 +64,8 @@ public sealed record SamplerOptions
     public const string NearMissWindowsName = "near-miss-windows";
 
     /// <summary>
-    /// Parses `default` or `kind=share,...` (kinds positive, confusable, speech, background; unlisted kinds get 0), either
-    /// optionally with `near-miss-windows`;
-    /// throws a one-line <see cref="ArgumentException"/> naming the bad part.
+    /// Parses `default` or `kind=share,...` (kinds positive, confusable, speech, background; unlisted kinds get 0),
+    /// optionally with `near-miss-windows` among the parts; throws a one-line <see cref="ArgumentException"/> naming the bad part.
     /// </summary>
     public static SamplerOptions Parse(string text)
     {

@@ -75,7 +75,7 @@ public sealed record LossConfig
         {
             throw new ArgumentException($"loss anchor shift must be a finite number of frames, got {AnchorShift}");
         }
-        if (NearMissAnchors && Kind is not (LossKind.Sal or LossKind.SaPlusFl or LossKind.Safl))
+        if (NearMissAnchors && !Kind.HasSignificance())
         {
             throw new ArgumentException($"near-miss anchors weight frames by their significance, which loss '{Kind.Name()}' has none of (expected sal, sa+fl or safl)");
         }

@@ -38,7 +38,7 @@ internal sealed class WeightedFrameLoss : IFrameLoss
         _reduction = config.Reduction;
         _kernel = config.SignificanceKernel();
         _anchorWeight = _kind is LossKind.Sal or LossKind.SaPlusFl || (_kind == LossKind.Safl && config.SaflAnchorWeight);
-        _needsSignificance = _anchorWeight || _kind == LossKind.Safl;
+        _needsSignificance = _kind.HasSignificance();
         _focal = _kind is LossKind.Focal or LossKind.SaPlusFl or LossKind.Safl;
     }
 

@@ -116,7 +116,7 @@ public sealed record ExperimentConfig
     public TrainConfig TrainConfigOf(ExperimentCell cell)
     {
         // Near-miss anchors shape a significance, so the losses without one train as the baselines they are.
-        var loss = Loss with { Kind = cell.Loss, NearMissAnchors = Loss.NearMissAnchors && cell.Loss is LossKind.Sal or LossKind.SaPlusFl or LossKind.Safl };
+        var loss = Loss with { Kind = cell.Loss, NearMissAnchors = Loss.NearMissAnchors && cell.Loss.HasSignificance() };
         if (cell.SweepValue is { } v)
         {
             loss = Sweep!.Apply(loss, v);

@@ -63,7 +63,7 @@ public sealed record ExperimentSweep(string Parameter, IReadOnlyList<double> Val
     /// </summary>
     public bool Affects(LossConfig loss) => (Parameter, loss.Kind) switch
     {
-        ("tau" or "tau-before" or "tau-after" or "anchor-shift", LossKind.Sal or LossKind.SaPlusFl or LossKind.Safl) => true,
+        ("tau" or "tau-before" or "tau-after" or "anchor-shift", var kind) when kind.HasSignificance() => true,
         ("lambda", LossKind.Sal or LossKind.SaPlusFl) => true,
         ("lambda", LossKind.Safl) => loss.SaflAnchorWeight,
         ("gamma", LossKind.Focal or LossKind.SaPlusFl or LossKind.Safl) => true,
