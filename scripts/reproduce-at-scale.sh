@@ -55,6 +55,9 @@ sal experiment "${nm[@]}" --sampler default,near-miss-windows --seeds 2 --losses
 sal experiment "${nm[@]}" --sampler default,near-miss-windows --seeds 1 --first-seed 3 --losses ce,sal --out exp-kws20-nmw-s3 \
   "${where[@]}"
 sal experiment "${nm[@]}" --sampler default --seeds 3 --losses sal --near-miss-anchors --out exp-kws20-nma "${where[@]}"
+# The two that helped SAL in every seed, together: the larger confusable share and near-miss anchors.
+sal experiment "${nm[@]}" --sampler positive=0.3,confusable=0.4,speech=0.15,background=0.15 --seeds 3 --losses sal \
+  --near-miss-anchors --out exp-kws20-conf40-nma "${where[@]}"
 # All three together (CE cells train without near-miss anchors: they have no significance to put them in).
 sal experiment "${nm[@]}" --sampler positive=0.3,confusable=0.4,speech=0.15,background=0.15,near-miss-windows --seeds 3 \
   --losses ce,sal --near-miss-anchors --out exp-kws20-nmall "${where[@]}"
@@ -72,6 +75,6 @@ for fa in 1 5 10; do sal experiment report --fa-per-hour "$fa" exp-kws20 > "tabl
 for fa in 5 10 30; do sal experiment report --fa-per-hour "$fa" exp-onset18 > "tables-onset-$fa.md"; done
 for fa in 1 10; do sal experiment report --fa-per-hour "$fa" exp-kws20-lambda > "tables-lambda-$fa.md"; done
 for e in exp-kws20-base exp-kws20-shift exp-kws20-tb0 exp-kws20-lambda-s23 exp-kws20-conf40 exp-kws20-conf40-s3 \
-  exp-kws20-nmw exp-kws20-nmw-s3 exp-kws20-nma exp-kws20-nmall; do
+  exp-kws20-nmw exp-kws20-nmw-s3 exp-kws20-nma exp-kws20-conf40-nma exp-kws20-nmall; do
   for fa in 1 10; do sal experiment report --fa-per-hour "$fa" "$e" > "tables-${e#exp-}-$fa.md"; done
 done
