@@ -12,7 +12,8 @@ public sealed class DatasetClip
     private readonly FeatureStore _store;
     private readonly int _index;
 
-    public DatasetClip(ManifestEntry entry, string audioPath, FeatureStore store, int index, LabeledTargets labels)
+    public DatasetClip(ManifestEntry entry, string audioPath, FeatureStore store, int index, LabeledTargets labels,
+        IReadOnlyList<double> nearMissEnds)
     {
         ArgumentNullException.ThrowIfNull(store);
         Entry = entry;
@@ -20,10 +21,7 @@ public sealed class DatasetClip
         _store = store;
         _index = index;
         Labels = labels;
-        // FeatureDataset checks the spans with the manifest's path in its message before it builds a clip.
-        NearMissEnds = NearMissSpan.TryParse(entry, out var spans, out var problem)
-            ? [.. spans.Select(s => s.End)]
-            : throw new InvalidDataException($"clip '{entry.Id}': {problem}");
+        NearMissEnds = nearMissEnds;
     }
 
     public ManifestEntry Entry { get; }

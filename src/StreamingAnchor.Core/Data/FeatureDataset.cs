@@ -128,7 +128,8 @@ public sealed class FeatureDataset : IDisposable
                 stores.Add(store);
                 done += part.Count;
                 progress?.Report((done, entries.Count));
-                splits[split] = part.Select((e, i) => new DatasetClip(e, paths[i], store, i, options.Rule.Apply(e, store.Frames(i)))).ToList();
+                splits[split] = part.Select((e, i) => new DatasetClip(e, paths[i], store, i, options.Rule.Apply(e, store.Frames(i)),
+                    [.. NearMissSpan.Of(e, manifest.Path).Select(s => s.End)])).ToList();
             }
         }
         catch

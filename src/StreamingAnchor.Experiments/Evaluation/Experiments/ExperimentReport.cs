@@ -112,7 +112,6 @@ public static class ExperimentReport
         sb.Append('\n');
     }
 
-
     public static string Pct(MetricStats s) => Format(s, 100, "0.0", "%");
 
     public static string Ms(MetricStats s)
