@@ -6,20 +6,33 @@ using StreamingAnchor.Training;
 namespace StreamingAnchor.Tests.Training;
 
 /// <summary>
-/// Files written before every file took one casing (ProjectJson) still read: the shipped models' PascalCase
-/// frontend.json and normalizer.json, train.json with "windowMode": "Random" and "sa\u002Bfl", and a resume across the change.
+/// Files written before every file took one casing (ProjectJson) still read: a run folder of that time (OldFormatRun, the
+/// first shipped "hey jarvis" model's PascalCase frontend.json and normalizer.json, train.json with "windowMode": "Random"
+/// and "sa\u002Bfl"), the shipped models as committed, and a resume across the change.
 /// </summary>
 public class OldFormatTests
 {
+    [Fact]
+    public void ARunFolderWrittenBeforeOneCasingLoads()
+    {
+        var run = new RunDirectory(RepoFiles.PathOf("tests", "StreamingAnchor.Tests", "Training", "OldFormatRun"));
+        Assert.Contains("\"SampleRate\"", File.ReadAllText(run.PathOf(RunDirectory.FrontEndFile)));
+        Assert.Contains("\"Mean\"", File.ReadAllText(run.PathOf(RunDirectory.NormalizerFile)));
+        Assert.Contains("\"windowMode\": \"Random\"", File.ReadAllText(run.PathOf(TrainingRun.ConfigFile)));
+
+        Assert.Equal(new FbankConfig(), run.LoadFrontEnd());
+        Assert.Equal(run.ReadModelSpec().InputDim, run.LoadNormalizer()!.Dim);
+        var config = TrainingRun.ReadConfig(run.PathOf(TrainingRun.ConfigFile));
+        Assert.Equal(WindowMode.Random, config.WindowMode);
+        Assert.Equal(LossKind.SaPlusFl, config.Loss.Kind);
+    }
+
     [Theory]
     [InlineData("hey_jarvis")]
     [InlineData("onset")]
     public void TheShippedModelsLoadAsCommitted(string name)
     {
         var run = new RunDirectory(RepoFiles.PathOf("models", name));
-        Assert.Contains("\"SampleRate\"", File.ReadAllText(run.PathOf(RunDirectory.FrontEndFile)));
-        Assert.Contains("\"Mean\"", File.ReadAllText(run.PathOf(RunDirectory.NormalizerFile)));
-
         Assert.Equal(new FbankConfig(), run.LoadFrontEnd());
         Assert.Equal(run.ReadModelSpec().InputDim, run.LoadNormalizer()!.Dim);
         var config = TrainingRun.ReadConfig(run.PathOf(TrainingRun.ConfigFile));
