@@ -61,6 +61,12 @@ sal experiment "${nm[@]}" --sampler positive=0.3,confusable=0.4,speech=0.15,back
 # All three together (CE cells train without near-miss anchors: they have no significance to put them in).
 sal experiment "${nm[@]}" --sampler positive=0.3,confusable=0.4,speech=0.15,background=0.15,near-miss-windows --seeds 3 \
   --losses ce,sal --near-miss-anchors --out exp-kws20-nmall "${where[@]}"
+# The wider TCN (48 channels, 57,889 parameters, the kws recipe's model) with the recipe's new sampler, 8 epochs:
+# CE against SA+FL with near-miss anchors (the recipe's loss), two seeds each.
+w48=(--task kws --data kws20/manifest.jsonl --models tcn --hidden 48 --window 2.5 --batch-size 64 --budget epochs=8 \
+  --dev-metric frr --fa-per-hour 1 --sampler positive=0.3,confusable=0.4,speech=0.15,background=0.15 --seeds 2)
+sal experiment "${w48[@]}" --losses ce --out exp-kws20-w48-conf40 "${where[@]}"
+sal experiment "${w48[@]}" --losses sa+fl --near-miss-anchors --out exp-kws20-w48-conf40-nma "${where[@]}"
 if [ "$submit" = slurm ]; then
   echo "submitted; when 'sal experiment status' shows every cell done, rerun this script with SAL_SUBMIT=local for the tables" >&2
   exit 0
@@ -75,6 +81,7 @@ for fa in 1 5 10; do sal experiment report --fa-per-hour "$fa" exp-kws20 > "tabl
 for fa in 5 10 30; do sal experiment report --fa-per-hour "$fa" exp-onset18 > "tables-onset-$fa.md"; done
 for fa in 1 10; do sal experiment report --fa-per-hour "$fa" exp-kws20-lambda > "tables-lambda-$fa.md"; done
 for e in exp-kws20-base exp-kws20-shift exp-kws20-tb0 exp-kws20-lambda-s23 exp-kws20-conf40 exp-kws20-conf40-s3 \
-  exp-kws20-nmw exp-kws20-nmw-s3 exp-kws20-nma exp-kws20-conf40-nma exp-kws20-nmall; do
+  exp-kws20-nmw exp-kws20-nmw-s3 exp-kws20-nma exp-kws20-conf40-nma exp-kws20-nmall \
+  exp-kws20-w48-conf40 exp-kws20-w48-conf40-nma; do
   for fa in 1 10; do sal experiment report --fa-per-hour "$fa" "$e" > "tables-${e#exp-}-$fa.md"; done
 done
