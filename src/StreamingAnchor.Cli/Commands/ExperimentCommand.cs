@@ -9,6 +9,7 @@ using StreamingAnchor.Evaluation.Experiments;
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
+using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Cli.Commands;
 
@@ -57,6 +58,8 @@ internal static class ExperimentCommand
         var dataSeed = new Option<int>("--data-seed") { Description = "Without --data: generator seed", DefaultValueFactory = _ => 1 };
         var sources = new Option<string>("--sources") { Description = "Without --data: real sources for the generator, comma separated, 'all' or 'none'", DefaultValueFactory = _ => "all" };
         var engines = new Option<string>("--engines") { Description = "Without --data: TTS engines for the generator", DefaultValueFactory = _ => "espeak,flite,festival" };
+        var ship = EnumOption.Create<ShipEpoch>("--ship", "epoch to ship",
+            "Which epoch each cell ships: best (by --dev-metric, default) | last (as sal train --ship)");
         var submit = new Option<string>("--submit") { Description = "Where the cells run: local (here, one after another) or slurm (one job array, a task per cell)", DefaultValueFactory = _ => "local" };
         var cpusPerTask = new Option<int?>("--cpus-per-task") { Description = "Slurm: CPUs (and torch threads) per cell (default 1, or as submitted before)" };
         var mem = new Option<string>("--mem") { Description = "Slurm: memory per cell, e.g. 4G" };
@@ -64,7 +67,7 @@ internal static class ExperimentCommand
         var partition = new Option<string>("--partition") { Description = "Slurm: partition" };
         var sbatchLines = new Option<string[]>("--sbatch-line") { Description = "Slurm: another sbatch option for the job script, e.g. --qos=long (repeatable)" };
         foreach (var o in new Option[] { task, data, models, losses, seeds, firstSeed, preset, budget, sweep, tau, lambda, gamma, nearMissAnchors, batch, window, lr,
-                     hidden, sampler, devMetric, faPerHour, threads, output, hours, dataSeed, sources, engines, submit, cpusPerTask, mem, time, partition, sbatchLines })
+                     hidden, sampler, devMetric, ship, faPerHour, threads, output, hours, dataSeed, sources, engines, submit, cpusPerTask, mem, time, partition, sbatchLines })
         {
             command.Options.Add(o);
         }
@@ -104,6 +107,7 @@ internal static class ExperimentCommand
                 Sampler = parse.GetValue(sampler) is { } spec ? SamplerOptions.Parse(spec) : null,
                 DevMetric = dev.Metric,
                 DevFaPerHour = dev.FaPerHour,
+                Ship = parse.GetValue(ship) ?? ShipEpoch.Best,
                 FaPerHour = parse.GetValue(faPerHour),
                 Threads = parse.GetValue(threads),
             };

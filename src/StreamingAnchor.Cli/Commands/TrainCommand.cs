@@ -76,12 +76,14 @@ internal static class TrainCommand
         {
             Description = "Data-parallel replicas, one thread each, on fixed shards of every batch (default 1; see docs/performance.md); part of the run's settings",
         };
+        var ship = EnumOption.Create<ShipEpoch>("--ship", "epoch to ship",
+            "Which epoch ships: best (by --dev-metric, default) | last (the dev split still scored and recorded each epoch)");
         var noDev = new Option<bool>("--no-dev") { Description = "Train without a dev split: all epochs run and the last one is shipped" };
         var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data changed" };
         Option[] all = [data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
             tauBefore, tauAfter, maxDistance, anchorShift, nearMissAnchors, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
             sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, initFrom, seed, threads,
-            replicas, device, noDev, force];
+            replicas, device, ship, noDev, force];
         foreach (var o in all)
         {
             command.Options.Add(o);
@@ -152,6 +154,7 @@ internal static class TrainCommand
                     Threads = Get(threads) ?? c.Threads,
                     Replicas = Get(replicas) ?? c.Replicas,
                     Device = Get(device) ?? c.Device,
+                    Ship = Get(ship) ?? c.Ship,
                     NoDev = Get(noDev) || c.NoDev,
                 };
                 if (Get(epochWindows) is { } windows)
@@ -201,7 +204,9 @@ internal static class TrainCommand
             var state = TrainConsole.Run(Path.GetFileName(Path.GetFullPath(runDir)),
                     (progress, loading) => LibTorchRetry.Run(() => TrainingRun.Run(c, runDir, progress, loading, default,
                         resume: parse.GetValue(resume) is not null, force: parse.GetValue(force))));
-                var shipped = c.NoDev ? $"--no-dev: shipped the last epoch, {state.BestEpoch}" : $"best epoch {state.BestEpoch}";
+                var shipped = c.NoDev ? $"--no-dev: shipped the last epoch, {state.BestEpoch}"
+                    : c.Ship == ShipEpoch.Last ? $"--ship last: shipped the last epoch, {state.BestEpoch}"
+                    : $"best epoch {state.BestEpoch}";
                 Console.WriteLine($"trained {state.EpochsDone} epochs ({shipped}{(state.Stopped ? ", stopped early" : "")}); run folder: {Path.GetFullPath(runDir)}");
             return 0;
         }, resumeHint: "`sal train --resume RUN` continues from the last checkpoint");

@@ -132,6 +132,12 @@ public sealed record TrainConfig
     /// </summary>
     public bool NoDev { get; init; }
 
+    /// <summary>
+    /// Which epoch ships: the best by <see cref="DevMetric"/> (default) or the last, the dev split still scored and
+    /// recorded each epoch. <see cref="NoDev"/> always ships the last.
+    /// </summary>
+    public ShipEpoch Ship { get; init; } = ShipEpoch.Best;
+
     public int Seed { get; init; } = 1;
 
     /// <summary>A manifest of mined hard negatives (`sal mine`) added to every epoch's training batches; null: none.</summary>
@@ -203,6 +209,14 @@ public sealed record TrainConfig
         if (DevFaPerHour is { } fa && !(fa > 0 && double.IsFinite(fa)))
         {
             throw new ArgumentException($"dev false-alarm budget must be a positive number per hour, got {fa}");
+        }
+        if (!Enum.IsDefined(Ship))
+        {
+            throw new ArgumentException($"unknown epoch to ship '{Ship}' (expected best or last)");
+        }
+        if (Ship == ShipEpoch.Last && Patience > 0)
+        {
+            throw new ArgumentException($"patience {Patience} stops on the best epoch, which --ship last does not use; set patience to 0 or ship best");
         }
         if (NoDev && Patience > 0) throw new ArgumentException($"patience {Patience} needs a dev split to watch; drop --no-dev or set patience to 0");
         if (HardNegativeWeight is { } hw && !(hw > 0 && double.IsFinite(hw)))

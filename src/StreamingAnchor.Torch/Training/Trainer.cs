@@ -162,8 +162,8 @@ public sealed class Trainer
                 throw new InvalidOperationException("the training split produced no batches");
             }
 
-            // --no-dev ships the last epoch: every epoch counts as the best so far. Without dev clips (only allowed with
-            // the loss metric) the training loss picks, rather than a NaN metric freezing the best at epoch 1.
+            // Without dev clips (only allowed with the loss metric) the training loss picks, rather than a NaN metric
+            // freezing the best at epoch 1.
             var (devLoss, devMetric, devEer) = _config.NoDev ? (double.NaN, double.NaN, double.NaN) : EvaluateDev();
             if (!_config.NoDev && double.IsNaN(devMetric))
             {
@@ -172,7 +172,8 @@ public sealed class Trainer
             // FRR at a small false-alarm budget is a coarse number on a small dev split: equal FRRs go to the lower EER.
             var bestEer = history.FirstOrDefault(h => h.Epoch == state.BestEpoch)?.DevEer;
             var tieBroken = _config.DevMetric == DevMetric.Frr && devMetric == state.BestMetric && devEer < (bestEer ?? double.PositiveInfinity);
-            var improved = _config.NoDev || devMetric < state.BestMetric || tieBroken || state.BestEpoch == 0;
+            // --no-dev and --ship last ship the last epoch: every epoch counts as the best so far.
+            var improved = _config.NoDev || _config.Ship == ShipEpoch.Last || devMetric < state.BestMetric || tieBroken || state.BestEpoch == 0;
             var seconds = clock.Elapsed.TotalSeconds;
             var row = new EpochMetrics(epoch, step, lossSum / batchIndex, lr, devLoss, devMetric, frames / Math.Max(seconds, 1e-9),
                 seconds, improved, double.IsNaN(devEer) ? null : devEer);

@@ -21,6 +21,7 @@ public class ExperimentConfigTests
             Sampler = SamplerOptions.Default,
             DevMetric = DevMetric.Frr,
             DevFaPerHour = 2,
+            Ship = ShipEpoch.Last,
         };
         var cells = grid.Cells();
         Assert.Equal(4, cells.Count);
@@ -30,6 +31,7 @@ public class ExperimentConfigTests
             Assert.Equal(48, train.Model.Hidden);
             Assert.Equal(SamplerOptions.Default, train.Sampler);
             Assert.Equal("frr@2", train.DevMetricName);
+            Assert.Equal(ShipEpoch.Last, train.Ship);
             Assert.Equal(cell.Loss, train.Loss.Kind);
             Assert.Equal(cell.Seed, train.Seed);
         }
@@ -43,6 +45,7 @@ public class ExperimentConfigTests
         Assert.Null(train.Model.Hidden);
         Assert.Null(train.Sampler);
         Assert.Equal(DevMetric.Eer, train.DevMetric);
+        Assert.Equal(ShipEpoch.Best, train.Ship);
     }
 
     [Fact]

@@ -161,6 +161,32 @@ public class InputCatalogueTests
     }
 
     [Fact]
+    public void ShipLastScoresDevEveryEpochAndShipsTheLast()
+    {
+        using var dir = new ScratchDir();
+        var manifest = Corpus(dir);
+        var state = TrainingRun.Run(Tiny(manifest) with { Epochs = 3, DevMetric = DevMetric.Frr, Ship = ShipEpoch.Last }, dir.File("run"));
+        Assert.Equal(3, state.EpochsDone);
+        Assert.Equal(3, state.BestEpoch);
+        var run = new RunDirectory(dir.File("run"));
+        var summary = run.ReadTrainingSummary()!;
+        Assert.Equal("last epoch (--ship last; dev frr@1 recorded)", summary.SelectedBy);
+        Assert.Equal(1, summary.DevClips);
+        var rows = File.ReadAllLines(run.PathOf("metrics.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, r => Assert.True(double.IsFinite(r.GetProperty("devMetric").GetDouble()), "the dev split is still scored"));
+        Assert.All(rows, r => Assert.True(r.GetProperty("best").GetBoolean()));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("run"), Trainer.BestCheckpoint)), File.ReadAllBytes(Path.Combine(dir.File("run"), Trainer.LastCheckpoint)));
+    }
+
+    [Fact]
+    public void ShipLastWithPatienceIsABadSetting()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => (Tiny("m.jsonl") with { Ship = ShipEpoch.Last, Patience = 2 }).Validate());
+        Assert.Equal("patience 2 stops on the best epoch, which --ship last does not use; set patience to 0 or ship best", ex.Message);
+    }
+
+    [Fact]
     public void DevMetricLossWithoutDevPicksByTrainingLoss()
     {
         using var dir = new ScratchDir();

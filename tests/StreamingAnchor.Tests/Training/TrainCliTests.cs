@@ -138,6 +138,7 @@ public class TrainCliTests
     [InlineData("--kernel", "cosine", "error: --kernel: unknown kernel 'cosine' (expected exp, gaussian, triangular or box) (see `sal train --help`)")]
     [InlineData("--reduction", "sum", "error: --reduction: unknown loss reduction 'sum' (expected mean or weight-sum) (see `sal train --help`)")]
     [InlineData("--task", "vad", "error: --task: unknown task 'vad' (expected kws, onset or trigger) (see `sal train --help`)")]
+    [InlineData("--ship", "latest", "error: --ship: unknown epoch to ship 'latest' (expected best or last) (see `sal train --help`)")]
     public void AnUnknownNameIsAUsageErrorListingTheAllowedOnes(string flag, string value, string expected)
     {
         var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", flag, value, "--out", Path.Combine(Path.GetTempPath(), "sal-never"));

@@ -56,6 +56,9 @@ public sealed record ExperimentConfig
     /// <summary>The dev budget at which <see cref="DevMetric.Frr"/> is read (null: 1 FA/h).</summary>
     public double? DevFaPerHour { get; init; }
 
+    /// <summary>Which epoch each cell ships: the best by <see cref="DevMetric"/> or the last (as `sal train --ship`).</summary>
+    public ShipEpoch Ship { get; init; } = ShipEpoch.Best;
+
     /// <summary>False alarms per hour (onset: false onsets per hour) at which FRR and latency are compared.</summary>
     public double FaPerHour { get; init; } = 1.0;
 
@@ -135,6 +138,7 @@ public sealed record ExperimentConfig
             Sampler = Sampler,
             DevMetric = DevMetric,
             DevFaPerHour = DevFaPerHour,
+            Ship = Ship,
             Seed = cell.Seed,
             Threads = Threads,
         };
