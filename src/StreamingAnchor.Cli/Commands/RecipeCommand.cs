@@ -86,6 +86,7 @@ internal static class RecipeCommand
         Number<int>("--epoch-windows", nameof(RecipeConfig.EpochWindows), "windows per epoch with the sampler (default: one pass of the train split)", d.EpochWindows);
         Number<double>("--lr", nameof(RecipeConfig.LearningRate), "peak learning rate (AdamW, warm-up + cosine)", d.LearningRate);
         Number<double>("--dev-fa-per-hour", nameof(RecipeConfig.DevFaPerHour), "best epoch and shipped run by dev FRR at this many false alarms per hour", d.DevFaPerHour);
+        Choice("--ship", nameof(RecipeConfig.Ship), "epoch to ship", d.Ship);
         Number<int>("--threads", nameof(RecipeConfig.Threads), "torch threads (0: the default, 1)", d.Threads);
         Number<int>("--mine-rounds", nameof(RecipeConfig.MineRounds), "rounds of hard-negative mining, each followed by a fine-tune (0: none)", d.MineRounds);
         Number<double>("--mine-fa-per-hour", nameof(RecipeConfig.MineFaPerHour), "mine at the most permissive threshold with at most this many false alarms per hour of the pool", d.MineFaPerHour);

@@ -79,6 +79,9 @@ public sealed record RecipeConfig
     /// <summary>sal, sa+fl, safl: the significance also peaks where each marked near miss ends (<see cref="LossConfig.NearMissAnchors"/>).</summary>
     public bool NearMissAnchors { get; init; }
 
+    /// <summary>Which epoch the training and fine-tune stages ship (`sal train --ship`): the best by dev FRR, or the last.</summary>
+    public ShipEpoch Ship { get; init; } = ShipEpoch.Best;
+
     public int Epochs { get; init; } = 20;
 
     public int BatchSize { get; init; } = 64;
@@ -252,6 +255,7 @@ public sealed record RecipeConfig
         LearningRate = LearningRate,
         DevMetric = DevMetric.Frr,
         DevFaPerHour = DevFaPerHour,
+        Ship = Ship,
         Seed = Seed,
         Threads = Threads,
     };
@@ -272,7 +276,7 @@ public sealed record RecipeConfig
         RecipeStage.Synth => [nameof(Kind), nameof(Keyword), nameof(Hours), nameof(Clips), nameof(ClipSeconds), nameof(LongFraction), nameof(Engines),
             nameof(Sources), nameof(Seed)],
         RecipeStage.Train => [nameof(Model), nameof(Preset), nameof(Hidden), nameof(Dropout), nameof(Augment), nameof(Loss), nameof(Tau), nameof(Lambda), nameof(Gamma), nameof(NearMissAnchors), nameof(Epochs),
-            nameof(BatchSize), nameof(WindowSeconds), nameof(Sampler), nameof(EpochWindows), nameof(LearningRate), nameof(DevFaPerHour), nameof(Seed)],
+            nameof(BatchSize), nameof(WindowSeconds), nameof(Sampler), nameof(EpochWindows), nameof(LearningRate), nameof(DevFaPerHour), nameof(Ship), nameof(Seed)],
         RecipeStage.Mine => [nameof(MineFaPerHour), nameof(HardNegativeWeight)],
         RecipeStage.FineTune => [nameof(FineTuneEpochs), nameof(FineTuneLearningRate), nameof(HardNegativeWeight)],
         RecipeStage.Eval => [nameof(FaPerHour)],
@@ -289,15 +293,20 @@ public sealed record RecipeConfig
         var used = new JsonObject { ["step"] = step.Name, ["after"] = previousKey };
         foreach (var name in SettingsOf(step.Stage))
         {
-            // Settings added after recipes were shipped count only when set, so an existing folder keeps its keys.
-            if (name == nameof(NearMissAnchors) && !NearMissAnchors)
+            var value = all[JsonName(name)];
+            if (LateSettings.Contains(name) && JsonNode.DeepEquals(value, LateDefaults[JsonName(name)]))
             {
                 continue;
             }
-            used[JsonName(name)] = all[JsonName(name)]?.DeepClone();
+            used[JsonName(name)] = value?.DeepClone();
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(used.ToJsonString())))[..16];
     }
+
+    // Settings added after recipes were shipped count in a step's key only when they differ from their default, so a
+    // folder made before them keeps its keys (and its stages).
+    private static readonly string[] LateSettings = [nameof(NearMissAnchors), nameof(Ship)];
+    private static readonly JsonObject LateDefaults = JsonSerializer.SerializeToNode(new RecipeConfig(), ProjectJson.Options)!.AsObject();
 
     /// <summary>The settings that differ from <paramref name="recorded"/> as "name old -> new" (placement settings left out).</summary>
     public IReadOnlyList<string> Changes(RecipeConfig recorded)

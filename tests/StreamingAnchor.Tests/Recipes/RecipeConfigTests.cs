@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using StreamingAnchor.Data;
 using StreamingAnchor.Recipes;
 using StreamingAnchor.Tests.Data;
+using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Tests.Recipes;
 
@@ -76,6 +77,25 @@ public class RecipeConfigTests
         Assert.Equal(ka[..3], kb[..3]);
         Assert.All(Enumerable.Range(3, 3), i => Assert.NotEqual(ka[i], kb[i]));
         Assert.Equal(["fineTuneEpochs 5 -> 6"], b.Changes(a));
+    }
+
+    [Fact]
+    public void ShipLastRedoesTrainingOnlyWhenSetAndReachesBothTrainings()
+    {
+        var a = RecipeConfig.For(RecipeKind.Kws);
+        var b = a with { Ship = ShipEpoch.Last };
+        string[] Keys(RecipeConfig c)
+        {
+            var previous = "";
+            return RecipeStep.All(c.MineRounds).Select(s => previous = c.StepKey(s, previous)).ToArray();
+        }
+        Assert.Equal(Keys(a)[0], Keys(b)[0]);
+        Assert.All(Enumerable.Range(1, 5), i => Assert.NotEqual(Keys(a)[i], Keys(b)[i]));
+        Assert.Equal(Keys(a), Keys(b with { Ship = ShipEpoch.Best }));
+        Assert.Equal(ShipEpoch.Last, b.TrainConfig("m.jsonl").Ship);
+        Assert.Equal(ShipEpoch.Last, b.FineTuneConfig("m.jsonl", "train", "mined.jsonl").Ship);
+        Assert.Equal(ShipEpoch.Best, a.TrainConfig("m.jsonl").Ship);
+        Assert.Equal(["ship \"best\" -> \"last\""], b.Changes(a));
     }
 
     [Fact]
