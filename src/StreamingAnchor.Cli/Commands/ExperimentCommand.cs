@@ -107,7 +107,7 @@ internal static class ExperimentCommand
                 Sampler = parse.GetValue(sampler) is { } spec ? SamplerOptions.Parse(spec) : null,
                 DevMetric = dev.Metric,
                 DevFaPerHour = dev.FaPerHour,
-                Ship = parse.GetValue(ship) ?? ShipEpoch.Best,
+                Ship = parse.GetValue(ship) ?? defaults.Ship,
                 FaPerHour = parse.GetValue(faPerHour),
                 Threads = parse.GetValue(threads),
             };

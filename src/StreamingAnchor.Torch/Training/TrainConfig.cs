@@ -138,6 +138,10 @@ public sealed record TrainConfig
     /// </summary>
     public ShipEpoch Ship { get; init; } = ShipEpoch.Best;
 
+    /// <summary>Whether the last epoch ships whatever the dev split says: <see cref="NoDev"/> or <see cref="Ship"/> last.</summary>
+    [JsonIgnore]
+    public bool ShipsLastEpoch => NoDev || Ship == ShipEpoch.Last;
+
     public int Seed { get; init; } = 1;
 
     /// <summary>A manifest of mined hard negatives (`sal mine`) added to every epoch's training batches; null: none.</summary>

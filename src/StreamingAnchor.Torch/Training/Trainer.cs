@@ -173,7 +173,7 @@ public sealed class Trainer
             var bestEer = history.FirstOrDefault(h => h.Epoch == state.BestEpoch)?.DevEer;
             var tieBroken = _config.DevMetric == DevMetric.Frr && devMetric == state.BestMetric && devEer < (bestEer ?? double.PositiveInfinity);
             // --no-dev and --ship last ship the last epoch: every epoch counts as the best so far.
-            var improved = _config.NoDev || _config.Ship == ShipEpoch.Last || devMetric < state.BestMetric || tieBroken || state.BestEpoch == 0;
+            var improved = _config.ShipsLastEpoch || devMetric < state.BestMetric || tieBroken || state.BestEpoch == 0;
             var seconds = clock.Elapsed.TotalSeconds;
             var row = new EpochMetrics(epoch, step, lossSum / batchIndex, lr, devLoss, devMetric, frames / Math.Max(seconds, 1e-9),
                 seconds, improved, double.IsNaN(devEer) ? null : devEer);

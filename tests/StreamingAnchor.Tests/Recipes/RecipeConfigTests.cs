@@ -59,18 +59,20 @@ public class RecipeConfigTests
         Assert.Contains("sal recipe onset", ex.Message);
     }
 
+    /// <summary>Every step's key in order, each chained to the one before, as the recipe computes them.</summary>
+    private static string[] StepKeys(RecipeConfig c)
+    {
+        var previous = "";
+        return RecipeStep.All(c.MineRounds).Select(s => previous = c.StepKey(s, previous)).ToArray();
+    }
+
     [Fact]
     public void ChangingASettingChangesTheKeyOfItsStageAndOfEveryStageAfterIt()
     {
         var a = RecipeConfig.For(RecipeKind.Kws);
         var b = a with { FineTuneEpochs = a.FineTuneEpochs + 1, Workers = a.Workers + 3 };
-        string[] Keys(RecipeConfig c)
-        {
-            var previous = "";
-            return RecipeStep.All(c.MineRounds).Select(s => previous = c.StepKey(s, previous)).ToArray();
-        }
-        var ka = Keys(a);
-        var kb = Keys(b);
+        var ka = StepKeys(a);
+        var kb = StepKeys(b);
         var names = RecipeStep.All(a.MineRounds).Select(s => s.Name).ToArray();
         Assert.Equal(["synth", "train", "mine-1", "finetune-1", "eval", "export"], names);
         // synth, train and mining do not read the fine-tune settings (nor the worker count): kept; the fine-tune and all after it: redone.
@@ -84,14 +86,9 @@ public class RecipeConfigTests
     {
         var a = RecipeConfig.For(RecipeKind.Kws);
         var b = a with { Ship = ShipEpoch.Last };
-        string[] Keys(RecipeConfig c)
-        {
-            var previous = "";
-            return RecipeStep.All(c.MineRounds).Select(s => previous = c.StepKey(s, previous)).ToArray();
-        }
-        Assert.Equal(Keys(a)[0], Keys(b)[0]);
-        Assert.All(Enumerable.Range(1, 5), i => Assert.NotEqual(Keys(a)[i], Keys(b)[i]));
-        Assert.Equal(Keys(a), Keys(b with { Ship = ShipEpoch.Best }));
+        Assert.Equal(StepKeys(a)[0], StepKeys(b)[0]);
+        Assert.All(Enumerable.Range(1, 5), i => Assert.NotEqual(StepKeys(a)[i], StepKeys(b)[i]));
+        Assert.Equal(StepKeys(a), StepKeys(b with { Ship = ShipEpoch.Best }));
         Assert.Equal(ShipEpoch.Last, b.TrainConfig("m.jsonl").Ship);
         Assert.Equal(ShipEpoch.Last, b.FineTuneConfig("m.jsonl", "train", "mined.jsonl").Ship);
         Assert.Equal(ShipEpoch.Best, a.TrainConfig("m.jsonl").Ship);
@@ -103,13 +100,8 @@ public class RecipeConfigTests
     {
         var a = RecipeConfig.For(RecipeKind.Kws);
         var b = a with { NearMissAnchors = true };
-        string[] Keys(RecipeConfig c)
-        {
-            var previous = "";
-            return RecipeStep.All(c.MineRounds).Select(s => previous = c.StepKey(s, previous)).ToArray();
-        }
-        Assert.Equal(Keys(a)[0], Keys(b)[0]);
-        Assert.All(Enumerable.Range(1, 5), i => Assert.NotEqual(Keys(a)[i], Keys(b)[i]));
+        Assert.Equal(StepKeys(a)[0], StepKeys(b)[0]);
+        Assert.All(Enumerable.Range(1, 5), i => Assert.NotEqual(StepKeys(a)[i], StepKeys(b)[i]));
         Assert.True(b.TrainConfig("m.jsonl").Loss.NearMissAnchors);
         Assert.False(a.TrainConfig("m.jsonl").Loss.NearMissAnchors);
         // The kws recipe doubles the confusables' share; onset keeps the default shares.
