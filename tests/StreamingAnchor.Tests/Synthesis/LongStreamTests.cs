@@ -41,6 +41,31 @@ public sealed class LongStreamTests
             longPlans.Select(p => p.Long!.Kind).Distinct().Order());
     }
 
+    [Fact]
+    public void ABackgroundBedListsDistinctFilesAndRepeatsOnlyWhenItsSourceRunsOut()
+    {
+        var pools = PlanningPools();
+        var effects = RealSourceCatalog.All.First(s => s.Kind == RealSourceKind.Noise);
+        var ambience = RealSourceCatalog.All.First(s => s.Kind == RealSourceKind.Noise && s.Name != effects.Name);
+        foreach (var pool in pools.Values)
+        {
+            // One source with many short files, one with a few.
+            pool.Noise.AddRange(Enumerable.Range(0, 500).Select(i => new RealFile(effects, $"fx{i}.ogg", $"/x/fx{i}.ogg")));
+            pool.Noise.AddRange(Enumerable.Range(0, 5).Select(i => new RealFile(ambience, $"amb{i}.ogg", $"/x/amb{i}.ogg")));
+        }
+        var config = new SynthConfig { OutputDirectory = "", Hours = 4, Engines = ["espeak"], Sources = [], Task = SynthTask.Onset };
+        var beds = new CorpusPlanner(config, pools).Plan().Where(p => p.Long is { Beds.Count: > 0 }).Select(p => p.Long!.Beds).ToList();
+        Assert.NotEmpty(beds);
+        Assert.All(beds, b => Assert.Equal(b.Count, b.Select(f => f.Id).Distinct().Count()));
+        Assert.All(beds, b => Assert.Single(b.Select(f => f.Source.Name).Distinct()));
+        Assert.All(beds, b => Assert.Equal(b[0].Source.Name == effects.Name ? LongStreamPlanner.BedFiles : 5, b.Count));
+        Assert.Contains(beds, b => b[0].Source.Name == effects.Name);
+        Assert.Contains(beds, b => b[0].Source.Name == ambience.Name);
+        // Different streams play different files of the large source.
+        var firsts = beds.Where(b => b[0].Source.Name == effects.Name).Select(b => b[0].Id).ToList();
+        Assert.True(firsts.Distinct().Count() > firsts.Count / 2, $"{firsts.Distinct().Count()} distinct first files of {firsts.Count}");
+    }
+
     [SkippableFact]
     [Trait("Category", "E2E")]
     public void LongStreamsAreLongNegativeInEverySplitAndDeterministic()

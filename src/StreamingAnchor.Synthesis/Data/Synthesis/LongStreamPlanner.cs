@@ -11,8 +11,12 @@ namespace StreamingAnchor.Data.Synthesis;
 /// </summary>
 public sealed class LongStreamPlanner(SynthConfig config, IReadOnlyDictionary<string, SplitPool> pools, CorpusPlanner clips)
 {
-    /// <summary>Background files listed per stream; the renderer plays them in turn and loops the list if it runs out.</summary>
-    public const int BedFiles = 12;
+    /// <summary>
+    /// Most background files listed per stream, all different: enough one-second effects to fill the longest stream, so
+    /// the renderer (which plays them in turn and loops the list only if it runs out) repeats a file only when its
+    /// source has too few. A short list looped made one confusing file recur ten times in a stream.
+    /// </summary>
+    public const int BedFiles = 192;
 
     /// <summary>
     /// The long streams; <paramref name="firstIndex"/> is their first position in the whole plan. With
@@ -162,7 +166,8 @@ public sealed class LongStreamPlanner(SynthConfig config, IReadOnlyDictionary<st
 
     /// <summary>
     /// A background: kind of source first (noise, music, and whatever other non-speech kinds the corpus has; music for
-    /// TV-like streams when the split has some), then one source of it, then up to <see cref="BedFiles"/> of its files;
+    /// TV-like streams when the split has some), then one source of it, then up to <see cref="BedFiles"/> of its files
+    /// in a seeded order without repeats;
     /// generated noise when the split has no real background (and now and then anyway, for its spectral colours).
     /// </summary>
     private (NoisePlan Noise, IReadOnlyList<RealFile> Beds) Bed(Random rng, SplitPool pool, double snrDb, bool preferMusic)
@@ -182,7 +187,14 @@ public sealed class LongStreamPlanner(SynthConfig config, IReadOnlyDictionary<st
         var sources = background.Where(f => f.Source.Kind == kind).Select(f => f.Source.Name).Distinct().Order(StringComparer.Ordinal).ToList();
         var source = sources[rng.Next(sources.Count)];
         var files = background.Where(f => f.Source.Name == source).ToList();
-        var beds = Enumerable.Range(0, Math.Min(BedFiles, files.Count)).Select(_ => files[rng.Next(files.Count)]).ToList();
+        // A partial Fisher-Yates shuffle: the first BedFiles of a seeded permutation.
+        var count = Math.Min(BedFiles, files.Count);
+        for (var k = 0; k < count; k++)
+        {
+            var j = k + rng.Next(files.Count - k);
+            (files[k], files[j]) = (files[j], files[k]);
+        }
+        var beds = files.GetRange(0, count);
         return (new NoisePlan(beds[0], null, 0, snrDb, false), beds);
     }
 }
