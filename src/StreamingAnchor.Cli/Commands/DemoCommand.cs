@@ -190,7 +190,7 @@ internal static class DemoCommand
         foreach (var r in runs)
         {
             var p = r.Result.Targets.First(t => t.FaPerHourTarget == 1.0).Point;
-            sb.Append(inv, $"- {r.Name} at 1 FA/h: threshold {p.Threshold:0.####}, {p.Hits}/{p.Events} keywords, latency mean {EvaluationSummary.Ms(p.Latency.Mean)}, p90 {EvaluationSummary.Ms(p.Latency.P90)}\n");
+            sb.Append(inv, $"- {r.Name} at 1 FA/h: threshold {EvaluationSummary.Threshold(p.Threshold)}, {p.Hits}/{p.Events} keywords, latency mean {EvaluationSummary.Ms(p.Latency.Mean)}, p90 {EvaluationSummary.Ms(p.Latency.P90)}\n");
         }
         sb.Append("\nTimings: ");
         sb.Append(string.Join(", ", timings.Select(t => string.Create(inv, $"{t.Stage} {t.Seconds:0} s"))));

@@ -65,7 +65,7 @@ internal static class DetectCommand
             }
 
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"detect: threshold {chosen:0.####} ({why}), smoothing {detector.SmoothingFrames} frames, refractory {detector.RefractorySeconds:0.###} s"));
+                $"detect: threshold {EvaluationSummary.Threshold(chosen)} ({why}), smoothing {detector.SmoothingFrames} frames, refractory {detector.RefractorySeconds:0.###} s"));
             var rate = source.FrontEnd.SampleRate;
             var chunk = Math.Max(1, (int)Math.Round(parse.GetValue(chunkMs) * rate / 1000.0));
             var writer = new DetectionWriter(parse.GetValue(json), source.Labels);

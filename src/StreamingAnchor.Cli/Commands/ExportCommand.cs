@@ -82,7 +82,7 @@ internal static class ExportCommand
         using var scorer = new TorchStreamingScorer(model);
         var document = ConformanceVectors.Write(onnxPath, WavFile.Read(wav, frontEnd.SampleRate).Samples, scorer, frontEnd, normalizer, detector with { Threshold = threshold });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {ConformanceVectors.JsonPath(onnxPath)} and {ConformanceVectors.WavPath(onnxPath)}: {document["frames"]} frames from {wav}, {document["detections"]!.AsArray().Count} detection(s) at threshold {threshold:0.####}"));
+            $"wrote {ConformanceVectors.JsonPath(onnxPath)} and {ConformanceVectors.WavPath(onnxPath)}: {document["frames"]} frames from {wav}, {document["detections"]!.AsArray().Count} detection(s) at threshold {EvaluationSummary.Threshold(threshold)}"));
     }
 
     private static string? FirstEvaluationClip(EvaluationSummary? evaluation)

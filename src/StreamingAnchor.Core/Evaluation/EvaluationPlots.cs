@@ -156,7 +156,7 @@ public static class EvaluationPlots
         var th = plot.Add.HorizontalLine(threshold);
         th.LinePattern = LinePattern.Dashed;
         th.Color = Colors.Gray;
-        th.LegendText = string.Create(CultureInfo.InvariantCulture, $"threshold {threshold:0.###}{(thresholdSource is null ? "" : $" ({thresholdSource})")}");
+        th.LegendText = string.Create(CultureInfo.InvariantCulture, $"threshold {EvaluationSummary.Threshold(threshold)}{(thresholdSource is null ? "" : $" ({thresholdSource})")}");
         foreach (var e in trace.Events)
         {
             var span = plot.Add.HorizontalSpan(e.Start, e.End);

@@ -71,7 +71,7 @@ public sealed record EvaluationSummary(string Name, TaskKind Task, string Data, 
             {
                 var p = t.Point;
                 sb.Append(CultureInfo.InvariantCulture,
-                    $"| {fa} elsewhere <= {t.FaPerHourTarget:0.##} | {p.Threshold:0.####} | {Pct(p.Frr)} | {p.OtherFaPerHour:0.##} | {p.FaPerHour:0.##} | {p.NearMissesFired}/{p.NearMisses} ({Pct(p.NearMissAcceptRate)}) | {Ms(p.Latency.Median)} |\n");
+                    $"| {fa} elsewhere <= {t.FaPerHourTarget:0.##} | {Threshold(p.Threshold)} | {Pct(p.Frr)} | {p.OtherFaPerHour:0.##} | {p.FaPerHour:0.##} | {p.NearMissesFired}/{p.NearMisses} ({Pct(p.NearMissAcceptRate)}) | {Ms(p.Latency.Median)} |\n");
             }
             sb.Append('\n');
             // Which near misses fire: an edit at the keyword's end is what a detector firing before the end cannot hear.
@@ -149,11 +149,31 @@ public sealed record EvaluationSummary(string Name, TaskKind Task, string Data, 
         return sb.ToString();
     }
 
+    /// <summary>
+    /// A threshold to four decimals or, when that prints 1 (or 0) for a threshold that is neither, to one decimal past
+    /// the first that tells it apart: a confident model's operating points can sit a few float steps below 1, and a
+    /// threshold copied from the output should not fire more than the one printed.
+    /// </summary>
+    public static string Threshold(double t)
+    {
+        string Text(int decimals) => t.ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture);
+        if (!double.IsFinite(t) || t == 0 || t == 1 || Text(4) is not ("0" or "1"))
+        {
+            return Text(4);
+        }
+        var d = 5;
+        while (d < 16 && Text(d) is "0" or "1")
+        {
+            d++;
+        }
+        return Text(d + 1);
+    }
+
     public static string Pct(double x) => string.Create(CultureInfo.InvariantCulture, $"{100 * x:0.0}%");
 
     public static string Ms(double seconds) =>
         double.IsNaN(seconds) ? "-" : string.Create(CultureInfo.InvariantCulture, $"{1000 * seconds:0} ms");
 
     private static string Row(string name, OperatingPoint p) => string.Create(CultureInfo.InvariantCulture,
-        $"| {name} | {p.Threshold:0.####} | {Pct(p.Frr)} | {p.FaPerHour:0.##} | {p.Hits}/{p.Events} | {p.FalseAlarms} | {Ms(p.Latency.Mean)} | {Ms(p.Latency.Median)} | {Ms(p.Latency.P90)} |\n");
+        $"| {name} | {Threshold(p.Threshold)} | {Pct(p.Frr)} | {p.FaPerHour:0.##} | {p.Hits}/{p.Events} | {p.FalseAlarms} | {Ms(p.Latency.Mean)} | {Ms(p.Latency.Median)} | {Ms(p.Latency.P90)} |\n");
 }

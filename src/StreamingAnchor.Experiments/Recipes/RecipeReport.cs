@@ -32,7 +32,7 @@ public static class RecipeReport
         foreach (var t in e.Result.Targets)
         {
             var p = t.Point;
-            sb.Append(inv, $"| {t.FaPerHourTarget:0.##} | {EvaluationSummary.Pct(p.Frr)} ({p.Hits}/{p.Events} hit) | {EvaluationSummary.Ms(p.Latency.Median)} | {EvaluationSummary.Ms(p.Latency.P90)} | {p.Threshold:0.####} |\n");
+            sb.Append(inv, $"| {t.FaPerHourTarget:0.##} | {EvaluationSummary.Pct(p.Frr)} ({p.Hits}/{p.Events} hit) | {EvaluationSummary.Ms(p.Latency.Median)} | {EvaluationSummary.Ms(p.Latency.P90)} | {EvaluationSummary.Threshold(p.Threshold)} |\n");
         }
         sb.Append(inv, $"\nEER {(double.IsNaN(e.Result.Eer) ? "-" : EvaluationSummary.Pct(e.Result.Eer))}.\n\n");
         sb.Append(inv, $"Model: {c.Model.Name()}/{c.Preset.Name()}{(c.Hidden is { } h ? $" ({h} wide)" : "")}, {result.Parameters:N0} parameters, loss {c.Loss.Name()} (exp kernel, tau {c.Tau}, lambda {c.Lambda}, gamma {c.Gamma}); {result.Selection}.\n\n");

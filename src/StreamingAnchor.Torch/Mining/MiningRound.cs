@@ -1,4 +1,5 @@
 using System.Globalization;
+using StreamingAnchor.Evaluation;
 
 namespace StreamingAnchor.Mining;
 
@@ -28,7 +29,7 @@ public sealed record MiningRound(
 
     /// <summary>The round's summary line.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"round {Round}: {PoolClips} clips, {PoolHours:0.###} h of negatives; {FalseAlarmsAtDefault} false alarms at threshold {DefaultThreshold} = {FaPerHourAtDefault:0.##} FA/h; mining threshold {Threshold:0.####}: {FalseAlarms} false alarms = {FaPerHour:0.##} FA/h; {Windows} windows ({WindowSeconds:0.#} s) mined, weight {Weight:0.##}");
+        $"round {Round}: {PoolClips} clips, {PoolHours:0.###} h of negatives; {FalseAlarmsAtDefault} false alarms at threshold {DefaultThreshold} = {FaPerHourAtDefault:0.##} FA/h; mining threshold {EvaluationSummary.Threshold(Threshold)}: {FalseAlarms} false alarms = {FaPerHour:0.##} FA/h; {Windows} windows ({WindowSeconds:0.#} s) mined, weight {Weight:0.##}");
 
     /// <summary>False alarms per hour of pool audio at <see cref="DefaultThreshold"/>.</summary>
     public double FaPerHourAtDefault => PoolHours > 0 ? FalseAlarmsAtDefault / PoolHours : 0;

@@ -29,6 +29,17 @@ public class EvaluationOutputTests
         return bytes.Length > 1000 && bytes[1] == (byte)'P' && bytes[2] == (byte)'N' && bytes[3] == (byte)'G';
     }
 
+    [Theory]
+    [InlineData(0.5, "0.5")]
+    [InlineData(0.71434, "0.7143")]
+    [InlineData(0.9999991181640625, "0.9999991")]
+    [InlineData(0.99995, "0.99995")]
+    [InlineData(1.0, "1")]
+    [InlineData(0.00000123, "0.0000012")]
+    [InlineData(double.PositiveInfinity, "Infinity")]
+    public void AThresholdIsNeverPrintedAsOneOrZeroWhenItIsNeither(double threshold, string printed) =>
+        Assert.Equal(printed, EvaluationSummary.Threshold(threshold));
+
     [Fact]
     public void PlotsMetricsAndReportAreWrittenAndMetricsReadBack()
     {
