@@ -23,8 +23,13 @@ internal static class EvalCommand
             Description = "False-alarm budgets (per hour, comma-separated) to report FRR and latency at, e.g. 0.5,1,5 (default: the task's)",
         };
         var compare = new Option<string[]>("--compare") { Description = "Run folders (already evaluated) to compare", AllowMultipleArgumentsPerToken = true };
-        var output = new Option<string>("--out") { Description = "Folder for --compare figures and report", DefaultValueFactory = _ => "runs/compare" };
-        foreach (var o in new Option[] { run, data, split, smoothing, refractory, before, after, budgets, compare, output })
+        var weights = EnumOption.Create<RunWeights>("--weights", "weights",
+            "Which weights to stream: shipped (weights.dat, default), best or last (the model in checkpoints/best.ckpt or last.ckpt)");
+        var output = new Option<string?>("--out")
+        {
+            Description = "Folder for the report, metrics and figures (default: the run's eval/, eval-best/ or eval-last/ by --weights; runs/compare with --compare)",
+        };
+        foreach (var o in new Option[] { run, data, split, smoothing, refractory, before, after, budgets, weights, compare, output })
         {
             command.Options.Add(o);
         }
@@ -33,10 +38,10 @@ internal static class EvalCommand
             if (parse.GetValue(compare) is { Length: > 0 } runs)
             {
                 var summaries = runs.Select(r => EvaluationSummary.Load(Path.Combine(r, RunEvaluator.EvalFolder, "metrics.json"))).ToList();
-                var folder = parse.GetValue(output)!;
-                RunEvaluator.Compare(summaries, folder);
+                var compareFolder = parse.GetValue(output) ?? "runs/compare";
+                RunEvaluator.Compare(summaries, compareFolder);
                 PrintTable(summaries);
-                Console.WriteLine($"comparison written to {Path.GetFullPath(folder)} (report.md, det.png, latency.png)");
+                Console.WriteLine($"comparison written to {Path.GetFullPath(compareFolder)} (report.md, det.png, latency.png)");
                 return 0;
             }
             var runDir = parse.GetValue(run) ?? throw new ArgumentException("--run is required (or --compare)");
@@ -62,9 +67,14 @@ internal static class EvalCommand
                     FaPerHourTargets = targets ?? d.FaPerHourTargets,
                 };
             }
-            var summary = Evaluate(runDir, manifest, parse.GetValue(split)!, null, config);
+            var chosen = parse.GetValue(weights) ?? RunWeights.Shipped;
+            // Another epoch's evaluation never replaces the shipped weights' eval/, which reports and cards read.
+            var folder = parse.GetValue(output)
+                ?? Path.Combine(runDir, chosen == RunWeights.Shipped ? RunEvaluator.EvalFolder : $"{RunEvaluator.EvalFolder}-{chosen.Name()}");
+            var name = chosen == RunWeights.Shipped ? null : $"{Path.GetFileName(Path.GetFullPath(runDir))} ({chosen.Name()} checkpoint)";
+            var summary = Evaluate(runDir, manifest, parse.GetValue(split)!, name, config, folder, chosen);
             PrintTable([summary]);
-            Console.WriteLine($"report: {Path.GetFullPath(Path.Combine(runDir, RunEvaluator.EvalFolder, "report.md"))}");
+            Console.WriteLine($"report: {Path.GetFullPath(Path.Combine(folder, "report.md"))}");
             return 0;
         });
         return command;
@@ -72,7 +82,7 @@ internal static class EvalCommand
 
     /// <param name="outputFolder">Where the evaluation is written (null: the run's eval/).</param>
     public static EvaluationSummary Evaluate(string runDir, string manifest, string split, string? name, EvaluationConfig? config = null,
-        string? outputFolder = null)
+        string? outputFolder = null, RunWeights weights = RunWeights.Shipped)
     {
         var label = name ?? Path.GetFileName(Path.GetFullPath(runDir));
         var last = -1;
@@ -84,7 +94,7 @@ internal static class EvalCommand
                 last = quarter;
                 Console.Error.WriteLine($"{label}: streamed {p.Done}/{p.Total} clips");
             }
-        }), outputFolder);
+        }), outputFolder, weights);
     }
 
     /// <summary>The comparison table: FRR and median latency at each target, EER, and the detector's frame cost.</summary>

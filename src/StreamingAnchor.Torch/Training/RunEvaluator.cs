@@ -22,10 +22,12 @@ public static class RunEvaluator
 
     /// <param name="outputFolder">Where the metrics, report and figures go (null: the run's own eval/); a run that
     /// must stay as shipped, such as the committed models/ folder `sal demo` evaluates, is written elsewhere.</param>
+    /// <param name="weights">Which weights to stream: a checkpoint's are evaluated without touching weights.dat.</param>
     public static EvaluationSummary Evaluate(string runPath, string manifestPath, string split = "test", string? name = null,
-        EvaluationConfig? config = null, IProgress<(int Done, int Total)>? progress = null, string? outputFolder = null)
+        EvaluationConfig? config = null, IProgress<(int Done, int Total)>? progress = null, string? outputFolder = null,
+        RunWeights weights = RunWeights.Shipped)
     {
-        var scored = Score(runPath, manifestPath, split, progress);
+        var scored = Score(runPath, manifestPath, split, progress, weights: weights);
         // The detector stamps frames on the run's grid, whatever evaluation settings were passed.
         config = (config ?? EvaluationConfig.ForTask(scored.Task)).On(scored.Clock);
         var result = DetectionEvaluator.Run(scored.Traces, config);
@@ -41,8 +43,9 @@ public static class RunEvaluator
     /// the front end, the model and the detector (not in reading WAV files).
     /// </summary>
     /// <param name="limit">Only the first N streams of the split (null: all).</param>
+    /// <param name="weights">weights.dat, or the model part of one of the run's checkpoints.</param>
     public static RunTraces Score(string runPath, string manifestPath, string split = "test", IProgress<(int Done, int Total)>? progress = null,
-        int? limit = null)
+        int? limit = null, RunWeights weights = RunWeights.Shipped)
     {
         // The same checks as `sal data check` and `sal train`: a bad manifest is refused before the model is even loaded.
         var manifest = ManifestChecker.LoadValid(manifestPath);
@@ -56,6 +59,10 @@ public static class RunEvaluator
             entries = entries.Take(n).ToList();
         }
         using var opened = RunScorer.Open(runPath);
+        if (CheckpointOf(weights) is { } checkpoint)
+        {
+            Checkpoint.Load(opened.Run.PathOf(checkpoint), opened.Model, optimizer: null);
+        }
         var task = TaskOf(opened.Run);
         var pipeline = opened.Pipeline(new DetectorConfig());
         var clock = FrameClock.Of(pipeline.FrontEnd);
@@ -83,10 +90,18 @@ public static class RunEvaluator
             progress?.Report((i + 1, entries.Count));
         }
         var parameters = opened.Model.parameters().Sum(p => p.numel());
-        var weights = opened.Run.PathOf(RunDirectory.WeightsFile);
-        return new RunTraces(task, traces, parameters, File.Exists(weights) ? new FileInfo(weights).Length : 0,
+        var weightsFile = opened.Run.PathOf(RunDirectory.WeightsFile);
+        return new RunTraces(task, traces, parameters, File.Exists(weightsFile) ? new FileInfo(weightsFile).Length : 0,
             audioSeconds, streamSeconds) { Clock = clock };
     }
+
+    /// <summary>The checkpoint (relative to the run folder) holding <paramref name="weights"/>; null for weights.dat.</summary>
+    public static string? CheckpointOf(RunWeights weights) => weights switch
+    {
+        RunWeights.Best => Trainer.BestCheckpoint,
+        RunWeights.Last => Trainer.LastCheckpoint,
+        _ => null,
+    };
 
     /// <summary>The task a run was trained for (train.json; kws for a run folder without one).</summary>
     public static TaskKind TaskOf(RunDirectory run)
