@@ -113,17 +113,7 @@ public class InputCatalogueTests
         Assert.Equal(Manifest.FormatLine(entry), Manifest.FormatLine(Manifest.ParseLine(Manifest.FormatLine(entry), "m.jsonl", 1)));
     }
 
-    private static TrainConfig Tiny(string manifest) => new()
-    {
-        Data = manifest,
-        Task = TaskKind.Kws,
-        Model = new ModelConfig { Family = ModelFamily.Gru, Hidden = 8, Layers = 1 },
-        Loss = new LossConfig { Kind = LossKind.Ce },
-        Epochs = 1,
-        BatchSize = 4,
-        Seed = 3,
-        Threads = 1,
-    };
+    private static TrainConfig Tiny(string manifest) => ToneKwsCorpus.TinyGru(manifest);
 
     /// <summary>A 9-clip tone corpus (6 train, 1 dev, 2 test), optionally rewritten without its dev split.</summary>
     private static string Corpus(ScratchDir dir, bool withDev = true)

@@ -1,27 +1,13 @@
-using StreamingAnchor.Data;
-using StreamingAnchor.Losses;
 using StreamingAnchor.Models;
-using StreamingAnchor.Training;
-
 using StreamingAnchor.Tests.Data;
+using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Tests.Training;
 
 /// <summary>`sal eval --weights best|last`: another epoch's weights scored from the run's checkpoints, weights.dat untouched.</summary>
 public sealed class RunWeightsTests
 {
-    private static TrainConfig Tiny(string manifest) => new()
-    {
-        Data = manifest,
-        Task = TaskKind.Kws,
-        Model = new ModelConfig { Family = ModelFamily.Gru, Hidden = 8, Layers = 1 },
-        Loss = new LossConfig { Kind = LossKind.Ce },
-        Epochs = 2,
-        BatchSize = 4,
-        Seed = 3,
-        Threads = 1,
-        DevMetric = DevMetric.Frr,
-    };
+    private static TrainConfig Tiny(string manifest) => ToneKwsCorpus.TinyGru(manifest) with { Epochs = 2, DevMetric = DevMetric.Frr };
 
     private static float[][] Posteriors(string run, string manifest, RunWeights weights) =>
         RunEvaluator.Score(run, manifest, weights: weights).Traces.Select(t => t.Posteriors).ToArray();

@@ -1,5 +1,8 @@
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
+using StreamingAnchor.Losses;
+using StreamingAnchor.Models;
+using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Tests.Training;
 
@@ -9,6 +12,19 @@ namespace StreamingAnchor.Tests.Training;
 /// </summary>
 internal static class ToneKwsCorpus
 {
+    /// <summary>The smallest training that runs on it: a one-layer 8-unit GRU, CE, one epoch of batches of 4, one thread.</summary>
+    public static TrainConfig TinyGru(string manifest) => new()
+    {
+        Data = manifest,
+        Task = TaskKind.Kws,
+        Model = new ModelConfig { Family = ModelFamily.Gru, Hidden = 8, Layers = 1 },
+        Loss = new LossConfig { Kind = LossKind.Ce },
+        Epochs = 1,
+        BatchSize = 4,
+        Seed = 3,
+        Threads = 1,
+    };
+
     public static string Write(string folder, int clips = 24, int seed = 1)
     {
         var rng = new Random(seed);
