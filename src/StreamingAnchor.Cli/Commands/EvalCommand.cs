@@ -71,7 +71,7 @@ internal static class EvalCommand
             // Another epoch's evaluation never replaces the shipped weights' eval/, which reports and cards read.
             var folder = parse.GetValue(output)
                 ?? Path.Combine(runDir, chosen == RunWeights.Shipped ? RunEvaluator.EvalFolder : $"{RunEvaluator.EvalFolder}-{chosen.Name()}");
-            var name = chosen == RunWeights.Shipped ? null : $"{Path.GetFileName(Path.GetFullPath(runDir))} ({chosen.Name()} checkpoint)";
+            var name = chosen == RunWeights.Shipped ? null : $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)))} ({chosen.Name()} checkpoint)";
             var summary = Evaluate(runDir, manifest, parse.GetValue(split)!, name, config, folder, chosen);
             PrintTable([summary]);
             Console.WriteLine($"report: {Path.GetFullPath(Path.Combine(folder, "report.md"))}");

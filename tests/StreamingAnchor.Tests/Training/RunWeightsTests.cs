@@ -51,7 +51,7 @@ public sealed class RunWeightsTests
             var manifest = ToneKwsCorpus.Write(dir, clips: 9);
             var run = Path.Combine(dir, "run");
             TrainingRun.Run(Tiny(manifest), run);
-            var (code, stdout, stderr) = SalProcess.Run(["eval", "--run", run, "--data", manifest, "--weights", "last"]);
+            var (code, stdout, stderr) = SalProcess.Run(["eval", "--run", run + "/", "--data", manifest, "--weights", "last"]);
             Assert.True(code == 0, stdout + stderr);
             Assert.True(File.Exists(Path.Combine(run, "eval-last", "metrics.json")), stdout + stderr);
             Assert.False(Directory.Exists(Path.Combine(run, RunEvaluator.EvalFolder)), "the shipped weights' eval/ is not written");
