@@ -68,11 +68,8 @@ internal static class EvalCommand
                 };
             }
             var chosen = parse.GetValue(weights) ?? RunWeights.Shipped;
-            // Another epoch's evaluation never replaces the shipped weights' eval/, which reports and cards read.
-            var folder = parse.GetValue(output)
-                ?? Path.Combine(runDir, chosen == RunWeights.Shipped ? RunEvaluator.EvalFolder : $"{RunEvaluator.EvalFolder}-{chosen.Name()}");
-            var name = chosen == RunWeights.Shipped ? null : $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)))} ({chosen.Name()} checkpoint)";
-            var summary = Evaluate(runDir, manifest, parse.GetValue(split)!, name, config, folder, chosen);
+            var folder = parse.GetValue(output) ?? Path.Combine(runDir, RunEvaluator.EvalFolderOf(chosen));
+            var summary = Evaluate(runDir, manifest, parse.GetValue(split)!, null, config, folder, chosen);
             PrintTable([summary]);
             Console.WriteLine($"report: {Path.GetFullPath(Path.Combine(folder, "report.md"))}");
             return 0;
@@ -84,7 +81,7 @@ internal static class EvalCommand
     public static EvaluationSummary Evaluate(string runDir, string manifest, string split, string? name, EvaluationConfig? config = null,
         string? outputFolder = null, RunWeights weights = RunWeights.Shipped)
     {
-        var label = name ?? Path.GetFileName(Path.GetFullPath(runDir));
+        var label = name ?? RunEvaluator.NameOf(runDir, weights);
         var last = -1;
         return RunEvaluator.Evaluate(runDir, manifest, split, name, config, new Output.TrainConsole.Inline<(int Done, int Total)>(p =>
         {

@@ -32,8 +32,8 @@ public static class RunEvaluator
         config = (config ?? EvaluationConfig.ForTask(scored.Task)).On(scored.Clock);
         var result = DetectionEvaluator.Run(scored.Traces, config);
         var run = new RunDirectory(runPath);
-        var summary = new EvaluationSummary(name ?? Path.GetFileName(run.Root.TrimEnd('/')), scored.Task, manifestPath, config, result);
-        Write(outputFolder ?? Path.Combine(run.Root, EvalFolder), summary, scored.Traces);
+        var summary = new EvaluationSummary(name ?? NameOf(runPath, weights), scored.Task, manifestPath, config, result);
+        Write(outputFolder ?? Path.Combine(run.Root, EvalFolderOf(weights)), summary, scored.Traces);
         return summary;
     }
 
@@ -93,6 +93,19 @@ public static class RunEvaluator
         var weightsFile = opened.Run.PathOf(RunDirectory.WeightsFile);
         return new RunTraces(task, traces, parameters, File.Exists(weightsFile) ? new FileInfo(weightsFile).Length : 0,
             audioSeconds, streamSeconds) { Clock = clock };
+    }
+
+    /// <summary>
+    /// The run's evaluation folder for <paramref name="weights"/>: eval/ for weights.dat, eval-best/ or eval-last/ for a
+    /// checkpoint, so another epoch's evaluation never replaces the one reports and model cards read.
+    /// </summary>
+    public static string EvalFolderOf(RunWeights weights) => weights == RunWeights.Shipped ? EvalFolder : $"{EvalFolder}-{weights.Name()}";
+
+    /// <summary>A run's name in reports: its folder's name, and which checkpoint when not weights.dat.</summary>
+    public static string NameOf(string runPath, RunWeights weights = RunWeights.Shipped)
+    {
+        var folder = Path.GetFileName(new RunDirectory(runPath).Root.TrimEnd('/'));
+        return weights == RunWeights.Shipped ? folder : $"{folder} ({weights.Name()} checkpoint)";
     }
 
     /// <summary>The checkpoint (relative to the run folder) holding <paramref name="weights"/>; null for weights.dat.</summary>

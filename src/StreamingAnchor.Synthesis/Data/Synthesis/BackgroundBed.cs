@@ -28,14 +28,12 @@ public static class BackgroundBed
         {
             while (pieces.Count <= k && next < files.Count)
             {
-                var x = read(files[next++]);
-                var rms = x is null ? 0 : ClipRenderer.Rms(x);
-                if (x is not null && x.Length > 2 * Fade && rms >= 1e-5)
+                if (read(files[next++]) is { Length: > 2 * Fade } x && ClipRenderer.Rms(x) is var rms && rms >= 1e-5)
                 {
                     pieces.Add((x, (float)(1 / rms)));
                 }
             }
-            return pieces.Count == 0 ? null : pieces[k < pieces.Count ? k : k % pieces.Count];
+            return pieces.Count == 0 ? null : pieces[k % pieces.Count];
         }
 
         if (Piece(0) is not { } head)
