@@ -60,6 +60,7 @@ internal static class ExperimentCommand
         var engines = new Option<string>("--engines") { Description = "Without --data: TTS engines for the generator", DefaultValueFactory = _ => "espeak,flite,festival" };
         var ship = EnumOption.Create<ShipEpoch>("--ship", "epoch to ship",
             "Which epoch each cell ships: best (by --dev-metric, default) | last (as sal train --ship)");
+        var emaDecay = new Option<double?>("--ema-decay") { Description = "Each cell ships a moving average of its weights with this decay per step (as sal train --ema-decay)" };
         var submit = new Option<string>("--submit") { Description = "Where the cells run: local (here, one after another) or slurm (one job array, a task per cell)", DefaultValueFactory = _ => "local" };
         var cpusPerTask = new Option<int?>("--cpus-per-task") { Description = "Slurm: CPUs (and torch threads) per cell (default 1, or as submitted before)" };
         var mem = new Option<string>("--mem") { Description = "Slurm: memory per cell, e.g. 4G" };
@@ -67,7 +68,7 @@ internal static class ExperimentCommand
         var partition = new Option<string>("--partition") { Description = "Slurm: partition" };
         var sbatchLines = new Option<string[]>("--sbatch-line") { Description = "Slurm: another sbatch option for the job script, e.g. --qos=long (repeatable)" };
         foreach (var o in new Option[] { task, data, models, losses, seeds, firstSeed, preset, budget, sweep, tau, lambda, gamma, nearMissAnchors, batch, window, lr,
-                     hidden, sampler, devMetric, ship, faPerHour, threads, output, hours, dataSeed, sources, engines, submit, cpusPerTask, mem, time, partition, sbatchLines })
+                     hidden, sampler, devMetric, ship, emaDecay, faPerHour, threads, output, hours, dataSeed, sources, engines, submit, cpusPerTask, mem, time, partition, sbatchLines })
         {
             command.Options.Add(o);
         }
@@ -108,6 +109,7 @@ internal static class ExperimentCommand
                 DevMetric = dev.Metric,
                 DevFaPerHour = dev.FaPerHour,
                 Ship = parse.GetValue(ship) ?? defaults.Ship,
+                EmaDecay = parse.GetValue(emaDecay),
                 FaPerHour = parse.GetValue(faPerHour),
                 Threads = parse.GetValue(threads),
             };

@@ -78,12 +78,16 @@ internal static class TrainCommand
         };
         var ship = EnumOption.Create<ShipEpoch>("--ship", "epoch to ship",
             "Which epoch ships: best (by --dev-metric, default) | last (the dev split still scored and recorded each epoch)");
+        var emaDecay = new Option<double?>("--ema-decay")
+        {
+            Description = "Score the dev split with, checkpoint and ship a moving average of the weights, this decay per step (e.g. 0.998; default: no average)",
+        };
         var noDev = new Option<bool>("--no-dev") { Description = "Train without a dev split: all epochs run and the last one is shipped" };
         var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data changed" };
         Option[] all = [data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
             tauBefore, tauAfter, maxDistance, anchorShift, nearMissAnchors, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
             sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, initFrom, seed, threads,
-            replicas, device, ship, noDev, force];
+            replicas, device, ship, emaDecay, noDev, force];
         foreach (var o in all)
         {
             command.Options.Add(o);
@@ -155,6 +159,7 @@ internal static class TrainCommand
                     Replicas = Get(replicas) ?? c.Replicas,
                     Device = Get(device) ?? c.Device,
                     Ship = Get(ship) ?? c.Ship,
+                    EmaDecay = Get(emaDecay) ?? c.EmaDecay,
                     NoDev = Get(noDev) || c.NoDev,
                 };
                 if (Get(epochWindows) is { } windows)

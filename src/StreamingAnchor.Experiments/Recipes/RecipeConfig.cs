@@ -82,6 +82,9 @@ public sealed record RecipeConfig
     /// <summary>Which epoch the training and fine-tune stages ship (`sal train --ship`): the best by dev FRR, or the last.</summary>
     public ShipEpoch Ship { get; init; } = ShipEpoch.Best;
 
+    /// <summary>The training and fine-tune stages ship a moving average of the weights with this decay per step (`sal train --ema-decay`); null: none.</summary>
+    public double? EmaDecay { get; init; }
+
     public int Epochs { get; init; } = 20;
 
     public int BatchSize { get; init; } = 64;
@@ -256,6 +259,7 @@ public sealed record RecipeConfig
         DevMetric = DevMetric.Frr,
         DevFaPerHour = DevFaPerHour,
         Ship = Ship,
+        EmaDecay = EmaDecay,
         Seed = Seed,
         Threads = Threads,
     };
@@ -276,7 +280,7 @@ public sealed record RecipeConfig
         RecipeStage.Synth => [nameof(Kind), nameof(Keyword), nameof(Hours), nameof(Clips), nameof(ClipSeconds), nameof(LongFraction), nameof(Engines),
             nameof(Sources), nameof(Seed)],
         RecipeStage.Train => [nameof(Model), nameof(Preset), nameof(Hidden), nameof(Dropout), nameof(Augment), nameof(Loss), nameof(Tau), nameof(Lambda), nameof(Gamma), nameof(NearMissAnchors), nameof(Epochs),
-            nameof(BatchSize), nameof(WindowSeconds), nameof(Sampler), nameof(EpochWindows), nameof(LearningRate), nameof(DevFaPerHour), nameof(Ship), nameof(Seed)],
+            nameof(BatchSize), nameof(WindowSeconds), nameof(Sampler), nameof(EpochWindows), nameof(LearningRate), nameof(DevFaPerHour), nameof(Ship), nameof(EmaDecay), nameof(Seed)],
         RecipeStage.Mine => [nameof(MineFaPerHour), nameof(HardNegativeWeight)],
         RecipeStage.FineTune => [nameof(FineTuneEpochs), nameof(FineTuneLearningRate), nameof(HardNegativeWeight)],
         RecipeStage.Eval => [nameof(FaPerHour)],
@@ -305,7 +309,7 @@ public sealed record RecipeConfig
 
     // Settings added after recipes were shipped count in a step's key only when they differ from their default, so a
     // folder made before them keeps its keys (and its stages).
-    private static readonly string[] LateSettings = [nameof(NearMissAnchors), nameof(Ship)];
+    private static readonly string[] LateSettings = [nameof(NearMissAnchors), nameof(Ship), nameof(EmaDecay)];
     private static readonly JsonObject LateDefaults = JsonSerializer.SerializeToNode(new RecipeConfig(), ProjectJson.Options)!.AsObject();
 
     /// <summary>The settings that differ from <paramref name="recorded"/> as "name old -> new" (placement settings left out).</summary>

@@ -41,7 +41,7 @@ public sealed class ReplicaGroup : IDisposable
         _replicas[0] = master;
         for (var i = 1; i < count; i++)
         {
-            _replicas[i] = Copy(master);
+            _replicas[i] = ModelCopy.Of(master);
         }
         _parameters = _replicas.Select(r => r.parameters().ToArray()).ToArray();
         _buffers = _replicas.Select(r => r.buffers().ToArray()).ToArray();
@@ -156,30 +156,6 @@ public sealed class ReplicaGroup : IDisposable
         {
             _buffers[i][b].copy_(_buffers[0][b]);
         }
-    }
-
-    /// <summary>A fresh model of the master's architecture (its weights are copied in before every step).</summary>
-    private static StreamingModel Copy(StreamingModel master)
-    {
-        // The copy's random initialisation is overwritten, so it must not move the global generator the caller seeded.
-        using var state = torch.get_rng_state();
-        var copy = ModelFactory.Create(master.Config, master.InputDim, master.NumClasses);
-        torch.set_rng_state(state);
-        var want = master.parameters().Select(p => string.Join(",", p.shape)).ToArray();
-        var got = copy.parameters().Select(p => string.Join(",", p.shape)).ToArray();
-        if (!want.SequenceEqual(got))
-        {
-            copy.Dispose();
-            throw new InvalidOperationException(
-                $"replicas: the {master.Config.Family.Name()} model is not the one its config builds (parameter shapes differ), so it cannot be copied");
-        }
-        copy.to(master.parameters().First().device);
-        // The copy lives as long as this group, not as long as a dispose scope the caller happens to be in.
-        foreach (var tensor in copy.parameters().Concat(copy.buffers()))
-        {
-            tensor.DetachFromDisposeScope();
-        }
-        return copy;
     }
 
     /// <summary>A seed per (step seed, shard): SplitMix64's mixer over the pair, so nearby steps and shards do not share streams.</summary>

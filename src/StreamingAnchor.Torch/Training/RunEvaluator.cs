@@ -61,7 +61,7 @@ public static class RunEvaluator
         using var opened = RunScorer.Open(runPath);
         if (CheckpointOf(weights) is { } checkpoint)
         {
-            Checkpoint.Load(opened.Run.PathOf(checkpoint), opened.Model, optimizer: null);
+            Checkpoint.Load(opened.Run.PathOf(checkpoint), opened.Model);
         }
         var task = TaskOf(opened.Run);
         var pipeline = opened.Pipeline(new DetectorConfig());

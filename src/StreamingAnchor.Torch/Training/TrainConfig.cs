@@ -142,6 +142,13 @@ public sealed record TrainConfig
     [JsonIgnore]
     public bool ShipsLastEpoch => NoDev || Ship == ShipEpoch.Last;
 
+    /// <summary>
+    /// Keep an exponential moving average of the weights with this decay per optimiser step (0.998 spans about 500 steps)
+    /// and score the dev split with it, ship it and checkpoint it (<see cref="WeightAverage"/>); null: no average, the
+    /// weights of the chosen epoch ship as trained.
+    /// </summary>
+    public double? EmaDecay { get; init; }
+
     public int Seed { get; init; } = 1;
 
     /// <summary>A manifest of mined hard negatives (`sal mine`) added to every epoch's training batches; null: none.</summary>
@@ -221,6 +228,10 @@ public sealed record TrainConfig
         if (Ship == ShipEpoch.Last && Patience > 0)
         {
             throw new ArgumentException($"patience {Patience} stops on the best epoch, which --ship last does not use; set patience to 0 or ship best");
+        }
+        if (EmaDecay is { } ema && !(ema is > 0 and < 1))
+        {
+            throw new ArgumentException($"weight-average decay must be in (0, 1) (e.g. 0.998), got {ema}");
         }
         if (NoDev && Patience > 0) throw new ArgumentException($"patience {Patience} needs a dev split to watch; drop --no-dev or set patience to 0");
         if (HardNegativeWeight is { } hw && !(hw > 0 && double.IsFinite(hw)))

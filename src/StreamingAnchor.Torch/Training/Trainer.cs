@@ -16,7 +16,8 @@ namespace StreamingAnchor.Training;
 /// checkpoints after every epoch, early stopping, exact resume. Torch randomness (dropout) and the data order are
 /// seeded from (seed, epoch), so restarting at an epoch boundary replays exactly what an uninterrupted run does.
 /// With <see cref="TrainConfig.Replicas"/> above 1 each batch runs data-parallel (<see cref="ReplicaGroup"/>), dropout
-/// seeded from (seed, epoch, step, shard) instead.
+/// seeded from (seed, epoch, step, shard) instead. With <see cref="TrainConfig.EmaDecay"/> the dev split scores, and the
+/// checkpoints ship, a moving average of the weights (<see cref="WeightAverage"/>).
 /// </summary>
 public sealed class Trainer
 {
@@ -83,13 +84,17 @@ public sealed class Trainer
 
         var state = new TrainingState(0, 0, double.PositiveInfinity, 0, 0, false);
         var history = new List<EpochMetrics>();
+        // The average starts at the weights training starts from (random, or a fine-tune's initial run).
+        using var average = _config.EmaDecay is { } decay ? new WeightAverage(_model, decay) : null;
         if (File.Exists(LastCheckpointPath))
         {
-            var header = Checkpoint.Load(LastCheckpointPath, _model, optimizer);
+            var header = Checkpoint.Resume(LastCheckpointPath, _model, optimizer, average?.Model);
             state = header.State;
             history.AddRange(header.History);
             WriteMetrics(history);
         }
+        // What the dev split scores and the checkpoints ship.
+        var shipped = average?.Model ?? _model;
         // Replicas take the model's weights at every step, so a checkpoint (model and optimizer) is the same with or
         // without them and a resume needs nothing more.
         using var replicas = _config.ResolvedReplicas > 1 ? new ReplicaGroup(_model, _config.ResolvedReplicas) : null;
@@ -147,6 +152,7 @@ public sealed class Trainer
                         torch.nn.utils.clip_grad_norm_(_model.parameters(), _config.ClipNorm);
                     }
                     optimizer.step();
+                    average?.Update(step);
                     step++;
                     batchIndex++;
                     lossSum += value;
@@ -164,7 +170,7 @@ public sealed class Trainer
 
             // Without dev clips (only allowed with the loss metric) the training loss picks, rather than a NaN metric
             // freezing the best at epoch 1.
-            var (devLoss, devMetric, devEer) = _config.NoDev ? (double.NaN, double.NaN, double.NaN) : EvaluateDev();
+            var (devLoss, devMetric, devEer) = _config.NoDev ? (double.NaN, double.NaN, double.NaN) : EvaluateDev(shipped);
             if (!_config.NoDev && double.IsNaN(devMetric))
             {
                 devMetric = lossSum / batchIndex;
@@ -187,9 +193,9 @@ public sealed class Trainer
             var headerNow = new Checkpoint.Header(state, history.ToList());
             if (improved)
             {
-                Checkpoint.Save(BestCheckpointPath, headerNow, _model, optimizer);
+                Checkpoint.Save(BestCheckpointPath, headerNow, shipped, optimizer, average is null ? null : _model);
             }
-            Checkpoint.Save(LastCheckpointPath, headerNow, _model, optimizer);
+            Checkpoint.Save(LastCheckpointPath, headerNow, shipped, optimizer, average is null ? null : _model);
             WriteMetrics(history);
             progress?.Report(new TrainProgress(epoch, _config.Epochs, batchIndex, batchesPerEpoch, row.TrainLoss, lr,
                 row.FramesPerSecond, TimeSpan.Zero, row));
@@ -207,9 +213,11 @@ public sealed class Trainer
     /// (Models/StreamingEquivalenceTests, LookAheadTests; TrainerTests.DevScoringEqualsSalEvalOnTheDevSplit ties it to
     /// `sal eval`); streams longer than <see cref="DevChunkFrames"/> go through the step in chunks to bound memory.
     /// </summary>
-    public (double Loss, double Metric, double Eer) EvaluateDev()
+    public (double Loss, double Metric, double Eer) EvaluateDev() => EvaluateDev(_model);
+
+    private (double Loss, double Metric, double Eer) EvaluateDev(StreamingModel model)
     {
-        var traces = DevTraces(out var devLoss);
+        var traces = DevTraces(model, out var devLoss);
         if (traces.Count == 0)
         {
             return (devLoss, devLoss, double.NaN);
@@ -229,9 +237,11 @@ public sealed class Trainer
     public int DevChunkFrames { get; init; } = DevScoring.DefaultChunkFrames;
 
     /// <summary>The dev split's posterior traces as `sal eval` would stream them, and the mean dev loss (NaN without dev batches).</summary>
-    public IReadOnlyList<PosteriorTrace> DevTraces(out double devLoss)
+    public IReadOnlyList<PosteriorTrace> DevTraces(out double devLoss) => DevTraces(_model, out devLoss);
+
+    private IReadOnlyList<PosteriorTrace> DevTraces(StreamingModel model, out double devLoss)
     {
-        _model.eval();
+        model.eval();
         var traces = new List<PosteriorTrace>();
         double lossSum = 0;
         var batches = 0;
@@ -242,7 +252,7 @@ public sealed class Trainer
                 using (batch)
                 using (var scope = torch.NewDisposeScope())
                 {
-                    var logits = DevScoring.OfflineLogits(_model, OnDevice(batch.Features), DevChunkFrames);
+                    var logits = DevScoring.OfflineLogits(model, OnDevice(batch.Features), DevChunkFrames);
                     lossSum += _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.LossAnchors(_loss.Config.NearMissAnchors))
                         .item<float>();
                     batches++;
@@ -254,7 +264,7 @@ public sealed class Trainer
                         {
                             throw new InvalidOperationException($"dev clip '{batch.Ids[b]}' has no ground truth");
                         }
-                        traces.Add(new PosteriorTrace(batch.Ids[b], Posteriors.Delayed(posteriors, b, (int)lengths[b], _model.LookAhead),
+                        traces.Add(new PosteriorTrace(batch.Ids[b], Posteriors.Delayed(posteriors, b, (int)lengths[b], model.LookAhead),
                             (int)posteriors.shape[2], truth.Duration, truth.Events));
                     }
                 }

@@ -230,7 +230,7 @@ public static class TrainingRun
         var state = trainer.Run(progress, cancellation);
 
         // The run folder serves the best epoch (by the dev metric); the last one stays in checkpoints/ for resuming.
-        Checkpoint.Load(trainer.BestCheckpointPath, model, null);
+        Checkpoint.Load(trainer.BestCheckpointPath, model);
         model.eval();
         var run = new RunDirectory(runDirectory);
         run.SaveModel(model, dataset.Options.Rule.Labels);

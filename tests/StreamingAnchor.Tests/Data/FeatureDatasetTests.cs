@@ -17,7 +17,7 @@ public class FeatureDatasetTests
         using var c = new TinyCorpus();
         var reports = new List<(int, int)>();
 
-        var data = FeatureDataset.Load(c.Manifest, Options(c), new SyncProgress(reports.Add));
+        var data = FeatureDataset.Load(c.Manifest, Options(c), new SyncProgress<(int Done, int Total)>(reports.Add));
 
         Assert.Equal(40, data.InputDim);
         Assert.Equal(1, data.NumClasses);
@@ -213,18 +213,5 @@ public class FeatureDatasetTests
         Assert.Equal(training.TrainBatches(0).Count(), training.TrainBatchesPerEpoch);
         Assert.Equal(["c6", "c7"], training.DevBatches().SelectMany(b => b.Ids));
         Assert.Equal(["c6", "c7"], training.DevTruth.Keys.Order());
-    }
-
-    private sealed class SyncProgress(Action<(int, int)> report) : IProgress<(int Done, int Total)>
-    {
-        private readonly Lock _gate = new();
-
-        public void Report((int Done, int Total) value)
-        {
-            lock (_gate)
-            {
-                report(value);
-            }
-        }
     }
 }

@@ -11,7 +11,7 @@ public class LossBenchmarkTests
     {
         var options = new LossBenchmarkOptions { Batch = 3, Frames = 16, ClassCounts = [1, 4], Rounds = 5, WarmupRounds = 1, WarmupSeconds = 0 };
         var progress = new List<(int Done, int Total)>();
-        var results = LossBenchmark.Run(options, new SyncProgress(progress.Add));
+        var results = LossBenchmark.Run(options, new SyncProgress<(int, int)>(progress.Add));
         Assert.Equal(2 * (Enum.GetValues<LossKind>().Length + 2), results.Count);
         foreach (var shape in new[] { "[3,16,1]", "[3,16,4]" })
         {
@@ -36,10 +36,5 @@ public class LossBenchmarkTests
             Assert.Contains(kind + LossBenchmark.ReferenceSuffix, names);
         }
         Assert.DoesNotContain("maxpool" + LossBenchmark.ReferenceSuffix, names);
-    }
-
-    private sealed class SyncProgress(Action<(int, int)> report) : IProgress<(int, int)>
-    {
-        public void Report((int, int) value) => report(value);
     }
 }

@@ -185,7 +185,7 @@ public sealed class CorpusTests
 
         var dir = SynthFixture.TempDir("resume");
         using var cts = new CancellationTokenSource();
-        var progress = new SyncProgress(p =>
+        var progress = new SyncProgress<SynthProgress>(p =>
         {
             if (p.Stage == "render" && p.Done >= 3)
             {
@@ -214,10 +214,5 @@ public sealed class CorpusTests
 
         // Other settings in the same folder are refused instead of mixed in.
         Assert.Throws<SynthesisException>(() => CorpusGenerator.Generate(SynthFixture.Tiny(SynthTask.Onset, dir, 9)));
-    }
-
-    private sealed class SyncProgress(Action<SynthProgress> report) : IProgress<SynthProgress>
-    {
-        public void Report(SynthProgress value) => report(value);
     }
 }

@@ -144,10 +144,4 @@ public class TrainerTests
         Assert.Equal(0.55, s.At(60), 12);
         Assert.Equal(0.1, s.At(110), 12);
     }
-
-    /// <summary>Progress<T> posts to the thread pool; tests need the callback inline.</summary>
-    private sealed class SyncProgress<T>(Action<T> action) : IProgress<T>
-    {
-        public void Report(T value) => action(value);
-    }
 }

@@ -59,6 +59,9 @@ public sealed record ExperimentConfig
     /// <summary>Which epoch each cell ships: the best by <see cref="DevMetric"/> or the last (as `sal train --ship`).</summary>
     public ShipEpoch Ship { get; init; } = ShipEpoch.Best;
 
+    /// <summary>Each cell scores, checkpoints and ships a moving average of its weights with this decay (as `sal train --ema-decay`); null: none.</summary>
+    public double? EmaDecay { get; init; }
+
     /// <summary>False alarms per hour (onset: false onsets per hour) at which FRR and latency are compared.</summary>
     public double FaPerHour { get; init; } = 1.0;
 
@@ -139,6 +142,7 @@ public sealed record ExperimentConfig
             DevMetric = DevMetric,
             DevFaPerHour = DevFaPerHour,
             Ship = Ship,
+            EmaDecay = EmaDecay,
             Seed = cell.Seed,
             Threads = Threads,
         };

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using StreamingAnchor.Losses;
+using StreamingAnchor.Models;
+using StreamingAnchor.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace StreamingAnchor.Tests.Training;
+
+/// <summary>`sal train --ema-decay`: a moving average of the weights is what the dev split scores and a run ships.</summary>
+[Collection(LibTorchRngCollection.Name)]
+public sealed class WeightAverageTests
+{
+    private static TrainConfig Config(int epochs, double? ema) => new()
+    {
+        Task = TaskKind.Kws,
+        Model = new ModelConfig { Family = ModelFamily.Gru, Hidden = 16, Layers = 1, Dropout = 0.3 },
+        Loss = new LossConfig { Kind = LossKind.Sal, Tau = 8, Lambda = 4 },
+        Epochs = epochs,
+        BatchSize = 16,
+        LearningRate = 1e-2,
+        Seed = 5,
+        Threads = 1,
+        EmaDecay = ema,
+    };
+
+    private static StreamingModel NewModel(TrainConfig config, ITrainingData data, int seed)
+    {
+        torch.manual_seed(seed);
+        return ModelFactory.Create(config.Model, data.InputDim, data.NumClasses);
+    }
+
+    private static float[] Flat(nn.Module model) =>
+        model.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
+
+    [Fact]
+    public void EachStepFoldsTheWeightsInWithTheWarmedUpDecay()
+    {
+        torch.manual_seed(3);
+        using var model = ModelFactory.Create(new ModelConfig { Family = ModelFamily.Gru, Hidden = 4, Layers = 1 }, 3, 2);
+        using var average = new WeightAverage(model, 0.9);
+        var start = Flat(model);
+        Assert.Equal(start, Flat(average.Model));
+
+        // Step 0 takes d = min(0.9, 1/10): the average moves nine tenths of the way to the new weights.
+        Assert.Equal(0.1, average.DecayAt(0), 12);
+        Assert.Equal(0.9, average.DecayAt(1000), 12);
+        using (torch.no_grad())
+        {
+            foreach (var p in model.parameters())
+            {
+                p.add_(1.0f);
+            }
+        }
+        average.Update(0);
+        var expected = start.Select(w => (float)(0.1 * w + 0.9 * (w + 1.0f))).ToArray();
+        var got = Flat(average.Model);
+        for (var i = 0; i < got.Length; i++)
+        {
+            Assert.Equal(expected[i], got[i], 5);
+        }
+        // A late step keeps nine tenths of the average.
+        average.Update(1000);
+        var late = Flat(average.Model);
+        for (var i = 0; i < late.Length; i++)
+        {
+            Assert.Equal(0.9 * got[i] + 0.1 * (start[i] + 1.0f), late[i], 5);
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WeightAverage(model, 1.0));
+        var bad = Assert.Throws<ArgumentException>(() => Config(1, 1.5).Validate());
+        Assert.Equal("weight-average decay must be in (0, 1) (e.g. 0.998), got 1.5", bad.Message);
+    }
+
+    [Fact]
+    public void TheRunShipsAndScoresTheAverageAndResumesToTheSameAverage()
+    {
+        var straight = Directory.CreateTempSubdirectory("sal-ema-").FullName;
+        var crashed = Directory.CreateTempSubdirectory("sal-ema-").FullName;
+        try
+        {
+            var config = Config(3, 0.9);
+            var dataA = new GeneratedKwsData(48, 16, 16, seed: 2);
+            var modelA = NewModel(config, dataA, config.Seed);
+            new Trainer(config, modelA, LossFactory.Create(config.Loss), dataA, straight).Run();
+
+            var dataB = new GeneratedKwsData(48, 16, 16, seed: 2);
+            var crash = new SyncProgress<TrainProgress>(p =>
+            {
+                if (p.Epoch == 2 && p.Batch == 2)
+                {
+                    throw new OperationCanceledException("simulated kill");
+                }
+            });
+            Assert.Throws<OperationCanceledException>(() =>
+                new Trainer(config, NewModel(config, dataB, config.Seed), LossFactory.Create(config.Loss), dataB, crashed).Run(crash));
+            var modelB = NewModel(config, dataB, 999);
+            new Trainer(config, modelB, LossFactory.Create(config.Loss), dataB, crashed).Run();
+
+            // The optimiser's weights and the averages both replay the uninterrupted run.
+            Assert.Equal(Flat(modelA), Flat(modelB));
+            var last = Path.Combine(straight, Trainer.LastCheckpoint);
+            Assert.True(Checkpoint.ReadHeader(last).Averaged);
+            var shippedA = NewModel(config, dataA, 7);
+            var shippedB = NewModel(config, dataB, 8);
+            Checkpoint.Load(last, shippedA);
+            Checkpoint.Load(Path.Combine(crashed, Trainer.LastCheckpoint), shippedB);
+            Assert.Equal(Flat(shippedA), Flat(shippedB));
+            Assert.Equal(MetricsRows.WithoutTimings(straight), MetricsRows.WithoutTimings(crashed));
+            // What ships is the average, not the last step's weights.
+            Assert.NotEqual(Flat(modelA), Flat(shippedA));
+
+            // The dev loss recorded for the last epoch is the average's: scoring those weights again gives it exactly.
+            var rows = File.ReadAllLines(Path.Combine(straight, Trainer.MetricsFile));
+            var recorded = JsonDocument.Parse(rows[^1]).RootElement.GetProperty("devLoss").GetDouble();
+            var rescored = new Trainer(Config(3, null), shippedA, LossFactory.Create(config.Loss), dataA, crashed).EvaluateDev().Loss;
+            Assert.Equal(recorded, rescored);
+        }
+        finally
+        {
+            Directory.Delete(straight, true);
+            Directory.Delete(crashed, true);
+        }
+    }
+
+    [Fact]
+    public void ACheckpointWithoutAnAverageStartsOneAtItsWeightsAndOneWithItResumesTheTrainedWeights()
+    {
+        var dir = Directory.CreateTempSubdirectory("sal-ema-ckpt-").FullName;
+        try
+        {
+            torch.manual_seed(4);
+            var spec = new ModelConfig { Family = ModelFamily.Gru, Hidden = 4, Layers = 1 };
+            using var trained = ModelFactory.Create(spec, 3, 2);
+            using var averaged = ModelFactory.Create(spec, 3, 2);
+            using var optimizer = torch.optim.AdamW(trained.parameters());
+            var header = new Checkpoint.Header(new TrainingState(1, 10, 0.5, 1, 0, false), []);
+            var plain = Path.Combine(dir, "plain.ckpt");
+            var withAverage = Path.Combine(dir, "average.ckpt");
+            Checkpoint.Save(plain, header, trained, optimizer);
+            Checkpoint.Save(withAverage, header, averaged, optimizer, trained);
+            Assert.False(Checkpoint.ReadHeader(plain).Averaged);
+
+            torch.manual_seed(5);
+            using var model = ModelFactory.Create(spec, 3, 2);
+            using var average = ModelFactory.Create(spec, 3, 2);
+            using var fresh = torch.optim.AdamW(model.parameters());
+            Checkpoint.Resume(plain, model, fresh, average);
+            Assert.Equal(Flat(trained), Flat(model));
+            Assert.Equal(Flat(trained), Flat(average));
+
+            // Readers of the shipped weights get the average; a resume without one continues the trained weights.
+            Checkpoint.Load(withAverage, model);
+            Assert.Equal(Flat(averaged), Flat(model));
+            Checkpoint.Resume(withAverage, model, fresh, null);
+            Assert.Equal(Flat(trained), Flat(model));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
