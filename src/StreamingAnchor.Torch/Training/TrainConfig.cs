@@ -231,7 +231,7 @@ public sealed record TrainConfig
         }
         if (EmaDecay is { } ema && !(ema is > 0 and < 1))
         {
-            throw new ArgumentException($"weight-average decay must be in (0, 1) (e.g. 0.998), got {ema}");
+            throw new ArgumentException($"ema decay (--ema-decay, emaDecay) must be in (0, 1), e.g. 0.998; got {ema}");
         }
         if (NoDev && Patience > 0) throw new ArgumentException($"patience {Patience} needs a dev split to watch; drop --no-dev or set patience to 0");
         if (HardNegativeWeight is { } hw && !(hw > 0 && double.IsFinite(hw)))

@@ -96,6 +96,20 @@ public class RecipeConfigTests
     }
 
     [Fact]
+    public void AnEmaDecayRedoesTrainingOnlyWhenSetAndReachesBothTrainings()
+    {
+        var a = RecipeConfig.For(RecipeKind.Kws);
+        var b = a with { EmaDecay = 0.998 };
+        Assert.Equal(StepKeys(a)[0], StepKeys(b)[0]);
+        Assert.All(Enumerable.Range(1, 5), i => Assert.NotEqual(StepKeys(a)[i], StepKeys(b)[i]));
+        Assert.Equal(StepKeys(a), StepKeys(b with { EmaDecay = null }));
+        Assert.Equal(0.998, b.TrainConfig("m.jsonl").EmaDecay);
+        Assert.Equal(0.998, b.FineTuneConfig("m.jsonl", "train", "mined.jsonl").EmaDecay);
+        Assert.Null(a.TrainConfig("m.jsonl").EmaDecay);
+        Assert.Equal(["emaDecay unset -> 0.998"], b.Changes(a));
+    }
+
+    [Fact]
     public void NearMissAnchorsRedoTrainingOnlyWhenSetAndReachTheLoss()
     {
         var a = RecipeConfig.For(RecipeKind.Kws);

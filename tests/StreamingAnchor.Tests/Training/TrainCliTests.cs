@@ -146,6 +146,14 @@ public class TrainCliTests
         Assert.Equal(expected, stderr.Trim());
     }
 
+    [Fact]
+    public void AnEmaDecayOutsideZeroToOneIsAUsageErrorNamingTheFlag()
+    {
+        var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", "--ema-decay", "1", "--out", Path.Combine(Path.GetTempPath(), "sal-never"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: ema decay (--ema-decay, emaDecay) must be in (0, 1), e.g. 0.998; got 1", stderr.Trim());
+    }
+
     [Theory]
     [InlineData("frr@0", "error: --dev-metric: 'frr@0': only frr takes a budget, as frr@X with X > 0 false alarms per hour")]
     [InlineData("eer@1", "error: --dev-metric: 'eer@1': only frr takes a budget, as frr@X with X > 0 false alarms per hour")]

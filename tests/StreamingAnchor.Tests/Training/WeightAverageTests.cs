@@ -69,7 +69,7 @@ public sealed class WeightAverageTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => new WeightAverage(model, 1.0));
         var bad = Assert.Throws<ArgumentException>(() => Config(1, 1.5).Validate());
-        Assert.Equal("weight-average decay must be in (0, 1) (e.g. 0.998), got 1.5", bad.Message);
+        Assert.Equal("ema decay (--ema-decay, emaDecay) must be in (0, 1), e.g. 0.998; got 1.5", bad.Message);
     }
 
     [Fact]
