@@ -90,7 +90,7 @@ internal static class ShippedModel
         if (training is not null)
         {
             text += string.Create(inv,
-                $" training.json: {training.TrainClips} train and {training.DevClips} dev streams, best epoch {training.BestEpoch} of {training.EpochsDone}, selected by {training.SelectedBy}.");
+                $" training.json: {training.TrainClips} train and {training.DevClips} dev streams, best epoch {training.BestEpoch} of {training.EpochsDone}, selected by {training.SelectedBy}{(training.EmaDecay is { } ema ? $", weights averaged (ema decay {ema})" : "")}.");
         }
         return text;
     }

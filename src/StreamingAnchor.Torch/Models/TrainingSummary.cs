@@ -27,6 +27,9 @@ public sealed record TrainingSummary
     /// <summary>What picked <see cref="BestEpoch"/>, in words ("dev frr@1", "training loss (no dev split)"...).</summary>
     public string SelectedBy { get; init; } = "";
 
+    /// <summary>The decay of the weight average the run folder serves (`--ema-decay`); null: the epoch's weights as trained.</summary>
+    public double? EmaDecay { get; init; }
+
     /// <summary>The dev metric of <see cref="BestEpoch"/>; null when it was never finite.</summary>
     public double? BestDevMetric { get; init; }
 

@@ -249,6 +249,7 @@ public static class TrainingRun
                 ? "last epoch (--no-dev: no dev split used)"
                 : config.Ship == ShipEpoch.Last ? $"last epoch (--ship last; dev {config.DevMetricName} recorded)"
                 : dataset.Clips(data.DevSplit).Count == 0 ? "training loss (no dev split)" : $"dev {config.DevMetricName}",
+            EmaDecay = config.EmaDecay,
             BestDevMetric = double.IsFinite(state.BestMetric) ? state.BestMetric : null,
             StoppedEarly = state.Stopped,
             TrainClips = dataset.Clips(data.TrainSplit).Count,

@@ -124,6 +124,29 @@ public sealed class WeightAverageTests
     }
 
     [Fact]
+    public void ARunFolderServesTheAverageAndItsSummarySaysSo()
+    {
+        var dir = Directory.CreateTempSubdirectory("sal-ema-run-").FullName;
+        try
+        {
+            var manifest = ToneKwsCorpus.Write(dir, clips: 9);
+            var run = Path.Combine(dir, "run");
+            TrainingRun.Run(ToneKwsCorpus.TinyGru(manifest) with { Epochs = 2, EmaDecay = 0.9 }, run);
+            Assert.Equal(0.9, new RunDirectory(run).ReadTrainingSummary()!.EmaDecay);
+            var best = Path.Combine(run, Trainer.BestCheckpoint);
+            Assert.True(Checkpoint.ReadHeader(best).Averaged);
+            using var shipped = new RunDirectory(run).LoadModel();
+            using var average = new RunDirectory(run).LoadModel();
+            Checkpoint.Load(best, average);
+            Assert.Equal(Flat(average), Flat(shipped));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void ACheckpointWithoutAnAverageStartsOneAtItsWeightsAndOneWithItResumesTheTrainedWeights()
     {
         var dir = Directory.CreateTempSubdirectory("sal-ema-ckpt-").FullName;
