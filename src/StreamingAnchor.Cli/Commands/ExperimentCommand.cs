@@ -73,6 +73,7 @@ internal static class ExperimentCommand
             command.Options.Add(o);
         }
         command.Subcommands.Add(Report());
+        command.Subcommands.Add(Compare());
         command.Subcommands.Add(Rescore());
         command.Subcommands.Add(Cell());
         command.Subcommands.Add(Status());
@@ -217,6 +218,28 @@ internal static class ExperimentCommand
                 }
                 Console.Write(ExperimentReport.Markdown(results));
             }
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>`sal experiment compare BASE OTHER`: two grids' cells paired by name, seed by seed.</summary>
+    private static Command Compare()
+    {
+        var command = new Command("compare", "Compare two experiment folders cell by cell (same model, loss, sweep value and seed) at one or more false-alarm budgets");
+        var baseFolder = new Argument<string>("base") { Description = "The reference experiment folder" };
+        var otherFolder = new Argument<string>("other") { Description = "The experiment folder compared with it" };
+        var faPerHour = new Option<string>("--fa-per-hour")
+        {
+            Description = "Budgets to compare at, comma separated, read from each cell's saved DET curve (default: the base grid's budget)",
+        };
+        command.Arguments.Add(baseFolder);
+        command.Arguments.Add(otherFolder);
+        command.Options.Add(faPerHour);
+        CommandAction.Set(command, parse =>
+        {
+            var budgets = FaPerHourBudgets.Parse(parse.GetValue(faPerHour));
+            Console.Write(ExperimentComparison.Of(parse.GetValue(baseFolder)!, parse.GetValue(otherFolder)!, budgets).Markdown());
             return 0;
         });
         return command;

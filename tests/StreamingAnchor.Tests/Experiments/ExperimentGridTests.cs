@@ -20,7 +20,7 @@ public class ExperimentGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCo
         Assert.Equal(["gru-ce-s1", "gru-ce-s2", "gru-sal-s1", "gru-sal-s2"], names);
 
         // First session: killed inside the second epoch of the second cell.
-        Assert.Throws<OperationCanceledException>(() => ExperimentRunner.Run(config, dir, new Sync(p =>
+        Assert.Throws<OperationCanceledException>(() => ExperimentRunner.Run(config, dir, new SyncProgress<ExperimentProgress>(p =>
         {
             if (p is { Cell: 2, Stage: "train", Train: { Epoch: 2, Finished: null } })
             {
@@ -34,7 +34,7 @@ public class ExperimentGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCo
 
         // Second session: the finished cell is skipped, the interrupted one trains only its second epoch.
         var reports = new List<ExperimentProgress>();
-        var results = ExperimentRunner.Run(config, dir, new Sync(reports.Add));
+        var results = ExperimentRunner.Run(config, dir, new SyncProgress<ExperimentProgress>(reports.Add));
         Assert.Equal(["gru-ce-s1"], reports.Where(p => p.Stage == "skip").Select(p => p.Name));
         Assert.Equal([2], Epochs(reports, "gru-ce-s2"));
         Assert.Equal([1, 2], Epochs(reports, "gru-sal-s1"));
@@ -96,7 +96,7 @@ public class ExperimentGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCo
 
         // Third session: nothing left to train.
         var again = new List<ExperimentProgress>();
-        var rerun = ExperimentRunner.Run(config, dir, new Sync(again.Add));
+        var rerun = ExperimentRunner.Run(config, dir, new SyncProgress<ExperimentProgress>(again.Add));
         Assert.Equal(names, again.Where(p => p.Stage == "skip").Select(p => p.Name));
         Assert.DoesNotContain(again, p => p.Stage is "train" or "eval" or "features");
         Assert.Equal(rescored.ComputeSeconds, rerun.ComputeSeconds, 9);
@@ -133,13 +133,45 @@ public class ExperimentGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCo
         Assert.Equal("error: unknown sweep parameter 'beta' (expected tau, tau-before, tau-after, lambda, gamma, anchor-shift)", bad.Stderr.Trim());
     }
 
+    [SkippableFact]
+    public void CompareCommandPairsTheCellsBothGridsFinishedSeedBySeed()
+    {
+        Skip.If(corpus.Manifest is null, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
+        var config = Grid() with { Data = Path.GetFullPath(corpus.Manifest) };
+        string GridOf(string folder, params (string Name, string Loss, int Seed, double Frr, double TrainLoss)[] cells)
+        {
+            var dir = corpus.NewFolder(folder);
+            File.WriteAllText(Path.Combine(dir, ExperimentRunner.ConfigFile), System.Text.Json.JsonSerializer.Serialize(config, ProjectJson.Results));
+            foreach (var (name, loss, seed, frr, trainLoss) in cells)
+            {
+                Directory.CreateDirectory(Path.Combine(dir, ExperimentRunner.CellsFolder, name));
+                var cell = new CellResult(name, "gru", loss, seed, null, null, 1, frr, 0.5, 0.25, 0.4, 0.9, 0.1, 10, 20, 0.1, 1234, 2, 8, 3, 1);
+                File.WriteAllText(CellFile(dir, name, ExperimentRunner.CellResultFile), System.Text.Json.JsonSerializer.Serialize(cell, ProjectJson.Results));
+                File.WriteAllText(CellFile(dir, name, Trainer.MetricsFile), $"{{\"epoch\":1,\"trainLoss\":{trainLoss}}}\n");
+            }
+            return dir;
+        }
+        // ce-s1 trained the same in both (equal training loss) and misses less in the other; ce-s2 misses more; the sal
+        // cells are seeds the other grid does not have, so they are left out.
+        var a = GridOf("compare-a", ("gru-ce-s1", "ce", 1, 0.5, 0.25), ("gru-ce-s2", "ce", 2, 0.3, 0.25), ("gru-sal-s1", "sal", 1, 0.2, 0.25));
+        var b = GridOf("compare-b", ("gru-ce-s1", "ce", 1, 0.4, 0.25), ("gru-ce-s2", "ce", 2, 0.35, 0.5), ("gru-sal-s2", "sal", 2, 0.1, 0.25));
+        var (code, stdout, stderr) = SalProcess.Run("experiment", "compare", a, b);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("2 cells finished in both; 1 of them trained identically", stdout);
+        Assert.Contains("| gru-ce-s1 | 50.0 % / 40.0 % | 250 / 250 ms | 10.0 % / 10.0 % | yes |", stdout);
+        Assert.Contains("| gru-ce-s2 | 30.0 % / 35.0 % | 250 / 250 ms | 10.0 % / 10.0 % | no |", stdout);
+        Assert.Contains("| gru | ce | 2 | 1 FA/h | 40.0 ± 14.1 % | 37.5 ± 3.5 % | -2.5 points | 1 / 1 / 0 |", stdout);
+        Assert.DoesNotContain("sal", stdout.Split("### ")[1].Split('\n', 2)[1]);
+
+        var onset = corpus.NewFolder("compare-onset");
+        File.WriteAllText(Path.Combine(onset, ExperimentRunner.ConfigFile),
+            System.Text.Json.JsonSerializer.Serialize(config with { Task = TaskKind.Onset }, ProjectJson.Results));
+        var ex = Assert.Throws<InvalidDataException>(() => ExperimentComparison.Of(a, onset));
+        Assert.Equal($"{onset}: task onset is not the base grid's (kws in {a}); compare grids of one task", ex.Message);
+    }
+
     private static string CellFile(string dir, string cell, string file) => Path.Combine(dir, ExperimentRunner.CellsFolder, cell, file);
 
     private static List<int> Epochs(List<ExperimentProgress> reports, string cell) =>
         reports.Where(p => p.Name == cell && p.Train?.Finished is not null).Select(p => p.Train!.Finished!.Epoch).ToList();
-
-    private sealed class Sync(Action<ExperimentProgress> action) : IProgress<ExperimentProgress>
-    {
-        public void Report(ExperimentProgress value) => action(value);
-    }
 }
