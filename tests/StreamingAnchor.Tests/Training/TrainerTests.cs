@@ -8,7 +8,8 @@ namespace StreamingAnchor.Tests.Training;
 [Collection(LibTorchRngCollection.Name)]
 public class TrainerTests
 {
-    private static TrainConfig Config(int epochs) => new()
+    /// <summary>A tiny GRU run on <see cref="GeneratedKwsData"/>.</summary>
+    internal static TrainConfig Config(int epochs) => new()
     {
         Task = TaskKind.Kws,
         Model = new ModelConfig { Family = ModelFamily.Gru, Hidden = 16, Layers = 1 },
@@ -56,10 +57,11 @@ public class TrainerTests
     }
 
     [Theory]
-    [InlineData(null)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void ACrashedRunResumesToTheSameWeightsAsAnUninterruptedOne(int? replicas)
+    [InlineData(null, null)]
+    [InlineData(2, null)]
+    [InlineData(3, null)]
+    [InlineData(null, 0.9)]
+    public void ACrashedRunResumesToTheSameWeightsAsAnUninterruptedOne(int? replicas, double? ema)
     {
         var straight = TempRun();
         var crashed = TempRun();
@@ -67,7 +69,8 @@ public class TrainerTests
         {
             // Dropout on, so the resumed epochs must also redraw the same dropout masks (with replicas: from each
             // replica's own generator, whatever the threads' timing).
-            var config = Config(3) with { Model = Config(3).Model with { Dropout = 0.3 }, Replicas = replicas };
+            // With a weight average, both the optimiser's weights and the average must be replayed.
+            var config = Config(3) with { Model = Config(3).Model with { Dropout = 0.3 }, Replicas = replicas, EmaDecay = ema };
             var dataA = new GeneratedKwsData(48, 16, 16, seed: 2);
             var modelA = NewModel(config, dataA);
             new Trainer(config, modelA, LossFactory.Create(config.Loss), dataA, straight).Run();
@@ -98,6 +101,19 @@ public class TrainerTests
             {
                 Assert.True(a[key].eq(b[key]).all().item<bool>(), $"{key} differs after resume");
             }
+            var shippedA = ModelFactory.Create(config.Model, dataA.InputDim, dataA.NumClasses);
+            var shippedB = ModelFactory.Create(config.Model, dataB.InputDim, dataB.NumClasses);
+            Assert.Equal(ema is not null, Checkpoint.ReadHeader(Path.Combine(straight, Trainer.LastCheckpoint)).Averaged);
+            Checkpoint.Load(Path.Combine(straight, Trainer.LastCheckpoint), shippedA);
+            Checkpoint.Load(Path.Combine(crashed, Trainer.LastCheckpoint), shippedB);
+            var sa = shippedA.state_dict();
+            var sb = shippedB.state_dict();
+            foreach (var key in sa.Keys)
+            {
+                Assert.True(sa[key].eq(sb[key]).all().item<bool>(), $"shipped {key} differs after resume");
+            }
+            // What ships is the average when there is one, else the last step's weights.
+            Assert.Equal(ema is null, a.Keys.All(key => a[key].eq(sa[key]).all().item<bool>()));
             var rows = MetricsRows.WithoutTimings(straight);
             Assert.Equal(3, rows.Length);
             Assert.Equal(rows, MetricsRows.WithoutTimings(crashed));
