@@ -67,6 +67,17 @@ w48=(--task kws --data kws20/manifest.jsonl --models tcn --hidden 48 --window 2.
   --dev-metric frr --fa-per-hour 1 --sampler positive=0.3,confusable=0.4,speech=0.15,background=0.15 --seeds 2)
 sal experiment "${w48[@]}" --losses ce --out exp-kws20-w48-conf40 "${where[@]}"
 sal experiment "${w48[@]}" --losses sa+fl --near-miss-anchors --out exp-kws20-w48-conf40-nma "${where[@]}"
+# The onset losses on the corpus without looped beds (docs/results.md "What sets the onset budget"): the onset recipe's
+# own corpus (its training stage is the SAL seed-1 cell), three losses x three seeds.
+[ -f onset3/data/manifest.jsonl ] || sal recipe onset --hours 20 --epochs 8 --fine-tune-epochs 2 --out onset3
+o3=(--task onset --data onset3/data/manifest.jsonl --models tcn --hidden 28 --seeds 3 --window 2.5 --batch-size 64 \
+  --sampler default --losses ce,sal,sa+fl --budget epochs=8 --dev-metric frr@5 --fa-per-hour 5)
+sal experiment "${o3[@]}" --out exp-onset3 "${where[@]}"
+# Weight averaging (docs/results.md "Weight averaging"): the same trainings, scored and shipped as a moving average of
+# the weights; `sal experiment compare` pairs each cell with its twin above.
+sal experiment "${w48[@]}" --losses ce --ema-decay 0.998 --out exp-kws20-w48-conf40-ema "${where[@]}"
+sal experiment "${w48[@]}" --losses sa+fl --near-miss-anchors --ema-decay 0.998 --out exp-kws20-w48-conf40-nma-ema "${where[@]}"
+sal experiment "${o3[@]}" --ema-decay 0.998 --out exp-onset3-ema "${where[@]}"
 if [ "$submit" = slurm ]; then
   echo "submitted; when 'sal experiment status' shows every cell done, rerun this script with SAL_SUBMIT=local for the tables" >&2
   exit 0
@@ -85,3 +96,6 @@ for e in exp-kws20-base exp-kws20-shift exp-kws20-tb0 exp-kws20-lambda-s23 exp-k
   exp-kws20-w48-conf40 exp-kws20-w48-conf40-nma; do
   for fa in 1 10; do sal experiment report --fa-per-hour "$fa" "$e" > "tables-${e#exp-}-$fa.md"; done
 done
+sal experiment compare exp-kws20-w48-conf40 exp-kws20-w48-conf40-ema --fa-per-hour 1,2,5,10 > compare-ema-ce.md
+sal experiment compare exp-kws20-w48-conf40-nma exp-kws20-w48-conf40-nma-ema --fa-per-hour 1,2,5,10 > compare-ema-sa+fl.md
+sal experiment compare exp-onset3 exp-onset3-ema --fa-per-hour 1,5,10,30 > compare-ema-onset.md
