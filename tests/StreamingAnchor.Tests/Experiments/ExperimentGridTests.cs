@@ -112,7 +112,7 @@ public class ExperimentGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCo
     {
         Skip.If(corpus.Manifest is null, "espeak-ng or sox not installed (scripts/setup.sh installs them)");
         var dir = corpus.NewFolder("report");
-        var config = Grid() with { Data = Path.GetFullPath(corpus.Manifest) };
+        var config = Grid() with { Data = Path.GetFullPath(corpus.Manifest), EmaDecay = 0.998 };
         File.WriteAllText(Path.Combine(dir, ExperimentRunner.ConfigFile), System.Text.Json.JsonSerializer.Serialize(config, ProjectJson.Results));
         // Three of four cells finished, with hand-made numbers: ce FRR 0.5 and 0.3, sal FRR 0.2.
         foreach (var (name, loss, seed, frr) in new[] { ("gru-ce-s1", "ce", 1, 0.5), ("gru-ce-s2", "ce", 2, 0.3), ("gru-sal-s1", "sal", 1, 0.2) })
@@ -124,6 +124,7 @@ public class ExperimentGridTests(TinyKwsCorpus corpus) : IClassFixture<TinyKwsCo
         var (code, stdout, stderr) = SalProcess.Run("experiment", "report", dir);
         Assert.True(code == 0, stderr);
         Assert.Contains("3 of 4 cells finished", stdout);
+        Assert.Contains(", weights averaged (ema decay 0.998)", stdout);
         Assert.Contains("| gru | ce | 2 | 40.0 ± 14.1% | 0% |", stdout);
         Assert.Contains("| gru | sal | 1 | 20.0% | -50% |", stdout);
         Assert.True(File.Exists(Path.Combine(dir, ExperimentResults.FileName)));

@@ -32,6 +32,14 @@ public static class ExperimentReport
         {
             sb.Append(CultureInfo.InvariantCulture, $", best epoch by dev {c.TrainConfigOf(c.Cells()[0]).DevMetricName}");
         }
+        if (c.Ship == ShipEpoch.Last)
+        {
+            sb.Append(", the last epoch shipped");
+        }
+        if (c.EmaDecay is { } ema)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $", weights averaged (ema decay {ema})");
+        }
         if (c.Sweep is { } s)
         {
             sb.Append(CultureInfo.InvariantCulture, $"; sweep {s.Parameter} = {string.Join(", ", s.Values.Select(ExperimentSweep.Format))}");
