@@ -117,11 +117,5 @@ public sealed record ExperimentComparison(
 
     private static string Millis(double seconds) => double.IsFinite(seconds) ? (1000 * seconds).ToString("0", CultureInfo.InvariantCulture) : "-";
 
-    private static string Stats(IReadOnlyList<double> values)
-    {
-        var s = MetricStats.Of(values);
-        return double.IsFinite(s.Std)
-            ? string.Create(CultureInfo.InvariantCulture, $"{100 * s.Mean:0.0} ± {100 * s.Std:0.0} %")
-            : Percent(s.Mean);
-    }
+    private static string Stats(IReadOnlyList<double> values) => ExperimentReport.Format(MetricStats.Of(values), 100, "0.0", " %");
 }

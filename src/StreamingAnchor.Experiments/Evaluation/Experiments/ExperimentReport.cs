@@ -132,7 +132,8 @@ public static class ExperimentReport
     public static string Rel(double change) =>
         double.IsFinite(change) ? (change * 100).ToString("+0;-0;0", CultureInfo.InvariantCulture) + "%" : "-";
 
-    private static string Format(MetricStats s, double scale, string format, string unit)
+    /// <summary>"mean ± sd" scaled and formatted, the mean alone for one value, "-" for none.</summary>
+    internal static string Format(MetricStats s, double scale, string format, string unit)
     {
         if (s.Count == 0)
         {
