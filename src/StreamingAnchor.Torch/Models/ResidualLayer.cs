@@ -47,7 +47,7 @@ public sealed class ResidualLayer : StreamingLayer
         var x = input;
         foreach (var layer in stack)
         {
-            x = layer.call(x);
+            x = StackedStreamingModel.DisposingInput(x, input, layer.call(x));
         }
 
         return input.add(x, One).MoveToOuterDisposeScope();

@@ -62,7 +62,7 @@ public sealed class StackedStreamingModel : StreamingModel
 
         foreach (var layer in stack)
         {
-            x = layer.call(x);
+            x = DisposingInput(x, input, layer.call(x));
         }
 
         if (LookAhead > 0)
@@ -77,6 +77,21 @@ public sealed class StackedStreamingModel : StreamingModel
     {
         var device = stack[0].parameters().FirstOrDefault()?.device ?? torch.CPU;
         return new StreamState(StateShapes(batchSize).Select(s => torch.zeros(s, device: device)).ToArray());
+    }
+
+    /// <summary>
+    /// <paramref name="output"/>, after releasing this handle on the layer's input <paramref name="x"/> unless it is the
+    /// caller's <paramref name="input"/> or the output itself. A dispose scope would hold every layer's activations until
+    /// the forward returns: for dev batches of whole 3-minute streams that was gigabytes. Autograd keeps its own
+    /// reference to what the backward pass needs, so training is unaffected.
+    /// </summary>
+    internal static Tensor DisposingInput(Tensor x, Tensor input, Tensor output)
+    {
+        if (!ReferenceEquals(x, input) && !ReferenceEquals(x, output))
+        {
+            x.Dispose();
+        }
+        return output;
     }
 
     public override (Tensor Output, StreamState State) Step(Tensor chunk, StreamState state)

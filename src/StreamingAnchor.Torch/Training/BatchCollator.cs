@@ -16,8 +16,6 @@ public static class BatchCollator
         var dim = examples[0].Features.Dim;
         var maxFrames = Math.Max(1, examples.Max(e => e.Frames));
         var b = examples.Count;
-        var features = new float[(long)b * maxFrames * dim];
-        var targets = new long[b * maxFrames];
         var lengths = new long[b];
         var anchors = new double[b][];
         var nearMisses = new double[b][];
@@ -33,16 +31,29 @@ public static class BatchCollator
             {
                 throw new ArgumentException($"example '{e.Id}' has {e.Targets.Length} targets for {e.Frames} frames");
             }
-            Array.Copy(e.Features.Data, 0, features, (long)i * maxFrames * dim, e.Features.Data.Length);
-            Array.Copy(e.Targets, 0, targets, i * maxFrames, e.Targets.Length);
             lengths[i] = e.Frames;
             anchors[i] = e.Anchors;
             nearMisses[i] = e.NearMissAnchors;
             ids[i] = e.Id;
         }
+
+        // Rows are copied straight into native tensors: a padded managed array per batch (and the clone
+        // torch.tensor makes of it) would be large-object-heap garbage, which for dev batches of whole 3-minute
+        // streams piled up to gigabytes between full collections.
+        var features = zeros([b, maxFrames, dim], ScalarType.Float32);
+        var targets = zeros([b, maxFrames], ScalarType.Int64);
+        using (var f = features.data<float>())
+        using (var t = targets.data<long>())
+        {
+            for (var i = 0; i < b; i++)
+            {
+                f.CopyFrom(examples[i].Features.Data, 0, (long)i * maxFrames * dim);
+                t.CopyFrom(examples[i].Targets, 0, (long)i * maxFrames);
+            }
+        }
         return new Batch(
-            tensor(features, [b, maxFrames, dim], ScalarType.Float32),
-            tensor(targets, [b, maxFrames], ScalarType.Int64),
+            features,
+            targets,
             tensor(lengths, [b], ScalarType.Int64),
             anchors,
             ids)

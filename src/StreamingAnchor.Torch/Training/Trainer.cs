@@ -236,6 +236,9 @@ public sealed class Trainer
     /// <summary>Frames beyond which a dev batch is scored by the streaming step in chunks of this many frames (5 min).</summary>
     public int DevChunkFrames { get; init; } = DevScoring.DefaultChunkFrames;
 
+    /// <summary>Padded frames (rows x frames) of a dev batch scored in one pass; larger batches go a few rows at a time.</summary>
+    public long DevBatchFrames { get; init; } = DevScoring.DefaultBatchFrames;
+
     /// <summary>The dev split's posterior traces as `sal eval` would stream them, and the mean dev loss (NaN without dev batches).</summary>
     public IReadOnlyList<PosteriorTrace> DevTraces(out double devLoss) => DevTraces(_model, out devLoss);
 
@@ -252,7 +255,7 @@ public sealed class Trainer
                 using (batch)
                 using (var scope = torch.NewDisposeScope())
                 {
-                    var logits = DevScoring.OfflineLogits(model, OnDevice(batch.Features), DevChunkFrames);
+                    var logits = DevScoring.OfflineLogits(model, OnDevice(batch.Features), DevChunkFrames, DevBatchFrames);
                     lossSum += _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.LossAnchors(_loss.Config.NearMissAnchors))
                         .item<float>();
                     batches++;

@@ -116,11 +116,12 @@ public class TrainingDataTests
     /// what `sal eval` streams over the dev split: same frames, same posteriors to float rounding, same events.
     /// </summary>
     [Theory]
-    [InlineData(ModelFamily.Tcn, 2, 30_000)]
-    [InlineData(ModelFamily.Tcn, 2, 37)]
-    [InlineData(ModelFamily.Gru, 0, 30_000)]
-    [InlineData(ModelFamily.Crnn, 1, 41)]
-    public void DevScoringEqualsSalEvalOnTheDevSplit(ModelFamily family, int lookAhead, int chunkFrames)
+    [InlineData(ModelFamily.Tcn, 2, 30_000, DevScoring.DefaultBatchFrames)]
+    [InlineData(ModelFamily.Tcn, 2, 37, DevScoring.DefaultBatchFrames)]
+    [InlineData(ModelFamily.Tcn, 2, 30_000, 1)]
+    [InlineData(ModelFamily.Gru, 0, 30_000, DevScoring.DefaultBatchFrames)]
+    [InlineData(ModelFamily.Crnn, 1, 41, 1)]
+    public void DevScoringEqualsSalEvalOnTheDevSplit(ModelFamily family, int lookAhead, int chunkFrames, long batchFrames)
     {
         using var corpus = new TinyCorpus();
         var run = corpus.Dir.File("run");
@@ -131,7 +132,7 @@ public class TrainingDataTests
         var normalizer = new RunDirectory(run).LoadNormalizer()!;
         var data = TrainingRun.LoadData(config, new FbankConfig(), normalizer: normalizer);
         using var model = new RunDirectory(run).LoadModel();
-        var trainer = new Trainer(config, model, LossFactory.Create(config.Loss), data, corpus.Dir.File("scratch")) { DevChunkFrames = chunkFrames };
+        var trainer = new Trainer(config, model, LossFactory.Create(config.Loss), data, corpus.Dir.File("scratch")) { DevChunkFrames = chunkFrames, DevBatchFrames = batchFrames };
         var dev = trainer.DevTraces(out var devLoss);
         Assert.True(double.IsFinite(devLoss));
         Assert.Equal(evaluated.Count, dev.Count);
