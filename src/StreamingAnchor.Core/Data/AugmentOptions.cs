@@ -27,6 +27,14 @@ public sealed record AugmentOptions
     public double SpeedMin { get; init; } = 0.9;
     public double SpeedMax { get; init; } = 1.1;
 
+    /// <summary>
+    /// Vocal tract length perturbation on the log-mel bins (<see cref="Audio.MelWarp"/>), factor uniform in [min, max]:
+    /// a cheap stand-in for more speakers, since it needs no audio re-read.
+    /// </summary>
+    public double WarpProbability { get; init; }
+    public double WarpMin { get; init; } = 0.9;
+    public double WarpMax { get; init; } = 1.1;
+
     /// <summary>SpecAugment: masks of up to N consecutive frames / mel bins set to 0 after normalisation (the mean).</summary>
     public int TimeMasks { get; init; }
     public int TimeMaskMaxFrames { get; init; } = 10;
@@ -44,10 +52,11 @@ public sealed record AugmentOptions
                 throw new ArgumentException($"augmentation: {message}");
             }
         }
-        Check(NoiseProbability is >= 0 and <= 1 && GainProbability is >= 0 and <= 1 && SpeedProbability is >= 0 and <= 1,
-            "probabilities must be in [0, 1]");
+        Check(NoiseProbability is >= 0 and <= 1 && GainProbability is >= 0 and <= 1 && SpeedProbability is >= 0 and <= 1
+            && WarpProbability is >= 0 and <= 1, "probabilities must be in [0, 1]");
         Check(SnrMaxDb >= SnrMinDb && GainMaxDb >= GainMinDb, "ranges must have max >= min");
         Check(SpeedMin > 0.5 && SpeedMax < 2 && SpeedMax >= SpeedMin, $"speed range [{SpeedMin}, {SpeedMax}] must lie inside (0.5, 2)");
+        Check(WarpMin > 0.5 && WarpMax < 2 && WarpMax >= WarpMin, $"warp range [{WarpMin}, {WarpMax}] must lie inside (0.5, 2)");
         Check(MaxShiftFrames >= 0 && TimeMasks >= 0 && FreqMasks >= 0 && TimeMaskMaxFrames >= 0 && FreqMaskMaxBins >= 0,
             "counts and sizes must be non-negative");
     }

@@ -129,8 +129,22 @@ internal sealed class ExampleMaker
         };
         var labels = _options.Rule.Apply(mapped, frames);
 
+        // The masks' draws come before the warp's so that adding the warp left every earlier option's draws unchanged.
+        var masks = PlanMasks(frames, melDim, a, rng);
+        var warpDraw = rng.NextDouble();
+        var warpValue = a.WarpMin + (rng.NextDouble() * (a.WarpMax - a.WarpMin));
+        if (warpDraw < a.WarpProbability && warpValue != 1.0)
+        {
+            // Before normalisation: the warp moves energy between bins, whose means and spreads differ.
+            var warp = MelWarp.For(fb, warpValue);
+            var scratch = new float[melDim];
+            for (var t = 0; t < frames; t++)
+            {
+                warp.Apply(features.Row(t)[..melDim], scratch);
+            }
+        }
         _normalizer.ApplyInPlace(features);
-        SpecAugment(features, melDim, a, rng);
+        ApplyMasks(features, masks);
         var id = unit.Whole ? clip.Id : $"{clip.Id}@{unit.Start}";
         var clock = _options.Rule.Clock;
         return new FrameExample(id, features, labels.Targets, labels.Anchors)
@@ -139,21 +153,36 @@ internal sealed class ExampleMaker
         };
     }
 
-    private static void SpecAugment(FeatureMatrix m, int melDim, AugmentOptions a, Random rng)
+    /// <summary>SpecAugment's masks: frame ranges then bin ranges, (start, width), drawn in that order.</summary>
+    private static (List<(int Start, int Width)> Frames, List<(int Start, int Width)> Bins) PlanMasks(int frames, int melDim, AugmentOptions a, Random rng)
     {
+        var frameMasks = new List<(int, int)>();
         for (var k = 0; k < a.TimeMasks; k++)
         {
             var width = rng.Next(0, a.TimeMaskMaxFrames + 1);
-            var t0 = rng.Next(0, Math.Max(1, m.Frames - width + 1));
+            frameMasks.Add((rng.Next(0, Math.Max(1, frames - width + 1)), width));
+        }
+        var binMasks = new List<(int, int)>();
+        for (var k = 0; k < a.FreqMasks; k++)
+        {
+            var width = rng.Next(0, Math.Min(a.FreqMaskMaxBins, melDim) + 1);
+            binMasks.Add((rng.Next(0, melDim - width + 1), width));
+        }
+        return (frameMasks, binMasks);
+    }
+
+    /// <summary>Sets the planned frames and mel bins to 0, the normalised mean.</summary>
+    private static void ApplyMasks(FeatureMatrix m, (List<(int Start, int Width)> Frames, List<(int Start, int Width)> Bins) masks)
+    {
+        foreach (var (t0, width) in masks.Frames)
+        {
             for (var t = t0; t < Math.Min(m.Frames, t0 + width); t++)
             {
                 m.Row(t).Clear();
             }
         }
-        for (var k = 0; k < a.FreqMasks; k++)
+        foreach (var (f0, width) in masks.Bins)
         {
-            var width = rng.Next(0, Math.Min(a.FreqMaskMaxBins, melDim) + 1);
-            var f0 = rng.Next(0, melDim - width + 1);
             for (var t = 0; t < m.Frames; t++)
             {
                 m.Row(t).Slice(f0, width).Clear();

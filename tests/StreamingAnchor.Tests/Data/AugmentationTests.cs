@@ -103,11 +103,40 @@ public class AugmentationTests
         Assert.Equal(clean.T, masked.T);
     }
 
+    /// <summary>
+    /// The warp changes the mel bins but not the labels, and it draws after every other option: turning it on leaves
+    /// the masks where they were.
+    /// </summary>
+    [Fact]
+    public void WarpChangesBinsNotLabelsNorOtherDraws()
+    {
+        var (data, c) = Load();
+        using var _ = c;
+        var masksOnly = new AugmentOptions { NoiseProbability = 0, FreqMasks = 2, FreqMaskMaxBins = 8 };
+        var masked = First(data, masksOnly, seed: 9);
+        var warped = First(data, masksOnly with { WarpProbability = 1, WarpMin = 1.1, WarpMax = 1.1 }, seed: 9);
+        var clean = First(data, null, seed: 9);
+
+        int[] ZeroBins((float[] F, long[] T, double[] A, int Frames, int Dim) x) =>
+            Enumerable.Range(0, 40).Where(d => Enumerable.Range(0, x.Frames).All(t => x.F[(t * 40) + d] == 0)).ToArray();
+        Assert.NotEmpty(ZeroBins(masked));
+        Assert.Equal(ZeroBins(masked), ZeroBins(warped));
+        Assert.Equal(clean.T, warped.T);
+        Assert.Equal(clean.A, warped.A);
+        var changed = Enumerable.Range(0, warped.F.Length).Count(i => Math.Abs(warped.F[i] - masked.F[i]) > 1e-3);
+        Assert.True(changed > warped.F.Length / 4, $"only {changed} of {warped.F.Length} values changed");
+
+        var off = First(data, masksOnly with { WarpProbability = 0, WarpMin = 1.1, WarpMax = 1.1 }, seed: 9);
+        Assert.Equal(masked.F, off.F);
+    }
+
     [Fact]
     public void BadOptionsAreRejected()
     {
         Assert.Throws<ArgumentException>(() => new AugmentOptions { NoiseProbability = 1.5 }.Validate());
         Assert.Throws<ArgumentException>(() => new AugmentOptions { NoiseProbability = 0, SpeedMin = 0.2 }.Validate());
+        Assert.Throws<ArgumentException>(() => new AugmentOptions { WarpProbability = 1, WarpMin = 1.2, WarpMax = 1.1 }.Validate());
+        Assert.Throws<ArgumentException>(() => new AugmentOptions { WarpProbability = -0.1 }.Validate());
         Assert.Throws<ArgumentException>(() => new BatchOptions { BatchSize = 0 }.Validate());
     }
 }
