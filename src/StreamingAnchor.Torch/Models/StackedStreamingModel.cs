@@ -82,7 +82,7 @@ public sealed class StackedStreamingModel : StreamingModel
     /// <summary>
     /// <paramref name="output"/>, after releasing this handle on the layer's input <paramref name="x"/> unless it is the
     /// caller's <paramref name="input"/> or the output itself. A dispose scope would hold every layer's activations until
-    /// the forward returns: for dev batches of whole 3-minute streams that was gigabytes. Autograd keeps its own
+    /// the forward returns, which for dev batches of whole long streams dominated memory. Autograd keeps its own
     /// reference to what the backward pass needs, so training is unaffected.
     /// </summary>
     internal static Tensor DisposingInput(Tensor x, Tensor input, Tensor output)

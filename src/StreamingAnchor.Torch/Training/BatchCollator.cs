@@ -38,8 +38,8 @@ public static class BatchCollator
         }
 
         // Rows are copied straight into native tensors: a padded managed array per batch, and the pinned clone
-        // torch.tensor makes of it, are two large-object-heap allocations that only full collections free (for a dev
-        // batch of 61 whole 3-minute streams, about 180 MB each).
+        // torch.tensor makes of it, are two large-object-heap allocations that only full collections free, each as
+        // large as the whole padded batch.
         var features = zeros([b, maxFrames, dim], ScalarType.Float32);
         var targets = zeros([b, maxFrames], ScalarType.Int64);
         using (var f = features.data<float>())

@@ -17,7 +17,7 @@ public static class DevScoring
     /// <summary>
     /// Padded frames (rows x frames) one forward pass may hold: a batch beyond it is scored a few rows at a time. About
     /// 40 minutes of audio; without oneDNN, libtorch's convolutions unfold their whole input (channels x taps per frame),
-    /// so 64 three-minute dev streams in one pass took 2 GB.
+    /// so a batch of long dev streams in one pass dominated training's memory (docs/recipes.md, "Memory").
     /// </summary>
     public const long DefaultBatchFrames = 250_000;
 
