@@ -132,6 +132,20 @@ public sealed class FbankExtractor
     /// <summary>Kaldi's mel scale, 1127 ln(1 + f / 700).</summary>
     public static double MelScale(double hz) => 1127.0 * Math.Log(1.0 + (hz / 700.0));
 
+    /// <summary>The frequency in Hz of a point on <see cref="MelScale"/>.</summary>
+    public static double InverseMelScale(double mel) => 700.0 * (Math.Exp(mel / 1127.0) - 1.0);
+
+    /// <summary>
+    /// Where the filterbank's triangles sit on the mel scale: bin b rises from Low + b Delta, peaks at Low + (b + 1) Delta
+    /// and falls to Low + (b + 2) Delta.
+    /// </summary>
+    internal static (double Low, double Delta) MelSpacing(FbankConfig c)
+    {
+        var melLow = MelScale(c.LowFreq);
+        var melHigh = MelScale(c.EffectiveHighFreq);
+        return (melLow, (melHigh - melLow) / (c.MelBins + 1));
+    }
+
     /// <summary>
     /// The mel filters as a dense [FftSize/2, MelBins] matrix (row-major), the same float weights <see cref="ComputeFrame"/>
     /// uses, so a graph that multiplies the power spectrum by it computes the same sums.
@@ -157,9 +171,7 @@ public sealed class FbankExtractor
     {
         var bins = c.FftSize / 2;
         var binHz = (double)c.SampleRate / c.FftSize;
-        var melLow = MelScale(c.LowFreq);
-        var melHigh = MelScale(c.EffectiveHighFreq);
-        var delta = (melHigh - melLow) / (c.MelBins + 1);
+        var (melLow, delta) = MelSpacing(c);
         var start = new int[c.MelBins];
         var weights = new float[c.MelBins][];
         for (var b = 0; b < c.MelBins; b++)

@@ -35,17 +35,14 @@ public sealed class MelWarp
         {
             throw new ArgumentException($"a warp needs at least 2 mel bins, the front end has {config.MelBins}", nameof(config));
         }
-        var low = FbankExtractor.MelScale(config.LowFreq);
-        var high = FbankExtractor.MelScale(config.EffectiveHighFreq);
-        var delta = (high - low) / (config.MelBins + 1);
+        var (low, delta) = FbankExtractor.MelSpacing(config);
         var top = config.EffectiveHighFreq;
         var knee = BreakFraction * top * Math.Min(alpha, 1) / alpha;
         var lower = new int[config.MelBins];
         var weight = new float[config.MelBins];
         for (var k = 0; k < config.MelBins; k++)
         {
-            var centre = low + ((k + 1) * delta);
-            var hz = 700 * (Math.Exp(centre / 1127.0) - 1);
+            var hz = FbankExtractor.InverseMelScale(low + ((k + 1) * delta));
             // The output bin at hz shows what the input had at the source frequency the map sends to hz.
             var source = hz <= alpha * knee ? hz / alpha : knee + ((hz - (alpha * knee)) * (top - knee) / (top - (alpha * knee)));
             var index = Math.Clamp(((FbankExtractor.MelScale(source) - low) / delta) - 1, 0, config.MelBins - 1);
