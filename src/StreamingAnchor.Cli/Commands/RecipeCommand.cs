@@ -73,6 +73,7 @@ internal static class RecipeCommand
         Number<int>("--hidden", nameof(RecipeConfig.Hidden), "width override of the preset (TCN channels, GRU units)", d.Hidden);
         Number<double>("--dropout", nameof(RecipeConfig.Dropout), "dropout between the model's layers while training", d.Dropout);
         Number<bool>("--augment", nameof(RecipeConfig.Augment), "true: seeded gain, time shift and SpecAugment on training batches (sal train --augment)", d.Augment);
+        Number<double>("--warp", nameof(RecipeConfig.Warp), "share of training windows given a vocal tract length perturbation, factor 0.9-1.1 (sal train --warp)", d.Warp);
         Choice("--loss", nameof(RecipeConfig.Loss), "loss kind", d.Loss);
         Number<double>("--tau", nameof(RecipeConfig.Tau), "kernel spread in frames", d.Tau);
         Number<double>("--lambda", nameof(RecipeConfig.Lambda), "anchor emphasis of sal / sa+fl", d.Lambda);

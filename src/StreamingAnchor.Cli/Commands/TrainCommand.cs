@@ -50,6 +50,10 @@ internal static class TrainCommand
         var window = new Option<double?>("--window") { Description = "Training window in seconds for long streams" };
         var windowMode = EnumOption.Create<WindowMode>("--window-mode", "window mode", "random (seeded crops, new each epoch) | sliding (half-overlapping windows)");
         var augment = new Option<bool?>("--augment") { Description = "Seeded augmentation of training batches: gain, time shift, SpecAugment (or the config's augmentation)" };
+        var warp = new Option<double?>("--warp")
+        {
+            Description = "Share of training windows given a vocal tract length perturbation (mel bins warped by a factor in 0.9-1.1), added to --augment's parts or alone",
+        };
         var streams = new Option<bool?>("--streams") { Description = "Feed the manifest's extra per-frame streams (e.g. accelerometer) with the audio; --streams false trains audio only (default true)" };
         var sampler = new Option<string>("--sampler")
         {
@@ -85,7 +89,7 @@ internal static class TrainCommand
         var noDev = new Option<bool>("--no-dev") { Description = "Train without a dev split: all epochs run and the last one is shipped" };
         var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data changed" };
         Option[] all = [data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
-            tauBefore, tauAfter, maxDistance, anchorShift, nearMissAnchors, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, streams,
+            tauBefore, tauAfter, maxDistance, anchorShift, nearMissAnchors, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, warp, streams,
             sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, initFrom, seed, threads,
             replicas, device, ship, emaDecay, noDev, force];
         foreach (var o in all)
@@ -162,6 +166,11 @@ internal static class TrainCommand
                     EmaDecay = Get(emaDecay) ?? c.EmaDecay,
                     NoDev = Get(noDev) || c.NoDev,
                 };
+                if (Get(warp) is { } share)
+                {
+                    // Added to what augmentation is already on (the config's, or --augment's defaults), so --warp alone warps only.
+                    c = c with { Augment = true, Augmentation = (c.ResolvedAugmentation ?? AugmentOptions.None) with { WarpProbability = share } };
+                }
                 if (Get(epochWindows) is { } windows)
                 {
                     c = c with

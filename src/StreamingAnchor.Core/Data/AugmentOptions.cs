@@ -52,8 +52,11 @@ public sealed record AugmentOptions
                 throw new ArgumentException($"augmentation: {message}");
             }
         }
-        Check(NoiseProbability is >= 0 and <= 1 && GainProbability is >= 0 and <= 1 && SpeedProbability is >= 0 and <= 1
-            && WarpProbability is >= 0 and <= 1, "probabilities must be in [0, 1]");
+        foreach (var (name, p) in new[] { ("noiseProbability", NoiseProbability), ("gainProbability", GainProbability),
+                     ("speedProbability", SpeedProbability), ("warpProbability (--warp)", WarpProbability) })
+        {
+            Check(p is >= 0 and <= 1, $"{name} must be a probability in [0, 1], got {p}");
+        }
         Check(SnrMaxDb >= SnrMinDb && GainMaxDb >= GainMinDb, "ranges must have max >= min");
         Check(SpeedMin > 0.5 && SpeedMax < 2 && SpeedMax >= SpeedMin, $"speed range [{SpeedMin}, {SpeedMax}] must lie inside (0.5, 2)");
         Check(WarpMin > 0.5 && WarpMax < 2 && WarpMax >= WarpMin, $"warp range [{WarpMin}, {WarpMax}] must lie inside (0.5, 2)");

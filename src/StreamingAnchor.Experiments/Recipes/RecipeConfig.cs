@@ -71,6 +71,12 @@ public sealed record RecipeConfig
     /// <summary>Seeded feature-domain augmentation of training batches (`sal train --augment`: gain, time shift, SpecAugment).</summary>
     public bool Augment { get; init; }
 
+    /// <summary>
+    /// Share of training windows given a vocal tract length perturbation (`sal train --warp`, <see cref="AugmentOptions.WarpProbability"/>,
+    /// factor 0.9-1.1), on top of <see cref="Augment"/>'s parts when that is on; 0: none.
+    /// </summary>
+    public double Warp { get; init; }
+
     /// <summary>ce | focal | sal | sa+fl | safl | maxpool (exponential kernel).</summary>
     public LossKind Loss { get; init; } = LossKind.SaPlusFl;
 
@@ -219,6 +225,7 @@ public sealed record RecipeConfig
         if (Workers < 1) throw new ArgumentException($"workers must be at least 1, got {Workers}");
         if (MineRounds < 0) throw new ArgumentException($"mine rounds must be >= 0, got {MineRounds}");
         if (!(MineFaPerHour > 0 && double.IsFinite(MineFaPerHour))) throw new ArgumentException($"mining false-alarm budget must be positive, got {MineFaPerHour}");
+        if (!(Warp is >= 0 and <= 1)) throw new ArgumentException($"warp must be a probability in [0, 1], got {Warp}");
         if (FineTuneEpochs < 1) throw new ArgumentException($"fine-tune epochs must be at least 1, got {FineTuneEpochs}");
         if (FaPerHour.Count == 0 || FaPerHour.Any(f => !(f > 0 && double.IsFinite(f))))
         {
@@ -255,7 +262,8 @@ public sealed record RecipeConfig
         Data = manifest,
         Task = Kind == RecipeKind.Onset ? TaskKind.Onset : TaskKind.Kws,
         Model = new ModelConfig { Family = Model, Preset = Preset, Hidden = Hidden, Dropout = Dropout },
-        Augment = Augment,
+        Augment = Augment || Warp > 0,
+        Augmentation = Warp > 0 ? (Augment ? Training.TrainConfig.DefaultAugmentation : AugmentOptions.None) with { WarpProbability = Warp } : null,
         Loss = new LossConfig { Kind = Loss, Kernel = KernelShape.Exponential, Tau = Tau, Lambda = Lambda, Gamma = Gamma, NearMissAnchors = NearMissAnchors },
         Epochs = Epochs,
         BatchSize = BatchSize,
@@ -286,7 +294,7 @@ public sealed record RecipeConfig
     {
         RecipeStage.Synth => [nameof(Kind), nameof(Keyword), nameof(Hours), nameof(Clips), nameof(ClipSeconds), nameof(LongFraction), nameof(Engines),
             nameof(Sources), nameof(Seed)],
-        RecipeStage.Train => [nameof(Model), nameof(Preset), nameof(Hidden), nameof(Dropout), nameof(Augment), nameof(Loss), nameof(Tau), nameof(Lambda), nameof(Gamma), nameof(NearMissAnchors), nameof(Epochs),
+        RecipeStage.Train => [nameof(Model), nameof(Preset), nameof(Hidden), nameof(Dropout), nameof(Augment), nameof(Warp), nameof(Loss), nameof(Tau), nameof(Lambda), nameof(Gamma), nameof(NearMissAnchors), nameof(Epochs),
             nameof(BatchSize), nameof(WindowSeconds), nameof(Sampler), nameof(EpochWindows), nameof(LearningRate), nameof(DevFaPerHour), nameof(Ship), nameof(EmaDecay), nameof(Seed)],
         RecipeStage.Mine => [nameof(MineFaPerHour), nameof(HardNegativeWeight)],
         RecipeStage.FineTune => [nameof(FineTuneEpochs), nameof(FineTuneLearningRate), nameof(HardNegativeWeight)],
@@ -316,7 +324,7 @@ public sealed record RecipeConfig
 
     // Settings added after recipes were shipped count in a step's key only when they differ from their default, so a
     // folder made before them keeps its keys (and its stages).
-    private static readonly string[] LateSettings = [nameof(NearMissAnchors), nameof(Ship), nameof(EmaDecay)];
+    private static readonly string[] LateSettings = [nameof(NearMissAnchors), nameof(Ship), nameof(EmaDecay), nameof(Warp)];
     private static readonly JsonObject LateDefaults = JsonSerializer.SerializeToNode(new RecipeConfig(), ProjectJson.Options)!.AsObject();
 
     /// <summary>The settings that differ from <paramref name="recorded"/> as "name old -> new" (placement settings left out).</summary>

@@ -110,6 +110,26 @@ public class RecipeConfigTests
     }
 
     [Fact]
+    public void AWarpRedoesTrainingOnlyWhenSetAndAddsToTheAugmentationOfBothTrainings()
+    {
+        var a = RecipeConfig.For(RecipeKind.Kws) with { Warp = 0 };
+        var b = a with { Warp = 0.5 };
+        Assert.Equal(StepKeys(a)[0], StepKeys(b)[0]);
+        Assert.All(Enumerable.Range(1, 5), i => Assert.NotEqual(StepKeys(a)[i], StepKeys(b)[i]));
+        Assert.Equal(["warp 0 -> 0.5"], b.Changes(a));
+
+        Assert.Null(a.TrainConfig("m.jsonl").ResolvedAugmentation);
+        // Alone, the warp is the only augmentation; with --augment it joins the default parts.
+        Assert.Equal(AugmentOptions.None with { WarpProbability = 0.5 }, b.TrainConfig("m.jsonl").ResolvedAugmentation);
+        Assert.Equal(AugmentOptions.None with { WarpProbability = 0.5 }, b.FineTuneConfig("m.jsonl", "train", "mined.jsonl").ResolvedAugmentation);
+        Assert.Equal(TrainConfig.DefaultAugmentation with { WarpProbability = 0.5 },
+            (b with { Augment = true }).TrainConfig("m.jsonl").ResolvedAugmentation);
+
+        var e = Assert.Throws<ArgumentException>(() => (a with { Warp = 1.5 }).Validate());
+        Assert.Equal("warp must be a probability in [0, 1], got 1.5", e.Message);
+    }
+
+    [Fact]
     public void NearMissAnchorsRedoTrainingOnlyWhenSetAndReachTheLoss()
     {
         var a = RecipeConfig.For(RecipeKind.Kws);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using StreamingAnchor.Data;
 using StreamingAnchor.Evaluation;
 using StreamingAnchor.Tests.Data;
 using StreamingAnchor.Training;
@@ -152,6 +153,31 @@ public class TrainCliTests
         var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", "--ema-decay", "1", "--out", Path.Combine(Path.GetTempPath(), "sal-never"));
         Assert.Equal(2, code);
         Assert.Equal("error: ema decay (--ema-decay, emaDecay) must be in (0, 1), e.g. 0.998; got 1", stderr.Trim());
+    }
+
+    [Fact]
+    public void AWarpOutsideZeroToOneIsAUsageErrorNamingTheFlag()
+    {
+        var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", "--warp", "1.5", "--out", Path.Combine(Path.GetTempPath(), "sal-never"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: augmentation: warpProbability (--warp) must be a probability in [0, 1], got 1.5", stderr.Trim());
+    }
+
+    [Theory]
+    [Trait("Category", "E2E")]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WarpAloneWarpsOnlyAndWithAugmentJoinsItsParts(bool augment)
+    {
+        using var dir = new ScratchDir();
+        var manifest = ToneKwsCorpus.Write(dir.Path);
+        var run = dir.File("run");
+        string[] args = ["train", "--data", manifest, "--task", "kws", "--model", "gru", "--hidden", "8", "--loss", "ce", "--epochs", "1",
+            "--batch-size", "4", "--threads", "1", "--warp", "0.5", "--out", run, .. augment ? ["--augment"] : Array.Empty<string>()];
+        var (code, stdout, stderr) = SalProcess.Run(args);
+        Assert.True(code == 0, stdout + stderr);
+        var recorded = TrainingRun.ReadConfig(Path.Combine(run, TrainingRun.ConfigFile));
+        Assert.Equal((augment ? TrainConfig.DefaultAugmentation : AugmentOptions.None) with { WarpProbability = 0.5 }, recorded.ResolvedAugmentation);
     }
 
     [Theory]
