@@ -48,13 +48,11 @@ internal sealed class ExampleMaker
         int frames;
         if (useSpeed || useNoise)
         {
-            var audio = WavFile.Read(clip.AudioPath, fb.SampleRate).Samples;
             var fromRate = useSpeed ? (int)Math.Round(fb.SampleRate * speedValue) : fb.SampleRate;
             speed = (double)fromRate / fb.SampleRate;
             var first = (long)unit.Start * fb.HopSamples;
             var needed = ((long)(unit.Length - 1) * fb.HopSamples) + fb.WindowSamples;
-            var take = (int)Math.Min(audio.Length - first, (long)Math.Ceiling(needed * speed) + fb.HopSamples);
-            var segment = audio.AsSpan((int)first, Math.Max(0, take)).ToArray();
+            var segment = ReadSegment(clip.AudioPath, fb.SampleRate, first, (long)Math.Ceiling(needed * speed) + fb.HopSamples);
             if (useSpeed)
             {
                 segment = Resampler.Resample(segment, fromRate, fb.SampleRate);
@@ -151,6 +149,22 @@ internal sealed class ExampleMaker
         {
             NearMissAnchors = [.. clip.NearMissEnds.Select(end => clock.TimeToFrame(Map(end)))],
         };
+    }
+
+    /// <summary>
+    /// Samples [first, first + count) of a recording at <paramref name="rate"/>, cut short at its end. A file already
+    /// at that rate is read by range: a window of a long negative stream then costs the window, not the stream.
+    /// </summary>
+    internal static float[] ReadSegment(string path, int rate, long first, long count)
+    {
+        var info = WavFile.ReadInfo(path);
+        if (info.SampleRate == rate)
+        {
+            return WavFile.ReadRange(path, Math.Min(first, info.Frames), (int)Math.Clamp(info.Frames - first, 0, count)).Samples;
+        }
+        var audio = WavFile.Read(path, rate).Samples;
+        var take = (int)Math.Clamp(audio.Length - first, 0, count);
+        return take == 0 ? [] : audio.AsSpan((int)first, take).ToArray();
     }
 
     /// <summary>SpecAugment's masks: frame ranges then bin ranges, (start, width), drawn in that order.</summary>

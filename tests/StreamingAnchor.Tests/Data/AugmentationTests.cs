@@ -139,4 +139,26 @@ public class AugmentationTests
         Assert.Throws<ArgumentException>(() => new AugmentOptions { WarpProbability = -0.1 }.Validate());
         Assert.Throws<ArgumentException>(() => new BatchOptions { BatchSize = 0 }.Validate());
     }
+
+    [Theory]
+    [InlineData(16000, 1000, 4000)]
+    [InlineData(16000, 30000, 4000)]
+    [InlineData(16000, 40000, 100)]
+    [InlineData(22050, 1000, 4000)]
+    [InlineData(22050, 30000, 4000)]
+    public void AWindowsAudioIsTheRecordingsSamplesCutAtItsEnd(int fileRate, long first, long count)
+    {
+        using var dir = new ScratchDir();
+        var path = dir.File("a.wav");
+        var rng = new Random(7);
+        var samples = Enumerable.Range(0, fileRate * 2).Select(_ => (float)((rng.NextDouble() * 1.6) - 0.8)).ToArray();
+        StreamingAnchor.Audio.WavFile.Write(path, samples, fileRate);
+        var whole = StreamingAnchor.Audio.WavFile.Read(path, 16000).Samples;
+
+        var segment = ExampleMaker.ReadSegment(path, 16000, first, count);
+
+        var expected = whole.Skip((int)Math.Min(first, whole.Length)).Take((int)count).ToArray();
+        Assert.Equal(Math.Clamp(whole.Length - first, 0, count), segment.Length);
+        Assert.Equal(expected, segment);
+    }
 }
