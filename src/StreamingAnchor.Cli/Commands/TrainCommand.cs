@@ -54,6 +54,10 @@ internal static class TrainCommand
         {
             Description = "Share of training windows given a vocal tract length perturbation (mel bins warped by a factor in 0.9-1.1), added to --augment's parts or alone",
         };
+        var speed = new Option<double?>("--speed")
+        {
+            Description = "Share of training windows given a speed perturbation (tempo and pitch by resampling, factor 0.9-1.1; the window's audio is re-read), added to --augment's parts or alone",
+        };
         var streams = new Option<bool?>("--streams") { Description = "Feed the manifest's extra per-frame streams (e.g. accelerometer) with the audio; --streams false trains audio only (default true)" };
         var sampler = new Option<string>("--sampler")
         {
@@ -89,7 +93,7 @@ internal static class TrainCommand
         var noDev = new Option<bool>("--no-dev") { Description = "Train without a dev split: all epochs run and the last one is shipped" };
         var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data changed" };
         Option[] all = [data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
-            tauBefore, tauAfter, maxDistance, anchorShift, nearMissAnchors, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, warp, streams,
+            tauBefore, tauAfter, maxDistance, anchorShift, nearMissAnchors, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, warp, speed, streams,
             sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, initFrom, seed, threads,
             replicas, device, ship, emaDecay, noDev, force];
         foreach (var o in all)
@@ -166,10 +170,14 @@ internal static class TrainCommand
                     EmaDecay = Get(emaDecay) ?? c.EmaDecay,
                     NoDev = Get(noDev) || c.NoDev,
                 };
-                if (Get(warp) is { } share)
+                if (Get(warp) is { } warpShare)
                 {
                     // Added to what augmentation is already on (the config's, or --augment's defaults), so --warp alone warps only.
-                    c = c with { Augment = true, Augmentation = (c.ResolvedAugmentation ?? AugmentOptions.None) with { WarpProbability = share } };
+                    c = c with { Augment = true, Augmentation = (c.ResolvedAugmentation ?? AugmentOptions.None) with { WarpProbability = warpShare } };
+                }
+                if (Get(speed) is { } speedShare)
+                {
+                    c = c with { Augment = true, Augmentation = (c.ResolvedAugmentation ?? AugmentOptions.None) with { SpeedProbability = speedShare } };
                 }
                 if (Get(epochWindows) is { } windows)
                 {

@@ -53,7 +53,7 @@ public sealed record AugmentOptions
             }
         }
         foreach (var (name, p) in new[] { ("noiseProbability", NoiseProbability), ("gainProbability", GainProbability),
-                     ("speedProbability", SpeedProbability), ("warpProbability (--warp)", WarpProbability) })
+                     ("speedProbability (--speed)", SpeedProbability), ("warpProbability (--warp)", WarpProbability) })
         {
             Check(p is >= 0 and <= 1, $"{name} must be a probability in [0, 1], got {p}");
         }

@@ -362,7 +362,8 @@ public sealed class FeatureDataset : IDisposable
     {
         var plan = Plan(split, options, epoch);
         var maker = new ExampleMaker(Clips(split), Options, Normalizer, NoiseFor(options.Augment));
-        var waveform = options.Augment is { } a && (a.SpeedProbability > 0 || a.NoiseProbability > 0);
+        // Only waveform work is worth a thread per example; noise is off without a manifest whatever its probability.
+        var waveform = options.Augment is { } a && (a.SpeedProbability > 0 || (a.NoiseProbability > 0 && a.NoiseManifest is not null));
         var row = 0;
         foreach (var units in plan)
         {

@@ -165,19 +165,30 @@ public class TrainCliTests
 
     [Theory]
     [Trait("Category", "E2E")]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void WarpAloneWarpsOnlyAndWithAugmentJoinsItsParts(bool augment)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void WarpAloneWarpsOnlyAndWithAugmentJoinsItsParts(bool augment, bool speed)
     {
         using var dir = new ScratchDir();
         var manifest = ToneKwsCorpus.Write(dir.Path);
         var run = dir.File("run");
         string[] args = ["train", "--data", manifest, "--task", "kws", "--model", "gru", "--hidden", "8", "--loss", "ce", "--epochs", "1",
-            "--batch-size", "4", "--threads", "1", "--warp", "0.5", "--out", run, .. augment ? ["--augment"] : Array.Empty<string>()];
+            "--batch-size", "4", "--threads", "1", "--warp", "0.5", "--out", run, .. augment ? ["--augment"] : Array.Empty<string>(),
+            .. speed ? ["--speed", "0.25"] : Array.Empty<string>()];
         var (code, stdout, stderr) = SalProcess.Run(args);
         Assert.True(code == 0, stdout + stderr);
         var recorded = TrainingRun.ReadConfig(Path.Combine(run, TrainingRun.ConfigFile));
-        Assert.Equal((augment ? TrainConfig.DefaultAugmentation : AugmentOptions.None) with { WarpProbability = 0.5 }, recorded.ResolvedAugmentation);
+        Assert.Equal((augment ? TrainConfig.DefaultAugmentation : AugmentOptions.None) with { WarpProbability = 0.5, SpeedProbability = speed ? 0.25 : 0 },
+            recorded.ResolvedAugmentation);
+    }
+
+    [Fact]
+    public void ASpeedShareOutsideZeroToOneIsAUsageErrorNamingTheFlag()
+    {
+        var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", "--speed", "-0.5", "--out", Path.Combine(Path.GetTempPath(), "sal-never"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: augmentation: speedProbability (--speed) must be a probability in [0, 1], got -0.5", stderr.Trim());
     }
 
     [Theory]
