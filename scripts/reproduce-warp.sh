@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces docs/results.md "Vocal tract length perturbation": the kws recipe with and without `--warp 1` on one 20 h
-# corpus (seed 1, every stage), the recipe's training stage alone at seeds 2 and 3 with and without the warp, and every
-# run (fine-tunes included) scored on the same test split at 0.5-10 FA/h.
+# corpus (seed 1, every stage), the recipe's training stage alone at seeds 2 and 3 with and without the warp and at
+# seeds 1 and 3 with the warp plus speed perturbation on half the windows, and every run (the recipes' fine-tunes
+# included) scored on the same test split at 0.5-10 FA/h.
 # Usage: scripts/reproduce-warp.sh [OUT]   (default OUT=runs/warp; every step resumes or is skipped once done)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,7 +25,10 @@ for seed in 2 3; do
   [ -f "base-s$seed/weights.dat" ] || sal train --config base/train/train.json --seed "$seed" --out "base-s$seed"
   [ -f "warp-s$seed/weights.dat" ] || sal train --config base/train/train.json --seed "$seed" --warp 1 --out "warp-s$seed"
 done
-for run in base/train base/finetune-1 warp/train warp/finetune-1 base-s2 warp-s2 base-s3 warp-s3; do
+for seed in 1 3; do
+  [ -f "speedwarp-s$seed/weights.dat" ] || sal train --config base/train/train.json --seed "$seed" --warp 1 --speed 0.5 --out "speedwarp-s$seed"
+done
+for run in base/train base/finetune-1 warp/train warp/finetune-1 base-s2 warp-s2 base-s3 warp-s3 speedwarp-s1 speedwarp-s3; do
   name="eval-${run//\//-}"
   [ -f "$name/metrics.json" ] || sal eval --run "$run" --data "$manifest" --fa-per-hour 0.5,1,2,5,10 --out "$name"
 done
