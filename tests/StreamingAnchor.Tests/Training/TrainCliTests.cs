@@ -147,20 +147,15 @@ public class TrainCliTests
         Assert.Equal(expected, stderr.Trim());
     }
 
-    [Fact]
-    public void AnEmaDecayOutsideZeroToOneIsAUsageErrorNamingTheFlag()
+    [Theory]
+    [InlineData("--ema-decay", "1", "error: ema decay (--ema-decay, emaDecay) must be in (0, 1), e.g. 0.998; got 1")]
+    [InlineData("--warp", "1.5", "error: augmentation: warpProbability (--warp) must be a probability in [0, 1], got 1.5")]
+    [InlineData("--speed", "-0.5", "error: augmentation: speedProbability (--speed) must be a probability in [0, 1], got -0.5")]
+    public void AValueOutsideItsRangeIsAUsageErrorNamingTheFlag(string flag, string value, string expected)
     {
-        var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", "--ema-decay", "1", "--out", Path.Combine(Path.GetTempPath(), "sal-never"));
+        var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", flag, value, "--out", Path.Combine(Path.GetTempPath(), "sal-never"));
         Assert.Equal(2, code);
-        Assert.Equal("error: ema decay (--ema-decay, emaDecay) must be in (0, 1), e.g. 0.998; got 1", stderr.Trim());
-    }
-
-    [Fact]
-    public void AWarpOutsideZeroToOneIsAUsageErrorNamingTheFlag()
-    {
-        var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", "--warp", "1.5", "--out", Path.Combine(Path.GetTempPath(), "sal-never"));
-        Assert.Equal(2, code);
-        Assert.Equal("error: augmentation: warpProbability (--warp) must be a probability in [0, 1], got 1.5", stderr.Trim());
+        Assert.Equal(expected, stderr.Trim());
     }
 
     [Theory]
@@ -181,14 +176,6 @@ public class TrainCliTests
         var recorded = TrainingRun.ReadConfig(Path.Combine(run, TrainingRun.ConfigFile));
         Assert.Equal((augment ? TrainConfig.DefaultAugmentation : AugmentOptions.None) with { WarpProbability = 0.5, SpeedProbability = speed ? 0.25 : 0 },
             recorded.ResolvedAugmentation);
-    }
-
-    [Fact]
-    public void ASpeedShareOutsideZeroToOneIsAUsageErrorNamingTheFlag()
-    {
-        var (code, _, stderr) = SalProcess.Run("train", "--data", "/nonexistent/m.jsonl", "--speed", "-0.5", "--out", Path.Combine(Path.GetTempPath(), "sal-never"));
-        Assert.Equal(2, code);
-        Assert.Equal("error: augmentation: speedProbability (--speed) must be a probability in [0, 1], got -0.5", stderr.Trim());
     }
 
     [Theory]
