@@ -172,12 +172,11 @@ internal static class TrainCommand
                 };
                 if (Get(warp) is { } warpShare)
                 {
-                    // Added to what augmentation is already on (the config's, or --augment's defaults), so --warp alone warps only.
-                    c = c with { Augment = true, Augmentation = (c.ResolvedAugmentation ?? AugmentOptions.None) with { WarpProbability = warpShare } };
+                    c = c.WithAugmentation(a => a with { WarpProbability = warpShare });
                 }
                 if (Get(speed) is { } speedShare)
                 {
-                    c = c with { Augment = true, Augmentation = (c.ResolvedAugmentation ?? AugmentOptions.None) with { SpeedProbability = speedShare } };
+                    c = c.WithAugmentation(a => a with { SpeedProbability = speedShare });
                 }
                 if (Get(epochWindows) is { } windows)
                 {

@@ -257,27 +257,30 @@ public sealed record RecipeConfig
     };
 
     /// <summary>The base training run's settings on <paramref name="manifest"/>.</summary>
-    public TrainConfig TrainConfig(string manifest) => new()
+    public TrainConfig TrainConfig(string manifest)
     {
-        Data = manifest,
-        Task = Kind == RecipeKind.Onset ? TaskKind.Onset : TaskKind.Kws,
-        Model = new ModelConfig { Family = Model, Preset = Preset, Hidden = Hidden, Dropout = Dropout },
-        Augment = Augment || Warp > 0,
-        Augmentation = Warp > 0 ? (Augment ? Training.TrainConfig.DefaultAugmentation : AugmentOptions.None) with { WarpProbability = Warp } : null,
-        Loss = new LossConfig { Kind = Loss, Kernel = KernelShape.Exponential, Tau = Tau, Lambda = Lambda, Gamma = Gamma, NearMissAnchors = NearMissAnchors },
-        Epochs = Epochs,
-        BatchSize = BatchSize,
-        WindowSeconds = WindowSeconds,
-        Sampler = Sampler.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? null
-            : SamplerOptions.Parse(Sampler) with { EpochWindows = EpochWindows },
-        LearningRate = LearningRate,
-        DevMetric = DevMetric.Frr,
-        DevFaPerHour = DevFaPerHour,
-        Ship = Ship,
-        EmaDecay = EmaDecay,
-        Seed = Seed,
-        Threads = Threads,
-    };
+        var train = new TrainConfig
+        {
+            Data = manifest,
+            Task = Kind == RecipeKind.Onset ? TaskKind.Onset : TaskKind.Kws,
+            Model = new ModelConfig { Family = Model, Preset = Preset, Hidden = Hidden, Dropout = Dropout },
+            Augment = Augment,
+            Loss = new LossConfig { Kind = Loss, Kernel = KernelShape.Exponential, Tau = Tau, Lambda = Lambda, Gamma = Gamma, NearMissAnchors = NearMissAnchors },
+            Epochs = Epochs,
+            BatchSize = BatchSize,
+            WindowSeconds = WindowSeconds,
+            Sampler = Sampler.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? null
+                : SamplerOptions.Parse(Sampler) with { EpochWindows = EpochWindows },
+            LearningRate = LearningRate,
+            DevMetric = DevMetric.Frr,
+            DevFaPerHour = DevFaPerHour,
+            Ship = Ship,
+            EmaDecay = EmaDecay,
+            Seed = Seed,
+            Threads = Threads,
+        };
+        return Warp > 0 ? train.WithAugmentation(a => a with { WarpProbability = Warp }) : train;
+    }
 
     /// <summary>A fine-tune of <paramref name="initFrom"/> with the mined windows: the base settings, fewer epochs, a lower rate.</summary>
     public TrainConfig FineTuneConfig(string manifest, string initFrom, string hardNegatives) => TrainConfig(manifest) with

@@ -64,6 +64,13 @@ public sealed record TrainConfig
     public AugmentOptions? ResolvedAugmentation => Augment ? Augmentation ?? DefaultAugmentation : null;
 
     /// <summary>
+    /// This config with <paramref name="change"/> applied to the augmentation already on (<see cref="ResolvedAugmentation"/>,
+    /// or none), and augmentation on: `--warp` or `--speed` alone add only their part, beside `--augment` they join its preset.
+    /// </summary>
+    public TrainConfig WithAugmentation(Func<AugmentOptions, AugmentOptions> change) =>
+        this with { Augment = true, Augmentation = change(ResolvedAugmentation ?? AugmentOptions.None) };
+
+    /// <summary>
     /// The front end (frame geometry and filterbank) the run trains with and records as frontend.json; null: the
     /// default (<see cref="FbankConfig"/>: 25 ms windows every 10 ms at 16 kHz). A --config file sets a non-default
     /// hop with <c>"frontEnd": { "hopSamples": 320 }</c>; labels, windows, dev scoring and evaluation follow it.
