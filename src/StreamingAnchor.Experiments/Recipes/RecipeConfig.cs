@@ -40,6 +40,9 @@ public sealed record RecipeConfig
 
     public double ClipSeconds { get; init; } = 8;
 
+    /// <summary>kws: share of the short streams that say the keyword, the rest negatives (`sal synth --positive-fraction`); onset ignores it.</summary>
+    public double PositiveFraction { get; init; } = 0.5;
+
     /// <summary>Share of <see cref="Hours"/> rendered as 60-180 s negative streams (dev and test get most: the FA/h denominators).</summary>
     public double LongFraction { get; init; } = 0.5;
 
@@ -220,6 +223,7 @@ public sealed record RecipeConfig
         if (!(Hours > 0 && double.IsFinite(Hours))) throw new ArgumentException($"hours must be a positive number, got {Hours}");
         if (Clips is < 1) throw new ArgumentException($"clips must be at least 1, got {Clips}");
         if (!(ClipSeconds > 0 && double.IsFinite(ClipSeconds))) throw new ArgumentException($"clip seconds must be positive, got {ClipSeconds}");
+        if (!(PositiveFraction is >= 0 and <= 1)) throw new ArgumentException($"positive fraction must be in [0, 1], got {PositiveFraction}");
         if (!(LongFraction is >= 0 and < 1)) throw new ArgumentException($"long fraction must be in [0,1), got {LongFraction}");
         if (Engines.Count == 0) throw new ArgumentException("engines: at least one TTS engine is needed");
         if (Workers < 1) throw new ArgumentException($"workers must be at least 1, got {Workers}");
@@ -246,6 +250,7 @@ public sealed record RecipeConfig
         Hours = Hours,
         Clips = Clips,
         ClipSeconds = ClipSeconds,
+        PositiveFraction = PositiveFraction,
         Seed = Seed,
         Keyword = Keyword,
         Engines = Engines,
@@ -295,7 +300,7 @@ public sealed record RecipeConfig
     /// <summary>The settings a stage's output depends on (besides the stages before it), by property name.</summary>
     public static IReadOnlyList<string> SettingsOf(RecipeStage stage) => stage switch
     {
-        RecipeStage.Synth => [nameof(Kind), nameof(Keyword), nameof(Hours), nameof(Clips), nameof(ClipSeconds), nameof(LongFraction), nameof(Engines),
+        RecipeStage.Synth => [nameof(Kind), nameof(Keyword), nameof(Hours), nameof(Clips), nameof(ClipSeconds), nameof(PositiveFraction), nameof(LongFraction), nameof(Engines),
             nameof(Sources), nameof(Seed)],
         RecipeStage.Train => [nameof(Model), nameof(Preset), nameof(Hidden), nameof(Dropout), nameof(Augment), nameof(Warp), nameof(Loss), nameof(Tau), nameof(Lambda), nameof(Gamma), nameof(NearMissAnchors), nameof(Epochs),
             nameof(BatchSize), nameof(WindowSeconds), nameof(Sampler), nameof(EpochWindows), nameof(LearningRate), nameof(DevFaPerHour), nameof(Ship), nameof(EmaDecay), nameof(Seed)],
@@ -327,7 +332,7 @@ public sealed record RecipeConfig
 
     // Settings added after recipes were shipped count in a step's key only when they differ from their default, so a
     // folder made before them keeps its keys (and its stages).
-    private static readonly string[] LateSettings = [nameof(NearMissAnchors), nameof(Ship), nameof(EmaDecay), nameof(Warp)];
+    private static readonly string[] LateSettings = [nameof(PositiveFraction), nameof(NearMissAnchors), nameof(Ship), nameof(EmaDecay), nameof(Warp)];
     private static readonly JsonObject LateDefaults = JsonSerializer.SerializeToNode(new RecipeConfig(), ProjectJson.Options)!.AsObject();
 
     /// <summary>The settings that differ from <paramref name="recorded"/> as "name old -> new" (placement settings left out).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using StreamingAnchor.Data;
+using StreamingAnchor.Data.Synthesis;
 using StreamingAnchor.Recipes;
 using StreamingAnchor.Tests.Data;
 using StreamingAnchor.Training;
@@ -127,6 +128,22 @@ public class RecipeConfigTests
 
         var e = Assert.Throws<ArgumentException>(() => (a with { Warp = 1.5 }).Validate());
         Assert.Equal("warp must be a probability in [0, 1], got 1.5", e.Message);
+    }
+
+    [Fact]
+    public void APositiveFractionRedoesTheCorpusOnlyWhenSetAndReachesTheSynthesis()
+    {
+        var a = RecipeConfig.For(RecipeKind.Kws);
+        var b = a with { PositiveFraction = 0.7 };
+        // A late setting: at its default a folder made before it keeps every stage; set, it remakes the corpus and all after.
+        Assert.Equal(StepKeys(a with { PositiveFraction = 0.5 }), StepKeys(a));
+        Assert.All(Enumerable.Range(0, 6), i => Assert.NotEqual(StepKeys(a)[i], StepKeys(b)[i]));
+        Assert.Equal(["positiveFraction 0.5 -> 0.7"], b.Changes(a));
+        Assert.Equal(0.7, b.SynthConfig("corpus", force: false).PositiveFraction);
+        Assert.Equal(new SynthConfig { OutputDirectory = "" }.PositiveFraction, a.SynthConfig("corpus", force: false).PositiveFraction);
+
+        var e = Assert.Throws<ArgumentException>(() => (a with { PositiveFraction = 1.2 }).Validate());
+        Assert.Equal("positive fraction must be in [0, 1], got 1.2", e.Message);
     }
 
     [Fact]
