@@ -45,6 +45,10 @@ public static class DetectionEvaluator
         }
         var atThreshold = EvaluateSmoothed(traces, smoothed, config, config.Detector.Threshold);
         var targets = config.FaPerHourTargets.Select(target => new TargetOperatingPoint(target, BestUnder(curve, target))).ToList();
+        if (traces.Any(t => t.Conditions.Count > 0))
+        {
+            targets = targets.Select(t => t with { Point = t.Point with { ByCondition = ByCondition(traces, smoothed, config, t.Point.Threshold) } }).ToList();
+        }
         var frame = traces.All(t => t.FrameTargets is not null)
             ? FrameLevel(traces, smoothed, config.Detector.Threshold)
             : null;
@@ -170,6 +174,18 @@ public static class DetectionEvaluator
             NearMissesFired = nearMissesFired,
             NearMissesByKind = NearMissTally.Sum(byKind),
         };
+    }
+
+    /// <summary>Events and hits per stream condition at one threshold (an infinite one: the silent detector).</summary>
+    private static IReadOnlyList<ConditionTally> ByCondition(IReadOnlyList<PosteriorTrace> traces, double[][] smoothed, EvaluationConfig config, double threshold)
+    {
+        var hits = new int[traces.Count];
+        for (var i = 0; i < traces.Count; i++)
+        {
+            var detections = DetectionTrigger.Run(smoothed[i], traces[i].Classes, threshold, config.Detector);
+            hits[i] = DetectionMatcher.Match(detections, traces[i].Events, config.Match, traces[i].NearMisses).Hits;
+        }
+        return ConditionTally.Of(traces, hits);
     }
 
     private static FrameMetrics FrameLevel(IReadOnlyList<PosteriorTrace> traces, double[][] smoothed, double threshold)

@@ -60,6 +60,31 @@ public sealed record EvaluationSummary(string Name, TaskKind Task, string Data, 
         }
         sb.Append(Row($"threshold {Config.Detector.Threshold:0.###}", first));
         sb.Append('\n');
+        if (r.Targets.Count > 0 && r.Targets[0].Point.ByCondition.Count > 0)
+        {
+            // Every target point tallies the same streams, so the first one's rows are every point's rows.
+            sb.Append(CultureInfo.InvariantCulture,
+                $"{char.ToUpperInvariant(frr[0])}{frr[1..]} by the condition its stream was made under (the manifest's meta), at each budget:\n\n");
+            sb.Append("| condition | value | events |");
+            foreach (var t in r.Targets)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" {frr} @{t.FaPerHourTarget:0.##} {fa} |");
+            }
+            sb.Append("\n|---|---|---|");
+            sb.Append(string.Concat(Enumerable.Repeat("---|", r.Targets.Count)));
+            sb.Append('\n');
+            foreach (var row in r.Targets[0].Point.ByCondition)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"| {row.Condition} | {row.Value} | {row.Events} |");
+                foreach (var t in r.Targets)
+                {
+                    var tally = t.Point.ByCondition.FirstOrDefault(c => c.Condition == row.Condition && c.Value == row.Value);
+                    sb.Append(tally is null ? " - |" : $" {Pct(tally.Frr)} |");
+                }
+                sb.Append('\n');
+            }
+            sb.Append('\n');
+        }
         if (r.OtherTargets is { } other)
         {
             sb.Append(CultureInfo.InvariantCulture,

@@ -32,6 +32,12 @@ public sealed record OperatingPoint(
     /// </summary>
     public IReadOnlyList<NearMissTally> NearMissesByKind { get; init; } = [];
 
+    /// <summary>
+    /// Events and hits per stream condition (<see cref="ConditionTally"/>); filled at the reported false-alarm targets
+    /// only, and empty when the streams say no conditions.
+    /// </summary>
+    public IReadOnlyList<ConditionTally> ByCondition { get; init; } = [];
+
     public int Misses => Events - Hits;
 
     /// <summary>False alarms per hour without those on near misses: what a device hears in ordinary speech, music and noise.</summary>

@@ -17,6 +17,9 @@ public sealed record PosteriorTrace(
     /// <summary>Where the stream speaks near misses of the keyword (see <see cref="NearMissSpan"/>); empty when unknown.</summary>
     public IReadOnlyList<NearMissSpan> NearMisses { get; init; } = [];
 
+    /// <summary>The conditions the stream was made under (<see cref="StreamConditions"/>); empty when unknown.</summary>
+    public IReadOnlyDictionary<string, string> Conditions { get; init; } = new Dictionary<string, string>();
+
     public int Frames => Posteriors.Length / Classes;
 
     public void Validate()

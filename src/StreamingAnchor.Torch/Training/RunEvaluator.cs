@@ -86,7 +86,7 @@ public static class RunEvaluator
             var labels = rule.Apply(entry, streamed.Frames);
             // Hours of audio (the FA/h denominator) come from the decoded samples, never from the manifest's claim.
             traces.Add(new PosteriorTrace(entry.Id, streamed.Posteriors, streamed.Classes, clip.DurationSeconds, labels.Events,
-                labels.Targets.Select(t => (int)t).ToArray()) { NearMisses = NearMissSpan.Of(entry, manifest.Path) });
+                labels.Targets.Select(t => (int)t).ToArray()) { NearMisses = NearMissSpan.Of(entry, manifest.Path), Conditions = StreamConditions.Of(entry) });
             progress?.Report((i + 1, entries.Count));
         }
         var parameters = opened.Model.parameters().Sum(p => p.numel());

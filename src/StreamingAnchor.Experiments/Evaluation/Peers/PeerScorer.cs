@@ -54,7 +54,7 @@ public static class PeerScorer
                 audio += (leadInSamples + offset + clip.Samples.Length) / (double)Grid.SampleRate;
                 var posteriors = trace.OnFrames(FrameCount(clip.Samples.Length), Grid);
                 var id = offsets.Count == 1 ? clip.Id : $"{clip.Id}@{offset * 1000.0 / Grid.SampleRate:0.#}ms";
-                traces.Add(new PosteriorTrace(id, posteriors, 1, clip.DurationSeconds, clip.Events) { NearMisses = clip.NearMisses });
+                traces.Add(new PosteriorTrace(id, posteriors, 1, clip.DurationSeconds, clip.Events) { NearMisses = clip.NearMisses, Conditions = clip.Conditions });
                 progress?.Report((traces.Count, total));
             }
         }

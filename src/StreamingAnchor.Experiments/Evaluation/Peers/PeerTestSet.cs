@@ -102,7 +102,7 @@ public sealed class PeerTestSet
                 early += e.Start < WarmupSeconds ? 1 : 0;
                 events.Add(new EvalEvent(1, anchor, e.Start, e.End));
             }
-            clips.Add(new PeerClip(entry.Id, audio.Samples, events) { NearMisses = NearMissSpan.Of(entry, manifest.Path) });
+            clips.Add(new PeerClip(entry.Id, audio.Samples, events) { NearMisses = NearMissSpan.Of(entry, manifest.Path), Conditions = StreamConditions.Of(entry) });
             progress?.Report((clips.Count, entries.Count));
         }
         return new PeerTestSet(clips, early);

@@ -1,0 +1,26 @@
+namespace StreamingAnchor.Evaluation;
+
+/// <summary>The events of the streams made under one condition's value, and how many of them were hit.</summary>
+public sealed record ConditionTally(string Condition, string Value, int Events, int Hits)
+{
+    public int Misses => Events - Hits;
+
+    /// <summary>Misses over events (0 when there are none).</summary>
+    public double Frr => Events == 0 ? 0 : (double)Misses / Events;
+
+    /// <summary>
+    /// Tallies of the streams' events by condition, <paramref name="hits"/> aligned with <paramref name="traces"/>: one
+    /// per (condition, value) that has events, conditions in <see cref="StreamConditions.Names"/>' order.
+    /// </summary>
+    public static IReadOnlyList<ConditionTally> Of(IReadOnlyList<PosteriorTrace> traces, IReadOnlyList<int> hits)
+    {
+        var rank = StreamConditions.Names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
+        return traces.SelectMany((t, i) => t.Conditions.Select(c => (c.Key, c.Value, t.Events.Count, Hits: hits[i])))
+            .Where(x => x.Count > 0)
+            .GroupBy(x => (x.Key, x.Value))
+            .OrderBy(g => rank.GetValueOrDefault(g.Key.Key, int.MaxValue)).ThenBy(g => g.Key.Key, StringComparer.Ordinal)
+            .ThenBy(g => StreamConditions.OrderOf(g.Key.Key, g.Key.Value), StringComparer.Ordinal)
+            .Select(g => new ConditionTally(g.Key.Key, g.Key.Value, g.Sum(x => x.Count), g.Sum(x => x.Hits)))
+            .ToList();
+    }
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using StreamingAnchor.Data;
+
+namespace StreamingAnchor.Evaluation;
+
+/// <summary>
+/// The acoustic conditions a stream was made under, read from its manifest meta (what `sal synth` records), so an
+/// evaluation can say which conditions its misses come from: "what limited the model" is a question about the test
+/// audio, not only about the DET curve. A stream without those meta keys has no conditions.
+/// </summary>
+public static class StreamConditions
+{
+    /// <summary>The conditions in the order reports list them.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["snr", "background", "room", "babble", "codec"];
+
+    /// <summary>Condition name -> value of one stream (only the conditions its meta says).</summary>
+    public static IReadOnlyDictionary<string, string> Of(ManifestEntry entry)
+    {
+        var conditions = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (entry.Meta is not { } meta)
+        {
+            return conditions;
+        }
+        if (meta.TryGetValue("snr_db", out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var snr))
+        {
+            conditions["snr"] = SnrBand(snr);
+        }
+        if (meta.TryGetValue("codec", out var codec))
+        {
+            conditions["codec"] = codec;
+        }
+        // sal synth writes "bed" for every stream, and "room" and "babble" only when they were applied.
+        if (meta.TryGetValue("bed", out var bed))
+        {
+            conditions["background"] = bed;
+            conditions["room"] = meta.ContainsKey("room") ? "reverberant" : "dry";
+            conditions["babble"] = meta.ContainsKey("babble") ? "babble" : "none";
+        }
+        return conditions;
+    }
+
+    /// <summary>The SNR band a stream's keyword-to-background ratio falls in.</summary>
+    public static string SnrBand(double snrDb) => snrDb switch
+    {
+        < 0 => "< 0 dB",
+        < 10 => "0-10 dB",
+        < 20 => "10-20 dB",
+        _ => ">= 20 dB",
+    };
+
+    /// <summary>Sort key of a value within its condition: SNR bands from the lowest, other values by name.</summary>
+    public static string OrderOf(string condition, string value) => condition == "snr"
+        ? value switch { "< 0 dB" => "0", "0-10 dB" => "1", "10-20 dB" => "2", _ => "3" }
+        : value;
+}
