@@ -21,9 +21,17 @@ public static class StreamConditions
         {
             return conditions;
         }
-        if (meta.TryGetValue("snr_db", out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var snr))
+        if (meta.TryGetValue("snr_db", out var text))
         {
-            conditions["snr"] = SnrBand(snr);
+            // sal synth writes "inf" for a stream with no background at all (.NET reads only "Infinity").
+            if (text == "inf")
+            {
+                conditions["snr"] = NoNoise;
+            }
+            else if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var snr))
+            {
+                conditions["snr"] = SnrBand(snr);
+            }
         }
         if (meta.TryGetValue("codec", out var codec))
         {
@@ -39,17 +47,20 @@ public static class StreamConditions
         return conditions;
     }
 
+    /// <summary>The SNR "band" of a stream without background.</summary>
+    public const string NoNoise = "no noise";
+
     /// <summary>The SNR band a stream's keyword-to-background ratio falls in.</summary>
     public static string SnrBand(double snrDb) => snrDb switch
     {
         < 0 => "< 0 dB",
         < 10 => "0-10 dB",
         < 20 => "10-20 dB",
-        _ => ">= 20 dB",
+        _ => double.IsPositiveInfinity(snrDb) ? NoNoise : ">= 20 dB",
     };
 
     /// <summary>Sort key of a value within its condition: SNR bands from the lowest, other values by name.</summary>
     public static string OrderOf(string condition, string value) => condition == "snr"
-        ? value switch { "< 0 dB" => "0", "0-10 dB" => "1", "10-20 dB" => "2", _ => "3" }
+        ? value switch { "< 0 dB" => "0", "0-10 dB" => "1", "10-20 dB" => "2", ">= 20 dB" => "3", _ => "4" }
         : value;
 }

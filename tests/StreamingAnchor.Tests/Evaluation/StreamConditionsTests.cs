@@ -27,6 +27,8 @@ public class StreamConditionsTests
         // A manifest that says nothing of how its audio was made has no conditions, and room is never guessed.
         Assert.Empty(StreamConditions.Of(Entry(null)));
         Assert.Equal(["snr"], StreamConditions.Of(Entry(new() { ["snr_db"] = "9.99" })).Keys);
+        // A stream with no background is its own band, not left out of the SNR rows.
+        Assert.Equal("no noise", StreamConditions.Of(Entry(new() { ["snr_db"] = "inf", ["bed"] = "none" }))["snr"]);
     }
 
     [Theory]
@@ -35,6 +37,7 @@ public class StreamConditionsTests
     [InlineData(9.9, "0-10 dB")]
     [InlineData(10, "10-20 dB")]
     [InlineData(35, ">= 20 dB")]
+    [InlineData(double.PositiveInfinity, "no noise")]
     public void SnrBandsMeetAtTheirLowerEdge(double snr, string band) => Assert.Equal(band, StreamConditions.SnrBand(snr));
 
     /// <summary>Two streams per SNR band, the low band's keywords scored below the false alarm (0.6 against 0.95), and a negative stream.</summary>
