@@ -11,7 +11,10 @@ namespace StreamingAnchor.Evaluation;
 public static class StreamConditions
 {
     /// <summary>The conditions in the order reports list them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["snr", "background", "room", "babble", "codec"];
+    public static IReadOnlyList<string> Names { get; } = ["voice", "snr", "background", "room", "babble", "codec"];
+
+    /// <summary>Meta key of the voices that say a stream's labelled keywords (`sal synth` kws and trigger), comma separated.</summary>
+    public const string KeywordVoicesMetaKey = "keyword_voices";
 
     /// <summary>Condition name -> value of one stream (only the conditions its meta says).</summary>
     public static IReadOnlyDictionary<string, string> Of(ManifestEntry entry)
@@ -20,6 +23,12 @@ public static class StreamConditions
         if (entry.Meta is not { } meta)
         {
             return conditions;
+        }
+        if (meta.TryGetValue(KeywordVoicesMetaKey, out var voices) && voices.Length > 0)
+        {
+            // The base voice (engine and language voice or speaker) without the espeak variant: a variant changes the
+            // timbre, the base voice the accent, and a split holds a handful of base voices against dozens of variants.
+            conditions["voice"] = string.Join(',', voices.Split(',').Select(v => v.Split('+')[0]).Distinct().Order(StringComparer.Ordinal));
         }
         if (meta.TryGetValue("snr_db", out var text))
         {

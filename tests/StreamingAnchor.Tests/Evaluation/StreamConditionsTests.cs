@@ -27,6 +27,11 @@ public class StreamConditionsTests
         // A manifest that says nothing of how its audio was made has no conditions, and room is never guessed.
         Assert.Empty(StreamConditions.Of(Entry(null)));
         Assert.Equal(["snr"], StreamConditions.Of(Entry(new() { ["snr_db"] = "9.99" })).Keys);
+        // The voice is the keyword speakers' base voice, espeak variants dropped.
+        Assert.Equal("espeak:gmw/en-US,festival:ked_diphone", StreamConditions.Of(Entry(new()
+        {
+            ["keyword_voices"] = "espeak:gmw/en-US+f3,espeak:gmw/en-US+klatt2,festival:ked_diphone",
+        }))["voice"]);
         // A stream with no background is its own band, not left out of the SNR rows.
         Assert.Equal("no noise", StreamConditions.Of(Entry(new() { ["snr_db"] = "inf", ["bed"] = "none" }))["snr"]);
     }

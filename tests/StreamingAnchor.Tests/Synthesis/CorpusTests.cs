@@ -1,6 +1,7 @@
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
 using StreamingAnchor.Data.Synthesis;
+using StreamingAnchor.Evaluation;
 
 namespace StreamingAnchor.Tests.Synthesis;
 
@@ -61,6 +62,16 @@ public sealed class CorpusTests
                 {
                     Assert.Empty(sets[a].Intersect(sets[b]));
                 }
+            }
+        }
+        // The keyword's speakers are named on every stream with a keyword, and only there, among the stream's voices.
+        foreach (var entry in manifest.Entries)
+        {
+            var meta = entry.Meta!;
+            Assert.Equal(entry.Events.Count > 0, meta.ContainsKey(StreamConditions.KeywordVoicesMetaKey));
+            if (entry.Events.Count > 0)
+            {
+                Assert.Subset(meta["voices"].Split(',').ToHashSet(), meta[StreamConditions.KeywordVoicesMetaKey].Split(',').ToHashSet());
             }
         }
         // Near misses are marked where they are spoken: inside the stream, at most one per text.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using StreamingAnchor.Evaluation;
 
 namespace StreamingAnchor.Data.Synthesis;
 
@@ -268,6 +269,12 @@ public sealed class ClipRenderer(SynthConfig config, TtsCache tts, SourceFetcher
         if (config.Task != SynthTask.Onset)
         {
             meta["keyword"] = TextBank.CleanText(config.Keyword);
+            // Who said the labelled keywords (the "voices" key lists every voice in the stream), so an evaluation can
+            // tally misses by voice.
+            if (labelled.Count > 0)
+            {
+                meta[StreamConditions.KeywordVoicesMetaKey] = string.Join(',', labelled.Select(s => s.Item.VoiceId).Distinct().Order(StringComparer.Ordinal));
+            }
             // Where the near misses are, so an evaluation can report false alarms on them apart from the rest.
             var nearMisses = segments.Where(s => s.Item.Kind == ItemKind.Confusable).OrderBy(s => s.Start).ToList();
             if (nearMisses.Count > 0)
