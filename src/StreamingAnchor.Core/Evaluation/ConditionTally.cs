@@ -10,12 +10,15 @@ public sealed record ConditionTally(string Condition, string Value, int Events, 
 
     /// <summary>
     /// Tallies of the streams' events by condition, <paramref name="hits"/> aligned with <paramref name="traces"/>: one
-    /// per (condition, value) that has events, conditions in <see cref="StreamConditions.Names"/>' order.
+    /// per (condition, value) that has events, conditions in <see cref="StreamConditions.Names"/>' order. A stream whose
+    /// condition lists several values (comma separated) counts under each, so such a condition's rows can sum to more
+    /// events than there are.
     /// </summary>
     public static IReadOnlyList<ConditionTally> Of(IReadOnlyList<PosteriorTrace> traces, IReadOnlyList<int> hits)
     {
         var rank = StreamConditions.Names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
-        return traces.SelectMany((t, i) => t.Conditions.Select(c => (c.Key, c.Value, t.Events.Count, Hits: hits[i])))
+        // A value listing several (two voices saying a stream's keywords) counts the stream under each of them.
+        return traces.SelectMany((t, i) => t.Conditions.SelectMany(c => c.Value.Split(',').Select(v => (c.Key, Value: v, t.Events.Count, Hits: hits[i]))))
             .Where(x => x.Count > 0)
             .GroupBy(x => (x.Key, x.Value))
             .OrderBy(g => rank.GetValueOrDefault(g.Key.Key, int.MaxValue)).ThenBy(g => g.Key.Key, StringComparer.Ordinal)

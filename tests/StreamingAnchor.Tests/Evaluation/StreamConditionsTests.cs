@@ -91,6 +91,17 @@ public class StreamConditionsTests
     }
 
     [Fact]
+    public void AStreamWithTwoVoicesCountsUnderEach()
+    {
+        var traces = Traces().Take(2).Select((t, i) => t with
+        {
+            Conditions = new Dictionary<string, string> { ["voice"] = i == 0 ? "espeak:cy,festival:ked_diphone" : "festival:ked_diphone" },
+        }).ToList();
+        var tallies = ConditionTally.Of(traces, [1, 0]);
+        Assert.Equal([new ConditionTally("voice", "espeak:cy", 1, 1), new ConditionTally("voice", "festival:ked_diphone", 2, 1)], tallies);
+    }
+
+    [Fact]
     public void StreamsWithoutConditionsGiveNoBreakdown()
     {
         var traces = Traces().Select(t => t with { Conditions = new Dictionary<string, string>() }).ToList();
