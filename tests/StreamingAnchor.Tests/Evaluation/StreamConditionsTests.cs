@@ -84,7 +84,14 @@ public class StreamConditionsTests
         // The sweep's other points are not tallied: metrics files keep the breakdown at the reported budgets only.
         Assert.All(result.Curve, p => Assert.Empty(p.ByCondition));
 
-        var report = new EvaluationSummary("toy", TaskKind.Kws, "toy.jsonl", config, result).ToMarkdown();
+        var summary = new EvaluationSummary("toy", TaskKind.Kws, "toy.jsonl", config, result);
+        // metrics.json keeps the tallies, and `sal eval --compare` reads them back.
+        using (var dir = new ScratchDir())
+        {
+            summary.Save(dir.File("metrics.json"));
+            Assert.Equal(point.ByCondition, EvaluationSummary.Load(dir.File("metrics.json")).Result.TargetAt(1)!.ByCondition);
+        }
+        var report = summary.ToMarkdown();
         Assert.Contains("| condition | value | events | FRR @1 FA/h | FRR @1000 FA/h |", report);
         Assert.Contains("| snr | < 0 dB | 2 | 100.0% |", report);
         Assert.Contains("| snr | >= 20 dB | 2 | 0.0% |", report);
