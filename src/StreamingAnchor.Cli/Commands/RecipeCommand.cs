@@ -62,6 +62,10 @@ internal static class RecipeCommand
         Number<int>("--clips", nameof(RecipeConfig.Clips), "exact number of streams instead of --hours (no long streams)", d.Clips);
         Number<double>("--clip-seconds", nameof(RecipeConfig.ClipSeconds), "stream length, seconds", d.ClipSeconds);
         Number<double>("--positive-fraction", nameof(RecipeConfig.PositiveFraction), "kws: share of the short streams that say the keyword (onset ignores it)", d.PositiveFraction);
+        if (kind == RecipeKind.Kws)
+        {
+            Choice("--near-misses", nameof(RecipeConfig.NearMisses), "which one-phoneme edits of the keyword become near misses", d.NearMisses);
+        }
         Number<double>("--long-fraction", nameof(RecipeConfig.LongFraction), "share of --hours made as long negative streams", d.LongFraction);
         Text("--engines", nameof(RecipeConfig.Engines), "TTS engines, comma separated", string.Join(',', d.Engines),
             v => List(v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));

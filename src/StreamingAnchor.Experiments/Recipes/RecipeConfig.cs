@@ -43,6 +43,9 @@ public sealed record RecipeConfig
     /// <summary>kws: share of the short streams that say the keyword, the rest negatives (`sal synth --positive-fraction`); onset ignores it.</summary>
     public double PositiveFraction { get; init; } = 0.5;
 
+    /// <summary>kws: which one-phoneme edits of the keyword become near misses (`sal synth --near-misses`); onset ignores it.</summary>
+    public NearMissRule NearMisses { get; init; }
+
     /// <summary>Share of <see cref="Hours"/> rendered as 60-180 s negative streams (dev and test get most: the FA/h denominators).</summary>
     public double LongFraction { get; init; } = 0.5;
 
@@ -251,6 +254,7 @@ public sealed record RecipeConfig
         Clips = Clips,
         ClipSeconds = ClipSeconds,
         PositiveFraction = PositiveFraction,
+        NearMisses = NearMisses,
         Seed = Seed,
         Keyword = Keyword,
         Engines = Engines,
@@ -300,7 +304,7 @@ public sealed record RecipeConfig
     /// <summary>The settings a stage's output depends on (besides the stages before it), by property name.</summary>
     public static IReadOnlyList<string> SettingsOf(RecipeStage stage) => stage switch
     {
-        RecipeStage.Synth => [nameof(Kind), nameof(Keyword), nameof(Hours), nameof(Clips), nameof(ClipSeconds), nameof(PositiveFraction), nameof(LongFraction), nameof(Engines),
+        RecipeStage.Synth => [nameof(Kind), nameof(Keyword), nameof(Hours), nameof(Clips), nameof(ClipSeconds), nameof(PositiveFraction), nameof(NearMisses), nameof(LongFraction), nameof(Engines),
             nameof(Sources), nameof(Seed)],
         RecipeStage.Train => [nameof(Model), nameof(Preset), nameof(Hidden), nameof(Dropout), nameof(Augment), nameof(Warp), nameof(Loss), nameof(Tau), nameof(Lambda), nameof(Gamma), nameof(NearMissAnchors), nameof(Epochs),
             nameof(BatchSize), nameof(WindowSeconds), nameof(Sampler), nameof(EpochWindows), nameof(LearningRate), nameof(DevFaPerHour), nameof(Ship), nameof(EmaDecay), nameof(Seed)],
@@ -332,7 +336,7 @@ public sealed record RecipeConfig
 
     // Settings added after recipes were shipped count in a step's key only when they differ from their default, so a
     // folder made before them keeps its keys (and its stages).
-    private static readonly string[] LateSettings = [nameof(PositiveFraction), nameof(NearMissAnchors), nameof(Ship), nameof(EmaDecay), nameof(Warp)];
+    private static readonly string[] LateSettings = [nameof(PositiveFraction), nameof(NearMisses), nameof(NearMissAnchors), nameof(Ship), nameof(EmaDecay), nameof(Warp)];
     private static readonly JsonObject LateDefaults = JsonSerializer.SerializeToNode(new RecipeConfig(), ProjectJson.Options)!.AsObject();
 
     /// <summary>The settings that differ from <paramref name="recorded"/> as "name old -> new" (placement settings left out).</summary>

@@ -147,6 +147,18 @@ public class RecipeConfigTests
     }
 
     [Fact]
+    public void ANearMissRuleRedoesTheCorpusOnlyWhenSetAndReachesTheSynthesis()
+    {
+        var a = RecipeConfig.For(RecipeKind.Kws);
+        var b = a with { NearMisses = NearMissRule.NotAnAccent };
+        Assert.Equal(StepKeys(a with { NearMisses = NearMissRule.AnyEdit }), StepKeys(a));
+        Assert.All(Enumerable.Range(0, 6), i => Assert.NotEqual(StepKeys(a)[i], StepKeys(b)[i]));
+        Assert.Equal(["nearMisses \"any-edit\" -> \"not-an-accent\""], b.Changes(a));
+        Assert.Equal(NearMissRule.NotAnAccent, b.SynthConfig("corpus", force: false).NearMisses);
+        Assert.Equal(NearMissRule.AnyEdit, a.SynthConfig("corpus", force: false).NearMisses);
+    }
+
+    [Fact]
     public void NearMissAnchorsRedoTrainingOnlyWhenSetAndReachTheLoss()
     {
         var a = RecipeConfig.For(RecipeKind.Kws);

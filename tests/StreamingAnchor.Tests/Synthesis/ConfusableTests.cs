@@ -64,6 +64,39 @@ public sealed class ConfusableTests
     }
 
     [SkippableFact]
+    public void NotAnAccentLeavesOutTheEditsAKeywordVoiceCouldSayAndKeepsOnePhonemeEditsOfEveryKind()
+    {
+        Skip.If(!ToolRunner.Exists("espeak-ng"), "espeak-ng not installed (scripts/setup.sh installs it)");
+        var references = ConfusableGenerator.AccentReferences("hey jarvis");
+        Assert.True(references.Count >= 2, $"English accents found: {references.Count}");
+        // Under the old rule some near misses have the keyword's shape (a changed vowel, an h dropped, an r added):
+        // without that the test below could not fail.
+        var any = ConfusableGenerator.NearMisses("hey jarvis", 1, 40);
+        Assert.Contains(ConfusableGenerator.Ipa(any), ipa => IpaSkeleton.Matches(ipa, references));
+        var (kwPhonemes, _) = EspeakEngine.Phonemize(ConfusableGenerator.PhonemeVoice, "hey jarvis", ipa: false);
+        var keyword = ReadBack(kwPhonemes!);
+        var safe = ConfusableGenerator.NearMisses("hey jarvis", 1, 40, NearMissRule.NotAnAccent);
+        Assert.Equal(40, safe.Count);
+        Assert.DoesNotContain(ConfusableGenerator.Ipa(safe), ipa => IpaSkeleton.Matches(ipa, references));
+        Assert.All(safe, m => Assert.Equal(1, EditDistance(keyword, ReadBack(m))));
+        Assert.Equal([-1, 0, 1], safe.Select(m => ReadBack(m).Count - keyword.Count).Distinct().Order());
+        // The default rule's list is unchanged by the other's existence, and the rule reaches the corpus's list.
+        Assert.Equal(any, ConfusableGenerator.NearMisses("hey jarvis", 1, 40, NearMissRule.AnyEdit));
+        Assert.Equal(safe, ConfusableGenerator.For("hey jarvis", null, 1, withPhonemes: true, rule: NearMissRule.NotAnAccent)
+            .Where(c => c.IsPhonemes).Select(c => c.Text));
+    }
+
+    [Fact]
+    public void TheNearMissRuleEntersACorpussSettingsOnlyWhenItIsNotTheDefault()
+    {
+        // Corpora made before the rule existed recorded no such setting; at the default they must still match theirs.
+        var before = CorpusFolder.Fingerprint(new SynthConfig { OutputDirectory = "a" });
+        Assert.False(before.ContainsKey("nearMisses"));
+        var after = CorpusFolder.Fingerprint(new SynthConfig { OutputDirectory = "a", NearMisses = NearMissRule.NotAnAccent });
+        Assert.Equal("not-an-accent", after["nearMisses"]!.GetValue<string>());
+    }
+
+    [SkippableFact]
     public void ConfusablesHoldNearMissesWordsAloneAndTheUsersList()
     {
         Skip.If(!ToolRunner.Exists("espeak-ng"), "espeak-ng not installed (scripts/setup.sh installs it)");

@@ -25,16 +25,17 @@ public static class ConfusableGenerator
 
     private const string VowelStarts = "aeiouAEIOUVY@03";
 
-    private static readonly ConcurrentDictionary<(string Keyword, int Seed, int Count), IReadOnlyList<Confusable>> Memo = new();
+    private static readonly ConcurrentDictionary<(string Keyword, int Seed, int Count, NearMissRule Rule), IReadOnlyList<Confusable>> Memo = new();
 
     /// <summary>Near misses, words alone, then text confusables, without repeats; near misses only when espeak-ng is here.</summary>
-    public static IReadOnlyList<Confusable> For(string keyword, IReadOnlyList<string>? userList, int seed, bool withPhonemes, int nearMisses = 40)
+    public static IReadOnlyList<Confusable> For(string keyword, IReadOnlyList<string>? userList, int seed, bool withPhonemes, int nearMisses = 40,
+        NearMissRule rule = NearMissRule.AnyEdit)
     {
         var kw = TextBank.CleanText(keyword).ToLowerInvariant();
         var list = new List<Confusable>();
         if (withPhonemes)
         {
-            list.AddRange(PhonemeNearMisses(keyword, seed, nearMisses));
+            list.AddRange(PhonemeNearMisses(keyword, seed, nearMisses, rule));
         }
         var words = kw.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var texts = (words.Length > 1 ? words : []).Concat(userList ?? TextBank.ConfusablesFor(keyword))
@@ -78,15 +79,29 @@ public static class ConfusableGenerator
     /// Up to <paramref name="count"/> phoneme strings (espeak mnemonics, words separated by spaces) at one phoneme's
     /// edit from the keyword, the same for the same seed. Needs espeak-ng.
     /// </summary>
-    public static IReadOnlyList<string> NearMisses(string keyword, int seed, int count) =>
-        PhonemeNearMisses(keyword, seed, count).Select(c => c.Text).ToList();
+    public static IReadOnlyList<string> NearMisses(string keyword, int seed, int count, NearMissRule rule = NearMissRule.AnyEdit) =>
+        PhonemeNearMisses(keyword, seed, count, rule).Select(c => c.Text).ToList();
 
     /// <summary><see cref="NearMisses"/> as confusables, each with its kind (<see cref="KindOf"/>).</summary>
-    public static IReadOnlyList<Confusable> PhonemeNearMisses(string keyword, int seed, int count) =>
-        Memo.GetOrAdd((TextBank.CleanText(keyword).ToLowerInvariant(), seed, count), k => Generate(k.Keyword, k.Seed, k.Count));
+    public static IReadOnlyList<Confusable> PhonemeNearMisses(string keyword, int seed, int count, NearMissRule rule = NearMissRule.AnyEdit) =>
+        Memo.GetOrAdd((TextBank.CleanText(keyword).ToLowerInvariant(), seed, count, rule), k => Generate(k.Keyword, k.Seed, k.Count, k.Rule));
 
-    private static IReadOnlyList<Confusable> Generate(string keyword, int seed, int count)
+    /// <summary>
+    /// The keyword's IPA in every English accent of espeak-ng: the references <see cref="VoiceCatalog"/> admits keyword
+    /// voices by, and so what <see cref="NearMissRule.NotAnAccent"/> keeps near misses away from.
+    /// </summary>
+    public static IReadOnlyList<string> AccentReferences(string keyword)
     {
+        var english = new EspeakEngine().Languages().Where(VoiceCatalog.IsEnglish).ToList();
+        return EspeakEngine.PhonemizeAll(english, keyword, 1, CancellationToken.None).Where(x => x.Ipa is not null).Select(x => x.Ipa!).ToList();
+    }
+
+    /// <summary>The IPA espeak-ng gives each near miss (<c>--ipa</c> on its <c>[[...]]</c> form, the phoneme voice).</summary>
+    public static IReadOnlyList<string> Ipa(IReadOnlyList<string> phonemeTexts) => ReadBack(phonemeTexts, ipa: true);
+
+    private static IReadOnlyList<Confusable> Generate(string keyword, int seed, int count, NearMissRule rule)
+    {
+        var references = rule == NearMissRule.NotAnAccent ? AccentReferences(keyword) : [];
         var words = Tokens(Phonemes(keyword));
         if (words.Count == 0)
         {
@@ -146,11 +161,12 @@ public static class ConfusableGenerator
         for (var start = 0; start < distinct.Length && chosen.Count < count; start += count)
         {
             var batch = distinct.Skip(start).Take(count).ToList();
-            var back = ReadBack(batch);
+            var back = ReadBack(batch, ipa: false);
+            var ipa = references.Count > 0 ? ReadBack(batch, ipa: true) : null;
             for (var i = 0; i < batch.Count && chosen.Count < count; i++)
             {
                 var spoken = Bare(Tokens(back[i]));
-                if (spoken == bare[batch[i]] && spoken != target)
+                if (spoken == bare[batch[i]] && spoken != target && (ipa is null || !IpaSkeleton.Matches(ipa[i], references)))
                 {
                     chosen.Add(new Confusable(batch[i], true, kindOf[batch[i]]));
                 }
@@ -166,18 +182,19 @@ public static class ConfusableGenerator
         return phonemes ?? throw new SynthesisException($"espeak-ng cannot phonemize \"{text}\" with {PhonemeVoice}: {problem}");
     }
 
-    /// <summary>What espeak reads back from each <c>[[...]]</c>: one output line per input line.</summary>
-    private static IReadOnlyList<string> ReadBack(IReadOnlyList<string> phonemeTexts)
+    /// <summary>What espeak reads back from each <c>[[...]]</c> (mnemonics, or IPA): one output line per input line.</summary>
+    private static IReadOnlyList<string> ReadBack(IReadOnlyList<string> phonemeTexts, bool ipa)
     {
+        string[] mode = ipa ? ["--ipa"] : ["-x", "--sep=_"];
         var input = string.Join('\n', phonemeTexts.Select(p => $"[[{SpeechRequest.CleanPhonemes(p)}]]")) + "\n";
-        var run = ToolRunner.RunChecked("espeak-ng", ["-q", "-x", "--sep=_", "-v", PhonemeVoice], Encoding.UTF8.GetBytes(input));
+        var run = ToolRunner.RunChecked("espeak-ng", ["-q", .. mode, "-v", PhonemeVoice], Encoding.UTF8.GetBytes(input));
         var lines = run.StdoutText.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         if (lines.Count == phonemeTexts.Count)
         {
             return lines;
         }
         // espeak split or merged a line: read them back one by one.
-        return phonemeTexts.Select(p => ToolRunner.RunChecked("espeak-ng", ["-q", "-x", "--sep=_", "-v", PhonemeVoice, "--", $"[[{SpeechRequest.CleanPhonemes(p)}]]"])
+        return phonemeTexts.Select(p => ToolRunner.RunChecked("espeak-ng", ["-q", .. mode, "-v", PhonemeVoice, "--", $"[[{SpeechRequest.CleanPhonemes(p)}]]"])
             .StdoutText.Trim()).ToList();
     }
 

@@ -240,7 +240,8 @@ public static class CorpusGenerator
 
         // Plans, then speech synthesis (cached), then clips.
         stage.Restart();
-        var confusables = ConfusableGenerator.For(config.Keyword, config.Confusables, config.Seed, engines.ContainsKey(TtsEngineKind.Espeak));
+        var confusables = ConfusableGenerator.For(config.Keyword, config.Confusables, config.Seed, engines.ContainsKey(TtsEngineKind.Espeak),
+            rule: config.NearMisses);
         var all = new CorpusPlanner(config, pools, confusables).Plan();
         // Every shard plans the whole corpus (cheap, and identical everywhere) and keeps its part: only that part's
         // speech is synthesised and rendered.

@@ -30,6 +30,13 @@ public sealed record SynthConfig
     /// <summary>Confusable negatives; null derives them from <see cref="Keyword"/>.</summary>
     public IReadOnlyList<string>? Confusables { get; init; }
 
+    /// <summary>
+    /// Which one-phoneme edits of the keyword become near misses (kws, trigger). Left out of the folder's settings
+    /// marker at its default, so corpora made before the setting existed keep matching their settings.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public NearMissRule NearMisses { get; init; }
+
     /// <summary>Target length of a stream in seconds; the realised length follows the synthesised speech.</summary>
     public double ClipSeconds { get; init; } = 8.0;
 
