@@ -65,6 +65,7 @@ internal static class RecipeCommand
         if (kind == RecipeKind.Kws)
         {
             Choice("--near-misses", nameof(RecipeConfig.NearMisses), "which one-phoneme edits of the keyword become near misses", d.NearMisses);
+            Number<double>("--keyword-accents", nameof(RecipeConfig.KeywordAccents), "share of keywords said from an accent-shaped edit of the keyword by an English espeak voice", d.KeywordAccents);
         }
         Number<double>("--long-fraction", nameof(RecipeConfig.LongFraction), "share of --hours made as long negative streams", d.LongFraction);
         Text("--engines", nameof(RecipeConfig.Engines), "TTS engines, comma separated", string.Join(',', d.Engines),

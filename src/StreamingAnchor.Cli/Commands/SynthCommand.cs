@@ -25,8 +25,6 @@ internal static class SynthCommand
     {
         var defaults = new SynthConfig { OutputDirectory = "" };
         var keyword = new Option<string>("--keyword") { Description = "keyword / trigger phrase", DefaultValueFactory = _ => defaults.Keyword };
-        var nearMisses = EnumOption.Create<NearMissRule>("--near-misses", "near-miss rule",
-            "which one-phoneme edits of the keyword are near misses: any-edit (default) | not-an-accent (not those whose IPA has the keyword's shape, as an accent's would)");
         var engines = new Option<string>("--engines") { Description = "TTS engines, comma separated", DefaultValueFactory = _ => string.Join(',', defaults.Engines) };
         var list = new Option<bool>("--list") { Description = "also list every base voice with its split and whether it says the keyword" };
         var command = new Command("voices", "Count the voices per split: base voices, espeak variants, voices, and the keyword's speaker configurations");
@@ -169,6 +167,11 @@ internal static class SynthCommand
         var positive = new Option<double>("--positive-fraction") { Description = "share of streams with the keyword / wearer's phrase", DefaultValueFactory = _ => defaults.PositiveFraction };
         var nearMisses = EnumOption.Create<NearMissRule>("--near-misses", "near-miss rule",
             "which one-phoneme edits of the keyword are near misses: any-edit (default) | not-an-accent (not those whose IPA has the keyword's shape, as an accent's would)");
+        var keywordAccents = new Option<double>("--keyword-accents")
+        {
+            Description = "kws: share of keywords said from an accent-shaped edit of the keyword (a changed vowel, an r, a dropped h) by an English espeak voice",
+            DefaultValueFactory = _ => defaults.KeywordAccents,
+        };
         var engines = new Option<string>("--engines") { Description = "TTS engines, comma separated", DefaultValueFactory = _ => string.Join(',', defaults.Engines) };
         var sources = new Option<string>("--sources") { Description = "real sources, comma separated, or 'none' (known: " + string.Join(", ", RealSourceCatalog.All.Select(s => s.Name)) + ")", DefaultValueFactory = _ => "all" };
         var cache = new Option<string>("--cache") { Description = "download/extract/decode cache for real sources", DefaultValueFactory = _ => defaults.SourceCacheDirectory };
@@ -186,7 +189,7 @@ internal static class SynthCommand
             Description = "shares of the acoustic conditions, e.g. room=0.3,channel=0.15,babble=0.2,adjacent=0.3,overlap=0.2 (unnamed ones keep their defaults; 'none' turns all off)",
         };
         var command = new Command(name, description);
-        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, nearMisses, engines, sources, cache, snr, conditions, splits, longFraction, longStreams, longSeconds, longSplits, workers, force, shard })
+        foreach (var o in new Option[] { outOpt, hours, clips, seed, keyword, confusable, clipSeconds, positive, nearMisses, keywordAccents, engines, sources, cache, snr, conditions, splits, longFraction, longStreams, longSeconds, longSplits, workers, force, shard })
         {
             command.Options.Add(o);
         }
@@ -220,6 +223,7 @@ internal static class SynthCommand
                 ClipSeconds = parse.GetValue(clipSeconds),
                 PositiveFraction = parse.GetValue(positive),
                 NearMisses = parse.GetValue(nearMisses) ?? NearMissRule.AnyEdit,
+                KeywordAccents = parse.GetValue(keywordAccents),
                 Engines = parse.GetValue(engines)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Sources = sourceList,
                 SourceCacheDirectory = parse.GetValue(cache)!,

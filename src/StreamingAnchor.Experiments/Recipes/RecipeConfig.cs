@@ -46,6 +46,9 @@ public sealed record RecipeConfig
     /// <summary>kws: which one-phoneme edits of the keyword become near misses (`sal synth --near-misses`); onset ignores it.</summary>
     public NearMissRule NearMisses { get; init; }
 
+    /// <summary>kws: share of keywords said from an accent-shaped edit of the keyword (`sal synth --keyword-accents`); onset ignores it.</summary>
+    public double KeywordAccents { get; init; }
+
     /// <summary>Share of <see cref="Hours"/> rendered as 60-180 s negative streams (dev and test get most: the FA/h denominators).</summary>
     public double LongFraction { get; init; } = 0.5;
 
@@ -227,6 +230,7 @@ public sealed record RecipeConfig
         if (Clips is < 1) throw new ArgumentException($"clips must be at least 1, got {Clips}");
         if (!(ClipSeconds > 0 && double.IsFinite(ClipSeconds))) throw new ArgumentException($"clip seconds must be positive, got {ClipSeconds}");
         if (!(PositiveFraction is >= 0 and <= 1)) throw new ArgumentException($"positive fraction must be in [0, 1], got {PositiveFraction}");
+        if (!(KeywordAccents is >= 0 and <= 1)) throw new ArgumentException($"keyword accents must be in [0, 1], got {KeywordAccents}");
         if (!(LongFraction is >= 0 and < 1)) throw new ArgumentException($"long fraction must be in [0,1), got {LongFraction}");
         if (Engines.Count == 0) throw new ArgumentException("engines: at least one TTS engine is needed");
         if (Workers < 1) throw new ArgumentException($"workers must be at least 1, got {Workers}");
@@ -255,6 +259,7 @@ public sealed record RecipeConfig
         ClipSeconds = ClipSeconds,
         PositiveFraction = PositiveFraction,
         NearMisses = NearMisses,
+        KeywordAccents = KeywordAccents,
         Seed = Seed,
         Keyword = Keyword,
         Engines = Engines,
@@ -304,7 +309,7 @@ public sealed record RecipeConfig
     /// <summary>The settings a stage's output depends on (besides the stages before it), by property name.</summary>
     public static IReadOnlyList<string> SettingsOf(RecipeStage stage) => stage switch
     {
-        RecipeStage.Synth => [nameof(Kind), nameof(Keyword), nameof(Hours), nameof(Clips), nameof(ClipSeconds), nameof(PositiveFraction), nameof(NearMisses), nameof(LongFraction), nameof(Engines),
+        RecipeStage.Synth => [nameof(Kind), nameof(Keyword), nameof(Hours), nameof(Clips), nameof(ClipSeconds), nameof(PositiveFraction), nameof(NearMisses), nameof(KeywordAccents), nameof(LongFraction), nameof(Engines),
             nameof(Sources), nameof(Seed)],
         RecipeStage.Train => [nameof(Model), nameof(Preset), nameof(Hidden), nameof(Dropout), nameof(Augment), nameof(Warp), nameof(Loss), nameof(Tau), nameof(Lambda), nameof(Gamma), nameof(NearMissAnchors), nameof(Epochs),
             nameof(BatchSize), nameof(WindowSeconds), nameof(Sampler), nameof(EpochWindows), nameof(LearningRate), nameof(DevFaPerHour), nameof(Ship), nameof(EmaDecay), nameof(Seed)],
@@ -336,7 +341,7 @@ public sealed record RecipeConfig
 
     // Settings added after recipes were shipped count in a step's key only when they differ from their default, so a
     // folder made before them keeps its keys (and its stages).
-    private static readonly string[] LateSettings = [nameof(PositiveFraction), nameof(NearMisses), nameof(NearMissAnchors), nameof(Ship), nameof(EmaDecay), nameof(Warp)];
+    private static readonly string[] LateSettings = [nameof(PositiveFraction), nameof(NearMisses), nameof(KeywordAccents), nameof(NearMissAnchors), nameof(Ship), nameof(EmaDecay), nameof(Warp)];
     private static readonly JsonObject LateDefaults = JsonSerializer.SerializeToNode(new RecipeConfig(), ProjectJson.Options)!.AsObject();
 
     /// <summary>The settings that differ from <paramref name="recorded"/> as "name old -> new" (placement settings left out).</summary>

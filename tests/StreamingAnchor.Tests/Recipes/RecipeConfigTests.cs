@@ -159,6 +159,20 @@ public class RecipeConfigTests
     }
 
     [Fact]
+    public void KeywordAccentsRedoTheCorpusOnlyWhenSetAndReachTheSynthesis()
+    {
+        var a = RecipeConfig.For(RecipeKind.Kws);
+        var b = a with { KeywordAccents = 0.25 };
+        Assert.Equal(StepKeys(a with { KeywordAccents = 0 }), StepKeys(a));
+        Assert.All(Enumerable.Range(0, 6), i => Assert.NotEqual(StepKeys(a)[i], StepKeys(b)[i]));
+        Assert.Equal(["keywordAccents 0 -> 0.25"], b.Changes(a));
+        Assert.Equal(0.25, b.SynthConfig("corpus", force: false).KeywordAccents);
+        Assert.Equal(0, a.SynthConfig("corpus", force: false).KeywordAccents);
+        var e = Assert.Throws<ArgumentException>(() => (a with { KeywordAccents = 1.5 }).Validate());
+        Assert.Equal("keyword accents must be in [0, 1], got 1.5", e.Message);
+    }
+
+    [Fact]
     public void NearMissAnchorsRedoTrainingOnlyWhenSetAndReachTheLoss()
     {
         var a = RecipeConfig.For(RecipeKind.Kws);

@@ -25,7 +25,15 @@ public static class ConfusableGenerator
 
     private const string VowelStarts = "aeiouAEIOUVY@03";
 
-    private static readonly ConcurrentDictionary<(string Keyword, int Seed, int Count, NearMissRule Rule), IReadOnlyList<Confusable>> Memo = new();
+    private static readonly ConcurrentDictionary<(string Keyword, int Seed, int Count, EditSet Set), IReadOnlyList<Confusable>> Memo = new();
+
+    /// <summary>Which one-phoneme edits <see cref="Generate"/> keeps.</summary>
+    private enum EditSet
+    {
+        Any,
+        NotAccentShaped,
+        AccentShaped,
+    }
 
     /// <summary>Near misses, words alone, then text confusables, without repeats; near misses only when espeak-ng is here.</summary>
     public static IReadOnlyList<Confusable> For(string keyword, IReadOnlyList<string>? userList, int seed, bool withPhonemes, int nearMisses = 40,
@@ -84,7 +92,19 @@ public static class ConfusableGenerator
 
     /// <summary><see cref="NearMisses"/> as confusables, each with its kind (<see cref="KindOf"/>).</summary>
     public static IReadOnlyList<Confusable> PhonemeNearMisses(string keyword, int seed, int count, NearMissRule rule = NearMissRule.AnyEdit) =>
-        Memo.GetOrAdd((TextBank.CleanText(keyword).ToLowerInvariant(), seed, count, rule), k => Generate(k.Keyword, k.Seed, k.Count, k.Rule));
+        Edits(keyword, seed, count, rule == NearMissRule.NotAnAccent ? EditSet.NotAccentShaped : EditSet.Any);
+
+    /// <summary>
+    /// Up to <paramref name="count"/> one-phoneme edits of the keyword (espeak mnemonics) whose IPA has the keyword's shape
+    /// in an English accent (<see cref="IpaSkeleton"/>): a changed vowel, an added r, a dropped h. The voice rule calls
+    /// such readings the keyword, so they can be spoken as keywords (<see cref="SynthConfig.KeywordAccents"/>): the
+    /// pronunciations accented voices use, said by the English voices. The same for the same seed; needs espeak-ng.
+    /// </summary>
+    public static IReadOnlyList<string> AccentVariants(string keyword, int seed, int count) =>
+        Edits(keyword, seed, count, EditSet.AccentShaped).Select(c => c.Text).ToList();
+
+    private static IReadOnlyList<Confusable> Edits(string keyword, int seed, int count, EditSet set) =>
+        Memo.GetOrAdd((TextBank.CleanText(keyword).ToLowerInvariant(), seed, count, set), k => Generate(k.Keyword, k.Seed, k.Count, k.Set));
 
     /// <summary>
     /// The keyword's IPA in every English accent of espeak-ng: the references <see cref="VoiceCatalog"/> admits keyword
@@ -99,9 +119,9 @@ public static class ConfusableGenerator
     /// <summary>The IPA espeak-ng gives each near miss (<c>--ipa</c> on its <c>[[...]]</c> form, the phoneme voice).</summary>
     public static IReadOnlyList<string> Ipa(IReadOnlyList<string> phonemeTexts) => ReadBack(phonemeTexts, ipa: true);
 
-    private static IReadOnlyList<Confusable> Generate(string keyword, int seed, int count, NearMissRule rule)
+    private static IReadOnlyList<Confusable> Generate(string keyword, int seed, int count, EditSet set)
     {
-        var references = rule == NearMissRule.NotAnAccent ? AccentReferences(keyword) : [];
+        var references = set == EditSet.Any ? [] : AccentReferences(keyword);
         var words = Tokens(Phonemes(keyword));
         if (words.Count == 0)
         {
@@ -166,7 +186,7 @@ public static class ConfusableGenerator
             for (var i = 0; i < batch.Count && chosen.Count < count; i++)
             {
                 var spoken = Bare(Tokens(back[i]));
-                if (spoken == bare[batch[i]] && spoken != target && (ipa is null || !IpaSkeleton.Matches(ipa[i], references)))
+                if (spoken == bare[batch[i]] && spoken != target && (ipa is null || IpaSkeleton.Matches(ipa[i], references) == (set == EditSet.AccentShaped)))
                 {
                     chosen.Add(new Confusable(batch[i], true, kindOf[batch[i]]));
                 }

@@ -242,7 +242,9 @@ public static class CorpusGenerator
         stage.Restart();
         var confusables = ConfusableGenerator.For(config.Keyword, config.Confusables, config.Seed, engines.ContainsKey(TtsEngineKind.Espeak),
             rule: config.NearMisses);
-        var all = new CorpusPlanner(config, pools, confusables).Plan();
+        var accents = config.KeywordAccents > 0 && config.Task == SynthTask.Kws && engines.ContainsKey(TtsEngineKind.Espeak)
+            ? ConfusableGenerator.AccentVariants(config.Keyword, config.Seed, 40) : [];
+        var all = new CorpusPlanner(config, pools, confusables, accents).Plan();
         // Every shard plans the whole corpus (cheap, and identical everywhere) and keeps its part: only that part's
         // speech is synthesised and rendered.
         var indices = Enumerable.Range(0, all.Count).Where(i => config.Shard?.Owns(i) ?? true).ToList();
@@ -314,6 +316,10 @@ public static class CorpusGenerator
         {
             // --force may discard the corpus, which would pull the files from under the other shards.
             throw new ArgumentException("--force cannot be combined with --shard; start the corpus over with one unsharded run, or use another --out");
+        }
+        if (!(config.KeywordAccents is >= 0 and <= 1))
+        {
+            throw new ArgumentException($"the keyword accents' share must be within [0, 1] (got {config.KeywordAccents})");
         }
         if (!(config.LongFraction >= 0 && config.LongFraction < 1) || config.LongStreams is < 0)
         {

@@ -9,7 +9,9 @@ namespace StreamingAnchor.Data.Synthesis;
 /// <see cref="VoicePerturbation"/>; the keyword and its confusables are said by keyword voices only.
 /// </summary>
 /// <param name="confusables">Confusable negatives (<see cref="ConfusableGenerator"/>); null: the text ones only.</param>
-public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string, SplitPool> pools, IReadOnlyList<Confusable>? confusables = null)
+/// <param name="keywordAccents">Accent-shaped phoneme strings of the keyword (<see cref="ConfusableGenerator.AccentVariants"/>) for <see cref="SynthConfig.KeywordAccents"/>.</param>
+public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string, SplitPool> pools, IReadOnlyList<Confusable>? confusables = null,
+    IReadOnlyList<string>? keywordAccents = null)
 {
     private readonly IReadOnlyList<string> sentences = TextBank.SentencesAvoiding(config.Keyword);
     private readonly IReadOnlyList<Confusable> confusableList =
@@ -91,7 +93,7 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
     {
         if (kind == ItemKind.Keyword)
         {
-            return VoicePerturbation.DrawWithProsody(rng, voice ?? pool.PickVoice(rng, keyword: true), config.Keyword);
+            return WithAccent(VoicePerturbation.DrawWithProsody(rng, voice ?? pool.PickVoice(rng, keyword: true), config.Keyword), pool, voice is null);
         }
         // Phoneme near misses are written in English espeak mnemonics: only English espeak voices speak them.
         var phonemesOk = voice is null ? pool.PhonemeVoices.Count > 0 : SpeaksPhonemes(voice);
@@ -103,6 +105,31 @@ public sealed class CorpusPlanner(SynthConfig config, IReadOnlyDictionary<string
         var confusable = usable[rng.Next(usable.Count)];
         var v = voice ?? (confusable.IsPhonemes ? pool.PhonemeVoices[rng.Next(pool.PhonemeVoices.Count)] : pool.PickVoice(rng, keyword: true));
         return VoicePerturbation.DrawWithProsody(rng, v, confusable.Text, confusable.IsPhonemes) with { NearMiss = confusable.Kind };
+    }
+
+    /// <summary>
+    /// The keyword as drawn, or (for a share <see cref="SynthConfig.KeywordAccents"/> of them) one of its accent-shaped
+    /// phoneme strings said by an English espeak voice with the drawn speed, pitch, level and word gap. A hash of the drawn
+    /// request decides, not the stream's generator, so at share 0 the corpus is the one made without the setting, and
+    /// otherwise only draws that depend on the keyword's voice (a second talker is another voice) move. A voice the
+    /// caller fixed is kept (and then only an English espeak one changes).
+    /// </summary>
+    private SpeechRequest WithAccent(SpeechRequest request, SplitPool pool, bool voiceFree)
+    {
+        if (keywordAccents is not { Count: > 0 } accents || (voiceFree ? pool.PhonemeVoices.Count == 0 : !SpeaksPhonemes(request.Voice)))
+        {
+            return request;
+        }
+        var h = SplitAssigner.Fnv1a(FormattableString.Invariant(
+            $"{config.Seed}|{request.Voice.Id}|{request.Speed}|{request.Pitch}|{request.Amplitude}|{request.WordGap}|{request.EmphasizedWord}|{request.Text}"));
+        if (h % 10_000 >= config.KeywordAccents * 10_000)
+        {
+            return request;
+        }
+        var v = voiceFree ? pool.PhonemeVoices[(int)(h / 10_000 % (uint)pool.PhonemeVoices.Count)] : request.Voice;
+        var text = accents[(int)(SplitAssigner.Fnv1a($"{h}|accent") % (uint)accents.Count)];
+        return new SpeechRequest(v, text, request.Speed, request.Pitch, v.Engine == request.Voice.Engine ? request.Amplitude : 100, request.WordGap,
+            timbre: 1.0, isPhonemes: true);
     }
 
     private static bool SpeaksPhonemes(Voice voice) =>

@@ -37,6 +37,15 @@ public sealed record SynthConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public NearMissRule NearMisses { get; init; }
 
+    /// <summary>
+    /// Share of keywords (kws) said from an accent-shaped edit of the keyword's phonemes
+    /// (<see cref="ConfusableGenerator.AccentVariants"/>) by an English espeak voice of the split, with the prosody drawn
+    /// for the keyword: more ways of saying it than the training voices' own readings. Left out of the folder's settings
+    /// marker at its default (0), so corpora made before it keep matching.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double KeywordAccents { get; init; }
+
     /// <summary>Target length of a stream in seconds; the realised length follows the synthesised speech.</summary>
     public double ClipSeconds { get; init; } = 8.0;
 
