@@ -3,7 +3,9 @@
 # `--near-misses not-an-accent` (seed 1; only the near misses' texts differ), the kws recipe's training stage on it at
 # seeds 1 and 3 beside the same stage on the recipe's own corpus (seed 1 is the recipe's, seed 3 a rerun), every run
 # scored on both test splits, and by keyword voice on a corpus that names its speakers; last, the same stage without
-# confusables (their share given to speech and background) at seeds 1 and 3, scored on the recipe's test split.
+# confusables (their share given to speech and background) at seeds 1 and 3, scored on the recipe's test split; and a
+# corpus with a quarter of its keywords said from accent-shaped edits (`--keyword-accents 0.25`, with the new near-miss
+# rule), its training stage at seeds 1 and 3 scored on the other two corpora's test splits and its own.
 # Usage: scripts/reproduce-near-miss-rule.sh [OUT]   (default OUT=runs/near-miss-rule; every step resumes or is skipped once done)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,3 +41,12 @@ for seed in 1 3; do
   [ -f "eval-nocf-s$seed/metrics.json" ] || sal eval --run "nocf-s$seed" --data "$old" --fa-per-hour 0.5,1,2,5,10 --out "eval-nocf-s$seed"
 done
 [ -f eval-vox-nocf-s1/metrics.json ] || sal eval --run nocf-s1 --data "$PWD/vox/manifest.jsonl" --fa-per-hour 1,5,10 --out eval-vox-nocf-s1
+# Keywords said from accent-shaped edits.
+sal synth kws --out acc --hours 20 --seed 1 --near-misses not-an-accent --keyword-accents 0.25
+for seed in 1 3; do
+  [ -f "acc-s$seed/weights.dat" ] || sal train --config base/train/train.json --data "$PWD/acc/manifest.jsonl" --seed "$seed" --out "acc-s$seed"
+  for test in old new acc; do
+    manifest="$old"; [ "$test" = new ] && manifest="$new"; [ "$test" = acc ] && manifest="$PWD/acc/manifest.jsonl"
+    [ -f "eval-acc-s$seed-$test/metrics.json" ] || sal eval --run "acc-s$seed" --data "$manifest" --fa-per-hour 0.5,1,2,5,10 --out "eval-acc-s$seed-$test"
+  done
+done

@@ -53,4 +53,18 @@ public sealed class SynthCliTests
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.False(Directory.Exists(dir));
     }
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("-0.1")]
+    public void AKeywordAccentShareOutsideZeroToOneIsAOneLineUsageErrorNamingTheFlag(string share)
+    {
+        var parent = SynthFixture.TempDir("cli-bad-accents");
+        var dir = Path.Combine(parent, "out");
+        var (code, _, stderr) = SalProcess.Run("synth", "kws", "--out", dir, "--clips", "4", "--keyword-accents", share);
+        Directory.Delete(parent, recursive: true);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --keyword-accents must be a share within [0, 1], got {share}", stderr.Trim());
+        Assert.False(Directory.Exists(dir));
+    }
 }
