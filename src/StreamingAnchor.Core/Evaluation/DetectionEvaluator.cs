@@ -47,7 +47,10 @@ public static class DetectionEvaluator
         var targets = config.FaPerHourTargets.Select(target => new TargetOperatingPoint(target, BestUnder(curve, target))).ToList();
         if (traces.Any(t => t.Conditions.Count > 0))
         {
-            targets = targets.Select(t => t with { Point = t.Point with { ByCondition = ByCondition(traces, smoothed, config, t.Point.Threshold) } }).ToList();
+            targets = targets.Select(t => t with
+            {
+                Point = t.Point with { ByCondition = EvaluateSmoothed(traces, smoothed, config, t.Point.Threshold, byCondition: true).ByCondition },
+            }).ToList();
         }
         var frame = traces.All(t => t.FrameTargets is not null)
             ? FrameLevel(traces, smoothed, config.Detector.Threshold)
@@ -143,8 +146,12 @@ public static class DetectionEvaluator
         return smoothed;
     }
 
-    private static OperatingPoint EvaluateSmoothed(IReadOnlyList<PosteriorTrace> traces, double[][] smoothed, EvaluationConfig config, double threshold)
+    /// <param name="byCondition">Also tally events and hits per stream condition (<see cref="OperatingPoint.ByCondition"/>):
+    /// asked for at the reported targets only, not at every threshold of the sweep.</param>
+    private static OperatingPoint EvaluateSmoothed(IReadOnlyList<PosteriorTrace> traces, double[][] smoothed, EvaluationConfig config, double threshold,
+        bool byCondition = false)
     {
+        var hitsPerTrace = byCondition ? new int[traces.Count] : null;
         int events = 0, hits = 0, falseAlarms = 0, ignored = 0, streamsWithFa = 0, nearMissAlarms = 0, nearMisses = 0, nearMissesFired = 0;
         double seconds = 0;
         var latencies = new List<double>();
@@ -159,6 +166,10 @@ public static class DetectionEvaluator
             byKind.Add(m.NearMissesByKind);
             events += m.Events;
             hits += m.Hits;
+            if (hitsPerTrace is not null)
+            {
+                hitsPerTrace[i] = m.Hits;
+            }
             falseAlarms += m.FalseAlarms;
             ignored += m.Ignored;
             streamsWithFa += m.FalseAlarms > 0 ? 1 : 0;
@@ -173,19 +184,8 @@ public static class DetectionEvaluator
             NearMisses = nearMisses,
             NearMissesFired = nearMissesFired,
             NearMissesByKind = NearMissTally.Sum(byKind),
+            ByCondition = hitsPerTrace is null ? [] : ConditionTally.Of(traces, hitsPerTrace),
         };
-    }
-
-    /// <summary>Events and hits per stream condition at one threshold (an infinite one: the silent detector).</summary>
-    private static IReadOnlyList<ConditionTally> ByCondition(IReadOnlyList<PosteriorTrace> traces, double[][] smoothed, EvaluationConfig config, double threshold)
-    {
-        var hits = new int[traces.Count];
-        for (var i = 0; i < traces.Count; i++)
-        {
-            var detections = DetectionTrigger.Run(smoothed[i], traces[i].Classes, threshold, config.Detector);
-            hits[i] = DetectionMatcher.Match(detections, traces[i].Events, config.Match, traces[i].NearMisses).Hits;
-        }
-        return ConditionTally.Of(traces, hits);
     }
 
     private static FrameMetrics FrameLevel(IReadOnlyList<PosteriorTrace> traces, double[][] smoothed, double threshold)

@@ -33,13 +33,11 @@ public static class StreamConditions
         if (meta.TryGetValue("snr_db", out var text))
         {
             // sal synth writes "inf" for a stream with no background at all (.NET reads only "Infinity").
-            if (text == "inf")
+            double? snr = text == "inf" ? double.PositiveInfinity
+                : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var db) ? db : null;
+            if (snr is { } value)
             {
-                conditions["snr"] = NoNoise;
-            }
-            else if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var snr))
-            {
-                conditions["snr"] = SnrBand(snr);
+                conditions["snr"] = SnrBand(value);
             }
         }
         if (meta.TryGetValue("codec", out var codec))
@@ -59,17 +57,20 @@ public static class StreamConditions
     /// <summary>The SNR "band" of a stream without background.</summary>
     public const string NoNoise = "no noise";
 
+    /// <summary>The SNR bands from the lowest, the order reports list them in.</summary>
+    private static readonly string[] SnrBands = ["< 0 dB", "0-10 dB", "10-20 dB", ">= 20 dB", NoNoise];
+
     /// <summary>The SNR band a stream's keyword-to-background ratio falls in.</summary>
-    public static string SnrBand(double snrDb) => snrDb switch
+    public static string SnrBand(double snrDb) => SnrBands[snrDb switch
     {
-        < 0 => "< 0 dB",
-        < 10 => "0-10 dB",
-        < 20 => "10-20 dB",
-        _ => double.IsPositiveInfinity(snrDb) ? NoNoise : ">= 20 dB",
-    };
+        < 0 => 0,
+        < 10 => 1,
+        < 20 => 2,
+        _ => double.IsPositiveInfinity(snrDb) ? 4 : 3,
+    }];
 
     /// <summary>Sort key of a value within its condition: SNR bands from the lowest, other values by name.</summary>
     public static string OrderOf(string condition, string value) => condition == "snr"
-        ? value switch { "< 0 dB" => "0", "0-10 dB" => "1", "10-20 dB" => "2", ">= 20 dB" => "3", _ => "4" }
+        ? (Array.IndexOf(SnrBands, value) is var i and >= 0 ? i : SnrBands.Length).ToString(CultureInfo.InvariantCulture)
         : value;
 }
