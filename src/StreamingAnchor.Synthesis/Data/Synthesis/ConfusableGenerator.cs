@@ -110,11 +110,8 @@ public static class ConfusableGenerator
     /// The keyword's IPA in every English accent of espeak-ng: the references <see cref="VoiceCatalog"/> admits keyword
     /// voices by, and so what <see cref="NearMissRule.NotAnAccent"/> keeps near misses away from.
     /// </summary>
-    public static IReadOnlyList<string> AccentReferences(string keyword)
-    {
-        var english = new EspeakEngine().Languages().Where(VoiceCatalog.IsEnglish).ToList();
-        return EspeakEngine.PhonemizeAll(english, keyword, 1, CancellationToken.None).Where(x => x.Ipa is not null).Select(x => x.Ipa!).ToList();
-    }
+    public static IReadOnlyList<string> AccentReferences(string keyword) =>
+        VoiceCatalog.AccentReferences(VoiceCatalog.KeywordReadings(new EspeakEngine(), keyword));
 
     /// <summary>The IPA espeak-ng gives each near miss (<c>--ipa</c> on its <c>[[...]]</c> form, the phoneme voice).</summary>
     public static IReadOnlyList<string> Ipa(IReadOnlyList<string> phonemeTexts) => ReadBack(phonemeTexts, ipa: true);

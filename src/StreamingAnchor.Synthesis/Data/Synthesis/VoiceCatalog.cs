@@ -21,10 +21,13 @@ public sealed record VoiceSplitCounts(string Split, int BaseVoices, int KeywordB
 /// timbre no training voice has.
 /// </para>
 /// </summary>
+/// <summary>One espeak-ng language voice's IPA of the keyword, or the problem that keeps it from speaking here.</summary>
+public sealed record KeywordReading(string Language, string? Ipa, string? Problem);
+
 public sealed class VoiceCatalog
 {
     /// <summary>IPA of the keyword per language voice, by (voice list, keyword): tests build many corpora in one process.</summary>
-    private static readonly ConcurrentDictionary<(string Languages, string Text), IReadOnlyList<(string? Ipa, string? Problem)>> IpaMemo = new();
+    private static readonly ConcurrentDictionary<(string Languages, string Text), IReadOnlyList<KeywordReading>> ReadingMemo = new();
 
     private VoiceCatalog(IReadOnlyList<Voice> voices, IReadOnlyDictionary<string, string> splitOf, IReadOnlySet<string> keywordVoices,
         IReadOnlySet<string> phonemeVoices, IReadOnlyList<string> warnings)
@@ -54,6 +57,25 @@ public sealed class VoiceCatalog
     /// <summary>English accents of espeak-ng (language files <c>gmw/en*</c>): the reference for the keyword's shape.</summary>
     public static bool IsEnglish(string language) => language.StartsWith("gmw/en", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The keyword's IPA in every language voice of <paramref name="espeak"/> (or why a voice cannot speak it here),
+    /// computed once per voice list and keyword: the voice rule and the near-miss rules read the same readings.
+    /// </summary>
+    public static IReadOnlyList<KeywordReading> KeywordReadings(EspeakEngine espeak, string keyword, int workers = 1,
+        CancellationToken cancellationToken = default)
+    {
+        var languages = espeak.Languages();
+        return ReadingMemo.GetOrAdd((string.Join('|', languages), TextBank.CleanText(keyword)), k =>
+        {
+            var ipa = EspeakEngine.PhonemizeAll(languages, k.Text, workers, cancellationToken);
+            return languages.Select((l, i) => new KeywordReading(l, ipa[i].Ipa, ipa[i].Problem)).ToList();
+        });
+    }
+
+    /// <summary>The readings of the English accents: the shapes a keyword voice's reading must have (<see cref="IpaSkeleton"/>).</summary>
+    public static IReadOnlyList<string> AccentReferences(IEnumerable<KeywordReading> readings) =>
+        readings.Where(r => IsEnglish(r.Language) && r.Ipa is not null).Select(r => r.Ipa!).ToList();
+
     public static VoiceCatalog Build(IEnumerable<ITtsEngine> engines, string keyword, int workers = 1, CancellationToken cancellationToken = default)
     {
         var voices = new List<Voice>();
@@ -72,17 +94,15 @@ public sealed class VoiceCatalog
                 }
                 continue;
             }
-            var languages = espeak.Languages();
-            var ipa = IpaMemo.GetOrAdd((string.Join('|', languages), keyword),
-                k => EspeakEngine.PhonemizeAll(languages, k.Text, workers, cancellationToken));
-            var skipped = languages.Select((l, i) => (l, ipa[i].Problem)).Where(x => x.Problem is not null).ToList();
+            var readings = KeywordReadings(espeak, keyword, workers, cancellationToken);
+            var skipped = readings.Where(x => x.Problem is not null).ToList();
             if (skipped.Count > 0)
             {
                 warnings.Add($"espeak-ng: {skipped.Count} language voice(s) skipped, they cannot speak here: "
-                    + string.Join("; ", skipped.Select(s => $"{s.l} ({s.Problem})")));
+                    + string.Join("; ", skipped.Select(s => $"{s.Language} ({s.Problem})")));
             }
-            var usable = languages.Select((l, i) => (Language: l, Ipa: ipa[i].Ipa)).Where(x => x.Ipa is not null).ToList();
-            var references = usable.Where(x => IsEnglish(x.Language)).Select(x => x.Ipa!).ToList();
+            var usable = readings.Where(x => x.Ipa is not null).ToList();
+            var references = AccentReferences(readings);
             var english = usable.Where(x => IsEnglish(x.Language)).Select(x => x.Language).ToList();
             var keywordLanguages = usable.Where(x => IpaSkeleton.Matches(x.Ipa!, references)).Select(x => x.Language).ToHashSet(StringComparer.Ordinal);
             var otherKeyword = keywordLanguages.Where(l => !IsEnglish(l));
