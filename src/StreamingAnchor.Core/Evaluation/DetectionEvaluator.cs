@@ -47,9 +47,10 @@ public static class DetectionEvaluator
         var targets = config.FaPerHourTargets.Select(target => new TargetOperatingPoint(target, BestUnder(curve, target))).ToList();
         if (traces.Any(t => t.Conditions.Count > 0))
         {
-            targets = targets.Select(t => t with
+            targets = targets.Select(t =>
             {
-                Point = t.Point with { ByCondition = EvaluateSmoothed(traces, smoothed, config, t.Point.Threshold, byCondition: true).ByCondition },
+                var tallied = EvaluateSmoothed(traces, smoothed, config, t.Point.Threshold, byCondition: true);
+                return t with { Point = t.Point with { ByCondition = tallied.ByCondition, VoiceInterval = tallied.VoiceInterval } };
             }).ToList();
         }
         var frame = traces.All(t => t.FrameTargets is not null)
@@ -146,12 +147,14 @@ public static class DetectionEvaluator
         return smoothed;
     }
 
-    /// <param name="byCondition">Also tally events and hits per stream condition (<see cref="OperatingPoint.ByCondition"/>):
-    /// asked for at the reported targets only, not at every threshold of the sweep.</param>
+    /// <param name="byCondition">Also tally events and hits per stream condition (<see cref="OperatingPoint.ByCondition"/>)
+    /// and the FRR's interval over the keyword voices (<see cref="OperatingPoint.VoiceInterval"/>): asked for at the
+    /// reported targets only, not at every threshold of the sweep.</param>
     private static OperatingPoint EvaluateSmoothed(IReadOnlyList<PosteriorTrace> traces, double[][] smoothed, EvaluationConfig config, double threshold,
         bool byCondition = false)
     {
         var hitsPerTrace = byCondition ? new int[traces.Count] : null;
+        var eventsPerTrace = byCondition ? new int[traces.Count] : null;
         int events = 0, hits = 0, falseAlarms = 0, ignored = 0, streamsWithFa = 0, nearMissAlarms = 0, nearMisses = 0, nearMissesFired = 0;
         double seconds = 0;
         var latencies = new List<double>();
@@ -166,9 +169,10 @@ public static class DetectionEvaluator
             byKind.Add(m.NearMissesByKind);
             events += m.Events;
             hits += m.Hits;
-            if (hitsPerTrace is not null)
+            if (hitsPerTrace is not null && eventsPerTrace is not null)
             {
                 hitsPerTrace[i] = m.Hits;
+                eventsPerTrace[i] = m.Events;
             }
             falseAlarms += m.FalseAlarms;
             ignored += m.Ignored;
@@ -185,6 +189,8 @@ public static class DetectionEvaluator
             NearMissesFired = nearMissesFired,
             NearMissesByKind = NearMissTally.Sum(byKind),
             ByCondition = hitsPerTrace is null ? [] : ConditionTally.Of(traces, hitsPerTrace),
+            VoiceInterval = hitsPerTrace is null || eventsPerTrace is null ? null
+                : FrrInterval.OverGroups(traces.Select(t => t.Conditions.GetValueOrDefault(StreamConditions.Voice)).ToList(), eventsPerTrace, hitsPerTrace),
         };
     }
 

@@ -60,6 +60,16 @@ public sealed record EvaluationSummary(string Name, TaskKind Task, string Data, 
         }
         sb.Append(Row($"threshold {Config.Detector.Threshold:0.###}", first));
         sb.Append('\n');
+        if (r.Targets.FirstOrDefault()?.Point.VoiceInterval is { } shape)
+        {
+            // The keywords of one voice rise and fall together: this is how much the split's choice of voices moves the FRR.
+            sb.Append(CultureInfo.InvariantCulture,
+                $"{char.ToUpperInvariant(frr[0])}{frr[1..]}'s {100 * shape.Level:0} % interval over the keyword voices (a bootstrap of {shape.Groups} voice groups, "
+                + $"{shape.Resamples} resamples; streams whose keywords two voices say are a group of their own): ");
+            sb.AppendJoin(", ", r.Targets.Where(t => t.Point.VoiceInterval is not null).Select(t => string.Create(CultureInfo.InvariantCulture,
+                $"@{t.FaPerHourTarget:0.##} {fa} {100 * t.Point.VoiceInterval!.Low:0.0}-{Pct(t.Point.VoiceInterval.High)}")));
+            sb.Append(".\n\n");
+        }
         if (r.Targets.Count > 0 && r.Targets[0].Point.ByCondition.Count > 0)
         {
             // Every target point tallies the same streams, so the first one's rows are every point's rows.

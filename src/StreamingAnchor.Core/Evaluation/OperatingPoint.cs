@@ -38,6 +38,12 @@ public sealed record OperatingPoint(
     /// </summary>
     public IReadOnlyList<ConditionTally> ByCondition { get; init; } = [];
 
+    /// <summary>
+    /// <see cref="Frr"/>'s bootstrap interval over the voices that say the keywords (<see cref="FrrInterval"/>); filled
+    /// where <see cref="ByCondition"/> is, and null when the streams do not say their keyword voices.
+    /// </summary>
+    public FrrInterval? VoiceInterval { get; init; }
+
     public int Misses => Events - Hits;
 
     /// <summary>False alarms per hour without those on near misses: what a device hears in ordinary speech, music and noise.</summary>

@@ -11,7 +11,10 @@ namespace StreamingAnchor.Evaluation;
 public static class StreamConditions
 {
     /// <summary>The conditions in the order reports list them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["voice", "snr", "background", "room", "babble", "codec"];
+    public static IReadOnlyList<string> Names { get; } = [Voice, "snr", "background", "room", "babble", "codec"];
+
+    /// <summary>The condition of the base voices that say a stream's keywords (comma separated when several do).</summary>
+    public const string Voice = "voice";
 
     /// <summary>Meta key of the voices that say a stream's labelled keywords (`sal synth` kws and trigger), comma separated.</summary>
     public const string KeywordVoicesMetaKey = "keyword_voices";
@@ -28,7 +31,7 @@ public static class StreamConditions
         {
             // The base voice (engine and language voice or speaker) without the espeak variant: a variant changes the
             // timbre, the base voice the accent, and a split holds a handful of base voices against dozens of variants.
-            conditions["voice"] = string.Join(',', voices.Split(',').Select(v => v.Split('+')[0]).Distinct().Order(StringComparer.Ordinal));
+            conditions[Voice] = string.Join(',', voices.Split(',').Select(v => v.Split('+')[0]).Distinct().Order(StringComparer.Ordinal));
         }
         if (meta.TryGetValue("snr_db", out var text))
         {

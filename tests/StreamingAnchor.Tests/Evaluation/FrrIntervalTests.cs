@@ -1,0 +1,96 @@
+using StreamingAnchor.Data;
+using StreamingAnchor.Evaluation;
+
+namespace StreamingAnchor.Tests.Evaluation;
+
+public class FrrIntervalTests
+{
+    /// <summary>Four voices of 10 keywords each, missed 1, 3, 5 and 9 times (pooled FRR 0.45), one stream per voice.</summary>
+    private static readonly string?[] Voices = ["a", "b", "c", "d"];
+    private static readonly int[] Events = [10, 10, 10, 10];
+    private static readonly int[] Hits = [9, 7, 5, 1];
+
+    [Fact]
+    public void TheIntervalHoldsThePooledFrrLiesBetweenTheVoicesAndIsTheSameForTheSameTallies()
+    {
+        var interval = FrrInterval.OverGroups(Voices, Events, Hits)!;
+        Assert.Equal(4, interval.Groups);
+        Assert.Equal(FrrInterval.DefaultResamples, interval.Resamples);
+        Assert.InRange(0.45, interval.Low, interval.High);
+        // Every resample pools whole voices, so no FRR outside the best and the worst voice's can come out.
+        Assert.InRange(interval.Low, 0.1, 0.45);
+        Assert.InRange(interval.High, 0.45, 0.9);
+        Assert.True(interval.High - interval.Low > 0.2, $"four voices from 10 % to 90 % FRR should spread the interval, got {interval}");
+        Assert.Equal(interval, FrrInterval.OverGroups(Voices, Events, Hits));
+        // The streams' order does not move it (groups are drawn in name order).
+        Assert.Equal(interval, FrrInterval.OverGroups(Voices.Reverse().ToList(), Events.Reverse().ToList(), Hits.Reverse().ToList()));
+        // A wider level holds a narrower one.
+        var wide = FrrInterval.OverGroups(Voices, Events, Hits, level: 0.99)!;
+        Assert.True(wide.Low <= interval.Low && wide.High >= interval.High, $"{wide} should hold {interval}");
+    }
+
+    [Fact]
+    public void VoicesThatMissAlikeGiveNoSpreadAndAVoicesStreamsPoolBeforeTheDraw()
+    {
+        // Every voice misses 3 in 10: whichever voices are drawn, the FRR is 0.3.
+        var same = FrrInterval.OverGroups(Voices, Events, [7, 7, 7, 7])!;
+        Assert.Equal(0.3, same.Low, 12);
+        Assert.Equal(0.3, same.High, 12);
+        // Voice "a" split over two streams (2 + 8 keywords, 1 miss in all) is still one group of 10 keywords, 1 missed.
+        var split = FrrInterval.OverGroups(["a", "a", "b", "c", "d"], [2, 8, 10, 10, 10], [2, 7, 7, 5, 1])!;
+        Assert.Equal(FrrInterval.OverGroups(Voices, Events, Hits), split);
+    }
+
+    [Fact]
+    public void NoIntervalWithoutTwoVoicesOrWhenAKeywordStreamSaysNoVoice()
+    {
+        Assert.Null(FrrInterval.OverGroups(["a", "a"], [5, 5], [1, 2]));
+        Assert.Null(FrrInterval.OverGroups(["a", null, "b"], [5, 5, 5], [1, 2, 3]));
+        // A stream without keywords needs no voice.
+        Assert.NotNull(FrrInterval.OverGroups(["a", null, "b"], [5, 0, 5], [1, 0, 3]));
+        Assert.Throws<ArgumentException>(() => FrrInterval.OverGroups(["a", "b"], [5], [1, 2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FrrInterval.OverGroups(Voices, Events, Hits, level: 1));
+    }
+
+    [Fact]
+    public void TheEvaluatorGivesTheIntervalAtEachTargetAndTheReportAndMetricsKeepIt()
+    {
+        // Three voices, two keyword streams each: voice "quiet" scores its keywords below the false alarm at 0.7.
+        var traces = new List<PosteriorTrace>();
+        string[] voices = ["loud", "loud", "mid", "mid", "quiet", "quiet"];
+        for (var i = 0; i < voices.Length; i++)
+        {
+            var p = new float[1000];
+            Array.Fill(p, voices[i] == "quiet" || (voices[i] == "mid" && i % 2 == 0) ? 0.6f : 0.95f, 300, 10);
+            traces.Add(new PosteriorTrace($"s{i}", p, 1, 10.0, [new EvalEvent(1, 3.1, 2.6, 3.1)])
+            {
+                Conditions = new Dictionary<string, string> { [StreamConditions.Voice] = voices[i] },
+            });
+        }
+        var negative = new float[1000];
+        Array.Fill(negative, 0.7f, 500, 10);
+        traces.Add(new PosteriorTrace("n", negative, 1, 10.0, []));
+        var config = new EvaluationConfig { FaPerHourTargets = [1] };
+        var result = DetectionEvaluator.Run(traces, config);
+        var point = result.TargetAt(1)!;
+        Assert.Equal(0.5, point.Frr, 12);
+        var interval = point.VoiceInterval!;
+        Assert.Equal(3, interval.Groups);
+        Assert.InRange(point.Frr, interval.Low, interval.High);
+        Assert.True(interval.Low < interval.High);
+        Assert.All(result.Curve, p => Assert.Null(p.VoiceInterval));
+
+        var summary = new EvaluationSummary("toy", TaskKind.Kws, "toy.jsonl", config, result);
+        using (var dir = new ScratchDir())
+        {
+            summary.Save(dir.File("metrics.json"));
+            Assert.Equal(interval, EvaluationSummary.Load(dir.File("metrics.json")).Result.TargetAt(1)!.VoiceInterval);
+        }
+        Assert.Contains("FRR's 90 % interval over the keyword voices (a bootstrap of 3 voice groups", summary.ToMarkdown());
+
+        // Without voices, neither the interval nor its line.
+        var silent = DetectionEvaluator.Run(traces.Select(t => t with { Conditions = new Dictionary<string, string>() }).ToList(), config);
+        Assert.Null(silent.TargetAt(1)!.VoiceInterval);
+        Assert.DoesNotContain("interval over the keyword voices", new EvaluationSummary("toy", TaskKind.Kws, "toy.jsonl", config, silent).ToMarkdown());
+    }
+}
