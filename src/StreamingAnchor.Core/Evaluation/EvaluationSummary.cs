@@ -181,6 +181,51 @@ public sealed record EvaluationSummary(string Name, TaskKind Task, string Data, 
             }
             sb.Append('\n');
         }
+        sb.Append(Differences(runs, targets));
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Each later run's FRR against the first's at each budget, with a paired interval over the keyword voices, when
+    /// the runs were scored on the same streams that say their voices (empty otherwise).
+    /// </summary>
+    private static string Differences(IReadOnlyList<EvaluationSummary> runs, IReadOnlyList<double> targets)
+    {
+        string Cell(EvaluationSummary run, double target)
+        {
+            var difference = runs[0].Result.TargetAt(target)?.VoiceInterval is { } first && run.Result.TargetAt(target)?.VoiceInterval is { } other
+                ? first.Difference(other) : null;
+            return difference is null ? "-" : string.Create(CultureInfo.InvariantCulture,
+                $"{100 * difference.Difference:+0.0;-0.0;0.0} ({100 * difference.Low:+0.0;-0.0;0.0} to {100 * difference.High:+0.0;-0.0;0.0})");
+        }
+        if (runs.Count < 2)
+        {
+            return "";
+        }
+        var rows = runs.Skip(1).Select(run => (run.Name, Cells: targets.Select(t => Cell(run, t)).ToList())).ToList();
+        if (rows.All(r => r.Cells.All(c => c == "-")))
+        {
+            return "";
+        }
+        var level = runs[0].Result.Targets.Select(t => t.Point.VoiceInterval?.Level).FirstOrDefault(l => l is not null) ?? FrrInterval.DefaultLevel;
+        var frr = runs[0].IsOnset ? "miss rate" : "FRR";
+        var fa = runs[0].IsOnset ? "false onsets/h" : "FA/h";
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture,
+            $"\n{frr} against the first run ({runs[0].Name}), in points (positive: misses more), with a {100 * level:0} % paired interval over the keyword voices ");
+        sb.Append("(each resample draws the same voices for both runs, so an interval that holds 0 is no difference these voices can show):\n\n");
+        sb.Append("| run |");
+        foreach (var t in targets)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" {frr} @{t:0.##} {fa} |");
+        }
+        sb.Append("\n|---|");
+        sb.Append(string.Concat(Enumerable.Repeat("---|", targets.Count)));
+        sb.Append('\n');
+        foreach (var (name, cells) in rows)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"| {name} | {string.Join(" | ", cells)} |\n");
+        }
         return sb.ToString();
     }
 

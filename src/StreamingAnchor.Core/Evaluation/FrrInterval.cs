@@ -1,5 +1,8 @@
 namespace StreamingAnchor.Evaluation;
 
+/// <summary>The keywords of one group of streams (one keyword voice) and how many of them were missed.</summary>
+public sealed record GroupTally(string Group, int Events, int Misses);
+
 /// <summary>
 /// A percentile bootstrap interval of the FRR at one threshold, resampling groups of streams (the keyword's voices)
 /// rather than single keywords: a test split says the keyword in a handful of voices, and which voices those are moves
@@ -7,12 +10,16 @@ namespace StreamingAnchor.Evaluation;
 /// </summary>
 /// <param name="Low">Lower end of the interval (FRR, 0-1).</param>
 /// <param name="High">Upper end.</param>
-/// <param name="Groups">Groups resampled (streams whose keywords two voices say form a group of their own).</param>
 /// <param name="Level">Central share of the resampled FRRs the interval holds (0.9: the 5th to the 95th percentile).</param>
-public sealed record FrrInterval(double Low, double High, int Groups, int Resamples, double Level)
+/// <param name="Tallies">The groups resampled, in name order (streams whose keywords two voices say form a group of
+/// their own); kept so that two runs scored on the same streams can be compared voice for voice (<see cref="Difference"/>).</param>
+public sealed record FrrInterval(double Low, double High, int Resamples, double Level, IReadOnlyList<GroupTally> Tallies)
 {
     public const int DefaultResamples = 2000;
     public const double DefaultLevel = 0.9;
+
+    /// <summary>Groups resampled.</summary>
+    public int Groups => Tallies.Count;
 
     /// <summary>
     /// The interval over <paramref name="groupOf"/>'s groups, each stream's events and hits aligned with it; streams
@@ -26,10 +33,7 @@ public sealed record FrrInterval(double Low, double High, int Groups, int Resamp
         {
             throw new ArgumentException($"groups ({groupOf.Count}), events ({events.Count}) and hits ({hits.Count}) must align");
         }
-        if (resamples < 1 || level is <= 0 or >= 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(resamples), $"need resamples >= 1 and a level in (0, 1), got {resamples} and {level}");
-        }
+        CheckSettings(resamples, level);
         var totals = new Dictionary<string, (int Events, int Misses)>(StringComparer.Ordinal);
         for (var i = 0; i < groupOf.Count; i++)
         {
@@ -48,27 +52,70 @@ public sealed record FrrInterval(double Low, double High, int Groups, int Resamp
         {
             return null;
         }
-        // Ordinal order, so the draws do not depend on the order the streams came in.
-        var tallies = totals.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value).ToArray();
+        // Name order, so the draws do not depend on the order the streams came in.
+        var tallies = totals.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new GroupTally(kv.Key, kv.Value.Events, kv.Value.Misses)).ToList();
+        var (low, high) = Bootstrap(tallies.Count, picks => Frr(tallies, picks), resamples, level, seed);
+        return new FrrInterval(low, high, resamples, level, tallies);
+    }
+
+    /// <summary>
+    /// How much <paramref name="other"/>'s FRR exceeds this one's (other minus this, 0-1), with a paired bootstrap
+    /// interval: each resample draws the same voices for both runs, so what the two share (the split's choice of voices)
+    /// cancels. Null unless both were scored on the same groups with the same keywords.
+    /// </summary>
+    public FrrDifference? Difference(FrrInterval other, int seed = 1)
+    {
+        if (other.Tallies.Count != Tallies.Count
+            || Tallies.Zip(other.Tallies).Any(p => p.First.Group != p.Second.Group || p.First.Events != p.Second.Events))
+        {
+            return null;
+        }
+        var (low, high) = Bootstrap(Tallies.Count, picks => Frr(other.Tallies, picks) - Frr(Tallies, picks), Resamples, Level, seed);
+        return new FrrDifference(Frr(other.Tallies, null) - Frr(Tallies, null), low, high, Level);
+    }
+
+    private static double Frr(IReadOnlyList<GroupTally> tallies, int[]? picks)
+    {
+        long events = 0, misses = 0;
+        for (var k = 0; k < (picks?.Length ?? tallies.Count); k++)
+        {
+            var t = tallies[picks is null ? k : picks[k]];
+            events += t.Events;
+            misses += t.Misses;
+        }
+        return (double)misses / events;
+    }
+
+    private static (double Low, double High) Bootstrap(int groups, Func<int[], double> statistic, int resamples, double level, int seed)
+    {
         var rng = new Random(seed);
-        var frrs = new double[resamples];
+        var values = new double[resamples];
+        var picks = new int[groups];
         for (var b = 0; b < resamples; b++)
         {
-            long sumEvents = 0, sumMisses = 0;
-            for (var k = 0; k < tallies.Length; k++)
+            for (var k = 0; k < groups; k++)
             {
-                var (e, m) = tallies[rng.Next(tallies.Length)];
-                sumEvents += e;
-                sumMisses += m;
+                picks[k] = rng.Next(groups);
             }
-            frrs[b] = (double)sumMisses / sumEvents;
+            values[b] = statistic(picks);
         }
-        Array.Sort(frrs);
+        Array.Sort(values);
         var tail = (1 - level) / 2;
-        return new FrrInterval(Percentile(frrs, tail), Percentile(frrs, 1 - tail), tallies.Length, resamples, level);
+        return (Percentile(values, tail), Percentile(values, 1 - tail));
+    }
+
+    private static void CheckSettings(int resamples, double level)
+    {
+        if (resamples < 1 || level is <= 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(resamples), $"need resamples >= 1 and a level in (0, 1), got {resamples} and {level}");
+        }
     }
 
     /// <summary>Nearest-rank percentile of sorted values.</summary>
     private static double Percentile(double[] sorted, double q) =>
         sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 }
+
+/// <summary>One run's FRR minus another's on the same streams (0-1; positive: the run misses more), with its paired interval.</summary>
+public sealed record FrrDifference(double Difference, double Low, double High, double Level);

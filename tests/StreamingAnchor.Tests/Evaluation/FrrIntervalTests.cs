@@ -21,9 +21,9 @@ public class FrrIntervalTests
         Assert.InRange(interval.Low, 0.1, 0.45);
         Assert.InRange(interval.High, 0.45, 0.9);
         Assert.True(interval.High - interval.Low > 0.2, $"four voices from 10 % to 90 % FRR should spread the interval, got {interval}");
-        Assert.Equal(interval, FrrInterval.OverGroups(Voices, Events, Hits));
+        AssertSame(interval, FrrInterval.OverGroups(Voices, Events, Hits));
         // The streams' order does not move it (groups are drawn in name order).
-        Assert.Equal(interval, FrrInterval.OverGroups(Voices.Reverse().ToList(), Events.Reverse().ToList(), Hits.Reverse().ToList()));
+        AssertSame(interval, FrrInterval.OverGroups(Voices.Reverse().ToList(), Events.Reverse().ToList(), Hits.Reverse().ToList()));
         // A wider level holds a narrower one.
         var wide = FrrInterval.OverGroups(Voices, Events, Hits, level: 0.99)!;
         Assert.True(wide.Low <= interval.Low && wide.High >= interval.High, $"{wide} should hold {interval}");
@@ -38,7 +38,8 @@ public class FrrIntervalTests
         Assert.Equal(0.3, same.High, 12);
         // Voice "a" split over two streams (2 + 8 keywords, 1 miss in all) is still one group of 10 keywords, 1 missed.
         var split = FrrInterval.OverGroups(["a", "a", "b", "c", "d"], [2, 8, 10, 10, 10], [2, 7, 7, 5, 1])!;
-        Assert.Equal(FrrInterval.OverGroups(Voices, Events, Hits), split);
+        AssertSame(FrrInterval.OverGroups(Voices, Events, Hits), split);
+        Assert.Equal(new GroupTally("a", 10, 1), split.Tallies[0]);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public class FrrIntervalTests
         using (var dir = new ScratchDir())
         {
             summary.Save(dir.File("metrics.json"));
-            Assert.Equal(interval, EvaluationSummary.Load(dir.File("metrics.json")).Result.TargetAt(1)!.VoiceInterval);
+            AssertSame(interval, EvaluationSummary.Load(dir.File("metrics.json")).Result.TargetAt(1)!.VoiceInterval);
         }
         Assert.Contains("FRR's 90 % interval over the keyword voices (a bootstrap of 3 voice groups", summary.ToMarkdown());
 
@@ -92,5 +93,53 @@ public class FrrIntervalTests
         var silent = DetectionEvaluator.Run(traces.Select(t => t with { Conditions = new Dictionary<string, string>() }).ToList(), config);
         Assert.Null(silent.TargetAt(1)!.VoiceInterval);
         Assert.DoesNotContain("interval over the keyword voices", new EvaluationSummary("toy", TaskKind.Kws, "toy.jsonl", config, silent).ToMarkdown());
+    }
+
+    [Fact]
+    public void TwoRunsOnTheSameVoicesAreComparedVoiceForVoice()
+    {
+        var first = FrrInterval.OverGroups(Voices, Events, Hits)!;
+        var itself = first.Difference(first)!;
+        Assert.Equal((0.0, 0.0, 0.0), (itself.Difference, itself.Low, itself.High));
+        // One more miss in every voice: 10 points more whichever voices are drawn, though the voices' own spread is wide.
+        var worse = FrrInterval.OverGroups(Voices, Events, [8, 6, 4, 0])!;
+        var difference = first.Difference(worse)!;
+        Assert.Equal(0.1, difference.Difference, 12);
+        Assert.Equal(0.1, difference.Low, 12);
+        Assert.Equal(0.1, difference.High, 12);
+        // Better on one voice, worse on another: the paired interval holds 0.
+        var mixed = first.Difference(FrrInterval.OverGroups(Voices, Events, [5, 7, 5, 5])!)!;
+        Assert.Equal(0, mixed.Difference, 12);
+        Assert.True(mixed.Low < 0 && mixed.High > 0, $"{mixed} should hold 0");
+        // Other streams (another voice, or other keyword counts) cannot be paired.
+        Assert.Null(first.Difference(FrrInterval.OverGroups(["a", "b", "c", "e"], Events, Hits)!));
+        Assert.Null(first.Difference(FrrInterval.OverGroups(Voices, [10, 10, 10, 11], Hits)!));
+    }
+
+    [Fact]
+    public void TheComparisonTableShowsEachRunAgainstTheFirstWhenBothSayTheirVoices()
+    {
+        static EvaluationSummary Run(string name, int[] hits)
+        {
+            var interval = FrrInterval.OverGroups(Voices, Events, hits)!;
+            var misses = Events.Sum() - hits.Sum();
+            var point = new OperatingPoint(0.9, Events.Sum(), hits.Sum(), 1, 0, 1, 4, 1, LatencyStats.From([0.1])) { VoiceInterval = interval };
+            var result = new EvaluationResult([point], point, [new TargetOperatingPoint(1, point)], 0.2, null);
+            Assert.Equal(misses / 40.0, point.Frr, 12);
+            return new EvaluationSummary(name, TaskKind.Kws, "toy.jsonl", new EvaluationConfig { FaPerHourTargets = [1] }, result);
+        }
+        var table = EvaluationSummary.ComparisonMarkdown([Run("base", Hits), Run("worse", [8, 6, 4, 0])]);
+        Assert.Contains("FRR against the first run (base), in points", table);
+        Assert.Contains("| worse | +10.0 (+10.0 to +10.0) |", table);
+        var alone = EvaluationSummary.ComparisonMarkdown([Run("base", Hits)]);
+        Assert.DoesNotContain("against the first run", alone);
+    }
+
+    private static void AssertSame(FrrInterval? expected, FrrInterval? actual)
+    {
+        Assert.NotNull(expected);
+        Assert.NotNull(actual);
+        Assert.Equal((expected.Low, expected.High, expected.Resamples, expected.Level), (actual.Low, actual.High, actual.Resamples, actual.Level));
+        Assert.Equal(expected.Tallies, actual.Tallies);
     }
 }
