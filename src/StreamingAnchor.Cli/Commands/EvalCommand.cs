@@ -22,7 +22,7 @@ internal static class EvalCommand
         {
             Description = "False-alarm budgets (per hour, comma-separated) to report FRR and latency at, e.g. 0.5,1,5 (default: the task's)",
         };
-        var compare = new Option<string[]>("--compare") { Description = "Run folders (already evaluated) to compare", AllowMultipleArgumentsPerToken = true };
+        var compare = new Option<string[]>("--compare") { Description = "Evaluations to compare: run folders (their eval/) or folders sal eval --out wrote", AllowMultipleArgumentsPerToken = true };
         var weights = EnumOption.Create<RunWeights>("--weights", "weights",
             "Which weights to stream: shipped (weights.dat, default), best or last (the model in checkpoints/best.ckpt or last.ckpt)");
         var output = new Option<string?>("--out")
@@ -37,7 +37,7 @@ internal static class EvalCommand
         {
             if (parse.GetValue(compare) is { Length: > 0 } runs)
             {
-                var summaries = runs.Select(r => EvaluationSummary.Load(Path.Combine(r, RunEvaluator.EvalFolder, "metrics.json"))).ToList();
+                var summaries = runs.Select(RunEvaluator.LoadForComparison).ToList();
                 var compareFolder = parse.GetValue(output) ?? "runs/compare";
                 RunEvaluator.Compare(summaries, compareFolder);
                 PrintTable(summaries);

@@ -177,6 +177,19 @@ public static class RunEvaluator
         EvaluationPlots.Trace(Path.Combine(folder, "trace.png"), shown, summary.Config.Detector, threshold, summary.Name, source);
     }
 
+    /// <summary>
+    /// The evaluation a `sal eval --compare` argument names: an evaluation's own folder (one holding metrics.json, as
+    /// `sal eval --out` writes) or a run folder (its eval/), labelled by that folder's name so that two evaluations of
+    /// one run (another test split, another smoothing) stay apart in the table.
+    /// </summary>
+    public static EvaluationSummary LoadForComparison(string folder)
+    {
+        var own = Path.Combine(folder, "metrics.json");
+        var summary = EvaluationSummary.Load(File.Exists(own) ? own : Path.Combine(folder, EvalFolder, "metrics.json"));
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
+        return name.Length > 0 ? summary with { Name = name } : summary;
+    }
+
     /// <summary>`sal eval --compare`: DET curves and latency histograms of several runs together, and one table.</summary>
     public static string Compare(IReadOnlyList<EvaluationSummary> runs, string folder)
     {

@@ -1,5 +1,6 @@
 using StreamingAnchor.Data;
 using StreamingAnchor.Evaluation;
+using StreamingAnchor.Training;
 
 namespace StreamingAnchor.Tests.Evaluation;
 
@@ -133,6 +134,15 @@ public class FrrIntervalTests
         Assert.Contains("| worse | +10.0 (+10.0 to +10.0) |", table);
         var alone = EvaluationSummary.ComparisonMarkdown([Run("base", Hits)]);
         Assert.DoesNotContain("against the first run", alone);
+
+        // `sal eval --compare` reads a run folder's eval/ or a folder `sal eval --out` wrote, each row named by its folder.
+        using var dir = new ScratchDir();
+        Run("train", Hits).Save(Path.Combine(Directory.CreateDirectory(dir.File("recipe/train/eval")).FullName, "metrics.json"));
+        Run("train", [8, 6, 4, 0]).Save(Path.Combine(Directory.CreateDirectory(dir.File("smoothed")).FullName, "metrics.json"));
+        var loaded = new[] { dir.File("recipe/train"), dir.File("smoothed") + Path.DirectorySeparatorChar }.Select(RunEvaluator.LoadForComparison).ToList();
+        Assert.Equal(["train", "smoothed"], loaded.Select(l => l.Name));
+        Assert.Contains("| smoothed | +10.0 (+10.0 to +10.0) |", EvaluationSummary.ComparisonMarkdown(loaded));
+        Assert.Throws<FileNotFoundException>(() => RunEvaluator.LoadForComparison(dir.File("nothing")));
     }
 
     private static void AssertSame(FrrInterval? expected, FrrInterval? actual)

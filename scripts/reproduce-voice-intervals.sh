@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Reproduces docs/results.md "How far the test's voices carry a number": the runs of "Near misses an accent would say"
+# (scripts/reproduce-near-miss-rule.sh, run first in the same folder; every step resumes) and three changes to the
+# recipe's training stage (dropout 0.1 at seeds 1 and 3, `--augment true` and 80 channels at seed 1), all scored on the
+# not-an-accent corpus's test split (it names the keyword voices, so each FRR gets its interval over them), the two
+# baselines also with 20 frames of smoothing, and each group compared voice for voice with the baseline of its seed.
+# Usage: scripts/reproduce-voice-intervals.sh [OUT]   (default OUT=runs/near-miss-rule)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:-runs/near-miss-rule}"
+"$root/scripts/reproduce-near-miss-rule.sh" "$out"
+cd "$out"
+sal() { "$root/sal" "$@"; }
+
+config=base/train/train.json
+for seed in 1 3; do
+  [ -f "drop-s$seed/weights.dat" ] || sal train --config "$config" --dropout 0.1 --seed "$seed" --out "drop-s$seed"
+done
+[ -f aug-s1/weights.dat ] || sal train --config "$config" --augment true --seed 1 --out aug-s1
+[ -f h80-s1/weights.dat ] || sal train --config "$config" --hidden 80 --seed 1 --out h80-s1
+
+test="$PWD/nm/manifest.jsonl"
+score() { local name=$1; shift; [ -f "$name/metrics.json" ] || sal eval --data "$test" --fa-per-hour 0.5,1,2,5,10 --out "$name" "$@"; }
+score v-base-s1 --run base/train
+score v-base-s3 --run base-s3
+score v-base-s1-sm20 --run base/train --smoothing 20
+score v-base-s3-sm20 --run base-s3 --smoothing 20
+for run in drop-s1 drop-s3 aug-s1 h80-s1 nm-s1 nm-s3 acc-s1 acc-s3; do
+  score "v-$run" --run "$run"
+done
+sal eval --compare v-base-s1 v-base-s1-sm20 v-drop-s1 v-aug-s1 v-h80-s1 v-nm-s1 v-acc-s1 --out compare-s1
+sal eval --compare v-base-s3 v-base-s3-sm20 v-drop-s3 v-nm-s3 v-acc-s3 --out compare-s3
