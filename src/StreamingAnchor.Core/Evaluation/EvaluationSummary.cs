@@ -191,13 +191,9 @@ public sealed record EvaluationSummary(string Name, TaskKind Task, string Data, 
     /// </summary>
     private static string Differences(IReadOnlyList<EvaluationSummary> runs, IReadOnlyList<double> targets)
     {
-        string Cell(EvaluationSummary run, double target)
-        {
-            var difference = runs[0].Result.TargetAt(target)?.VoiceInterval is { } first && run.Result.TargetAt(target)?.VoiceInterval is { } other
-                ? first.Difference(other) : null;
-            return difference is null ? "-" : string.Create(CultureInfo.InvariantCulture,
-                $"{100 * difference.Difference:+0.0;-0.0;0.0} ({100 * difference.Low:+0.0;-0.0;0.0} to {100 * difference.High:+0.0;-0.0;0.0})");
-        }
+        string Cell(EvaluationSummary run, double target) =>
+            runs[0].Result.TargetAt(target) is { } first && run.Result.TargetAt(target) is { } other
+            && first.DifferenceByVoice(other) is { } difference ? difference.ToPoints() : "-";
         if (runs.Count < 2)
         {
             return "";

@@ -118,4 +118,9 @@ public sealed record FrrInterval(double Low, double High, int Resamples, double 
 }
 
 /// <summary>One run's FRR minus another's on the same streams (0-1; positive: the run misses more), with its paired interval.</summary>
-public sealed record FrrDifference(double Difference, double Low, double High, double Level);
+public sealed record FrrDifference(double Difference, double Low, double High, double Level)
+{
+    /// <summary>In points with their signs, e.g. "+4.0 (-1.2 to +9.1)".</summary>
+    public string ToPoints() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{100 * Difference:+0.0;-0.0;0.0} ({100 * Low:+0.0;-0.0;0.0} to {100 * High:+0.0;-0.0;0.0})");
+}

@@ -46,6 +46,13 @@ public sealed record OperatingPoint(
 
     public int Misses => Events - Hits;
 
+    /// <summary>
+    /// <paramref name="other"/>'s FRR minus this one's, with a paired interval over the keyword voices; null unless both
+    /// points carry a <see cref="VoiceInterval"/> over the same voices and keywords (the same test streams).
+    /// </summary>
+    public FrrDifference? DifferenceByVoice(OperatingPoint other) =>
+        VoiceInterval is { } mine && other.VoiceInterval is { } theirs ? mine.Difference(theirs) : null;
+
     /// <summary>False alarms per hour without those on near misses: what a device hears in ordinary speech, music and noise.</summary>
     public double OtherFaPerHour => Hours > 0 ? (FalseAlarms - NearMissAlarms) / Hours : 0;
 

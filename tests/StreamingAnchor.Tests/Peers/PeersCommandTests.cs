@@ -1,6 +1,7 @@
 using System.Text.Json;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
+using StreamingAnchor.Evaluation;
 using StreamingAnchor.Tests.Data;
 
 namespace StreamingAnchor.Tests.Peers;
@@ -81,6 +82,9 @@ public sealed class PeersCommandTests : IDisposable
         Assert.Equal(2, rows[0].GetProperty("result").GetProperty("atThreshold").GetProperty("events").GetInt32());
         Assert.InRange(ours.GetProperty("parameters").GetInt64(), 1_000, 200_000);
         Assert.True(ours.GetProperty("realTimeFactor").GetDouble() > 0);
+        // The same two keywords, one per voice: our run is set against the peer voice for voice.
+        Assert.Contains("FRR against openWakeWord hey_jarvis_v0.1, in points", stdout);
+        Assert.Equal(2, ours.GetProperty("result").GetProperty("targets")[0].GetProperty("point").GetProperty("voiceInterval").GetProperty("tallies").GetArrayLength());
 
         var wrongTask = SalProcess.Run("peers", "--task", "onset", "--data", manifest, "--phases", "1", "--runs", run);
         Assert.Equal(2, wrongTask.ExitCode);
@@ -135,7 +139,10 @@ public sealed class PeersCommandTests : IDisposable
                 // unlabelled negatives, or "speech" events for the onset task.
                 Events = text == "hey jarvis" ? [new ManifestEvent("keyword", lead, end)]
                     : labelOtherSpeech ? [new ManifestEvent("speech", lead, end)] : [],
-                Meta = new Dictionary<string, string> { ["keyword"] = "hey jarvis" },
+                // Each keyword names its voice, as `sal synth` does, so rows can be compared voice for voice.
+                Meta = text == "hey jarvis"
+                    ? new Dictionary<string, string> { ["keyword"] = "hey jarvis", [StreamConditions.KeywordVoicesMetaKey] = voice }
+                    : new Dictionary<string, string> { ["keyword"] = "hey jarvis" },
             });
         }
         var path = Path.Combine(_dir, "manifest.jsonl");
