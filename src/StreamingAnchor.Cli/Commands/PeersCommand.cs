@@ -207,7 +207,7 @@ internal static class PeersCommand
         if (against.Any(cells => cells.Skip(1).Any(c => c != "-")))
         {
             Console.WriteLine($"{miss} against {rows[0].Name}, in points (positive: misses more), with a {100 * FrrInterval.DefaultLevel:0} % paired interval over the keyword voices " +
-                              "(the same voices drawn for both; an interval holding 0 is no difference these voices can show):");
+                              "(the same voices drawn for both; an interval holding 0 is no difference these voices can show, and none counts the spread over training seeds):");
             var header = new List<string> { "detector" };
             header.AddRange(config.FaPerHourTargets.Select(t => $"{miss} @{Num(t)} {rate}"));
             ConsoleTable.Write(header, against, " | ");

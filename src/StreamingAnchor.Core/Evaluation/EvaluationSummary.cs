@@ -209,7 +209,7 @@ public sealed record EvaluationSummary(string Name, TaskKind Task, string Data, 
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture,
             $"\n{frr} against the first run ({runs[0].Name}), in points (positive: misses more), with a {100 * level:0} % paired interval over the keyword voices ");
-        sb.Append("(each resample draws the same voices for both runs, so an interval that holds 0 is no difference these voices can show):\n\n");
+        sb.Append("(each resample draws the same voices for both runs, so an interval that holds 0 is no difference these voices can show; it does not count the spread over training seeds):\n\n");
         sb.Append("| run |");
         foreach (var t in targets)
         {
