@@ -29,10 +29,10 @@ for seed in 1 3; do
   score "v-base-s$seed-sm20" --run "$run" --smoothing 20
   score "v-drop-s$seed" --run "drop-s$seed"
 done
-for run in aug-s1 h80-s1 nm-s1 acc-s1; do
+for run in aug-s1 h80-s1 nm-s1 nm-s3 acc-s1 acc-s3; do
   score "v-$run" --run "$run"
 done
 sal eval --compare v-base-s1 v-base-s3 v-base-s1-sm10 v-base-s1-sm20 v-drop-s1 v-aug-s1 v-h80-s1 v-nm-s1 v-acc-s1 --out compare-s1
-sal eval --compare v-base-s3 v-base-s3-sm10 v-base-s3-sm20 v-drop-s3 --out compare-s3
+sal eval --compare v-base-s3 v-base-s3-sm10 v-base-s3-sm20 v-drop-s3 v-nm-s3 v-acc-s3 --out compare-s3
 # openWakeWord on the same streams, one step phase so that every row scores the same keywords, our two baselines beside it.
 sal peers --task kws --data "$test" --phases 1 --lead-in 1.3 --runs base/train base-s3 --fa-per-hour 0.5,1,2,5,10 --out peers-nm.json
