@@ -45,19 +45,22 @@ public static class DetectionEvaluator
         }
         var atThreshold = EvaluateSmoothed(traces, smoothed, config, config.Detector.Threshold);
         var targets = config.FaPerHourTargets.Select(target => new TargetOperatingPoint(target, BestUnder(curve, target))).ToList();
-        if (traces.Any(t => t.Conditions.Count > 0))
+        var tally = traces.Any(t => t.Conditions.Count > 0);
+        TargetOperatingPoint Tallied(TargetOperatingPoint t)
         {
-            targets = targets.Select(t =>
-            {
-                var tallied = EvaluateSmoothed(traces, smoothed, config, t.Point.Threshold, byCondition: true);
-                return t with { Point = t.Point with { ByCondition = tallied.ByCondition, VoiceInterval = tallied.VoiceInterval } };
-            }).ToList();
+            var tallied = EvaluateSmoothed(traces, smoothed, config, t.Point.Threshold, byCondition: true);
+            return t with { Point = t.Point with { ByCondition = tallied.ByCondition, VoiceInterval = tallied.VoiceInterval } };
+        }
+        if (tally)
+        {
+            targets = targets.Select(Tallied).ToList();
         }
         var frame = traces.All(t => t.FrameTargets is not null)
             ? FrameLevel(traces, smoothed, config.Detector.Threshold)
             : null;
         var other = traces.Any(t => t.NearMisses.Count > 0)
-            ? config.FaPerHourTargets.Select(target => new TargetOperatingPoint(target, BestUnder(curve, target, p => p.OtherFaPerHour))).ToList()
+            ? config.FaPerHourTargets.Select(target => new TargetOperatingPoint(target, BestUnder(curve, target, p => p.OtherFaPerHour)))
+                .Select(t => tally ? Tallied(t) : t).ToList()
             : null;
         return new EvaluationResult(curve, atThreshold, targets, EqualErrorRate(curve), frame) { OtherTargets = other };
     }

@@ -181,18 +181,24 @@ public sealed record EvaluationSummary(string Name, TaskKind Task, string Data, 
             }
             sb.Append('\n');
         }
-        sb.Append(Differences(runs, targets));
+        sb.Append(Differences(runs, targets, (r, t) => r.TargetAt(t), ""));
+        if (other)
+        {
+            sb.Append(Differences(runs, targets, (r, t) => r.OtherTargetAt(t), " elsewhere"));
+        }
         return sb.ToString();
     }
 
     /// <summary>
-    /// Each later run's FRR against the first's at each budget, with a paired interval over the keyword voices, when
-    /// the runs were scored on the same streams that say their voices (empty otherwise).
+    /// Each later run's FRR against the first's at each budget (<paramref name="pointAt"/>: counting every false alarm,
+    /// or only those <paramref name="elsewhere"/>), with a paired interval over the keyword voices, when the runs were
+    /// scored on the same streams that say their voices (empty otherwise).
     /// </summary>
-    private static string Differences(IReadOnlyList<EvaluationSummary> runs, IReadOnlyList<double> targets)
+    private static string Differences(IReadOnlyList<EvaluationSummary> runs, IReadOnlyList<double> targets,
+        Func<EvaluationResult, double, OperatingPoint?> pointAt, string elsewhere)
     {
         string Cell(EvaluationSummary run, double target) =>
-            runs[0].Result.TargetAt(target) is { } first && run.Result.TargetAt(target) is { } other
+            pointAt(runs[0].Result, target) is { } first && pointAt(run.Result, target) is { } other
             && first.DifferenceByVoice(other) is { } difference ? difference.ToPoints() : "-";
         if (runs.Count < 2)
         {
@@ -208,12 +214,12 @@ public sealed record EvaluationSummary(string Name, TaskKind Task, string Data, 
         var fa = runs[0].IsOnset ? "false onsets/h" : "FA/h";
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture,
-            $"\n{frr} against the first run ({runs[0].Name}), in points (positive: misses more), with a {100 * level:0} % paired interval over the keyword voices ");
+            $"\n{frr}{(elsewhere.Length == 0 ? "" : " at the budgets that count only the false alarms elsewhere (away from near misses)")} against the first run ({runs[0].Name}), in points (positive: misses more), with a {100 * level:0} % paired interval over the keyword voices ");
         sb.Append("(each resample draws the same voices for both runs, so an interval that holds 0 is no difference these voices can show; it does not count the spread over training seeds):\n\n");
         sb.Append("| run |");
         foreach (var t in targets)
         {
-            sb.Append(CultureInfo.InvariantCulture, $" {frr} @{t:0.##} {fa} |");
+            sb.Append(CultureInfo.InvariantCulture, $" {frr} @{t:0.##} {fa}{elsewhere} |");
         }
         sb.Append("\n|---|");
         sb.Append(string.Concat(Enumerable.Repeat("---|", targets.Count)));

@@ -71,7 +71,8 @@ public class FrrIntervalTests
         }
         var negative = new float[1000];
         Array.Fill(negative, 0.7f, 500, 10);
-        traces.Add(new PosteriorTrace("n", negative, 1, 10.0, []));
+        // The false alarm falls on a marked near miss: counting only the alarms elsewhere, every keyword is hit.
+        traces.Add(new PosteriorTrace("n", negative, 1, 10.0, []) { NearMisses = [new NearMissSpan(4.8, 5.2)] });
         var config = new EvaluationConfig { FaPerHourTargets = [1] };
         var result = DetectionEvaluator.Run(traces, config);
         var point = result.TargetAt(1)!;
@@ -81,6 +82,9 @@ public class FrrIntervalTests
         Assert.InRange(point.Frr, interval.Low, interval.High);
         Assert.True(interval.Low < interval.High);
         Assert.All(result.Curve, p => Assert.Null(p.VoiceInterval));
+        var elsewhere = result.OtherTargetAt(1)!;
+        Assert.Equal(0, elsewhere.Frr);
+        Assert.Equal((0.0, 0.0, 3), (elsewhere.VoiceInterval!.Low, elsewhere.VoiceInterval.High, elsewhere.VoiceInterval.Groups));
 
         var summary = new EvaluationSummary("toy", TaskKind.Kws, "toy.jsonl", config, result);
         using (var dir = new ScratchDir())
@@ -93,6 +97,7 @@ public class FrrIntervalTests
         // Without voices, neither the interval nor its line.
         var silent = DetectionEvaluator.Run(traces.Select(t => t with { Conditions = new Dictionary<string, string>() }).ToList(), config);
         Assert.Null(silent.TargetAt(1)!.VoiceInterval);
+        Assert.Null(silent.OtherTargetAt(1)!.VoiceInterval);
         Assert.DoesNotContain("interval over the keyword voices", new EvaluationSummary("toy", TaskKind.Kws, "toy.jsonl", config, silent).ToMarkdown());
     }
 
@@ -125,13 +130,20 @@ public class FrrIntervalTests
             var interval = FrrInterval.OverGroups(Voices, Events, hits)!;
             var misses = Events.Sum() - hits.Sum();
             var point = new OperatingPoint(0.9, Events.Sum(), hits.Sum(), 1, 0, 1, 4, 1, LatencyStats.From([0.1])) { VoiceInterval = interval };
-            var result = new EvaluationResult([point], point, [new TargetOperatingPoint(1, point)], 0.2, null);
+            var result = new EvaluationResult([point], point, [new TargetOperatingPoint(1, point)], 0.2, null)
+            {
+                OtherTargets = [new TargetOperatingPoint(1, point)],
+            };
             Assert.Equal(misses / 40.0, point.Frr, 12);
             return new EvaluationSummary(name, TaskKind.Kws, "toy.jsonl", new EvaluationConfig { FaPerHourTargets = [1] }, result);
         }
         var table = EvaluationSummary.ComparisonMarkdown([Run("base", Hits), Run("worse", [8, 6, 4, 0])]);
         Assert.Contains("FRR against the first run (base), in points", table);
         Assert.Contains("| worse | +10.0 (+10.0 to +10.0) |", table);
+        // The budgets that count only false alarms away from near misses get their own table.
+        Assert.Contains("FRR at the budgets that count only the false alarms elsewhere (away from near misses) against the first run (base)", table);
+        Assert.Contains("| run | FRR @1 FA/h elsewhere |", table);
+        Assert.Equal(2, table.Split("| worse | +10.0 (+10.0 to +10.0) |").Length - 1);
         var alone = EvaluationSummary.ComparisonMarkdown([Run("base", Hits)]);
         Assert.DoesNotContain("against the first run", alone);
 
