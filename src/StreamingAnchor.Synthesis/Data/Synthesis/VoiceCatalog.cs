@@ -6,6 +6,9 @@ namespace StreamingAnchor.Data.Synthesis;
 public sealed record VoiceSplitCounts(string Split, int BaseVoices, int KeywordBaseVoices, int Variants, int Voices, int KeywordVoices,
     long KeywordConfigurations);
 
+/// <summary>One espeak-ng language voice's IPA of the keyword, or the problem that keeps it from speaking here.</summary>
+public sealed record KeywordReading(string Language, string? Ipa, string? Problem);
+
 /// <summary>
 /// Every voice of the available engines, which of them say the keyword, and the split of each. espeak-ng offers every
 /// language voice with every variant; a language voice reads English text with its own rules, so it speaks the keyword
@@ -21,9 +24,6 @@ public sealed record VoiceSplitCounts(string Split, int BaseVoices, int KeywordB
 /// timbre no training voice has.
 /// </para>
 /// </summary>
-/// <summary>One espeak-ng language voice's IPA of the keyword, or the problem that keeps it from speaking here.</summary>
-public sealed record KeywordReading(string Language, string? Ipa, string? Problem);
-
 public sealed class VoiceCatalog
 {
     /// <summary>IPA of the keyword per language voice, by (voice list, keyword): tests build many corpora in one process.</summary>
