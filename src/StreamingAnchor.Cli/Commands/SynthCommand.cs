@@ -209,10 +209,6 @@ internal static class SynthCommand
             {
                 throw new UsageException($"--long-seconds must look like MIN:MAX, got '{parse.GetValue(longSeconds)}'");
             }
-            if (parse.GetValue(keywordAccents) is var accents && !(accents is >= 0 and <= 1))
-            {
-                throw new UsageException($"--keyword-accents must be a share within [0, 1], got {accents.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-            }
             var sourceList = SourceList(parse.GetValue(sources)!);
             var conf = parse.GetValue(confusable);
             var config = new SynthConfig

@@ -319,7 +319,7 @@ public static class CorpusGenerator
         }
         if (!(config.KeywordAccents is >= 0 and <= 1))
         {
-            throw new ArgumentException($"the keyword accents' share must be within [0, 1] (got {config.KeywordAccents})");
+            throw new ArgumentException(FormattableString.Invariant($"--keyword-accents must be a share within [0, 1], got {config.KeywordAccents}"));
         }
         if (!(config.LongFraction >= 0 && config.LongFraction < 1) || config.LongStreams is < 0)
         {
