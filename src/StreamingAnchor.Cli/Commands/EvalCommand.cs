@@ -11,7 +11,11 @@ internal static class EvalCommand
     public static Command Create()
     {
         var command = new Command("eval", "Evaluate a run in streaming mode (DET curve, FRR at 0.5 and 1 FA/h, latency, plots)");
-        var run = new Option<string>("--run") { Description = "Run folder written by sal train" };
+        var run = new Option<string[]>("--run")
+        {
+            Description = "Run folder written by sal train; two or more (repeated or space separated) are evaluated as one detector averaging their posteriors frame by frame (an ensemble; needs --out)",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var data = new Option<string>("--data") { Description = "Manifest with the clips to evaluate" };
         var split = new Option<string>("--split") { Description = "Split to evaluate", DefaultValueFactory = _ => "test" };
         var smoothing = new Option<int?>("--smoothing") { Description = "Moving-average window in frames" };
@@ -44,7 +48,8 @@ internal static class EvalCommand
                 Console.WriteLine($"comparison written to {Path.GetFullPath(compareFolder)} (report.md, det.png, latency.png)");
                 return 0;
             }
-            var runDir = parse.GetValue(run) ?? throw new ArgumentException("--run is required (or --compare)");
+            var runDirs = parse.GetValue(run) is { Length: > 0 } given ? given : throw new ArgumentException("--run is required (or --compare)");
+            var runDir = runDirs[0];
             var manifest = parse.GetValue(data) ?? throw new ArgumentException("--data is required");
             EvaluationConfig? config = null;
             var targets = FaPerHourBudgets.Parse(parse.GetValue(budgets));
@@ -68,6 +73,16 @@ internal static class EvalCommand
                 };
             }
             var chosen = parse.GetValue(weights) ?? RunWeights.Shipped;
+            if (runDirs.Length > 1)
+            {
+                var ensembleFolder = parse.GetValue(output)
+                    ?? throw new ArgumentException($"--out is required with {runDirs.Length} runs: an ensemble has no run folder of its own to write eval/ into");
+                var ensemble = RunEvaluator.EvaluateEnsemble(runDirs, manifest, ensembleFolder, parse.GetValue(split)!, null, config,
+                    ClipProgress("ensemble"), chosen);
+                PrintTable([ensemble]);
+                Console.WriteLine($"report: {Path.GetFullPath(Path.Combine(ensembleFolder, "report.md"))}");
+                return 0;
+            }
             var folder = parse.GetValue(output) ?? Path.Combine(runDir, RunEvaluator.EvalFolderOf(chosen));
             var summary = Evaluate(runDir, manifest, parse.GetValue(split)!, null, config, folder, chosen);
             PrintTable([summary]);
@@ -81,9 +96,15 @@ internal static class EvalCommand
     public static EvaluationSummary Evaluate(string runDir, string manifest, string split, string? name, EvaluationConfig? config = null,
         string? outputFolder = null, RunWeights weights = RunWeights.Shipped)
     {
-        var label = name ?? RunEvaluator.NameOf(runDir, weights);
+        return RunEvaluator.Evaluate(runDir, manifest, split, name, config, ClipProgress(name ?? RunEvaluator.NameOf(runDir, weights)),
+            outputFolder, weights);
+    }
+
+    /// <summary>Streaming progress on stderr, a line at each quarter.</summary>
+    private static IProgress<(int Done, int Total)> ClipProgress(string label)
+    {
         var last = -1;
-        return RunEvaluator.Evaluate(runDir, manifest, split, name, config, new Output.TrainConsole.Inline<(int Done, int Total)>(p =>
+        return new Output.TrainConsole.Inline<(int Done, int Total)>(p =>
         {
             var quarter = p.Done * 4 / p.Total;
             if (quarter != last)
@@ -91,7 +112,7 @@ internal static class EvalCommand
                 last = quarter;
                 Console.Error.WriteLine($"{label}: streamed {p.Done}/{p.Total} clips");
             }
-        }), outputFolder, weights);
+        });
     }
 
     /// <summary>The comparison table: FRR and median latency at each target, EER, and the detector's frame cost.</summary>

@@ -77,6 +77,12 @@ internal static class TrainCommand
         var hardNegatives = new Option<string>("--hard-negatives") { Description = "Manifest of mined hard negatives (sal mine) added to every epoch" };
         var hardNegativeWeight = new Option<double?>("--hard-negative-weight") { Description = "Times each hard negative is seen per epoch (default 1; fractions allowed)" };
         var initFrom = new Option<string>("--init-from") { Description = "Fine-tune: start from this run folder's weights and normaliser (same model settings); optimiser and schedule start fresh" };
+        var teacher = new Option<string[]>("--teacher")
+        {
+            Description = "Distil: a run folder trained on the same corpus whose posteriors (averaged over every --teacher) are soft targets beside the loss (repeatable)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var distillWeight = new Option<double?>("--distill-weight") { Description = "Weight of the distillation term added to the loss (default 1; needs --teacher)" };
         var seed = new Option<int?>("--seed") { Description = "Seed (same seed, same model on the same machine)" };
         var device = new Option<string>("--device") { Description = "cpu (default) | cuda | cuda:N: where training computes (CUDA needs a CUDA libtorch build)" };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default 1: fastest for the small presets, see docs/performance.md)" };
@@ -94,7 +100,7 @@ internal static class TrainCommand
         var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data changed" };
         Option[] all = [data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
             tauBefore, tauAfter, maxDistance, anchorShift, nearMissAnchors, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, warp, speed, streams,
-            sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, initFrom, seed, threads,
+            sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, initFrom, teacher, distillWeight, seed, threads,
             replicas, device, ship, emaDecay, noDev, force];
         foreach (var o in all)
         {
@@ -162,6 +168,8 @@ internal static class TrainCommand
                     HardNegatives = Get(hardNegatives) is { } hn ? Path.GetFullPath(hn) : c.HardNegatives,
                     HardNegativeWeight = Get(hardNegativeWeight) ?? c.HardNegativeWeight,
                     InitFrom = Get(initFrom) is { } from ? Path.GetFullPath(from) : c.InitFrom,
+                    Teachers = Get(teacher) is { Length: > 0 } teachers ? teachers.Select(Path.GetFullPath).ToList() : c.Teachers,
+                    DistillWeight = Get(distillWeight) ?? c.DistillWeight,
                     Seed = Get(seed) ?? c.Seed,
                     Threads = Get(threads) ?? c.Threads,
                     Replicas = Get(replicas) ?? c.Replicas,

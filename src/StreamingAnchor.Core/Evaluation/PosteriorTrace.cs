@@ -22,6 +22,36 @@ public sealed record PosteriorTrace(
 
     public int Frames => Posteriors.Length / Classes;
 
+    /// <summary>
+    /// An ensemble's trace: the members' posteriors averaged frame by frame (the members are several models streamed
+    /// over the same stream, on the same frame grid); the ground truth, near misses and conditions are the first
+    /// member's. Members that disagree on the stream, the classes or the frame count are refused.
+    /// </summary>
+    public static PosteriorTrace Mean(IReadOnlyList<PosteriorTrace> members)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(members.Count);
+        var first = members[0];
+        var sum = new double[first.Posteriors.Length];
+        foreach (var m in members)
+        {
+            if (m.Id != first.Id || m.Classes != first.Classes || m.Posteriors.Length != first.Posteriors.Length)
+            {
+                throw new ArgumentException(
+                    $"ensemble members disagree: stream '{m.Id}' with {m.Classes} classes and {m.Frames} frames against '{first.Id}' with {first.Classes} and {first.Frames}");
+            }
+            for (var i = 0; i < sum.Length; i++)
+            {
+                sum[i] += m.Posteriors[i];
+            }
+        }
+        var mean = new float[sum.Length];
+        for (var i = 0; i < mean.Length; i++)
+        {
+            mean[i] = (float)(sum[i] / members.Count);
+        }
+        return first with { Posteriors = mean };
+    }
+
     public void Validate()
     {
         if (Classes < 1 || Posteriors.Length % Classes != 0)

@@ -28,12 +28,40 @@ public static class RunEvaluator
         RunWeights weights = RunWeights.Shipped)
     {
         var scored = Score(runPath, manifestPath, split, progress, weights: weights);
+        return Evaluate(scored, manifestPath, name ?? NameOf(runPath, weights), config,
+            outputFolder ?? Path.Combine(new RunDirectory(runPath).Root, EvalFolderOf(weights)));
+    }
+
+    /// <summary>
+    /// `sal eval --run A --run B ...`: the runs as one detector averaging their posteriors frame by frame
+    /// (<see cref="RunTraces.Ensemble"/>), evaluated like a single run and written to <paramref name="outputFolder"/>
+    /// (an ensemble has no run folder of its own). Each member streams the split in turn; progress counts all of them.
+    /// </summary>
+    public static EvaluationSummary EvaluateEnsemble(IReadOnlyList<string> runPaths, string manifestPath, string outputFolder,
+        string split = "test", string? name = null, EvaluationConfig? config = null, IProgress<(int Done, int Total)>? progress = null,
+        RunWeights weights = RunWeights.Shipped)
+    {
+        if (runPaths.Count < 2)
+        {
+            throw new ArgumentException($"an ensemble needs two or more runs, got {runPaths.Count}");
+        }
+        var members = new List<RunTraces>(runPaths.Count);
+        foreach (var (path, k) in runPaths.Select((p, k) => (p, k)))
+        {
+            var offset = k;
+            members.Add(Score(path, manifestPath, split, progress is null ? null
+                : new Relay<(int Done, int Total)>(p => progress.Report(((offset * p.Total) + p.Done, runPaths.Count * p.Total))), weights: weights));
+        }
+        return Evaluate(RunTraces.Ensemble(members), manifestPath, name ?? string.Join(" + ", runPaths.Select(p => NameOf(p, weights))), config, outputFolder);
+    }
+
+    private static EvaluationSummary Evaluate(RunTraces scored, string manifestPath, string name, EvaluationConfig? config, string outputFolder)
+    {
         // The detector stamps frames on the run's grid, whatever evaluation settings were passed.
         config = (config ?? EvaluationConfig.ForTask(scored.Task)).On(scored.Clock);
         var result = DetectionEvaluator.Run(scored.Traces, config);
-        var run = new RunDirectory(runPath);
-        var summary = new EvaluationSummary(name ?? NameOf(runPath, weights), scored.Task, manifestPath, config, result);
-        Write(outputFolder ?? Path.Combine(run.Root, EvalFolderOf(weights)), summary, scored.Traces);
+        var summary = new EvaluationSummary(name, scored.Task, manifestPath, config, result);
+        Write(outputFolder, summary, scored.Traces);
         return summary;
     }
 

@@ -171,6 +171,19 @@ public sealed record TrainConfig
     /// </summary>
     public string? InitFrom { get; init; }
 
+    /// <summary>
+    /// Knowledge distillation: run folders (trained on the same corpus, so the same features) whose mean posteriors are
+    /// soft targets for this run (<see cref="TeacherEnsemble"/>); null or empty: none.
+    /// </summary>
+    public IReadOnlyList<string>? Teachers { get; init; }
+
+    /// <summary>Weight of the distillation term added to the loss (null: 1); needs <see cref="Teachers"/>.</summary>
+    public double? DistillWeight { get; init; }
+
+    /// <summary>Whether this run distils from teachers.</summary>
+    [JsonIgnore]
+    public bool Distils => Teachers is { Count: > 0 };
+
     /// <summary>Torch intra-op threads (0 = the default, <see cref="TorchRuntime.DefaultThreads"/>: 1).</summary>
     public int Threads { get; init; }
 
@@ -248,6 +261,18 @@ public sealed record TrainConfig
         if (HardNegativeWeight is not null && HardNegatives is null)
         {
             throw new ArgumentException("a hard-negative weight needs a hard-negative manifest (--hard-negatives)");
+        }
+        if (DistillWeight is { } dw && !(dw > 0 && double.IsFinite(dw)))
+        {
+            throw new ArgumentException($"distillation weight (--distill-weight, distillWeight) must be positive, got {dw}");
+        }
+        if (DistillWeight is not null && !Distils)
+        {
+            throw new ArgumentException("a distillation weight needs teachers (--teacher RUN, repeatable)");
+        }
+        if (Distils && Replicas is > 1)
+        {
+            throw new ArgumentException($"distillation runs its teachers in the single-model loop; drop replicas {Replicas}");
         }
         if (Threads < 0) throw new ArgumentException($"threads must be >= 0, got {Threads}");
         if (Replicas is < 1) throw new ArgumentException($"replicas must be at least 1, got {Replicas}");

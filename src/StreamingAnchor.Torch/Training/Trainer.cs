@@ -30,9 +30,19 @@ public sealed class Trainer
     private readonly IFrameLoss _loss;
     private readonly ITrainingData _data;
     private readonly string _runDirectory;
+    private readonly TeacherEnsemble? _teachers;
 
-    public Trainer(TrainConfig config, StreamingModel model, IFrameLoss loss, ITrainingData data, string runDirectory)
+    /// <param name="teachers">With <see cref="TrainConfig.Teachers"/>: the loaded teachers, whose distillation term
+    /// (<see cref="TeacherEnsemble.Term"/>, times <see cref="TrainConfig.DistillWeight"/>) joins the training loss; the
+    /// dev loss stays the task's.</param>
+    public Trainer(TrainConfig config, StreamingModel model, IFrameLoss loss, ITrainingData data, string runDirectory,
+        TeacherEnsemble? teachers = null)
     {
+        if (config.Distils != teachers is not null)
+        {
+            throw new ArgumentException(config.Distils ? "the config names teachers but none were loaded" : "teachers were given but the config names none");
+        }
+        _teachers = teachers;
         config.Validate();
         Device = ResolveDevice(config.Device);
         _config = config;
@@ -133,6 +143,10 @@ public sealed class Trainer
                     {
                         var logits = _model.forward(OnDevice(batch.Features));
                         var loss = _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.LossAnchors(_loss.Config.NearMissAnchors));
+                        if (_teachers is not null)
+                        {
+                            loss = loss + (_config.DistillWeight ?? 1.0) * _teachers.Term(logits, OnDevice(batch.Features), OnDevice(batch.Mask()));
+                        }
                         value = loss.item<float>();
                         loss.backward();
                     }

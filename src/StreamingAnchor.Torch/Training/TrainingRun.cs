@@ -156,6 +156,11 @@ public static class TrainingRun
             ManifestChecker.LoadValid(mined);
         }
         var initial = config.InitFrom is { } init ? InitialRun(init, config) : null;
+        foreach (var teacher in config.Teachers ?? [])
+        {
+            // A missing or unreadable teacher is refused before any work; its features are checked once the data is loaded.
+            new RunDirectory(teacher).ReadModelSpec();
+        }
         using var runLock = RunLock.Acquire(runDirectory);
         var configPath = Path.Combine(runDirectory, ConfigFile);
         var fingerprint = RunFingerprint.Of(config, manifest);
@@ -226,7 +231,10 @@ public static class TrainingRun
         }
         var loss = LossFactory.Create(config.Loss);
         var training = WithHardNegatives(config, data, loading);
-        var trainer = new Trainer(config, model, loss, training, runDirectory);
+        using var teachers = config.Distils
+            ? TeacherEnsemble.Load(config.Teachers!, dataset.Normalizer, fbank, data.InputDim, data.NumClasses, Trainer.ResolveDevice(config.Device))
+            : null;
+        var trainer = new Trainer(config, model, loss, training, runDirectory, teachers);
         var state = trainer.Run(progress, cancellation);
 
         // The run folder serves the best epoch (by the dev metric); the last one stays in checkpoints/ for resuming.
