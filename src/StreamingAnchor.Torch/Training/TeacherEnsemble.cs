@@ -10,8 +10,8 @@ namespace StreamingAnchor.Training;
 /// runs, are soft targets for the model being trained. An ensemble of seeds misses fewer keywords on unseen voices
 /// than any of its members, but costs each member's parameters and compute on the device; a student of one member's
 /// size trained towards the ensemble's posteriors keeps the size and every deployment path (docs/results.md,
-/// "Ensembles and distillation"). The teachers read the very batch the student reads, so they must have been
-/// trained on the same features: the same front end, normaliser, input streams and classes.
+/// "Ensembles, and distilling one into a single model"). The teachers read the very batch the student reads, so
+/// they must have been trained on the same features: the same front end, normaliser, input streams and classes.
 /// </summary>
 public sealed class TeacherEnsemble : IDisposable
 {
