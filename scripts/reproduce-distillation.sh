@@ -24,11 +24,10 @@ done
 test="$PWD/nm/manifest.jsonl"
 score() { local name=$1; shift; [ -f "$name/metrics.json" ] || sal eval --data "$test" --fa-per-hour 0.5,1,2,5,10 --out "$name" "$@"; }
 score e-base-s1s3 --run "${two[@]}"
-score e-base-4 --run "${four[@]}"
 score e-h32-s1s3 --run h32-s1 h32-s3
 for seed in 1 3; do
   for run in h32 dist dist4; do
     score "v-$run-s$seed" --run "$run-s$seed"
   done
-  sal eval --compare "v-base-s$seed" "v-dist-s$seed" "v-dist4-s$seed" e-base-s1s3 e-base-4 "v-h32-s$seed" e-h32-s1s3 --out "compare-dist-s$seed"
+  sal eval --compare "v-base-s$seed" "v-dist-s$seed" "v-dist4-s$seed" e-base-s1s3 "v-h32-s$seed" e-h32-s1s3 --out "compare-dist-s$seed"
 done

@@ -17,14 +17,10 @@ public sealed class TeacherEnsemble : IDisposable
 {
     private readonly IReadOnlyList<StreamingModel> _models;
 
-    private TeacherEnsemble(IReadOnlyList<StreamingModel> models, IReadOnlyList<string> runs)
+    private TeacherEnsemble(IReadOnlyList<StreamingModel> models)
     {
         _models = models;
-        Runs = runs;
     }
-
-    /// <summary>The teachers' run folders (full paths), in the order given.</summary>
-    public IReadOnlyList<string> Runs { get; }
 
     /// <summary>
     /// Loads the teachers and refuses, naming the file, one whose features or classes differ from the training data's
@@ -68,7 +64,7 @@ public sealed class TeacherEnsemble : IDisposable
             models.ForEach(m => m.Dispose());
             throw;
         }
-        return new TeacherEnsemble(models, runs.Select(Path.GetFullPath).ToList());
+        return new TeacherEnsemble(models);
     }
 
     /// <summary>
