@@ -73,18 +73,13 @@ internal static class EvalCommand
                 };
             }
             var chosen = parse.GetValue(weights) ?? RunWeights.Shipped;
-            if (runDirs.Length > 1)
-            {
-                var ensembleFolder = parse.GetValue(output)
-                    ?? throw new ArgumentException($"--out is required with {runDirs.Length} runs: an ensemble has no run folder of its own to write eval/ into");
-                var ensemble = RunEvaluator.EvaluateEnsemble(runDirs, manifest, ensembleFolder, parse.GetValue(split)!, null, config,
-                    ClipProgress("ensemble"), chosen);
-                PrintTable([ensemble]);
-                Console.WriteLine($"report: {Path.GetFullPath(Path.Combine(ensembleFolder, "report.md"))}");
-                return 0;
-            }
-            var folder = parse.GetValue(output) ?? Path.Combine(runDir, RunEvaluator.EvalFolderOf(chosen));
-            var summary = Evaluate(runDir, manifest, parse.GetValue(split)!, null, config, folder, chosen);
+            var folder = parse.GetValue(output)
+                ?? (runDirs.Length > 1
+                    ? throw new ArgumentException($"--out is required with {runDirs.Length} runs: an ensemble has no run folder of its own to write eval/ into")
+                    : Path.Combine(runDir, RunEvaluator.EvalFolderOf(chosen)));
+            var summary = runDirs.Length > 1
+                ? RunEvaluator.EvaluateEnsemble(runDirs, manifest, folder, parse.GetValue(split)!, null, config, ClipProgress("ensemble"), chosen)
+                : Evaluate(runDir, manifest, parse.GetValue(split)!, null, config, folder, chosen);
             PrintTable([summary]);
             Console.WriteLine($"report: {Path.GetFullPath(Path.Combine(folder, "report.md"))}");
             return 0;

@@ -7,10 +7,10 @@ namespace StreamingAnchor.Training;
 
 /// <summary>
 /// Knowledge distillation (<see cref="TrainConfig.Teachers"/>): trained runs whose posteriors, averaged over the
-/// runs, are soft targets for the model being trained. An ensemble of seeds misses fewer keywords on unseen voices
-/// than any of its members, but costs each member's parameters and compute on the device; a student of one member's
-/// size trained towards the ensemble's posteriors keeps the size and every deployment path (docs/results.md,
-/// "Ensembles, and distilling one into a single model"). The teachers read the very batch the student reads, so
+/// runs, are soft targets for the model being trained. An ensemble averages away part of the spread over training
+/// seeds but costs each member's parameters and compute on the device; a student of one member's size trained
+/// towards the ensemble's posteriors keeps the size and every deployment path (what it bought on the kws recipe:
+/// docs/results.md, "Ensembles, and distilling one into a single model"). The teachers read the very batch the student reads, so
 /// they must have been trained on the same features: the same front end, normaliser, input streams and classes.
 /// </summary>
 public sealed class TeacherEnsemble : IDisposable

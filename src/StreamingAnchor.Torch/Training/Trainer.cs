@@ -141,11 +141,12 @@ public sealed class Trainer
                     float value;
                     if (replicas is null)
                     {
-                        var logits = _model.forward(OnDevice(batch.Features));
+                        var features = OnDevice(batch.Features);
+                        var logits = _model.forward(features);
                         var loss = _loss.Forward(logits, OnDevice(batch.Targets), batch.Lengths, batch.LossAnchors(_loss.Config.NearMissAnchors));
                         if (_teachers is not null)
                         {
-                            loss = loss + (_config.DistillWeight ?? 1.0) * _teachers.Term(logits, OnDevice(batch.Features), OnDevice(batch.Mask()));
+                            loss = loss + (_config.DistillWeight ?? 1.0) * _teachers.Term(logits, features, OnDevice(batch.Mask()));
                         }
                         value = loss.item<float>();
                         loss.backward();
