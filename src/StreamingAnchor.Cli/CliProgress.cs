@@ -5,14 +5,19 @@ namespace StreamingAnchor.Cli;
 /// <summary>Progress for long library calls: a Spectre bar on a terminal, a line every 10% when output is redirected.</summary>
 internal static class CliProgress
 {
-    public static T Run<T>(string label, Func<IProgress<(int Done, int Total)>, T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> with a progress sink. Redirected, totals below <paramref name="quietBelow"/> print
+    /// nothing: a few hundred cheap items finish before a line would help, while callers whose items each take seconds
+    /// (streams scored by a peer) pass 0.
+    /// </summary>
+    public static T Run<T>(string label, Func<IProgress<(int Done, int Total)>, T> work, int quietBelow = 1000)
     {
         if (Console.IsOutputRedirected || Console.IsErrorRedirected)
         {
             var lastDecile = -1;
             return work(new SyncProgress(p =>
             {
-                if (p.Total < 1000)
+                if (p.Total < quietBelow || p.Total == 0)
                 {
                     return;
                 }
@@ -27,7 +32,7 @@ internal static class CliProgress
         T result = default!;
         AnsiConsole.Progress().AutoClear(true).Start(ctx =>
         {
-            var task = ctx.AddTask(label);
+            var task = ctx.AddTask(Markup.Escape(label));
             result = work(new SyncProgress(p =>
             {
                 task.MaxValue = Math.Max(1, p.Total);

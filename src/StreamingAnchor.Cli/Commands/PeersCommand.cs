@@ -78,8 +78,8 @@ internal static class PeersCommand
         {
             config = config with { FaPerHourTargets = budgets };
         }
-        var testSet = WithProgress("reading streams", p =>
-            PeerTestSet.Load(manifest, split, task, task == "kws" ? keyword : null, limit, p));
+        var testSet = CliProgress.Run("reading streams", p =>
+            PeerTestSet.Load(manifest, split, task, task == "kws" ? keyword : null, limit, p), quietBelow: 0);
         if (testSet.EventCount == 0)
         {
             Console.Error.WriteLine(task == "kws"
@@ -93,7 +93,7 @@ internal static class PeersCommand
         }
 
         using var peer = PeerFactory.Create(task, keyword, new PeerModelCache(cacheRoot), seed, sileroVersion, status);
-        var row = WithProgress($"scoring {peer.Name} x {phases} offsets", p => PeerEvaluation.Run(peer, testSet, config, phases, p, leadIn));
+        var row = CliProgress.Run($"scoring {peer.Name} x {phases} offsets", p => PeerEvaluation.Run(peer, testSet, config, phases, p, leadIn), quietBelow: 0);
         var rows = new List<DetectorComparisonRow> { row };
 
         // Our models on one libtorch thread, as the peers run on one OnnxRuntime thread.
@@ -101,7 +101,7 @@ internal static class PeersCommand
         foreach (var runPath in runPaths)
         {
             var name = Path.GetFileName(Path.GetFullPath(runPath).TrimEnd('/'));
-            var scored = WithProgress($"scoring {name}", p => RunEvaluator.Score(runPath, dataPath, split, p, limit));
+            var scored = CliProgress.Run($"scoring {name}", p => RunEvaluator.Score(runPath, dataPath, split, p, limit), quietBelow: 0);
             if (scored.Task.Name() != task)
             {
                 throw new ArgumentException($"{runPath}: the run was trained for {scored.Task.Name()}, not {task}");
@@ -202,59 +202,20 @@ internal static class PeersCommand
 
         // Voice for voice against the first row (the peer), when the streams name their keyword voices and every row
         // scored the same keywords (one step phase: more phases pool each keyword several times).
-        foreach (var (pointAt, elsewhere) in new (Func<EvaluationResult, double, OperatingPoint?>, string)[]
-                 { ((r, t) => r.TargetAt(t), ""), ((r, t) => r.OtherTargetAt(t), " elsewhere") })
+        foreach (var scope in new[] { FalseAlarmScope.All, FalseAlarmScope.Elsewhere })
         {
-            var against = rows.Skip(1).Select(r => new List<string> { r.Name }.Concat(config.FaPerHourTargets.Select(t =>
-                pointAt(rows[0].Result, t) is { } first && pointAt(r.Result, t) is { } p && first.DifferenceByVoice(p) is { } d ? d.ToPoints() : "-")).ToList()).ToList();
-            if (against.Any(cells => cells.Skip(1).Any(c => c != "-")))
+            var elsewhere = scope == FalseAlarmScope.Elsewhere ? " elsewhere" : "";
+            if (PairedDifferences.Against(rows[0].Result, rows.Skip(1).Select(r => r.Result), config.FaPerHourTargets, scope) is { } table)
             {
                 Console.WriteLine($"{miss}{(elsewhere.Length == 0 ? "" : " at the budgets that count only the false alarms elsewhere")} against {rows[0].Name}, " +
                                   $"in points (positive: misses more), with a {100 * FrrInterval.DefaultLevel:0} % paired interval over the keyword voices " +
                                   "(the same voices drawn for both; an interval holding 0 is no difference these voices can show, and none counts the spread over training seeds):");
                 var header = new List<string> { "detector" };
                 header.AddRange(config.FaPerHourTargets.Select(t => $"{miss} @{Num(t)} {rate}{elsewhere}"));
-                ConsoleTable.Write(header, against, " | ");
+                ConsoleTable.Write(header, rows.Skip(1).Zip(table, (r, cells) => new List<string> { r.Name }.Concat(cells).ToList()).ToList(), " | ");
             }
         }
     }
 
     private static string Num(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
-
-
-    /// <summary>A live bar on a terminal; a line per 10% when stderr is redirected (CI logs stay readable).</summary>
-    private static T WithProgress<T>(string label, Func<IProgress<(int Done, int Total)>, T> work)
-    {
-        if (Console.IsErrorRedirected || Console.IsOutputRedirected)
-        {
-            var lastDecile = -1;
-            return work(new SyncProgress<(int Done, int Total)>(p =>
-            {
-                var decile = p.Total == 0 ? 10 : 10 * p.Done / p.Total;
-                if (decile != lastDecile)
-                {
-                    lastDecile = decile;
-                    Console.Error.WriteLine($"{label}: {p.Done}/{p.Total}");
-                }
-            }));
-        }
-        T result = default!;
-        AnsiConsole.Progress().Start(ctx =>
-        {
-            var bar = ctx.AddTask(Markup.Escape(label));
-            result = work(new SyncProgress<(int Done, int Total)>(p =>
-            {
-                bar.MaxValue = Math.Max(1, p.Total);
-                bar.Value = p.Done;
-            }));
-            bar.Value = bar.MaxValue;
-        });
-        return result;
-    }
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and race the output).</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

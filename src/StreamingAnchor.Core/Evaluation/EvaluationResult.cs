@@ -25,6 +25,10 @@ public sealed record EvaluationResult(
     /// <summary>As <see cref="TargetAt"/>, counting false alarms outside near misses (null without marked near misses).</summary>
     public OperatingPoint? OtherTargetAt(double faPerHour) => OtherTargets is { } other ? Find(other, faPerHour) : null;
 
+    /// <summary><see cref="TargetAt"/> or <see cref="OtherTargetAt"/>, by <paramref name="scope"/>.</summary>
+    public OperatingPoint? PointAt(double faPerHour, FalseAlarmScope scope) =>
+        scope == FalseAlarmScope.All ? TargetAt(faPerHour) : OtherTargetAt(faPerHour);
+
     private static OperatingPoint? Find(IReadOnlyList<TargetOperatingPoint> targets, double faPerHour) =>
         targets.FirstOrDefault(t => Math.Abs(t.FaPerHourTarget - faPerHour) < 1e-9)?.Point;
 }

@@ -181,34 +181,27 @@ public sealed record EvaluationSummary(string Name, TaskKind Task, string Data, 
             }
             sb.Append('\n');
         }
-        sb.Append(Differences(runs, targets, (r, t) => r.TargetAt(t), ""));
+        sb.Append(Differences(runs, targets, FalseAlarmScope.All));
         if (other)
         {
-            sb.Append(Differences(runs, targets, (r, t) => r.OtherTargetAt(t), " elsewhere"));
+            sb.Append(Differences(runs, targets, FalseAlarmScope.Elsewhere));
         }
         return sb.ToString();
     }
 
     /// <summary>
-    /// Each later run's FRR against the first's at each budget (<paramref name="pointAt"/>: counting every false alarm,
-    /// or only those <paramref name="elsewhere"/>), with a paired interval over the keyword voices, when the runs were
-    /// scored on the same streams that say their voices (empty otherwise).
+    /// Each later run's FRR against the first's at each budget (counting every false alarm, or only those elsewhere),
+    /// with a paired interval over the keyword voices, when the runs were scored on the same streams that say their
+    /// voices (empty otherwise).
     /// </summary>
-    private static string Differences(IReadOnlyList<EvaluationSummary> runs, IReadOnlyList<double> targets,
-        Func<EvaluationResult, double, OperatingPoint?> pointAt, string elsewhere)
+    private static string Differences(IReadOnlyList<EvaluationSummary> runs, IReadOnlyList<double> targets, FalseAlarmScope scope)
     {
-        string Cell(EvaluationSummary run, double target) =>
-            pointAt(runs[0].Result, target) is { } first && pointAt(run.Result, target) is { } other
-            && first.DifferenceByVoice(other) is { } difference ? difference.ToPoints() : "-";
-        if (runs.Count < 2)
+        if (runs.Count < 2 || PairedDifferences.Against(runs[0].Result, runs.Skip(1).Select(r => r.Result), targets, scope) is not { } table)
         {
             return "";
         }
-        var rows = runs.Skip(1).Select(run => (run.Name, Cells: targets.Select(t => Cell(run, t)).ToList())).ToList();
-        if (rows.All(r => r.Cells.All(c => c == "-")))
-        {
-            return "";
-        }
+        var elsewhere = scope == FalseAlarmScope.Elsewhere ? " elsewhere" : "";
+        var rows = runs.Skip(1).Zip(table, (run, row) => (run.Name, Cells: row));
         var level = runs[0].Result.Targets.Select(t => t.Point.VoiceInterval?.Level).FirstOrDefault(l => l is not null) ?? FrrInterval.DefaultLevel;
         var frr = runs[0].IsOnset ? "miss rate" : "FRR";
         var fa = runs[0].IsOnset ? "false onsets/h" : "FA/h";
