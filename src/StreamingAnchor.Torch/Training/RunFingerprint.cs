@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using StreamingAnchor.Data;
+using StreamingAnchor.Models;
 
 namespace StreamingAnchor.Training;
 
@@ -12,9 +13,13 @@ namespace StreamingAnchor.Training;
 /// runtime-only thread count, the manifest file's SHA-256, and the count, total size and a hash of the sizes of the
 /// audio files it lists. A resume or a second `--out` into the folder compares against it, so a checkpoint is never
 /// silently continued on other data or settings. Sizes rather than audio hashes: cheap on a large corpus, and a
-/// re-rendered or truncated file almost always changes size.
+/// re-rendered or truncated file almost always changes size. <see cref="Inputs"/> holds the SHA-256 of what the config
+/// names beside the manifest (the weights and normaliser of `--init-from` and every `--teacher`, the `--hard-negatives`
+/// manifest): the config records only their paths, and a teacher retrained in place under a resumed student would
+/// otherwise go unnoticed.
 /// </summary>
-public sealed record RunFingerprint(string Config, string Manifest, int AudioFiles, long AudioBytes, string Audio)
+public sealed record RunFingerprint(string Config, string Manifest, int AudioFiles, long AudioBytes, string Audio,
+    IReadOnlyDictionary<string, string>? Inputs = null)
 {
     public const string FileName = "fingerprint.json";
 
@@ -34,7 +39,41 @@ public sealed record RunFingerprint(string Config, string Manifest, int AudioFil
             Hash(File.ReadAllBytes(manifest.Path)),
             manifest.Entries.Count,
             bytes,
-            Hash(Encoding.UTF8.GetBytes(audio.ToString())));
+            Hash(Encoding.UTF8.GetBytes(audio.ToString())),
+            InputsOf(config));
+    }
+
+    /// <summary>
+    /// "role path" -> SHA-256 (or "absent") of every file the config names beside the manifest; null when it names none,
+    /// so runs without such inputs keep the fingerprint they had before inputs were recorded.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string>? InputsOf(TrainConfig config)
+    {
+        var files = new List<(string Role, string Path)>();
+        if (config.InitFrom is { } init)
+        {
+            files.Add(("--init-from", System.IO.Path.Combine(init, RunDirectory.WeightsFile)));
+            files.Add(("--init-from", System.IO.Path.Combine(init, RunDirectory.NormalizerFile)));
+        }
+        foreach (var teacher in config.Teachers ?? [])
+        {
+            files.Add(("--teacher", System.IO.Path.Combine(teacher, RunDirectory.WeightsFile)));
+            files.Add(("--teacher", System.IO.Path.Combine(teacher, RunDirectory.NormalizerFile)));
+        }
+        if (config.HardNegatives is { } mined)
+        {
+            files.Add(("--hard-negatives", mined));
+        }
+        if (files.Count == 0)
+        {
+            return null;
+        }
+        var inputs = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (role, path) in files)
+        {
+            inputs[$"{role} {path}"] = File.Exists(path) ? Hash(File.ReadAllBytes(path)) : "absent";
+        }
+        return inputs;
     }
 
     /// <summary>
@@ -90,8 +129,21 @@ public sealed record RunFingerprint(string Config, string Manifest, int AudioFil
             changes.Add(string.Create(CultureInfo.InvariantCulture,
                 $"audio files changed ({AudioFiles} files, {AudioBytes} bytes -> {now.AudioFiles} files, {now.AudioBytes} bytes)"));
         }
+        if (Inputs is { } before)
+        {
+            // Only when recorded: a fingerprint written before inputs were recorded holds none, and is not a change.
+            var after = now.Inputs ?? new Dictionary<string, string>();
+            var changed = before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
+                .Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k)).ToList();
+            if (changed.Count > 0)
+            {
+                changes.Add($"inputs changed ({string.Join(", ", changed.Select(k => $"{k}: {Short(before.GetValueOrDefault(k))} -> {Short(after.GetValueOrDefault(k))}"))})");
+            }
+        }
         return changes;
     }
+
+    private static string Short(string? hash) => hash is null ? "unset" : hash.Length > 12 ? $"sha256 {hash[..12]}.." : hash;
 
     /// <summary>"epochs 3 -> 5"-style phrases for every setting that differs (threads excluded).</summary>
     public static IReadOnlyList<string> ConfigChanges(TrainConfig before, TrainConfig after)

@@ -260,6 +260,35 @@ public class InputCatalogueTests
     }
 
     [Fact]
+    public void ResumeAfterTheStartingRunWasRetrainedInPlaceIsRefusedNamingItsWeights()
+    {
+        using var dir = new ScratchDir();
+        var manifest = Corpus(dir);
+        var start = dir.File("start");
+        var run = dir.File("run");
+        TrainingRun.Run(Tiny(manifest), start);
+        TrainingRun.Run(Tiny(manifest) with { InitFrom = start }, run);
+        var recorded = RunFingerprint.Load(run)!;
+        Assert.Equal([$"--init-from {Path.Combine(start, RunDirectory.NormalizerFile)}", $"--init-from {Path.Combine(start, RunDirectory.WeightsFile)}"],
+            recorded.Inputs!.Keys);
+        // Unchanged inputs: the resume goes ahead.
+        Assert.Equal(2, TrainingRun.Run(Tiny(manifest) with { InitFrom = start, Epochs = 2 }, run, resume: true).EpochsDone);
+
+        // The run it started from, retrained in place with another seed: same path, same config, other weights.
+        TrainingRun.Run(Tiny(manifest) with { Seed = 4 }, start, force: true);
+        var ex = Assert.Throws<IOException>(() => TrainingRun.Run(Tiny(manifest) with { InitFrom = start, Epochs = 3 }, run, resume: true));
+        Assert.Contains($"{run}: cannot resume: inputs changed (--init-from {Path.Combine(start, RunDirectory.WeightsFile)}: sha256 ", ex.Message);
+        // The normaliser is fitted on the same data, so it did not change and is not named.
+        Assert.DoesNotContain(RunDirectory.NormalizerFile, ex.Message);
+
+        // A fingerprint written before inputs were recorded holds none, which is no change.
+        File.WriteAllText(Path.Combine(run, RunFingerprint.FileName),
+            System.Text.Json.JsonSerializer.Serialize(recorded with { Inputs = null }, ProjectJson.Options));
+        Assert.Empty(RunFingerprint.Load(run)!.Changes(RunFingerprint.Of(Tiny(manifest) with { InitFrom = start }, Manifest.Load(manifest)), null,
+            Tiny(manifest) with { InitFrom = start }));
+    }
+
+    [Fact]
     public void ResumeAfterChangedConfigNamesTheSetting()
     {
         using var dir = new ScratchDir();
