@@ -20,8 +20,16 @@ internal static class PeersCommand
 {
     public static Command Create()
     {
-        var task = new Option<string>("--task") { Description = "kws (openWakeWord) or onset (Silero VAD)", Required = true };
-        task.AcceptOnlyFromAmong("kws", "onset");
+        var task = EnumOption.Create<TaskKind>("--task", "task", "kws (openWakeWord) or onset (Silero VAD)");
+        task.Required = true;
+        task.Validators.Add(result =>
+        {
+            // From the token, not the parsed value: reading the value of an unknown name would throw its parse error.
+            if (result.Tokens is [var token] && EnumNames.TryParse<TaskKind>(token.Value, out var kind) && kind == TaskKind.Trigger)
+            {
+                result.AddError("--task: peers cover kws (openWakeWord) and onset (Silero VAD), not trigger");
+            }
+        });
         var keyword = new Option<string>("--keyword") { Description = "Wake word (kws): hey jarvis, alexa or hey mycroft", DefaultValueFactory = _ => "hey jarvis" };
         var data = new Option<FileInfo>("--data") { Description = "Manifest (JSONL) holding the test streams", Required = true };
         var split = new Option<string>("--split") { Description = "Manifest split to score", DefaultValueFactory = _ => "test" };
@@ -61,32 +69,32 @@ internal static class PeersCommand
         }
         CommandAction.Set(command, parse =>
         {
-            return Run(parse.GetValue(task)!, parse.GetValue(keyword)!, parse.GetValue(data)!.FullName, parse.GetValue(split)!,
+            return Run(parse.GetValue(task)!.Value, parse.GetValue(keyword)!, parse.GetValue(data)!.FullName, parse.GetValue(split)!,
                 parse.GetValue(phases), parse.GetValue(leadIn), parse.GetValue(limit), parse.GetValue(cache)?.FullName, parse.GetValue(seed),
                 parse.GetValue(silero), parse.GetValue(runs) ?? [], FaPerHourBudgets.Parse(parse.GetValue(budgets)), parse.GetValue(output)?.FullName, parse.GetValue(plots)?.FullName);
         });
         return command;
     }
 
-    private static int Run(string task, string keyword, string dataPath, string split, int phases, double leadIn, int? limit,
+    private static int Run(TaskKind task, string keyword, string dataPath, string split, int phases, double leadIn, int? limit,
         string? cacheRoot, int seed, int sileroVersion, string[] runPaths, IReadOnlyList<double>? budgets, string? outPath, string? plotDir)
     {
         var status = new Progress<string>(m => Console.Error.WriteLine(m));
         var manifest = Manifest.Load(dataPath);
-        var config = EvaluationConfig.ForTask(EnumNames.Parse<TaskKind>(task, "task"));
+        var config = EvaluationConfig.ForTask(task);
         if (budgets is not null)
         {
             config = config with { FaPerHourTargets = budgets };
         }
         var testSet = CliProgress.Run("reading streams", p =>
-            PeerTestSet.Load(manifest, split, task, task == "kws" ? keyword : null, limit, p), quietBelow: 0);
+            PeerTestSet.Load(manifest, split, task, task == TaskKind.Kws ? keyword : null, limit, p), quietBelow: 0);
         if (testSet.EventCount == 0)
         {
-            Console.Error.WriteLine(task == "kws"
+            Console.Error.WriteLine(task == TaskKind.Kws
                 ? $"warning: {dataPath}: no \"{keyword}\" events in split '{split}': only false alarms can be measured"
                 : $"warning: {dataPath}: no events in split '{split}': only false onsets can be measured");
         }
-        if (task == "kws" && testSet.EarlyEvents > 0 && leadIn < PeerTestSet.WarmupSeconds)
+        if (task == TaskKind.Kws && testSet.EarlyEvents > 0 && leadIn < PeerTestSet.WarmupSeconds)
         {
             Console.Error.WriteLine(
                 $"note: {testSet.EarlyEvents} of {testSet.EventCount} events start before {PeerTestSet.WarmupSeconds} s, where a cold openWakeWord cannot fire yet (--lead-in {PeerTestSet.WarmupSeconds} lets it start warm)");
@@ -102,9 +110,9 @@ internal static class PeersCommand
         {
             var name = Path.GetFileName(Path.GetFullPath(runPath).TrimEnd('/'));
             var scored = CliProgress.Run($"scoring {name}", p => RunEvaluator.Score(runPath, dataPath, split, p, limit), quietBelow: 0);
-            if (scored.Task.Name() != task)
+            if (scored.Task != task)
             {
-                throw new ArgumentException($"{runPath}: the run was trained for {scored.Task.Name()}, not {task}");
+                throw new ArgumentException($"{runPath}: the run was trained for {scored.Task.Name()}, not {task.Name()}");
             }
             var events = scored.Traces.Sum(t => t.Events.Count);
             if (events != testSet.EventCount)
@@ -116,7 +124,7 @@ internal static class PeersCommand
                 scored.Traces.Count, scored.Traces.Sum(t => t.DurationSeconds) / 3600.0, DetectionEvaluator.Run(scored.Traces, config.On(scored.Clock))));
         }
 
-        Console.WriteLine($"{task} on {dataPath} [{split}]: {testSet.Clips.Count} streams, {testSet.Hours:0.###} h, " +
+        Console.WriteLine($"{task.Name()} on {dataPath} [{split}]: {testSet.Clips.Count} streams, {testSet.Hours:0.###} h, " +
                           $"{testSet.EventCount} events; peer pooled over {phases} step offsets" +
                           (leadIn > 0 ? $" after {leadIn:0.###} s of silence " : " ") +
                           $"(smoothing {config.Detector.SmoothingFrames} frames, refractory {config.Detector.RefractorySeconds} s)");
@@ -125,7 +133,7 @@ internal static class PeersCommand
         {
             Directory.CreateDirectory(plotDir);
             var curves = rows.Select(r => (r.Name, r.Result)).ToList();
-            EvaluationPlots.Det(Path.Combine(plotDir, "det.png"), curves, task == "onset" ? "false onsets per hour" : "false alarms per hour");
+            EvaluationPlots.Det(Path.Combine(plotDir, "det.png"), curves, task == TaskKind.Onset ? "false onsets per hour" : "false alarms per hour");
             EvaluationPlots.Latency(Path.Combine(plotDir, "latency.png"), curves);
             Console.Error.WriteLine($"wrote {Path.Combine(plotDir, "det.png")} and latency.png");
         }
@@ -142,7 +150,7 @@ internal static class PeersCommand
             }).ToList();
             var report = new
             {
-                task, keyword = task == "kws" ? keyword : null, silero = task == "onset" ? sileroVersion : (int?)null,
+                task = task.Name(), keyword = task == TaskKind.Kws ? keyword : null, silero = task == TaskKind.Onset ? sileroVersion : (int?)null,
                 data = dataPath, split, phases, leadIn, seed, config, rows = slim,
             };
             AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(report, ProjectJson.Results));
@@ -151,10 +159,10 @@ internal static class PeersCommand
         return 0;
     }
 
-    private static void Render(IReadOnlyList<DetectorComparisonRow> rows, EvaluationConfig config, string task)
+    private static void Render(IReadOnlyList<DetectorComparisonRow> rows, EvaluationConfig config, TaskKind task)
     {
-        var rate = task == "onset" ? "FO/h" : "FA/h";
-        var miss = task == "onset" ? "miss" : "FRR";
+        var rate = task == TaskKind.Onset ? "FO/h" : "FA/h";
+        var miss = task == TaskKind.Onset ? "miss" : "FRR";
         var headers = new List<string> { "detector", "params", "bytes", "RTF (CPU time, 1 thread)" };
         foreach (var t in config.FaPerHourTargets)
         {

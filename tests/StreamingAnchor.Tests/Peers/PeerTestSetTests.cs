@@ -1,3 +1,4 @@
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
 using StreamingAnchor.Evaluation.Peers;
@@ -18,7 +19,7 @@ public sealed class PeerTestSetTests : IDisposable
             Entry("c", "test", [new ManifestEvent("keyword", 1.0, 1.5)], meta: new Dictionary<string, string> { ["keyword"] = "alexa" }),
             Entry("d", "train", [new ManifestEvent("hey jarvis", 1.0, 1.5)]));
 
-        var kws = PeerTestSet.Load(Manifest.Load(manifest), "test", "kws", "hey jarvis");
+        var kws = PeerTestSet.Load(Manifest.Load(manifest), "test", TaskKind.Kws, "hey jarvis");
         Assert.Equal(["a", "b", "c"], kws.Clips.Select(c => c.Id));
         Assert.Equal(2.05, Assert.Single(kws.Clips[0].Events).Anchor);
         Assert.Equal(1.6, Assert.Single(kws.Clips[1].Events).Anchor);
@@ -26,7 +27,7 @@ public sealed class PeerTestSetTests : IDisposable
         Assert.Equal(1, kws.EarlyEvents); // b starts at 1.0 s, inside openWakeWord's warm-up; a at 1.5 s does not
         Assert.Equal(3.0, kws.Clips[0].DurationSeconds, 6);
 
-        var onset = PeerTestSet.Load(Manifest.Load(manifest), "test", "onset", null);
+        var onset = PeerTestSet.Load(Manifest.Load(manifest), "test", TaskKind.Onset, null);
         Assert.Equal([0.2, 2.05], onset.Clips[0].Events.Select(e => e.Anchor)); // explicit anchors win whatever the task
     }
 
@@ -34,7 +35,7 @@ public sealed class PeerTestSetTests : IDisposable
     public void AnAnchorOutsideTheClipNamesTheManifestAndTheClip()
     {
         var manifest = Write(Entry("late", "test", [new ManifestEvent("keyword", 1.0, 1.5)], anchors: [7.5]));
-        var ex = Assert.Throws<FormatException>(() => PeerTestSet.Load(Manifest.Load(manifest), "test", "kws", "hey jarvis"));
+        var ex = Assert.Throws<FormatException>(() => PeerTestSet.Load(Manifest.Load(manifest), "test", TaskKind.Kws, "hey jarvis"));
         Assert.Contains("manifest.jsonl", ex.Message);
         Assert.Contains("'late'", ex.Message);
     }
@@ -43,7 +44,7 @@ public sealed class PeerTestSetTests : IDisposable
     public void AnEmptySplitIsAnError()
     {
         var manifest = Write(Entry("a", "train", []));
-        var ex = Assert.Throws<FormatException>(() => PeerTestSet.Load(Manifest.Load(manifest), "test", "onset", null));
+        var ex = Assert.Throws<FormatException>(() => PeerTestSet.Load(Manifest.Load(manifest), "test", TaskKind.Onset, null));
         Assert.Contains("split 'test'", ex.Message);
     }
 

@@ -104,6 +104,14 @@ public sealed class PeersCommandTests : IDisposable
         var badBudget = SalProcess.Run("peers", "--task", "kws", "--data", missing, "--fa-per-hour", "1,-3");
         Assert.Equal(2, badBudget.ExitCode);
         Assert.Equal("error: --fa-per-hour: '-3' is not a positive number of false alarms per hour", badBudget.Stderr.Trim());
+
+        // A task with no peer, and one that does not exist, are usage errors naming the flag.
+        var trigger = SalProcess.Run("peers", "--task", "trigger", "--data", missing);
+        Assert.Equal(2, trigger.ExitCode);
+        Assert.Equal("error: --task: peers cover kws (openWakeWord) and onset (Silero VAD), not trigger (see `sal peers --help`)", trigger.Stderr.Trim());
+        var unknown = SalProcess.Run("peers", "--task", "vad", "--data", missing);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Equal("error: --task: unknown task 'vad' (expected kws, onset or trigger) (see `sal peers --help`)", unknown.Stderr.Trim());
     }
 
     /// <summary>Two "hey jarvis" streams and two other phrases (test split), plus train and dev clips that must be left out.</summary>

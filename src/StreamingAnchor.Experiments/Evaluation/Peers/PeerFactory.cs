@@ -1,3 +1,5 @@
+using StreamingAnchor.Anchors;
+
 namespace StreamingAnchor.Evaluation.Peers;
 
 /// <summary>The peer a user would otherwise pick for a task: openWakeWord for a wake word, Silero VAD for speech onset.</summary>
@@ -17,14 +19,14 @@ public static class PeerFactory
     }
 
     /// <param name="sileroVersion">4 (the openWakeWord package's file), 5 or 6.</param>
-    public static IPeerDetector Create(string task, string? keyword, PeerModelCache cache, int noiseSeed = 0, int sileroVersion = 5,
+    public static IPeerDetector Create(TaskKind task, string? keyword, PeerModelCache cache, int noiseSeed = 0, int sileroVersion = 5,
         IProgress<string>? progress = null) =>
         task switch
         {
-            "kws" => new OpenWakeWordDetector(
+            TaskKind.Kws => new OpenWakeWordDetector(
                 OpenWakeWordModel.FromCache(cache, OpenWakeWordHeadFile(keyword ?? throw new ArgumentException("kws needs a keyword")), progress),
                 noiseSeed),
-            "onset" => new SileroVadDetector(SileroVadModel.FromCache(cache, sileroVersion, progress)),
-            _ => throw new ArgumentException($"peers cover the tasks kws and onset, not '{task}'"),
+            TaskKind.Onset => new SileroVadDetector(SileroVadModel.FromCache(cache, sileroVersion, progress)),
+            _ => throw new ArgumentException($"peers cover the tasks kws and onset, not {task.Name()}"),
         };
 }

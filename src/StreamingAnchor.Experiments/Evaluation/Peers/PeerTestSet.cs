@@ -1,3 +1,4 @@
+using StreamingAnchor.Anchors;
 using StreamingAnchor.Audio;
 using StreamingAnchor.Data;
 
@@ -32,9 +33,9 @@ public sealed class PeerTestSet
     /// kws: an event labelled with the keyword itself, or labelled <c>keyword</c> in a clip whose
     /// <c>meta.keyword</c> (as <c>sal synth</c> writes it) is absent or names the same keyword. onset: every event.
     /// </summary>
-    public static bool IsJudged(Data.ManifestEntry entry, Data.ManifestEvent e, string task, string? normalizedKeyword)
+    public static bool IsJudged(Data.ManifestEntry entry, Data.ManifestEvent e, TaskKind task, string? normalizedKeyword)
     {
-        if (task == "onset")
+        if (task == TaskKind.Onset)
         {
             return true;
         }
@@ -51,14 +52,14 @@ public sealed class PeerTestSet
     public static string NormalizeLabel(string label) =>
         string.Join(' ', label.Replace('_', ' ').Replace('-', ' ').ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
-    public static PeerTestSet Load(Manifest manifest, string split, string task, string? keyword,
+    public static PeerTestSet Load(Manifest manifest, string split, TaskKind task, string? keyword,
         int? limit = null, IProgress<(int Done, int Total)>? progress = null)
     {
-        if (task is not ("kws" or "onset"))
+        if (task is not (TaskKind.Kws or TaskKind.Onset))
         {
-            throw new ArgumentException($"peers cover the tasks kws and onset, not '{task}'");
+            throw new ArgumentException($"peers cover the tasks kws and onset, not {task.Name()}");
         }
-        if (task == "kws" && string.IsNullOrWhiteSpace(keyword))
+        if (task == TaskKind.Kws && string.IsNullOrWhiteSpace(keyword))
         {
             throw new ArgumentException("kws needs a keyword (e.g. \"hey jarvis\")");
         }
@@ -93,7 +94,7 @@ public sealed class PeerTestSet
                 // As in `sal eval`: explicit anchors pair with the entry's events by position.
                 var anchor = entry.Anchors is { } explicitAnchors && i < explicitAnchors.Count
                     ? explicitAnchors[i]
-                    : task == "kws" ? e.End : e.Start;
+                    : task == TaskKind.Kws ? e.End : e.Start;
                 if (anchor < 0 || anchor > audio.DurationSeconds + 1e-3)
                 {
                     throw new FormatException(
