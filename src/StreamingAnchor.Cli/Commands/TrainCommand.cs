@@ -25,6 +25,10 @@ internal static class TrainCommand
         var layers = new Option<int?>("--layers") { Description = "Override the preset's depth" };
         var lookAhead = new Option<int?>("--lookahead") { Description = "Frames of look-ahead" };
         var dropout = new Option<double?>("--dropout") { Description = "Dropout between layers" };
+        var runningMean = new Option<int?>("--running-mean")
+        {
+            Description = "Subtract a running mean of the input with this time constant in frames before the first layer (e.g. 100; default: none)",
+        };
         var loss = EnumOption.Create<LossKind>("--loss", "loss kind");
         var kernel = EnumOption.Create<KernelShape>("--kernel", "kernel");
         var tau = new Option<double?>("--tau") { Description = "Kernel spread in frames" };
@@ -98,7 +102,7 @@ internal static class TrainCommand
         };
         var noDev = new Option<bool>("--no-dev") { Description = "Train without a dev split: all epochs run and the last one is shipped" };
         var force = new Option<bool>("--force") { Description = "Replace a different run in --out, or --resume although the data changed" };
-        Option[] all = [data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, loss, kernel, tau,
+        Option[] all = [data, config, resume, output, task, model, preset, hidden, layers, lookAhead, dropout, runningMean, loss, kernel, tau,
             tauBefore, tauAfter, maxDistance, anchorShift, nearMissAnchors, lambda, gamma, saflWeight, reduction, classWeights, maxPoolRegion, epochs, batch, window, windowMode, augment, warp, speed, streams,
             sampler, epochWindows, lr, weightDecay, warmup, clip, patience, devMetric, devFaPerHour, hardNegatives, hardNegativeWeight, initFrom, teacher, distillWeight, seed, threads,
             replicas, device, ship, emaDecay, noDev, force];
@@ -126,6 +130,7 @@ internal static class TrainCommand
                     Layers = Get(layers) ?? m.Layers,
                     LookAhead = Get(lookAhead) ?? m.LookAhead,
                     Dropout = Get(dropout) ?? m.Dropout,
+                    RunningMeanFrames = Get(runningMean) ?? m.RunningMeanFrames,
                 };
                 var l = c.Loss;
                 l = l with

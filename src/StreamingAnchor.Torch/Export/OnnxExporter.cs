@@ -235,6 +235,8 @@ public static class OnnxExporter
         {
             case DropoutLayer:
                 return x;
+            case RunningMeanLayer mean:
+                return EmitRunningMean(g, mean, x, ref stateIndex, batchAxes, stateOut);
             case LinearLayer linear:
             {
                 using var wt = linear.Weight.t();
@@ -263,6 +265,39 @@ public static class OnnxExporter
             default:
                 throw new NotSupportedException($"no ONNX export for layer {layer.GetType().Name}");
         }
+    }
+
+    /// <summary>
+    /// <see cref="RunningMeanLayer"/> on a chunk of any length n: the [n,n] matrix of α β^(t-s) (s &lt;= t) and the
+    /// column β^(t+1) built from the chunk's frame count, then the layer's step formula.
+    /// </summary>
+    private static string EmitRunningMean(OnnxGraphBuilder g, RunningMeanLayer mean, string x, ref int stateIndex, List<int> batchAxes, Func<int, string> stateOut)
+    {
+        var (averageIn, weightIn) = (OnnxMetadata.StateIn(stateIndex), OnnxMetadata.StateIn(stateIndex + 1));
+        var (averageOut, weightOut) = (stateOut(stateIndex), stateOut(stateIndex + 1));
+        batchAxes.Add(0);
+        batchAxes.Add(0);
+        stateIndex += 2;
+
+        var n = g.Node("Gather", [g.Op("Shape", x), g.Int64Scalar("frame_axis", 1)], attributes: Int("axis", 0))[0];
+        var t = g.Node("Cast", [g.Node("Range", [g.Int64Scalar("zero", 0), n, g.Int64Scalar("one", 1)])[0]], attributes: Int("to", (long)TensorProto.Types.DataType.Float))[0];
+        var logBeta = g.Floats("log_beta", [(float)Math.Log(1 - mean.Alpha)]);
+        var one = g.Floats("one", [1f]);
+        // lag[t, s] = t - s; lags below 0 are above the diagonal, clamped before Exp so that nothing overflows there.
+        var lag = g.Op("Sub", g.Op("Unsqueeze", t, g.Int64s("axes", 1)), g.Op("Unsqueeze", t, g.Int64s("axes", 0)));
+        var powers = g.Op("Mul", g.Floats("alpha", [(float)mean.Alpha]), g.Op("Exp", g.Op("Mul", g.Op("Relu", lag), logBeta)));
+        var kernel = g.Op("Where", g.Op("GreaterOrEqual", lag, g.Floats("zero", [0f])), powers, g.Floats("zero", [0f]));
+        var exponent = g.Op("Mul", g.Op("Add", t, one), logBeta);
+        var decay = g.Op("Unsqueeze", g.Op("Exp", exponent), g.Int64s("axes", 1));
+        // 1 - β^(t+1) without the cancellation of 1 - Exp where it is small: α Σ_{k<=t} β^k, the kernel's row sums.
+        var gain = g.Node("ReduceSum", [kernel, g.Int64s("axes", 1)], attributes: Int("keepdims", 1))[0];
+
+        var average = g.Op("Add", g.Op("Mul", decay, averageIn), g.Op("MatMul", kernel, x));
+        var weight = g.Op("Add", g.Op("Mul", decay, weightIn), gain);
+        var last = (string v, string name) => g.Node("Slice", [v, g.Int64s("start", -1), g.Int64s("end", long.MaxValue), g.Int64s("axes", 1)], outputNames: [name]);
+        last(average, averageOut);
+        last(weight, weightOut);
+        return g.Op("Sub", x, g.Op("Div", average, weight));
     }
 
     private static string EmitConv(OnnxGraphBuilder g, CausalConvLayer conv, string x, ref int stateIndex, List<int> batchAxes, Func<int, string> stateOut)

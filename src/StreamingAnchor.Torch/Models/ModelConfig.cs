@@ -32,4 +32,10 @@ public sealed record ModelConfig
 
     /// <summary>Dropout between layers while training; inactive in eval mode, so streaming stays exact.</summary>
     public double Dropout { get; init; }
+
+    /// <summary>
+    /// Time constant in frames of a running mean subtracted from the input before the first layer
+    /// (<see cref="RunningMeanLayer"/>); null: none.
+    /// </summary>
+    public int? RunningMeanFrames { get; init; }
 }

@@ -25,6 +25,11 @@ public static class ModelFactory
             throw new ArgumentException($"dropout must be in [0,1), got {config.Dropout}");
         }
 
+        if (config.RunningMeanFrames is < 2)
+        {
+            throw new ArgumentException($"the running mean's time constant must be at least 2 frames, got {config.RunningMeanFrames}");
+        }
+
         var family = config.Family;
         var preset = ModelPreset.Get(family, config.Preset);
         var hidden = config.Hidden ?? preset.Hidden;
@@ -60,6 +65,11 @@ public static class ModelFactory
             {
                 Add(new DropoutLayer(width, config.Dropout));
             }
+        }
+
+        if (config.RunningMeanFrames is { } meanFrames)
+        {
+            Add(new RunningMeanLayer(width, meanFrames));
         }
 
         switch (family)

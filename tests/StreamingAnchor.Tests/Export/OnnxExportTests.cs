@@ -217,6 +217,40 @@ public class OnnxExportTests
         }
     }
 
+    [Theory]
+    [InlineData(ModelFamily.Tcn)]
+    [InlineData(ModelFamily.Gru)]
+    public void ARunningMeanExportsAsTheMultiFrameGraphAndMatchesTorchSharpInAnyChunks(ModelFamily family)
+    {
+        using var folder = new ScratchDir();
+        using var model = StreamingHarness.Build(family, ModelSize.Small, runningMean: 50);
+        var path = folder.File("m.onnx");
+        // The single-frame graph has no form for the layer, so the default request writes the multi-frame graph.
+        OnnxExporter.Export(model, path);
+        const int frames = 300;
+        using var x = StreamingHarness.Features(1, frames, 40);
+        // Offsets per mel bin, as a voice or a microphone would add: the layer is there to remove them.
+        using var shifted = x + torch.linspace(-3, 3, 40);
+        using var offline = StreamingHarness.Offline(model, shifted);
+        var expected = offline.data<float>().ToArray();
+        var data = shifted.contiguous().data<float>().ToArray();
+
+        using var onnx = new OnnxStreamingModel(path);
+        Assert.False(onnx.SingleFrame);
+        using var state = onnx.InitialState();
+        var rows = new List<float>();
+        var chunks = new[] { 1, 7, 1, 120, 3, 168 };
+        Assert.Equal(frames, chunks.Sum());
+        var t = 0;
+        foreach (var n in chunks)
+        {
+            rows.AddRange(onnx.Step(data.AsSpan(t * 40, n * 40).ToArray(), state));
+            t += n;
+        }
+        var worst = rows.Zip(expected, (a, b) => (double)Math.Abs(a - b)).Max();
+        Assert.True(worst < 1e-4, $"{family}: max |offline - onnx| = {worst}");
+    }
+
     [Fact]
     public void MixedChunkSizesAndResetWorkInOnnxRuntime()
     {

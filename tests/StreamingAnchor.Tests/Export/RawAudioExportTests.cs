@@ -16,13 +16,14 @@ public class RawAudioExportTests
     [InlineData(ModelFamily.Tcn, 2, 1, 5)]
     [InlineData(ModelFamily.Crnn, 1, 3, 3)]
     [InlineData(ModelFamily.Dscnn, 0, 2, 1)]
-    public void GraphEqualsTheStreamingPipelineForEveryChunkSize(ModelFamily family, int lookAhead, int classes, int smoothing)
+    [InlineData(ModelFamily.Tcn, 0, 1, 5, 100)]
+    public void GraphEqualsTheStreamingPipelineForEveryChunkSize(ModelFamily family, int lookAhead, int classes, int smoothing, int? runningMean = null)
     {
         using var folder = new ScratchDir();
         var fbank = new FbankConfig();
         var audio = Recorded(16000 * 5 + 37, seed: 5);
         var normalizer = StreamingPipelineTests.Normalizer(fbank, audio);
-        using var model = StreamingHarness.Build(family, ModelSize.Small, classes: classes, lookAhead: lookAhead);
+        using var model = StreamingHarness.Build(family, ModelSize.Small, classes: classes, lookAhead: lookAhead, runningMean: runningMean);
         var path = folder.File("raw.onnx");
         RawAudioExporter.Export(model, fbank, normalizer, smoothing, path);
 

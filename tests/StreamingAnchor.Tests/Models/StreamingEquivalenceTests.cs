@@ -41,6 +41,23 @@ public class StreamingEquivalenceTests
 
     [Theory]
     [MemberData(nameof(StreamingHarness.Families), MemberType = typeof(StreamingHarness))]
+    public void ARunningMeanStreamsInAnyChunkSizeAsOfflineAcrossItsBlocks(ModelFamily family)
+    {
+        using var model = StreamingHarness.Build(family, ModelSize.Small, runningMean: 30);
+        // Longer than one offline block, so the offline pass carries the state across a block boundary.
+        var frames = RunningMeanLayer.Block + 44;
+        using var x = StreamingHarness.Features(2, frames, 40);
+        using var offline = StreamingHarness.Offline(model, x);
+        foreach (var chunk in new[] { 1, 3, 97, frames })
+        {
+            using var streamed = StreamingHarness.Stream(model, x, chunk);
+            var diff = StreamingHarness.MaxAbsDiff(offline, streamed);
+            Assert.True(diff < 1e-5, $"{family} chunk {chunk}: max |offline - streamed| = {diff}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamingHarness.Families), MemberType = typeof(StreamingHarness))]
     public void MultiModalInputsAndSeveralClassesStreamExactly(ModelFamily family)
     {
         using var model = StreamingHarness.Build(family, ModelSize.Small, inputDim: 44, classes: 3);

@@ -24,10 +24,11 @@ internal static class StreamingHarness
     /// <summary>Every model family the factory builds, as theory data, so a new family is tested everywhere at once.</summary>
     public static TheoryData<ModelFamily> Families => new(ModelPreset.Families);
 
-    public static StreamingModel Build(ModelFamily family, ModelSize preset, int inputDim = 40, int classes = 1, int lookAhead = 0, long seed = 7)
+    public static StreamingModel Build(ModelFamily family, ModelSize preset, int inputDim = 40, int classes = 1, int lookAhead = 0, long seed = 7,
+        int? runningMean = null)
     {
         torch.manual_seed(seed);
-        var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = preset, LookAhead = lookAhead }, inputDim, classes);
+        var model = ModelFactory.Create(new ModelConfig { Family = family, Preset = preset, LookAhead = lookAhead, RunningMeanFrames = runningMean }, inputDim, classes);
         model.eval();
         return model;
     }
