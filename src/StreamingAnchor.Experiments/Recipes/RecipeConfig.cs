@@ -77,6 +77,9 @@ public sealed record RecipeConfig
     /// <summary>Dropout between the model's layers while training (0: none).</summary>
     public double Dropout { get; init; }
 
+    /// <summary>Time constant in frames of a running mean subtracted from the model's input (`sal train --running-mean`); null: none.</summary>
+    public int? RunningMean { get; init; }
+
     /// <summary>Seeded feature-domain augmentation of training batches (`sal train --augment`: gain, time shift, SpecAugment).</summary>
     public bool Augment { get; init; }
 
@@ -277,7 +280,7 @@ public sealed record RecipeConfig
         {
             Data = manifest,
             Task = Kind == RecipeKind.Onset ? TaskKind.Onset : TaskKind.Kws,
-            Model = new ModelConfig { Family = Model, Preset = Preset, Hidden = Hidden, Dropout = Dropout },
+            Model = new ModelConfig { Family = Model, Preset = Preset, Hidden = Hidden, Dropout = Dropout, RunningMeanFrames = RunningMean },
             Augment = Augment,
             Loss = new LossConfig { Kind = Loss, Kernel = KernelShape.Exponential, Tau = Tau, Lambda = Lambda, Gamma = Gamma, NearMissAnchors = NearMissAnchors },
             Epochs = Epochs,
@@ -311,7 +314,7 @@ public sealed record RecipeConfig
     {
         RecipeStage.Synth => [nameof(Kind), nameof(Keyword), nameof(Hours), nameof(Clips), nameof(ClipSeconds), nameof(PositiveFraction), nameof(NearMisses), nameof(KeywordAccents), nameof(LongFraction), nameof(Engines),
             nameof(Sources), nameof(Seed)],
-        RecipeStage.Train => [nameof(Model), nameof(Preset), nameof(Hidden), nameof(Dropout), nameof(Augment), nameof(Warp), nameof(Loss), nameof(Tau), nameof(Lambda), nameof(Gamma), nameof(NearMissAnchors), nameof(Epochs),
+        RecipeStage.Train => [nameof(Model), nameof(Preset), nameof(Hidden), nameof(Dropout), nameof(RunningMean), nameof(Augment), nameof(Warp), nameof(Loss), nameof(Tau), nameof(Lambda), nameof(Gamma), nameof(NearMissAnchors), nameof(Epochs),
             nameof(BatchSize), nameof(WindowSeconds), nameof(Sampler), nameof(EpochWindows), nameof(LearningRate), nameof(DevFaPerHour), nameof(Ship), nameof(EmaDecay), nameof(Seed)],
         RecipeStage.Mine => [nameof(MineFaPerHour), nameof(HardNegativeWeight)],
         RecipeStage.FineTune => [nameof(FineTuneEpochs), nameof(FineTuneLearningRate), nameof(HardNegativeWeight)],
@@ -341,7 +344,7 @@ public sealed record RecipeConfig
 
     // Settings added after recipes were shipped count in a step's key only when they differ from their default, so a
     // folder made before them keeps its keys (and its stages).
-    private static readonly string[] LateSettings = [nameof(PositiveFraction), nameof(NearMisses), nameof(KeywordAccents), nameof(NearMissAnchors), nameof(Ship), nameof(EmaDecay), nameof(Warp)];
+    private static readonly string[] LateSettings = [nameof(PositiveFraction), nameof(NearMisses), nameof(KeywordAccents), nameof(NearMissAnchors), nameof(Ship), nameof(EmaDecay), nameof(Warp), nameof(RunningMean)];
     private static readonly JsonObject LateDefaults = JsonSerializer.SerializeToNode(new RecipeConfig(), ProjectJson.Options)!.AsObject();
 
     /// <summary>The settings that differ from <paramref name="recorded"/> as "name old -> new" (placement settings left out).</summary>

@@ -131,6 +131,23 @@ public class RecipeConfigTests
     }
 
     [Fact]
+    public void ARunningMeanRedoesTrainingOnlyWhenSetAndReachesBothTrainingsModels()
+    {
+        var a = RecipeConfig.For(RecipeKind.Kws);
+        var b = a with { RunningMean = 100 };
+        Assert.Null(a.RunningMean);
+        Assert.Equal(StepKeys(a)[0], StepKeys(b)[0]);
+        Assert.All(Enumerable.Range(1, 5), i => Assert.NotEqual(StepKeys(a)[i], StepKeys(b)[i]));
+        Assert.Equal(["runningMean unset -> 100"], b.Changes(a));
+        Assert.Equal(100, b.TrainConfig("m.jsonl").Model.RunningMeanFrames);
+        Assert.Equal(100, b.FineTuneConfig("m.jsonl", "train", "mined.jsonl").Model.RunningMeanFrames);
+        Assert.Null(a.TrainConfig("m.jsonl").Model.RunningMeanFrames);
+
+        var e = Assert.Throws<ArgumentException>(() => (a with { RunningMean = 1 }).Validate());
+        Assert.Equal("the running mean's time constant must be at least 2 frames, got 1", e.Message);
+    }
+
+    [Fact]
     public void APositiveFractionRedoesTheCorpusOnlyWhenSetAndReachesTheSynthesis()
     {
         var a = RecipeConfig.For(RecipeKind.Kws);

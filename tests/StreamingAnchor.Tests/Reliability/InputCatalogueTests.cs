@@ -189,6 +189,7 @@ public class InputCatalogueTests
     {
         { "warm-up NaN", c => c with { WarmupFraction = double.NaN }, "warm-up fraction must be in [0,1), got NaN" },
         { "dropout NaN", c => c with { Model = c.Model with { Dropout = double.NaN } }, "dropout must be in [0,1), got NaN" },
+        { "running mean of 1 frame", c => c with { Model = c.Model with { RunningMeanFrames = 1 } }, "the running mean's time constant must be at least 2 frames, got 1" },
         { "window infinite", c => c with { WindowSeconds = double.PositiveInfinity }, "window must be a positive number of seconds" },
         { "lambda NaN", c => c with { Loss = c.Loss with { Lambda = double.NaN } }, "loss lambda must be finite" },
         { "min lr ratio NaN", c => c with { MinLearningRateRatio = double.NaN }, "minimum learning-rate ratio" },
