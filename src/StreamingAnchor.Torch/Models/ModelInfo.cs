@@ -1,7 +1,7 @@
 namespace StreamingAnchor.Models;
 
 /// <summary>Size and cost of a model, as `sal model info` prints it.</summary>
-/// <param name="ReceptiveField">Input frames one output depends on (past, current and look-ahead); null when unbounded (recurrent).</param>
+/// <param name="ReceptiveField">Input frames one output depends on (past, current and look-ahead); null when unbounded (a recurrent layer or a running mean).</param>
 /// <param name="StateFloats">Floats of streaming state per stream.</param>
 public sealed record ModelInfo(
     ModelFamily Family,

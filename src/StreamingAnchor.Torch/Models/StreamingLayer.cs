@@ -29,7 +29,7 @@ public abstract class StreamingLayer : nn.Module<Tensor, Tensor>
     /// <summary>Multiply-accumulates of the weights per frame (element-wise work is not counted).</summary>
     public abstract long MacsPerFrame { get; }
 
-    /// <summary>Past frames this layer looks at beyond the current one; null when unbounded (recurrent).</summary>
+    /// <summary>Past frames this layer looks at beyond the current one; null when unbounded (recurrent, or a running mean).</summary>
     public abstract int? PastContext { get; }
 
     /// <summary>Short human description, e.g. "conv k3 d2 32->32 relu".</summary>
