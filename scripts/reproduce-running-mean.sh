@@ -12,28 +12,24 @@ mkdir -p "$out"
 cd "$out"
 sal() { "$root/sal" "$@"; }
 
-sal recipe kws --keyword "hey jarvis" --near-misses not-an-accent --mine-rounds 0 --out nmr
-config=nmr/train/train.json
-test="$PWD/nmr/data/manifest.jsonl"
-score() { local name=$1; shift; [ -f "$name/metrics.json" ] || sal eval --data "$test" --fa-per-hour 0.5,1,2,5,10 --out "$name" "$@"; }
-for seed in 1 3 2; do
-  base="base-s$seed"; [ "$seed" = 1 ] && base=nmr/train
-  [ -f "$base/weights.dat" ] || sal train --config "$config" --seed "$seed" --out "$base"
-  [ -f "rm100-s$seed/weights.dat" ] || sal train --config "$config" --running-mean 100 --seed "$seed" --out "rm100-s$seed"
-  score "v-base-s$seed" --run "$base"
-  score "v-rm100-s$seed" --run "rm100-s$seed"
-  sal eval --compare "v-base-s$seed" "v-rm100-s$seed" --out "compare-rm-s$seed"
-done
+# arms RECIPE BUDGETS PREFIX: seeds 1, 3 and 2 of RECIPE's training stage with and without the running mean, each
+# scored on RECIPE's test split (eval folders PREFIXbase-sS and PREFIXrm100-sS) and compared with its seed's baseline.
+arms() {
+  local recipe=$1 budgets=$2 prefix=$3
+  local config="$recipe/train/train.json" test="$PWD/$recipe/data/manifest.jsonl"
+  for seed in 1 3 2; do
+    local base="${prefix}base-s$seed"; [ "$seed" = 1 ] && base="$recipe/train"
+    [ -f "$base/weights.dat" ] || sal train --config "$config" --seed "$seed" --out "$base"
+    [ -f "${prefix}rm100-s$seed/weights.dat" ] || sal train --config "$config" --running-mean 100 --seed "$seed" --out "${prefix}rm100-s$seed"
+    for run in "$base" "${prefix}rm100-s$seed"; do
+      local name="v-${prefix}base-s$seed"; [ "$run" = "$base" ] || name="v-${prefix}rm100-s$seed"
+      [ -f "$name/metrics.json" ] || sal eval --run "$run" --data "$test" --fa-per-hour "$budgets" --out "$name"
+    done
+    sal eval --compare "v-${prefix}base-s$seed" "v-${prefix}rm100-s$seed" --out "compare-${prefix}rm-s$seed"
+  done
+}
 
-# Onset: the recipe at 20 h without mining, seeds 1, 3 and 2, with and without the running mean.
+sal recipe kws --keyword "hey jarvis" --near-misses not-an-accent --mine-rounds 0 --out nmr
+arms nmr 0.5,1,2,5,10 ""
 sal recipe onset --hours 20 --epochs 8 --mine-rounds 0 --out onset3
-config=onset3/train/train.json
-test="$PWD/onset3/data/manifest.jsonl"
-oscore() { local name=$1; shift; [ -f "$name/metrics.json" ] || sal eval --data "$test" --fa-per-hour 1,5,10,30 --out "$name" "$@"; }
-for seed in 1 3 2; do
-  base="obase-s$seed"; [ "$seed" = 1 ] && base=onset3/train
-  [ -f "$base/weights.dat" ] || sal train --config "$config" --seed "$seed" --out "$base"
-  [ -f "orm100-s$seed/weights.dat" ] || sal train --config "$config" --running-mean 100 --seed "$seed" --out "orm100-s$seed"
-  oscore "o-base-s$seed" --run "$base"
-  oscore "o-rm100-s$seed" --run "orm100-s$seed"
-done
+arms onset3 1,5,10,30 o
