@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Spectre.Console;
 using StreamingAnchor.Anchors;
 using StreamingAnchor.Cli.Output;
 using StreamingAnchor.Data;
