@@ -2,7 +2,8 @@
 # Reproduces docs/results.md "A running mean of the input (`--running-mean`)": the kws recipe on the not-an-accent
 # corpus without its mining round (its training stage is seed 1's baseline), the same stage at seeds 3 and 2, and each
 # seed again with a running mean of 100 frames subtracted from the input; every run scored on that corpus's test split
-# and compared voice for voice with the baseline of its seed. Then the same for the onset recipe (20 h, 8 epochs).
+# and compared voice for voice with the baseline of its seed; then kws time constants of 30 frames (three seeds) and
+# 300 frames (seed 1). Then the same as the first for the onset recipe (20 h, 8 epochs).
 # Every step resumes or is skipped once done.
 # Usage: scripts/reproduce-running-mean.sh [OUT]   (default OUT=runs/running-mean)
 set -euo pipefail
@@ -31,5 +32,15 @@ arms() {
 
 sal recipe kws --keyword "hey jarvis" --near-misses not-an-accent --mine-rounds 0 --out nmr
 arms nmr 0.5,1,2,5,10 ""
+test="$PWD/nmr/data/manifest.jsonl"
+for run in rm30-s1 rm30-s3 rm30-s2 rm300-s1; do
+  frames=${run#rm}; frames=${frames%-s*}; seed=${run##*-s}
+  [ -f "$run/weights.dat" ] || sal train --config nmr/train/train.json --running-mean "$frames" --seed "$seed" --out "$run"
+  [ -f "v-$run/metrics.json" ] || sal eval --run "$run" --data "$test" --fa-per-hour 0.5,1,2,5,10 --out "v-$run"
+done
+sal eval --compare v-base-s1 v-rm30-s1 v-rm100-s1 v-rm300-s1 --out compare-rm-tau-s1
+for seed in 3 2; do
+  sal eval --compare "v-base-s$seed" "v-rm30-s$seed" "v-rm100-s$seed" --out "compare-rm-tau-s$seed"
+done
 sal recipe onset --hours 20 --epochs 8 --mine-rounds 0 --out onset3
 arms onset3 1,5,10,30 o
