@@ -38,4 +38,15 @@ public sealed record ModelConfig
     /// (<see cref="RunningMeanLayer"/>); null: none.
     /// </summary>
     public int? RunningMeanFrames { get; init; }
+
+    /// <summary>
+    /// Throws a one-line ArgumentException naming the first bad setting that needs no preset to judge; both
+    /// <see cref="ModelFactory.Create"/> and the train config's validation (before any data is read) call it.
+    /// </summary>
+    public void Validate()
+    {
+        if (LookAhead < 0) throw new ArgumentException($"look-ahead must be 0 or more frames, got {LookAhead}");
+        if (!double.IsFinite(Dropout) || Dropout is < 0 or >= 1) throw new ArgumentException($"dropout must be in [0,1), got {Dropout}");
+        if (RunningMeanFrames is < 2) throw new ArgumentException($"the running mean's time constant must be at least 2 frames, got {RunningMeanFrames}");
+    }
 }

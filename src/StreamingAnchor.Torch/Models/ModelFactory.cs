@@ -15,20 +15,7 @@ public static class ModelFactory
             throw new ArgumentException($"number of classes must be positive, got {numClasses}");
         }
 
-        if (config.LookAhead < 0)
-        {
-            throw new ArgumentException($"look-ahead must be 0 or more frames, got {config.LookAhead}");
-        }
-
-        if (config.Dropout is < 0 or >= 1)
-        {
-            throw new ArgumentException($"dropout must be in [0,1), got {config.Dropout}");
-        }
-
-        if (config.RunningMeanFrames is < 2)
-        {
-            throw new ArgumentException($"the running mean's time constant must be at least 2 frames, got {config.RunningMeanFrames}");
-        }
+        config.Validate();
 
         var family = config.Family;
         var preset = ModelPreset.Get(family, config.Preset);

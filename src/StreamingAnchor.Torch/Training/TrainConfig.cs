@@ -293,8 +293,7 @@ public sealed record TrainConfig
         {
             throw new ArgumentException($"Adam betas must be in [0,1), got {Beta1} and {Beta2}");
         }
-        if (!double.IsFinite(Model.Dropout) || Model.Dropout is < 0 or >= 1) throw new ArgumentException($"dropout must be in [0,1), got {Model.Dropout}");
-        if (Model.RunningMeanFrames is < 2) throw new ArgumentException($"the running mean's time constant must be at least 2 frames, got {Model.RunningMeanFrames}");
+        Model.Validate();
         if (!Enum.IsDefined(WindowMode)) throw new ArgumentException($"unknown window mode '{WindowMode}' (expected random or sliding)");
         ResolvedAugmentation?.Validate();
         Sampler?.Validate();
