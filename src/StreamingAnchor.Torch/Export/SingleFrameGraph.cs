@@ -34,6 +34,7 @@ internal sealed class SingleFrameGraph
     private readonly List<TapGroup> groups = [];
     private readonly Dictionary<CausalConvLayer, Tap> taps = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<StreamingLayer, int> recurrentStates = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<RunningMeanLayer, int> runningMeans = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<CausalConvLayer> folded = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<ResidualLayer> carried = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, int> pairWidths = [];
@@ -149,6 +150,11 @@ internal sealed class SingleFrameGraph
                 case LstmLayer lstm:
                     recurrentStates[lstm] = NewState([1, 1, lstm.Hidden], 1);
                     NewState([1, 1, lstm.Hidden], 1);
+                    break;
+                case RunningMeanLayer mean:
+                    // The average [B, F] and its weight [B, 1]: the layer's own state without the frame axis.
+                    runningMeans[mean] = NewState([1, mean.InputDim], 0);
+                    NewState([1, 1], 0);
                     break;
                 case CausalConvLayer or LinearLayer or DropoutLayer:
                     break;
@@ -354,6 +360,18 @@ internal sealed class SingleFrameGraph
                 g.Node("GRU", [TimeMajor(x, form), w, r, b, "", OnnxMetadata.StateIn(state)], outputNames: ["", stateOut(state)],
                     attributes: [Int("hidden_size", gru.Hidden), Int("linear_before_reset", 1)]);
                 return (stateOut(state), Form.TimeMajor);
+            }
+
+            case RunningMeanLayer mean:
+            {
+                // One step of the layer: a = β a + α x, w = β w + α, output x - a / w (its chunk formula for n = 1).
+                var state = runningMeans[mean];
+                var frame = Flat(x, form);
+                var beta = g.Floats("beta", [(float)(1 - mean.Alpha)]);
+                var alpha = g.Floats("alpha", [(float)mean.Alpha]);
+                var average = g.Node("Add", [g.Op("Mul", beta, OnnxMetadata.StateIn(state)), g.Op("Mul", alpha, frame)], outputNames: [stateOut(state)])[0];
+                var weight = g.Node("Add", [g.Op("Mul", beta, OnnxMetadata.StateIn(state + 1)), alpha], outputNames: [stateOut(state + 1)])[0];
+                return (g.Op("Sub", frame, g.Op("Div", average, weight)), Form.Flat);
             }
 
             case LstmLayer lstm:
