@@ -14,7 +14,8 @@ mkdir -p "$out"
 cd "$out"
 sal() { "$root/sal" "$@"; }
 
-sal recipe kws --keyword "hey jarvis" --out base
+# --running-mean 0: these runs were measured before the kws recipe subtracted a running mean by default.
+sal recipe kws --keyword "hey jarvis" --running-mean 0 --out base
 sal synth kws --out nm --hours 20 --seed 1 --near-misses not-an-accent
 old="$PWD/base/data/manifest.jsonl"
 new="$PWD/nm/manifest.jsonl"

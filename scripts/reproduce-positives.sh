@@ -12,7 +12,8 @@ mkdir -p "$out"
 cd "$out"
 sal() { "$root/sal" "$@"; }
 
-sal recipe kws --keyword "hey jarvis" --out base
+# --running-mean 0: these runs were measured before the kws recipe subtracted a running mean by default.
+sal recipe kws --keyword "hey jarvis" --running-mean 0 --out base
 sal synth kws --out pos4 --hours 20 --clip-seconds 4 --positive-fraction 0.7 --seed 2
 base="$PWD/base/data/manifest.jsonl"
 pos="$PWD/pos4/manifest.jsonl"

@@ -30,7 +30,8 @@ arms() {
   done
 }
 
-sal recipe kws --keyword "hey jarvis" --near-misses not-an-accent --mine-rounds 0 --out nmr
+# --running-mean 0: these runs were measured before the kws recipe subtracted a running mean by default.
+sal recipe kws --keyword "hey jarvis" --running-mean 0 --near-misses not-an-accent --mine-rounds 0 --out nmr
 arms nmr 0.5,1,2,5,10 ""
 test="$PWD/nmr/data/manifest.jsonl"
 for run in rm30-s1 rm30-s3 rm30-s2 rm300-s1; do

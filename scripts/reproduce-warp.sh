@@ -11,14 +11,15 @@ mkdir -p "$out"
 cd "$out"
 sal() { "$root/sal" "$@"; }
 
-sal recipe kws --keyword "hey jarvis" --out base
+# --running-mean 0: these runs were measured before the kws recipe subtracted a running mean by default.
+sal recipe kws --keyword "hey jarvis" --running-mean 0 --out base
 # The warped recipe reuses the first one's corpus: its synth stage's key does not depend on the warp.
 if [ ! -f warp/recipe.json ]; then
   mkdir -p warp/.recipe
   ln -sfn ../base/data warp/data
   cp base/.recipe/synth.json warp/.recipe/
 fi
-sal recipe kws --keyword "hey jarvis" --warp 1 --force --out warp
+sal recipe kws --keyword "hey jarvis" --running-mean 0 --warp 1 --force --out warp
 
 manifest="$PWD/base/data/manifest.jsonl"
 for seed in 2 3; do

@@ -78,7 +78,7 @@ internal static class RecipeCommand
         Choice("--preset", nameof(RecipeConfig.Preset), "preset", d.Preset);
         Number<int>("--hidden", nameof(RecipeConfig.Hidden), "width override of the preset (TCN channels, GRU units)", d.Hidden);
         Number<double>("--dropout", nameof(RecipeConfig.Dropout), "dropout between the model's layers while training", d.Dropout);
-        Number<int>("--running-mean", nameof(RecipeConfig.RunningMean), "time constant in frames of a running mean subtracted from the model's input (sal train --running-mean)", d.RunningMean);
+        Number<int>("--running-mean", nameof(RecipeConfig.RunningMean), "time constant in frames of a running mean subtracted from the model's input (sal train --running-mean); 0: none", d.RunningMean);
         Number<bool>("--augment", nameof(RecipeConfig.Augment), "true: seeded gain, time shift and SpecAugment on training batches (sal train --augment)", d.Augment);
         Number<double>("--warp", nameof(RecipeConfig.Warp), "share of training windows given a vocal tract length perturbation, factor 0.9-1.1 (sal train --warp)", d.Warp);
         Choice("--loss", nameof(RecipeConfig.Loss), "loss kind", d.Loss);

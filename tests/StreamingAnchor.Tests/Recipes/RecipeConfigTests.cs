@@ -133,18 +133,43 @@ public class RecipeConfigTests
     [Fact]
     public void ARunningMeanRedoesTrainingOnlyWhenSetAndReachesBothTrainingsModels()
     {
-        var a = RecipeConfig.For(RecipeKind.Kws);
+        var a = RecipeConfig.For(RecipeKind.Onset);
         var b = a with { RunningMean = 100 };
-        Assert.Null(a.RunningMean);
+        Assert.Equal(0, a.RunningMean);
         Assert.Equal(StepKeys(a)[0], StepKeys(b)[0]);
         Assert.All(Enumerable.Range(1, 5), i => Assert.NotEqual(StepKeys(a)[i], StepKeys(b)[i]));
-        Assert.Equal(["runningMean unset -> 100"], b.Changes(a));
+        Assert.Equal(["runningMean 0 -> 100"], b.Changes(a));
         Assert.Equal(100, b.TrainConfig("m.jsonl").Model.RunningMeanFrames);
         Assert.Equal(100, b.FineTuneConfig("m.jsonl", "train", "mined.jsonl").Model.RunningMeanFrames);
         Assert.Null(a.TrainConfig("m.jsonl").Model.RunningMeanFrames);
 
-        var e = Assert.Throws<ArgumentException>(() => (a with { RunningMean = 1 }).Validate());
-        Assert.Equal("the running mean's time constant must be at least 2 frames, got 1", e.Message);
+        foreach (var bad in new[] { 1, -5 })
+        {
+            var e = Assert.Throws<ArgumentException>(() => (a with { RunningMean = bad }).Validate());
+            Assert.Equal($"running mean must be 0 (none) or a time constant of at least 2 frames, got {bad}", e.Message);
+        }
+    }
+
+    [Fact]
+    public void TheKwsRecipeSubtractsARunningMeanAndAFolderMadeBeforeItSaysSo()
+    {
+        var kws = RecipeConfig.For(RecipeKind.Kws);
+        Assert.Equal(RecipeConfig.KwsRunningMean, kws.RunningMean);
+        Assert.Equal(RecipeConfig.KwsRunningMean, kws.TrainConfig("m.jsonl").Model.RunningMeanFrames);
+        var off = RecipeConfig.Resolve(RecipeKind.Kws, null, new JsonObject { ["runningMean"] = 0 });
+        Assert.Null(off.TrainConfig("m.jsonl").Model.RunningMeanFrames);
+
+        // A recipe.json written before the setting has no key for it: read back, that is none, and its stage keys are
+        // the ones it was made with, so the folder keeps its stages; resumed with today's kws defaults, the change is named.
+        using var dir = new ScratchDir();
+        var file = dir.File("recipe.json");
+        var written = JsonNode.Parse(off.ToJson())!.AsObject();
+        Assert.True(written.Remove("runningMean"));
+        File.WriteAllText(file, written.ToJsonString());
+        var before = RecipeConfig.Read(file);
+        Assert.Equal(0, before.RunningMean);
+        Assert.Equal(StepKeys(off), StepKeys(before));
+        Assert.Equal([$"runningMean 0 -> {RecipeConfig.KwsRunningMean}"], kws.Changes(before));
     }
 
     [Fact]

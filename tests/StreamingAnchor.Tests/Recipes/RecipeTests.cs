@@ -54,6 +54,10 @@ public class RecipeTests
         }
         Assert.Contains("| 0.5 | ", report);
         Assert.Contains("parameters", report);
+        // The kws recipe's models subtract a running mean, the fine-tune's as its starting model's.
+        Assert.Contains($"after a running mean of {RecipeConfig.KwsRunningMean} frames", report);
+        Assert.Equal(RecipeConfig.KwsRunningMean, new RunDirectory(Path.Combine(output, Recipe.TrainFolder)).ReadModelSpec().Model.RunningMeanFrames);
+        Assert.Equal(RecipeConfig.KwsRunningMean, new RunDirectory(fineTune).ReadModelSpec().Model.RunningMeanFrames);
 
         // A rerun with the same settings runs nothing.
         var again = SalProcess.Run(Limit, ["recipe", "kws", "--keyword", "hey jarvis", "--out", output, "--epochs", "1", .. Tiny]);
