@@ -2,8 +2,9 @@
 # Reproduces docs/results.md "A running mean of the input (`--running-mean`)": the kws recipe on the not-an-accent
 # corpus without its mining round (its training stage is seed 1's baseline), the same stage at seeds 3 and 2, and each
 # seed again with a running mean of 100 frames subtracted from the input; every run scored on that corpus's test split
-# and compared voice for voice with the baseline of its seed; then kws time constants of 30 frames (three seeds) and
-# 300 frames (seed 1). Then the same as the first for the onset recipe (20 h, 8 epochs).
+# and compared voice for voice with the baseline of its seed; then kws time constants of 30 and 15 frames (three seeds),
+# 300 and 8 frames (seed 1), the recipe with 30 frames and its mining round on the same corpus, and the shipped model
+# on that test split. Then the same as the first for the onset recipe (20 h, 8 epochs), and 30 frames at seed 1.
 # Every step resumes or is skipped once done.
 # Usage: scripts/reproduce-running-mean.sh [OUT]   (default OUT=runs/running-mean)
 set -euo pipefail
@@ -34,7 +35,7 @@ arms() {
 sal recipe kws --keyword "hey jarvis" --running-mean 0 --near-misses not-an-accent --mine-rounds 0 --out nmr
 arms nmr 0.5,1,2,5,10 ""
 test="$PWD/nmr/data/manifest.jsonl"
-for run in rm30-s1 rm30-s3 rm30-s2 rm300-s1; do
+for run in rm30-s1 rm30-s3 rm30-s2 rm300-s1 rm15-s1 rm15-s3 rm15-s2 rm8-s1; do
   frames=${run#rm}; frames=${frames%-s*}; seed=${run##*-s}
   [ -f "$run/weights.dat" ] || sal train --config nmr/train/train.json --running-mean "$frames" --seed "$seed" --out "$run"
   [ -f "v-$run/metrics.json" ] || sal eval --run "$run" --data "$test" --fa-per-hour 0.5,1,2,5,10 --out "v-$run"
@@ -43,5 +44,20 @@ sal eval --compare v-base-s1 v-rm30-s1 v-rm100-s1 v-rm300-s1 --out compare-rm-ta
 for seed in 3 2; do
   sal eval --compare "v-base-s$seed" "v-rm30-s$seed" "v-rm100-s$seed" --out "compare-rm-tau-s$seed"
 done
+sal eval --compare v-base-s1 v-rm30-s1 v-rm15-s1 v-rm8-s1 --out compare-rm-short-s1
+for seed in 3 2; do
+  sal eval --compare "v-base-s$seed" "v-rm30-s$seed" "v-rm15-s$seed" --out "compare-rm-short-s$seed"
+done
+# The recipe with the 30-frame running mean and its mining round, on the same corpus (the synth stage is skipped).
+if [ ! -f nmr30/recipe.json ]; then
+  mkdir -p nmr30/.recipe
+  ln -sfn ../nmr/data nmr30/data
+  cp nmr/corpus.json nmr30/
+  cp nmr/.recipe/synth.json nmr30/.recipe/
+fi
+sal recipe kws --config nmr/recipe.json --running-mean 30 --mine-rounds 1 --force --out nmr30
+[ -f v-shipped/metrics.json ] || sal eval --run "$root/models/hey_jarvis" --data "$test" --fa-per-hour 0.5,1,2,5,10 --out v-shipped
 sal recipe onset --hours 20 --epochs 8 --mine-rounds 0 --out onset3
 arms onset3 1,5,10,30 o
+[ -f orm30-s1/weights.dat ] || sal train --config onset3/train/train.json --running-mean 30 --seed 1 --out orm30-s1
+[ -f v-orm30-s1/metrics.json ] || sal eval --run orm30-s1 --data "$PWD/onset3/data/manifest.jsonl" --fa-per-hour 1,5,10,30 --out v-orm30-s1
