@@ -158,6 +158,20 @@ public class OnnxExportTests
         Assert.True(OnnxExporter.Build(model, graph: OnnxStepGraph.MultiFrame).Graph.Node.Count > proto.Graph.Node.Count);
     }
 
+    /// <summary>The running mean's single-frame form is its step formula: seven nodes and two state tensors, nothing else moves.</summary>
+    [Theory]
+    [InlineData(ModelFamily.Tcn)]
+    [InlineData(ModelFamily.Gru)]
+    public void ARunningMeanAddsSevenNodesAndTwoStatesToTheSingleFrameGraph(ModelFamily family)
+    {
+        using var plain = StreamingHarness.Build(family, ModelSize.Small);
+        using var mean = StreamingHarness.Build(family, ModelSize.Small, runningMean: 30);
+        var without = OnnxExporter.Build(plain).Graph;
+        var with = OnnxExporter.Build(mean).Graph;
+        Assert.Equal(without.Node.Count + 7, with.Node.Count);
+        Assert.Equal([[1, 40], [1, 1], .. OnnxExporter.StateShapes(plain)], OnnxExporter.StateShapes(mean));
+    }
+
     private static int ResidualAdds(Onnx.GraphProto graph)
     {
         var initializers = graph.Initializer.Select(t => t.Name).ToHashSet();
