@@ -4,7 +4,8 @@
 # seed again with a running mean of 100 frames subtracted from the input; every run scored on that corpus's test split
 # and compared voice for voice with the baseline of its seed; then kws time constants of 30 and 15 frames (three seeds),
 # 300 and 8 frames (seed 1), the recipe with 30 frames and its mining round on the same corpus, and the shipped model
-# on that test split. Then the same as the first for the onset recipe (20 h, 8 epochs), and 30 frames at seed 1.
+# on that test split, openWakeWord beside the 30-frame runs, and CE and near-miss anchors with 30 frames (three seeds).
+# Then the same as the first for the onset recipe (20 h, 8 epochs), and 30 frames at seed 1.
 # Every step resumes or is skipped once done.
 # Usage: scripts/reproduce-running-mean.sh [OUT]   (default OUT=runs/running-mean)
 set -euo pipefail
@@ -57,6 +58,18 @@ if [ ! -f nmr30/recipe.json ]; then
 fi
 sal recipe kws --config nmr/recipe.json --running-mean 30 --mine-rounds 1 --force --out nmr30
 [ -f v-shipped/metrics.json ] || sal eval --run "$root/models/hey_jarvis" --data "$test" --fa-per-hour 0.5,1,2,5,10 --out v-shipped
+# openWakeWord on the same streams beside the three 30-frame runs.
+[ -f peers-rm30.json ] || sal peers --task kws --data "$test" --phases 1 --lead-in 1.3 --runs rm30-s1 rm30-s3 rm30-s2 \
+  --fa-per-hour 0.5,1,2,5,10 --out peers-rm30.json
+# The loss with the running mean: CE, and SA+FL with near-miss anchors, each against SA+FL of its seed.
+for seed in 1 3 2; do
+  [ -f "ce30-s$seed/weights.dat" ] || sal train --config nmr/train/train.json --loss ce --running-mean 30 --seed "$seed" --out "ce30-s$seed"
+  [ -f "nma30-s$seed/weights.dat" ] || sal train --config nmr/train/train.json --near-miss-anchors --running-mean 30 --seed "$seed" --out "nma30-s$seed"
+  for run in "ce30-s$seed" "nma30-s$seed"; do
+    [ -f "v-$run/metrics.json" ] || sal eval --run "$run" --data "$test" --fa-per-hour 0.5,1,2,5,10 --out "v-$run"
+  done
+  sal eval --compare "v-rm30-s$seed" "v-ce30-s$seed" "v-nma30-s$seed" --out "compare-loss30-s$seed"
+done
 sal recipe onset --hours 20 --epochs 8 --mine-rounds 0 --out onset3
 arms onset3 1,5,10,30 o
 [ -f orm30-s1/weights.dat ] || sal train --config onset3/train/train.json --running-mean 30 --seed 1 --out orm30-s1
