@@ -4,7 +4,8 @@
 # seed again with a running mean of 100 frames subtracted from the input; every run scored on that corpus's test split
 # and compared voice for voice with the baseline of its seed; then kws time constants of 30 and 15 frames (three seeds),
 # 300 and 8 frames (seed 1), the recipe with 30 frames and its mining round on the same corpus, and the shipped model
-# on that test split, openWakeWord beside the 30-frame runs, and CE and near-miss anchors with 30 frames (three seeds).
+# on that test split, openWakeWord beside the 30-frame runs, CE and near-miss anchors with 30 frames (three seeds) and
+# CE with 15 frames (two).
 # Then the same as the first for the onset recipe (20 h, 8 epochs), and 30 frames at seed 1.
 # Every step resumes or is skipped once done.
 # Usage: scripts/reproduce-running-mean.sh [OUT]   (default OUT=runs/running-mean)
@@ -69,6 +70,10 @@ for seed in 1 3 2; do
     [ -f "v-$run/metrics.json" ] || sal eval --run "$run" --data "$test" --fa-per-hour 0.5,1,2,5,10 --out "v-$run"
   done
   sal eval --compare "v-rm30-s$seed" "v-ce30-s$seed" "v-nma30-s$seed" --out "compare-loss30-s$seed"
+done
+for seed in 1 3; do
+  [ -f "ce15-s$seed/weights.dat" ] || sal train --config nmr/train/train.json --loss ce --running-mean 15 --seed "$seed" --out "ce15-s$seed"
+  [ -f "v-ce15-s$seed/metrics.json" ] || sal eval --run "ce15-s$seed" --data "$test" --fa-per-hour 0.5,1,2,5,10 --out "v-ce15-s$seed"
 done
 sal recipe onset --hours 20 --epochs 8 --mine-rounds 0 --out onset3
 arms onset3 1,5,10,30 o
