@@ -4,9 +4,9 @@
 # seed again with a running mean of 100 frames subtracted from the input; every run scored on that corpus's test split
 # and compared voice for voice with the baseline of its seed; then kws time constants of 30 and 15 frames (three
 # seeds), 8 frames (two) and 300 frames (seed 1), the recipe with 30 frames and its mining round on the same corpus,
-# the shipped model on that test split, openWakeWord beside the 30-frame runs, CE and near-miss anchors with 30 frames (three seeds) and
-# CE with 15 frames (three).
-# Then the same as the first for the onset recipe (20 h, 8 epochs), and 30 frames at seed 1.
+# the shipped model on that test split, openWakeWord beside the 30-frame runs, CE and near-miss anchors with 30
+# frames and CE with 15 frames (three seeds each). Then the same as the first for the onset recipe (20 h, 8 epochs),
+# and 30 frames at seed 1.
 # Every step resumes or is skipped once done.
 # Usage: scripts/reproduce-running-mean.sh [OUT]   (default OUT=runs/running-mean)
 set -euo pipefail
