@@ -77,7 +77,7 @@ internal static class ShippedModel
         var config = Config(folder);
         var training = new RunDirectory(folder).ReadTrainingSummary();
         var model = config is null ? "model settings unknown (no train.json)"
-            : $"{config.Model.Family.Name()}/{config.Model.Preset.Name()}{(config.Model.Hidden is { } h ? $" ({h} wide)" : "")}{(config.Model.RunningMeanFrames is { } m ? $" after a running mean of {m} frames" : "")}, loss {config.Loss.Kind.Name()}";
+            : $"{config.Model.Describe()}, loss {config.Loss.Kind.Name()}";
         var text = $"Shipped model: `{folder}` ({model}";
         if (training?.Parameters is { } parameters)
         {

@@ -120,7 +120,7 @@ public static class Recipe
             ? string.Create(CultureInfo.InvariantCulture, $"synthesising {n} {(c.Kind == RecipeKind.Kws ? $"\"{c.Keyword}\" " : "")}streams")
             : string.Create(CultureInfo.InvariantCulture, $"synthesising about {c.Hours:0.##} h of {(c.Kind == RecipeKind.Kws ? $"\"{c.Keyword}\" " : "onset ")}audio"),
         RecipeStage.Train => string.Create(CultureInfo.InvariantCulture,
-            $"training {c.Model.Name()}/{c.Preset.Name()}{(c.Hidden is { } h ? $" ({h} wide)" : "")}{(c.RunningMean > 0 ? $" after a {c.RunningMean}-frame running mean" : "")} with {c.Loss.Name()}, {c.Epochs} epochs, batch {c.BatchSize}{(c.Warp > 0 ? $", warp on {c.Warp:0.##} of the windows" : "")}, best epoch by dev frr@{c.DevFaPerHour:0.##}"),
+            $"training {c.ModelSettings().Describe()} with {c.Loss.Name()}, {c.Epochs} epochs, batch {c.BatchSize}{(c.Warp > 0 ? $", warp on {c.Warp:0.##} of the windows" : "")}, best epoch by dev frr@{c.DevFaPerHour:0.##}"),
         RecipeStage.Mine => string.Create(CultureInfo.InvariantCulture, $"mining false alarms on the train split's negatives at {c.MineFaPerHour:0.##} FA/h"),
         RecipeStage.FineTune => string.Create(CultureInfo.InvariantCulture,
             $"fine-tuning {c.FineTuneEpochs} epochs at lr {c.FineTuneLearningRate:0.#####} with the mined windows (weight {c.HardNegativeWeight:0.##})"),

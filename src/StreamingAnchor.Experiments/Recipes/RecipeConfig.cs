@@ -284,6 +284,10 @@ public sealed record RecipeConfig
         Force = force,
     };
 
+    /// <summary>The model both trainings build (a method, so recipe.json does not carry it twice).</summary>
+    public ModelConfig ModelSettings() =>
+        new() { Family = Model, Preset = Preset, Hidden = Hidden, Dropout = Dropout, RunningMeanFrames = RunningMean == 0 ? null : RunningMean };
+
     /// <summary>The base training run's settings on <paramref name="manifest"/>.</summary>
     public TrainConfig TrainConfig(string manifest)
     {
@@ -291,7 +295,7 @@ public sealed record RecipeConfig
         {
             Data = manifest,
             Task = Kind == RecipeKind.Onset ? TaskKind.Onset : TaskKind.Kws,
-            Model = new ModelConfig { Family = Model, Preset = Preset, Hidden = Hidden, Dropout = Dropout, RunningMeanFrames = RunningMean == 0 ? null : RunningMean },
+            Model = ModelSettings(),
             Augment = Augment,
             Loss = new LossConfig { Kind = Loss, Kernel = KernelShape.Exponential, Tau = Tau, Lambda = Lambda, Gamma = Gamma, NearMissAnchors = NearMissAnchors },
             Epochs = Epochs,

@@ -35,7 +35,7 @@ public static class RecipeReport
             sb.Append(inv, $"| {t.FaPerHourTarget:0.##} | {EvaluationSummary.Pct(p.Frr)} ({p.Hits}/{p.Events} hit) | {EvaluationSummary.Ms(p.Latency.Median)} | {EvaluationSummary.Ms(p.Latency.P90)} | {EvaluationSummary.Threshold(p.Threshold)} |\n");
         }
         sb.Append(inv, $"\nEER {(double.IsNaN(e.Result.Eer) ? "-" : EvaluationSummary.Pct(e.Result.Eer))}.\n\n");
-        sb.Append(inv, $"Model: {c.Model.Name()}/{c.Preset.Name()}{(c.Hidden is { } h ? $" ({h} wide)" : "")}{(c.RunningMean > 0 ? $" after a running mean of {c.RunningMean} frames" : "")}, {result.Parameters:N0} parameters, loss {c.Loss.Name()} (exp kernel, tau {c.Tau}, lambda {c.Lambda}, gamma {c.Gamma}); {result.Selection}.\n\n");
+        sb.Append(inv, $"Model: {c.ModelSettings().Describe()}, {result.Parameters:N0} parameters, loss {c.Loss.Name()} (exp kernel, tau {c.Tau}, lambda {c.Lambda}, gamma {c.Gamma}); {result.Selection}.\n\n");
         sb.Append("Files:\n\n");
         sb.Append(inv, $"- ONNX (16 kHz samples in, posteriors and detector score out): `{Rel(result.OnnxPath)}`, model card `{Rel(result.CardPath)}`\n");
         sb.Append(inv, $"- run folder: `{Rel(result.SelectedRun)}` (evaluation in `{Rel(Path.Combine(result.SelectedRun, RunEvaluator.EvalFolder))}/report.md`, DET and latency figures beside it)\n");

@@ -39,6 +39,10 @@ public sealed record ModelConfig
     /// </summary>
     public int? RunningMeanFrames { get; init; }
 
+    /// <summary>What the run reports and progress lines call the model, e.g. "tcn/small (48 wide) after a running mean of 30 frames".</summary>
+    public string Describe() =>
+        $"{Family.Name()}/{Preset.Name()}{(Hidden is { } h ? $" ({h} wide)" : "")}{(RunningMeanFrames is { } m ? $" after a running mean of {m} frames" : "")}";
+
     /// <summary>
     /// Throws a one-line ArgumentException naming the first bad setting that needs no preset to judge; both
     /// <see cref="ModelFactory.Create"/> and the train config's validation (before any data is read) call it.
