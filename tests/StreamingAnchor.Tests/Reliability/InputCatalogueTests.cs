@@ -327,6 +327,8 @@ public class InputCatalogueTests
         { "train on a manifest with a duplicate id", ["train", "--data", "{dir}/dup.jsonl", "--epochs", "1", "--out", "{dir}/run"], 1, ["dup.jsonl:", "duplicate id", "test split"] },
         { "train without dev", ["train", "--data", "{dir}/nodev.jsonl", "--epochs", "1", "--out", "{dir}/run"], 1, ["no 'dev' split in", "nodev.jsonl", "found: train, validation, test"] },
         { "eval on a manifest with a duplicate id", ["eval", "--run", "{dir}/run", "--data", "{dir}/dup.jsonl"], 1, ["dup.jsonl:", "duplicate id"] },
+        { "demo with a running mean of 1 frame", ["demo", "--running-mean", "1", "--shipped", "none", "--out", "{dir}/run"], 2, ["--running-mean must be 0 (none) or a time constant of at least 2 frames, got 1"] },
+        { "demo with an unknown model family", ["demo", "--model", "transformer", "--shipped", "none", "--out", "{dir}/run"], 2, ["--model: unknown model family 'transformer'", "expected"] },
         { "experiment without dev", ["experiment", "--data", "{dir}/nodev.jsonl", "--models", "gru", "--losses", "ce", "--budget", "epochs=1", "--out", "{dir}/grid"], 1, ["no 'dev' split in", "nodev.jsonl", "name it dev"] },
     };
 
