@@ -16,9 +16,9 @@ namespace StreamingAnchor.Cli.Commands;
 /// <summary>
 /// `sal demo`: the whole loop on a fresh machine. Synthesises a small keyword-spotting set, trains the same model (a
 /// small TCN after a running mean of its input) with cross entropy and with SAL (same seed, data, schedule and
-/// budget), evaluates both in streaming mode beside the
-/// project's shipped keyword model (models/hey_jarvis, when present) and prints the comparison. Every stage reuses
-/// finished work, so an interrupted demo picks up where it stopped.
+/// budget), evaluates both in streaming mode beside the project's shipped keyword model (models/hey_jarvis, when
+/// present) and prints the comparison. Every stage reuses finished work, so an interrupted demo picks up where it
+/// stopped.
 /// </summary>
 internal static class DemoCommand
 {
@@ -69,8 +69,8 @@ internal static class DemoCommand
     }
 
     /// <summary>
-    /// The kws recipe's running mean (docs/results.md, "A running mean of the input"): on the demo's corpus it lowered
-    /// both losses' EER far more than its seeds move it (docs/results.md, "The demo").
+    /// The kws recipe's running mean, for the same reason as there: it takes a voice's timbre and a room out of every
+    /// frame (docs/results.md, "A running mean of the input" and, on the demo's corpus, "The demo's models").
     /// </summary>
     public const int DefaultRunningMean = RecipeConfig.KwsRunningMean;
 
@@ -107,8 +107,8 @@ internal static class DemoCommand
 
         // 700 training streams of 6 s give 3-4 random 2.5 s crops each per epoch (keyword plus context), so batch 8 x 30
         // epochs is ~9 000 optimiser steps per model: a small model needs thousands of steps to become a detector, which
-        // larger batches over so few streams do not give. The TCN trains about four times as fast as the GRU per frame
-        // here, which is what lets the demo afford 2.8 times the training streams within its budget.
+        // larger batches over so few streams do not give. The TCN trains several times faster than the GRU at this size,
+        // which is what lets the demo afford these streams within its budget (docs/results.md, "The demo's models").
         var baseConfig = new TrainConfig
         {
             Data = corpus.ManifestPath,
