@@ -5,8 +5,9 @@
 # and compared voice for voice with the baseline of its seed; then kws time constants of 30 and 15 frames (three
 # seeds), 8 frames (two) and 300 frames (seed 1), the recipe with 30 frames and its mining round on the same corpus,
 # the shipped model on that test split, openWakeWord beside the 30-frame runs, CE and near-miss anchors with 30
-# frames and CE with 15 frames (three seeds each), and the last epoch of every 30- and 15-frame run against the one
-# dev picked. Then the same as the first for the onset recipe (20 h, 8 epochs), and 30 frames at seed 1.
+# frames and CE with 15 frames (three seeds each), plain SAL with 30 frames (three seeds), and the last epoch of
+# every 30- and 15-frame run against the one dev picked. Then the same as the first for the onset recipe (20 h, 8
+# epochs), and 30 frames at seed 1.
 # Every step resumes or is skipped once done.
 # Usage: scripts/reproduce-running-mean.sh [OUT]   (default OUT=runs/running-mean)
 set -euo pipefail
@@ -75,8 +76,14 @@ for seed in 1 3 2; do
   [ -f "ce15-s$seed/weights.dat" ] || sal train --config nmr/train/train.json --loss ce --running-mean 15 --seed "$seed" --out "ce15-s$seed"
   [ -f "v-ce15-s$seed/metrics.json" ] || sal eval --run "ce15-s$seed" --data "$test" --fa-per-hour 0.5,1,2,5,10 --out "v-ce15-s$seed"
 done
-# Which epoch to ship: the last epoch of every 30- and 15-frame run (SA+FL and CE) against the epoch dev chose.
-for run in rm30 ce30 rm15 ce15; do
+# Plain SAL (no focal term) with 30 frames, three seeds.
+for seed in 1 3 2; do
+  [ -f "sal30-s$seed/weights.dat" ] || sal train --config nmr/train/train.json --loss sal --running-mean 30 --seed "$seed" --out "sal30-s$seed"
+  [ -f "v-sal30-s$seed/metrics.json" ] || sal eval --run "sal30-s$seed" --data "$test" --fa-per-hour 0.5,1,2,5,10 --out "v-sal30-s$seed"
+  sal eval --compare "v-rm30-s$seed" "v-ce30-s$seed" "v-sal30-s$seed" --out "compare-sal30-s$seed"
+done
+# Which epoch to ship: the last epoch of every 30- and 15-frame run against the epoch dev chose.
+for run in rm30 ce30 sal30 rm15 ce15; do
   for seed in 1 3 2; do
     [ -f "vl-$run-s$seed/metrics.json" ] || sal eval --run "$run-s$seed" --weights last --data "$test" --fa-per-hour 0.5,1,2,5,10 --out "vl-$run-s$seed"
     sal eval --compare "v-$run-s$seed" "vl-$run-s$seed" --out "compare-last-$run-s$seed"
