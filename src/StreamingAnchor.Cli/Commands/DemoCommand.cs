@@ -26,7 +26,7 @@ internal static class DemoCommand
     {
         var command = new Command("demo", "Synthesise a KWS set, train a small TCN with CE and with SAL, evaluate both, compare (runs/demo)");
         var output = new Option<string>("--out") { Description = "Demo folder", DefaultValueFactory = _ => "runs/demo" };
-        var clips = new Option<int>("--clips") { Description = "Streams to synthesise (70 % train, 10 % dev, 20 % test)", DefaultValueFactory = _ => 1000 };
+        var clips = new Option<int>("--clips") { Description = $"Streams to synthesise ({SplitShares})", DefaultValueFactory = _ => 1000 };
         var clipSeconds = new Option<double>("--clip-seconds") { Description = "Stream length, seconds", DefaultValueFactory = _ => 6 };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per model", DefaultValueFactory = _ => 30 };
         var window = new Option<double>("--window") { Description = "Training crop, seconds", DefaultValueFactory = _ => 2.5 };
@@ -39,11 +39,15 @@ internal static class DemoCommand
         };
         var threads = new Option<int>("--threads") { Description = "Torch threads (0 = the default, 1)", DefaultValueFactory = _ => 0 };
         var sources = new Option<string>("--sources") { Description = "Real speech/noise sources for the generator ('none' for generated noise only)", DefaultValueFactory = _ => "lincity,bucklespring" };
+        var force = new Option<bool>("--force")
+        {
+            Description = "Discard a corpus or a training the folder holds from other demo settings (an older demo's, or other flags) instead of refusing",
+        };
         var shipped = new Option<string?>("--shipped")
         {
             Description = $"Shipped model (run folder) to evaluate on the same test streams (default: the first {ShippedModel.DefaultFolder} above the current or the CLI's folder; '{ShippedModel.Off}' leaves it out)",
         };
-        foreach (var o in new Option[] { output, clips, clipSeconds, epochs, window, seed, model, runningMean, threads, sources, shipped })
+        foreach (var o in new Option[] { output, clips, clipSeconds, epochs, window, seed, model, runningMean, threads, sources, shipped, force })
         {
             command.Options.Add(o);
         }
@@ -63,7 +67,7 @@ internal static class DemoCommand
                 RunningMeanFrames = frames == 0 ? null : frames,
             };
             return Run(parse.GetValue(output)!, parse.GetValue(clips), parse.GetValue(clipSeconds), parse.GetValue(epochs),
-                parse.GetValue(window), parse.GetValue(seed), models, parse.GetValue(threads), parse.GetValue(sources)!, lookup);
+                parse.GetValue(window), parse.GetValue(seed), models, parse.GetValue(threads), parse.GetValue(sources)!, lookup, parse.GetValue(force));
         });
         return command;
     }
@@ -74,8 +78,14 @@ internal static class DemoCommand
     /// </summary>
     public const int DefaultRunningMean = RecipeConfig.KwsRunningMean;
 
+    // 20 % test, twice the usual share, so 200 test streams make one false alarm 2.4 FA/h.
+    private const double TrainShare = 0.7;
+    private const double DevShare = 0.1;
+    private static readonly string SplitShares = FormattableString.Invariant(
+        $"{TrainShare:P0} train, {DevShare:P0} dev, {1 - TrainShare - DevShare:P0} test").Replace(" %", "%", StringComparison.Ordinal);
+
     private static int Run(string root, int clips, double clipSeconds, int epochs, double window, int seed, ModelConfig model, int threads,
-        string sources, ShippedLookup shipped)
+        string sources, ShippedLookup shipped, bool force)
     {
         var total = Stopwatch.StartNew();
         root = Path.GetFullPath(root);
@@ -84,8 +94,7 @@ internal static class DemoCommand
 
         Console.Error.WriteLine($"demo: 1/4 synthesising {clips} keyword-spotting streams into {Path.Combine(root, "data")}");
         var stage = Stopwatch.StartNew();
-        // Two small noise packages plus generated noise keep synthesis on an empty cache short; 20% test, twice the usual
-        // share, so 200 test streams make one false alarm 2.4 FA/h.
+        // Two small noise packages plus generated noise keep synthesis on an empty cache short.
         var synth = new SynthConfig
         {
             Task = SynthTask.Kws,
@@ -93,8 +102,9 @@ internal static class DemoCommand
             Clips = clips,
             ClipSeconds = clipSeconds,
             Seed = seed,
-            TrainFraction = 0.7,
-            DevFraction = 0.1,
+            TrainFraction = TrainShare,
+            DevFraction = DevShare,
+            Force = force,
             Sources = sources.Equals("none", StringComparison.OrdinalIgnoreCase) ? []
                 : sources.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
@@ -134,7 +144,7 @@ internal static class DemoCommand
             Console.Error.WriteLine($"demo: {step++}/4 training {model.Describe()} with {name} ({epochs} epochs, seed {seed})");
             stage = Stopwatch.StartNew();
             var dir = Path.Combine(root, name);
-            TrainConsole.Run(name, (progress, loading) => LibTorchRetry.Run(() => TrainingRun.Run(baseConfig with { Loss = loss }, dir, progress, loading)));
+            TrainConsole.Run(name, (progress, loading) => LibTorchRetry.Run(() => TrainingRun.Run(baseConfig with { Loss = loss }, dir, progress, loading, force: force)));
             timings.Add(($"train {name}", stage.Elapsed.TotalSeconds));
         }
 
@@ -198,7 +208,7 @@ internal static class DemoCommand
         var first = runs[0].Result.AtThreshold;
         var sb = new StringBuilder();
         sb.Append("# sal demo: CE vs SAL on a synthetic keyword-spotting set\n\n");
-        sb.Append(inv, $"Data: `{corpus.ManifestPath}`, {corpus.Clips} streams, {corpus.Hours * 60:0.0} min (70% train, 10% dev, 20% test).\n");
+        sb.Append(inv, $"Data: `{corpus.ManifestPath}`, {corpus.Clips} streams, {corpus.Hours * 60:0.0} min ({SplitShares}).\n");
         sb.Append(inv, $"Model: {config.Model.Describe()}; {config.Epochs} epochs of {config.WindowSeconds:0.#} s crops, batch {config.BatchSize}, ");
         sb.Append(inv, $"AdamW lr {config.LearningRate} warm-up + cosine, seed {config.Seed}; best epoch by dev {config.DevMetricName}.\n");
         sb.Append(inv, $"Losses: {string.Join(", ", losses.Select(l => l.Kind == LossKind.Ce ? "ce" : $"{l.Kind.Name()} (kernel {l.Kernel.Name()}, tau {l.Tau}, lambda {l.Lambda})"))}.\n\n");

@@ -5,7 +5,7 @@ using StreamingAnchor.Tests.Synthesis;
 
 namespace StreamingAnchor.Tests.Cli;
 
-/// <summary>`sal demo` end to end at a tiny size: its two trainings are the TCN after the running mean, and the table names both.</summary>
+/// <summary>`sal demo` end to end at a tiny size: its two trainings are the TCN after the running mean, the table names both, and other settings on its folder need --force.</summary>
 [Collection(LibTorchRngCollection.Name)]
 public sealed class DemoTests
 {
@@ -32,5 +32,17 @@ public sealed class DemoTests
         var report = File.ReadAllText(Path.Combine(root, "report.md"));
         Assert.Contains($"Model: tcn/small after a running mean of {DemoCommand.DefaultRunningMean} frames;", report);
         Assert.Contains("(70% train, 10% dev, 20% test)", report);
+
+        // Other settings on the same folder (an older demo's, say) are refused with the flag that discards them, which
+        // the demo has.
+        string[] other = ["demo", "--out", root, "--clips", "32", "--clip-seconds", "4", "--epochs", "1", "--sources", "none", "--shipped", "none", "--threads", "1"];
+        var refused = SalProcess.Run(900, other);
+        Assert.Equal(1, refused.ExitCode);
+        var error = Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.Contains("clips 30 -> 32", error);
+        Assert.Contains("--force", error);
+        var forced = SalProcess.Run(900, [.. other, "--force"]);
+        Assert.True(forced.ExitCode == 0, forced.Stderr);
+        Assert.Contains("32 streams", File.ReadAllText(Path.Combine(root, "report.md")));
     }
 }
