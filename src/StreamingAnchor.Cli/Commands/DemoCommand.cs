@@ -55,16 +55,11 @@ internal static class DemoCommand
         {
             // Looked up before any work, so a wrong --shipped folder is refused at once rather than after the training.
             var lookup = ShippedModel.Locate(parse.GetValue(shipped), Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
-            var frames = parse.GetValue(runningMean);
-            if (frames is < 0 or 1)
-            {
-                throw new UsageException($"--running-mean must be 0 (none) or a time constant of at least 2 frames, got {frames}");
-            }
             var models = new ModelConfig
             {
                 Family = parse.GetValue(model) ?? ModelFamily.Tcn,
                 Preset = ModelSize.Small,
-                RunningMeanFrames = frames == 0 ? null : frames,
+                RunningMeanFrames = ModelConfig.RunningMeanFromSetting(parse.GetValue(runningMean), "--running-mean"),
             };
             return Run(parse.GetValue(output)!, parse.GetValue(clips), parse.GetValue(clipSeconds), parse.GetValue(epochs),
                 parse.GetValue(window), parse.GetValue(seed), models, parse.GetValue(threads), parse.GetValue(sources)!, lookup, parse.GetValue(force));
@@ -82,7 +77,7 @@ internal static class DemoCommand
     private const double TrainShare = 0.7;
     private const double DevShare = 0.1;
     private static readonly string SplitShares = FormattableString.Invariant(
-        $"{TrainShare:P0} train, {DevShare:P0} dev, {1 - TrainShare - DevShare:P0} test").Replace(" %", "%", StringComparison.Ordinal);
+        $"{TrainShare * 100:0}% train, {DevShare * 100:0}% dev, {(1 - TrainShare - DevShare) * 100:0}% test");
 
     private static int Run(string root, int clips, double clipSeconds, int epochs, double window, int seed, ModelConfig model, int threads,
         string sources, ShippedLookup shipped, bool force)

@@ -249,7 +249,7 @@ public sealed record RecipeConfig
         if (Workers < 1) throw new ArgumentException($"workers must be at least 1, got {Workers}");
         if (MineRounds < 0) throw new ArgumentException($"mine rounds must be >= 0, got {MineRounds}");
         if (!(MineFaPerHour > 0 && double.IsFinite(MineFaPerHour))) throw new ArgumentException($"mining false-alarm budget must be positive, got {MineFaPerHour}");
-        if (RunningMean is < 0 or 1) throw new ArgumentException($"running mean must be 0 (none) or a time constant of at least 2 frames, got {RunningMean}");
+        _ = ModelConfig.RunningMeanFromSetting(RunningMean, "running mean");
         if (!(Warp is >= 0 and <= 1)) throw new ArgumentException($"warp must be a probability in [0, 1], got {Warp}");
         if (FineTuneEpochs < 1) throw new ArgumentException($"fine-tune epochs must be at least 1, got {FineTuneEpochs}");
         if (FaPerHour.Count == 0 || FaPerHour.Any(f => !(f > 0 && double.IsFinite(f))))
@@ -286,7 +286,7 @@ public sealed record RecipeConfig
 
     /// <summary>The model both trainings build (a method, so recipe.json does not carry it twice).</summary>
     public ModelConfig ModelSettings() =>
-        new() { Family = Model, Preset = Preset, Hidden = Hidden, Dropout = Dropout, RunningMeanFrames = RunningMean == 0 ? null : RunningMean };
+        new() { Family = Model, Preset = Preset, Hidden = Hidden, Dropout = Dropout, RunningMeanFrames = ModelConfig.RunningMeanFromSetting(RunningMean, "running mean") };
 
     /// <summary>The base training run's settings on <paramref name="manifest"/>.</summary>
     public TrainConfig TrainConfig(string manifest)

@@ -39,6 +39,16 @@ public sealed record ModelConfig
     /// </summary>
     public int? RunningMeanFrames { get; init; }
 
+    /// <summary>
+    /// <see cref="RunningMeanFrames"/> from a setting where 0 means none (recipe.json's <c>runningMean</c>, <c>sal demo
+    /// --running-mean</c>); a negative value or 1 is refused with a one-line ArgumentException naming
+    /// <paramref name="setting"/>, because only such a setting's own message can say that 0 means none.
+    /// </summary>
+    public static int? RunningMeanFromSetting(int frames, string setting) =>
+        frames is < 0 or 1
+            ? throw new ArgumentException($"{setting} must be 0 (none) or a time constant of at least 2 frames, got {frames}")
+            : frames == 0 ? null : frames;
+
     /// <summary>What the run reports and progress lines call the model, e.g. "tcn/small (48 wide) after a running mean of 30 frames".</summary>
     public string Describe() =>
         $"{Family.Name()}/{Preset.Name()}{(Hidden is { } h ? $" ({h} wide)" : "")}{(RunningMeanFrames is { } m ? $" after a running mean of {m} frames" : "")}";

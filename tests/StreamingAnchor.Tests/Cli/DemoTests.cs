@@ -16,8 +16,9 @@ public sealed class DemoTests
         Skip.If(!SynthFixture.EspeakAvailable, "espeak-ng or sox not installed (scripts/setup.sh)");
         using var dir = new ScratchDir();
         var root = dir.File("demo");
-        var (code, stdout, stderr) = SalProcess.Run(900,
-            ["demo", "--out", root, "--clips", "30", "--clip-seconds", "4", "--epochs", "1", "--sources", "none", "--shipped", "none", "--threads", "1"]);
+        string[] Demo(string clips) =>
+            ["demo", "--out", root, "--clips", clips, "--clip-seconds", "4", "--epochs", "1", "--sources", "none", "--shipped", "none", "--threads", "1"];
+        var (code, stdout, stderr) = SalProcess.Run(900, Demo("30"));
         Assert.True(code == 0, stderr);
 
         foreach (var name in new[] { "ce", "sal" })
@@ -35,7 +36,7 @@ public sealed class DemoTests
 
         // Other settings on the same folder (an older demo's, say) are refused with the flag that discards them, which
         // the demo has.
-        string[] other = ["demo", "--out", root, "--clips", "32", "--clip-seconds", "4", "--epochs", "1", "--sources", "none", "--shipped", "none", "--threads", "1"];
+        var other = Demo("32");
         var refused = SalProcess.Run(900, other);
         Assert.Equal(1, refused.ExitCode);
         var error = Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error: ", StringComparison.Ordinal));
