@@ -26,6 +26,20 @@ public sealed class RealSourceCatalogTests
         }
     }
 
+    [Fact]
+    public void SpokenFoldersAreSkippedOnlyByTheirFolderName()
+    {
+        var source = RealSourceCatalog.Get("freedroid-effects");
+        Assert.False(source.SpeechFree("bot_sounds/First_Contact_Sound_7.ogg"));
+        Assert.False(source.SpeechFree("bot_sounds/deeper/Start_Attack_Sound_0.ogg"));
+        Assert.True(source.SpeechFree("bullets/Phaser.ogg"));
+        Assert.True(source.SpeechFree("bot_sounds.ogg"));
+        Assert.True(source.SpeechFree("not_bot_sounds/x.ogg"));
+        Assert.True(RealSourceCatalog.Get("lincity").SpeechFree("bot_sounds/x.wav"));
+        // Only beds carry the mark: a speech source is speech throughout.
+        Assert.All(RealSourceCatalog.All.Where(s => s.Spoken is { Count: > 0 }), s => Assert.NotEqual(RealSourceKind.Speech, s.Kind));
+    }
+
     [SkippableFact]
     public void NoReservedPackageOrSiblingIsCatalogued()
     {

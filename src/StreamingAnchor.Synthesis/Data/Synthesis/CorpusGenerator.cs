@@ -215,7 +215,10 @@ public static class CorpusGenerator
                     Warn(problem);
                     continue;
                 }
-                usable.Add((sources[i], found[i].Files));
+                // An onset corpus's beds stand for "no speech": a robot's spoken line there would be an unlabelled onset.
+                usable.Add((sources[i], config.Task == SynthTask.Onset
+                    ? [.. found[i].Files.Where(f => f.Source.SpeechFree(f.RelativePath))]
+                    : found[i].Files));
             }
             // Real sources are split by package (RealSource.Split); generated noise, below, by index.
             SplitPool.PlaceSources(pools, usable);

@@ -7,6 +7,10 @@ namespace StreamingAnchor.Data.Synthesis;
 /// recording chains, so a file split would let test measure the training material. <see cref="Language"/> is the
 /// spoken language of a speech source (ISO 639 code; null for music and noise). <see cref="Archive"/> names a zip
 /// inside the package (0 A.D. ships its data as one zip) whose members under <see cref="Root"/> are the recordings.
+/// <see cref="Spoken"/> lists sub-folders of a music or noise source whose recordings include spoken lines (a game's
+/// talking robots): such a file is a fair negative where a bed may hold speech (keyword and trigger corpora, which
+/// already mix speech into backgrounds) but a mislabelled onset where a bed stands for "no speech", so onset corpora
+/// skip it (<see cref="SpeechFree"/>).
 /// </summary>
 public sealed record RealSource(
     string Name,
@@ -19,4 +23,11 @@ public sealed record RealSource(
     string Usage,
     string Split,
     string? Language = null,
-    string? Archive = null);
+    string? Archive = null,
+    IReadOnlyList<string>? Spoken = null)
+{
+    /// <summary>Whether a recording (path relative to <see cref="Root"/>) lies outside every <see cref="Spoken"/> folder.</summary>
+    public bool SpeechFree(string relativePath) =>
+        Spoken is not { Count: > 0 } spoken
+        || !relativePath.Split('/', '\\').SkipLast(1).Any(folder => spoken.Contains(folder, StringComparer.Ordinal));
+}

@@ -92,7 +92,9 @@ public static class RealSourceCatalog
         new("warmux-effects", "warmux-data", RealSourceKind.Noise, "usr/share/games/warmux/sound/default",
             [".ogg"], ["voices"], "GPL-2+", "weapon and explosion effects (the character voices are skipped)", Test),
         new("freedroid-effects", "freedroidrpg-data", RealSourceKind.Noise, "usr/share/freedroidrpg/data/sound/effects",
-            [".ogg"], ["voice_samples", "tux_ingame_comments"], "GPL-2+", "robot, weapon and item effects (voice samples skipped)", Test),
+            [".ogg"], ["voice_samples", "tux_ingame_comments"], "GPL-2+",
+            "robot, weapon and item effects (voice samples skipped; the robots' lines, some spoken, skipped in onset corpora)", Test,
+            Spoken: ["bot_sounds"]),
     ];
 
     public static RealSource Get(string name) =>
