@@ -36,6 +36,10 @@ public sealed class RealSourceCatalogTests
         Assert.True(source.SpeechFree("bot_sounds.ogg"));
         Assert.True(source.SpeechFree("not_bot_sounds/x.ogg"));
         Assert.True(RealSourceCatalog.Get("lincity").SpeechFree("bot_sounds/x.wav"));
+        // Excluded folders are matched the same way.
+        Assert.True(source.Excluded("bot_sounds/voice_samples/2.ogg"));
+        Assert.False(source.Excluded("voice_samples.ogg"));
+        Assert.False(source.Excluded("bot_sounds/First_Contact_Sound_7.ogg"));
         // Only beds carry the mark: a speech source is speech throughout.
         Assert.All(RealSourceCatalog.All.Where(s => s.Spoken is { Count: > 0 }), s => Assert.NotEqual(RealSourceKind.Speech, s.Kind));
     }

@@ -26,8 +26,14 @@ public sealed record RealSource(
     string? Archive = null,
     IReadOnlyList<string>? Spoken = null)
 {
+    /// <summary>Whether a recording (path relative to <see cref="Root"/>) lies in an <see cref="Exclude"/> folder.</summary>
+    public bool Excluded(string relativePath) => InAny(relativePath, Exclude);
+
     /// <summary>Whether a recording (path relative to <see cref="Root"/>) lies outside every <see cref="Spoken"/> folder.</summary>
-    public bool SpeechFree(string relativePath) =>
-        Spoken is not { Count: > 0 } spoken
-        || !relativePath.Split('/', '\\').SkipLast(1).Any(folder => spoken.Contains(folder, StringComparer.Ordinal));
+    public bool SpeechFree(string relativePath) => Spoken is null || !InAny(relativePath, Spoken);
+
+    /// <summary>Whether a folder of the path (its file name aside) is one of <paramref name="folders"/>.</summary>
+    private static bool InAny(string relativePath, IReadOnlyList<string> folders) =>
+        relativePath.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).SkipLast(1)
+            .Any(folder => folders.Contains(folder, StringComparer.Ordinal));
 }

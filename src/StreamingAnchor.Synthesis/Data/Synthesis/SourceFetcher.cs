@@ -60,11 +60,10 @@ public sealed class SourceFetcher(string cacheDirectory)
         {
             return ([], $"package {source.Package} (source {source.Name}): folder {source.Root} is missing; all its recordings are skipped");
         }
-        var exclude = source.Exclude.ToHashSet(StringComparer.Ordinal);
         var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(root, f))
             .Where(rel => source.Extensions.Contains(Path.GetExtension(rel).ToLowerInvariant()))
-            .Where(rel => !rel.Split(Path.DirectorySeparatorChar).SkipLast(1).Any(exclude.Contains))
+            .Where(rel => !source.Excluded(rel))
             .Order(StringComparer.Ordinal)
             .Select(rel => new RealFile(source, rel, Path.Combine(root, rel)))
             .ToList();
