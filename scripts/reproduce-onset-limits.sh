@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Reproduces docs/results.md "What limits onset on the corrected split": seven changes to the onset recipe's training
-# stage (seed 1), each scored on the corrected test split (onset4), the shipped model scored on its own training
-# split, and the old onset recipe default (4 h, 20 epochs) beside the new one (20 h, 8 epochs).
-# Needs onset3, obase-s2, obase-s3 and onset4 of scripts/reproduce-running-mean.sh and
+# stage (seed 1), each scored on the corrected test split (onset4), the mining round on three seeds, the training
+# stage scored on its own training split, the kws recipe's training stage likewise (nmr, from
+# scripts/reproduce-running-mean.sh), the old onset recipe default (4 h, 20 epochs) beside the new one (20 h, 8 epochs,
+# shipping the mining fine-tune), and the folder models/onset now holds (newonset2).
+# Needs onset3, obase-s2, obase-s3, nmr and onset4 of scripts/reproduce-running-mean.sh and
 # scripts/reproduce-onset-labels.sh in OUT, and a decoded source cache (sal synth sources --decode).
 # Every step resumes or is skipped once done.
 # Usage: scripts/reproduce-onset-limits.sh [OUT]   (default OUT=runs/running-mean)
@@ -30,6 +32,14 @@ variant obg50-s1 --sampler positive=0.3,speech=0.2,background=0.5
 # The recipe's mining round by hand: the train split's clips without speech, then its fine-tune.
 [ -f omine1/manifest.jsonl ] || sal mine --run "$base" --data "$data" --out omine1 --fa-per-hour 20 --weight 2
 variant oft1-s1 --init-from "$base" --hard-negatives omine1/manifest.jsonl --hard-negative-weight 2 --epochs 5 --lr 0.001
+
+# The same round on seeds 2 and 3 of the training stage.
+for seed in 2 3; do
+  [ -f "omine-s$seed/manifest.jsonl" ] || sal mine --run "obase-s$seed" --data "$data" --out "omine-s$seed" --fa-per-hour 20 --weight 2
+  [ -f "oft1-s$seed/weights.dat" ] || sal train --config "obase-s$seed/train.json" --data "$data" --init-from "obase-s$seed" \
+    --hard-negatives "omine-s$seed/manifest.jsonl" --hard-negative-weight 2 --epochs 5 --lr 0.001 --out "oft1-s$seed"
+  [ -f "oft1-s$seed/eval/metrics.json" ] || sal eval --run "oft1-s$seed" --data "$data" --fa-per-hour "$budgets"
+done
 
 # Mining over the training packages' own music and noise recordings (decoded, with the folders the catalogue skips
 # left out, and qabcs's voice-like "chef"), 8 h instead of the train split's 1.75 h.
@@ -62,6 +72,11 @@ variant opool30 --init-from "$base" --hard-negatives opool30-mined/manifest.json
 # The shipped model on the streams it was trained on.
 [ -f o4-s1-train/metrics.json ] || sal eval --run "$base" --data "$data" --split train --out o4-s1-train --fa-per-hour "$budgets"
 
+[ -f nmr-train-split/metrics.json ] || sal eval --run nmr/train --data "$PWD/nmr/data/manifest.jsonl" --split train --out nmr-train-split \
+  --fa-per-hour 0.5,1,2,5,10
+[ -f rm30-train-split/metrics.json ] || sal eval --run rm30-s1 --data "$PWD/nmr/data/manifest.jsonl" --split train --out rm30-train-split \
+  --fa-per-hour 0.5,1,2,5,10
+
 # The onset recipe's old default (4 h, 20 epochs), its shipped run scored on the corrected 20 h test split (the same
 # packages and voices fall in each split at every corpus size), and the new default timed alone.
 [ -f onset4h/recipe.md ] || sal recipe onset --hours 4 --epochs 20 --out onset4h
@@ -71,4 +86,12 @@ if cmp -s onset20/train/weights.dat "$base/weights.dat"; then
   echo "the default recipe's training stage is onset3's (the shipped model), byte for byte"
 else
   echo "the default recipe's training stage differs from onset3's (see README, What is deterministic)"
+fi
+# The folder models/onset holds: the default recipe's shipped run (its mining fine-tune), scored and exported.
+if [ ! -f newonset2/onset.onnx ]; then
+  mkdir -p newonset2
+  cp onset20/finetune-1/{frontend.json,metrics.jsonl,model.json,normalizer.json,train.json,training.json,weights.dat} onset20/{recipe.json,recipe.md,corpus.json} newonset2/
+  sal eval --run newonset2 --data "$PWD/onset20/data/manifest.jsonl" --fa-per-hour 0.5,1,2,5,10,30 --out newonset2/eval
+  sal export --run newonset2 --onnx newonset2/onset.onnx --raw-audio --fa-per-hour 0.5,1,2,5 \
+    --licence "$(python3 -c 'import json; print(json.load(open("onset20/onset20.json"))["licence"])')"
 fi

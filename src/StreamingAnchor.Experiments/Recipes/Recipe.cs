@@ -124,7 +124,9 @@ public static class Recipe
         RecipeStage.Mine => string.Create(CultureInfo.InvariantCulture, $"mining false alarms on the train split's negatives at {c.MineFaPerHour:0.##} FA/h"),
         RecipeStage.FineTune => string.Create(CultureInfo.InvariantCulture,
             $"fine-tuning {c.FineTuneEpochs} epochs at lr {c.FineTuneLearningRate:0.#####} with the mined windows (weight {c.HardNegativeWeight:0.##})"),
-        RecipeStage.Eval => "picking the run by its dev metric and streaming it over the test split",
+        RecipeStage.Eval => c.ShipRun == ShipRun.FineTune
+            ? "taking the last fine-tune and streaming it over the test split"
+            : "picking the run by its dev metric and streaming it over the test split",
         _ => "exporting the raw-audio ONNX graph and its model card",
     };
 
@@ -265,9 +267,10 @@ public static class Recipe
         }
 
         /// <summary>
-        /// The shipped run is the candidate (base or fine-tuned) whose best epoch has the lowest dev metric, equal ones
-        /// going to the lower dev EER as within a training run, and a full tie to the later run (it has also trained on
-        /// the mined windows).
+        /// The shipped run: with <see cref="ShipRun.Dev"/> the candidate (base or fine-tuned) whose best epoch has the lowest
+        /// dev metric, equal ones going to the lower dev EER as within a training run, and a full tie to the later run (it
+        /// has also trained on the mined windows); with <see cref="ShipRun.FineTune"/> the last candidate. The dev scores
+        /// are reported either way.
         /// </summary>
         private (string, string?) Evaluate(Report report)
         {
@@ -277,10 +280,13 @@ public static class Recipe
                 var eer = header.History.FirstOrDefault(h => h.Epoch == header.State.BestEpoch)?.DevEer ?? double.PositiveInfinity;
                 return (Run: c, Metric: header.State.BestMetric, Eer: eer);
             }).ToList();
-            var best = scored.OrderBy(s => s.Metric).ThenBy(s => s.Eer).ThenByDescending(s => Candidates.IndexOf(s.Run)).First();
+            var best = config.ShipRun == ShipRun.FineTune
+                ? scored[^1]
+                : scored.OrderBy(s => s.Metric).ThenBy(s => s.Eer).ThenByDescending(s => Candidates.IndexOf(s.Run)).First();
             var metricName = config.TrainConfig(Manifest).DevMetricName;
+            var rule = config.ShipRun == ShipRun.FineTune ? "the last fine-tune; " : "";
             var choice = string.Create(CultureInfo.InvariantCulture,
-                $"shipped {Relative(best.Run)} (dev {metricName} / EER: {string.Join(", ", scored.Select(s => $"{Relative(s.Run)} {s.Metric:0.####} / {s.Eer:0.####}"))})");
+                $"shipped {Relative(best.Run)} ({rule}dev {metricName} / EER: {string.Join(", ", scored.Select(s => $"{Relative(s.Run)} {s.Metric:0.####} / {s.Eer:0.####}"))})");
             report(RecipeEvent.Note, choice, "", 0, 0);
             var task = config.Kind == RecipeKind.Onset ? TaskKind.Onset : TaskKind.Kws;
             var evaluation = EvaluationConfig.ForTask(task) with { FaPerHourTargets = [.. config.FaPerHour.Distinct().Order()] };

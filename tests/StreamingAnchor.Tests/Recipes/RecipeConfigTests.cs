@@ -97,6 +97,20 @@ public class RecipeConfigTests
     }
 
     [Fact]
+    public void ShipRunRedoesOnlyTheEvaluationAndExportAndIsTheOnsetDefault()
+    {
+        var a = RecipeConfig.For(RecipeKind.Kws);
+        Assert.Equal(ShipRun.Dev, a.ShipRun);
+        Assert.Equal(ShipRun.FineTune, RecipeConfig.For(RecipeKind.Onset).ShipRun);
+        var b = a with { ShipRun = ShipRun.FineTune };
+        var (ka, kb) = (StepKeys(a), StepKeys(b));
+        Assert.Equal(ka[..4], kb[..4]);
+        Assert.All(Enumerable.Range(4, 2), i => Assert.NotEqual(ka[i], kb[i]));
+        Assert.Equal(ka, StepKeys(b with { ShipRun = ShipRun.Dev }));
+        Assert.Equal(["shipRun \"dev\" -> \"fine-tune\""], b.Changes(a));
+    }
+
+    [Fact]
     public void AnEmaDecayRedoesTrainingOnlyWhenSetAndReachesBothTrainings()
     {
         var a = RecipeConfig.For(RecipeKind.Kws);

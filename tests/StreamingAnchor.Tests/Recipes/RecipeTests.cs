@@ -79,6 +79,13 @@ public class RecipeTests
         var rounds = File.ReadAllLines(Path.Combine(output, Recipe.MinedFolder, HardNegativeMiner.RoundsFile));
         Assert.Single(rounds);
         Assert.Contains(HardNegativeMiner.ModelKey(new RunDirectory(Path.Combine(output, Recipe.TrainFolder))), rounds[0]);
+
+        // Shipping the last fine-tune instead of dev's choice redoes only the evaluation and the export.
+        var fine = SalProcess.Run(Limit, ["recipe", "kws", "--out", output, "--epochs", "2", "--ship-run", "fine-tune", "--force", .. Tiny]);
+        Assert.True(fine.ExitCode == 0, fine.Stderr);
+        Assert.Contains("] finetune-1: skipped", fine.Stderr);
+        Assert.Contains("] eval: done in ", fine.Stderr);
+        Assert.Contains("shipped finetune-1 (the last fine-tune; dev ", File.ReadAllText(Path.Combine(output, Recipe.ReportFile)));
     }
 
     /// <summary>
