@@ -41,6 +41,17 @@ for seed in 2 3; do
   [ -f "oft1-s$seed/eval/metrics.json" ] || sal eval --run "oft1-s$seed" --data "$data" --fa-per-hour "$budgets"
 done
 
+# A second round on each seed's fine-tune (the recipe's --mine-rounds 2 by hand), in a copy of the first round's folder.
+for seed in 1 2 3; do
+  first="omine-s$seed"; [ "$seed" = 1 ] && first=omine1
+  base_run="obase-s$seed"; [ "$seed" = 1 ] && base_run="$base"
+  [ -d "$first-r2" ] || cp -r "$first" "$first-r2"
+  [ -f "oft2-s$seed/weights.dat" ] || { sal mine --run "oft1-s$seed" --data "$data" --out "$first-r2" --fa-per-hour 20 --weight 2 &&
+    sal train --config "$base_run/train.json" --data "$data" --init-from "oft1-s$seed" --hard-negatives "$first-r2/manifest.jsonl" \
+      --hard-negative-weight 2 --epochs 5 --lr 0.001 --out "oft2-s$seed"; }
+  [ -f "oft2-s$seed/eval/metrics.json" ] || sal eval --run "oft2-s$seed" --data "$data" --fa-per-hour "$budgets"
+done
+
 # Mining over the training packages' own music and noise recordings (decoded, with the folders the catalogue skips
 # left out, and qabcs's voice-like "chef"), 8 h instead of the train split's 1.75 h.
 cache="${STREAMINGANCHOR_SOURCES:-$HOME/.cache/streaminganchor/sources}/decoded16k"
