@@ -95,7 +95,7 @@ internal static class RecipeCommand
         Number<double>("--lr", nameof(RecipeConfig.LearningRate), "peak learning rate (AdamW, warm-up + cosine)", d.LearningRate);
         Number<double>("--dev-fa-per-hour", nameof(RecipeConfig.DevFaPerHour), "best epoch and shipped run by dev FRR at this many false alarms per hour", d.DevFaPerHour);
         Choice("--ship", nameof(RecipeConfig.Ship), "epoch to ship", d.Ship);
-        Choice("--ship-run", nameof(RecipeConfig.ShipRun), "run to evaluate and export: dev (the dev split's choice among training and fine-tunes) or fine-tune (the last fine-tune)", d.ShipRun);
+        Choice("--ship-run", nameof(RecipeConfig.ShipRun), "run to ship", d.ShipRun);
         Number<double>("--ema-decay", nameof(RecipeConfig.EmaDecay), "ship a moving average of the weights with this decay per step (sal train --ema-decay)", d.EmaDecay);
         Number<int>("--threads", nameof(RecipeConfig.Threads), "torch threads (0: the default, 1)", d.Threads);
         Number<int>("--mine-rounds", nameof(RecipeConfig.MineRounds), "rounds of hard-negative mining, each followed by a fine-tune (0: none)", d.MineRounds);

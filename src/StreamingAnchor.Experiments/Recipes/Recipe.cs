@@ -280,11 +280,12 @@ public static class Recipe
                 var eer = header.History.FirstOrDefault(h => h.Epoch == header.State.BestEpoch)?.DevEer ?? double.PositiveInfinity;
                 return (Run: c, Metric: header.State.BestMetric, Eer: eer);
             }).ToList();
-            var best = config.ShipRun == ShipRun.FineTune
+            var lastFineTune = config.ShipRun == ShipRun.FineTune;
+            var best = lastFineTune
                 ? scored[^1]
                 : scored.OrderBy(s => s.Metric).ThenBy(s => s.Eer).ThenByDescending(s => Candidates.IndexOf(s.Run)).First();
             var metricName = config.TrainConfig(Manifest).DevMetricName;
-            var rule = config.ShipRun == ShipRun.FineTune ? "the last fine-tune; " : "";
+            var rule = lastFineTune ? "the last fine-tune; " : "";
             var choice = string.Create(CultureInfo.InvariantCulture,
                 $"shipped {Relative(best.Run)} ({rule}dev {metricName} / EER: {string.Join(", ", scored.Select(s => $"{Relative(s.Run)} {s.Metric:0.####} / {s.Eer:0.####}"))})");
             report(RecipeEvent.Note, choice, "", 0, 0);
